@@ -1,0 +1,137 @@
+/**
+ * The check contract. A check is metadata plus a pure `evaluate`: it reads the snapshot (through
+ * the context) and returns outcomes. It makes no AWS call, reads no clock and no environment:
+ * time and settings arrive in the context, so every check is tested with plain data.
+ */
+import type { Cluster, CollectionError, RegionSnapshot, ResourceKind } from '../lib/snapshot.js';
+import type { Settings } from '../lib/settings.js';
+
+export const SEVERITIES = ['INFORMATIONAL', 'LOW', 'MEDIUM', 'HIGH', 'CRITICAL'] as const;
+export type Severity = (typeof SEVERITIES)[number];
+
+export const STATUSES = ['PASS', 'FAIL', 'NOT_APPLICABLE', 'ERROR', 'SUPPRESSED'] as const;
+export type Status = (typeof STATUSES)[number];
+
+/** Security Hub resource types we model (SECURITY-HUB.md rule 11), plus `Other` for rules etc. */
+export type ResourceType =
+  | 'AwsEc2SecurityGroup'
+  | 'AwsIamRole'
+  | 'AwsIamPolicy'
+  | 'AwsIamInstanceProfile'
+  | 'AwsEc2Instance'
+  | 'AwsAccount'
+  | 'Other';
+
+/** A resource involved in an outcome: what to change. */
+export interface ResourceRef {
+  type: ResourceType;
+  /** The id users know: `sg-…`, `i-…`, a role or policy name, an inline policy `role/policy`. */
+  id: string;
+  /** Full ARN when the resource has one (the ASFF resource Id). */
+  arn?: string;
+}
+
+/** What a check says about one resource (usually its cluster). */
+export interface Outcome {
+  status: Exclude<Status, 'SUPPRESSED'>;
+  /** What exactly is wrong (group, rule, port, source; policy, statement, action; instances) or why it passed. */
+  message: string;
+  resources?: ResourceRef[];
+  /** Overrides the check's default severity (e.g. SSH from the internet with a public node). */
+  severity?: Severity;
+  /**
+   * The resource the outcome is about when it is not the cluster or region itself; part of the
+   * finding's identity. Default: the cluster id (cluster checks) or the region (region checks).
+   */
+  resourceId?: string;
+}
+
+export interface CheckSetting {
+  /** Settings key (see lib/settings.ts) this check reads. */
+  key: keyof Settings;
+}
+
+export interface CheckMeta {
+  /** Public id, `area/name`: never changes meaning once released. */
+  id: string;
+  title: string;
+  /** Default severity (Security Hub `FindingProviderFields.Severity.Label`). */
+  severity: Severity;
+  /** `cluster`: evaluated once per active cluster; `region`: once per audited region (account-level). */
+  scope: 'cluster' | 'region';
+  /** One line for `emr-audit checks` and the catalogue: what it looks for and why it matters. */
+  description: string;
+  /** ASFF `Types` (FindingProviderFields.Types). */
+  types: string[];
+  remediation: { text: string; url: string };
+  /** IAM actions whose data this check reads (the deployed role is derived from these). */
+  permissions: string[];
+  /** Settings keys that shape this check. */
+  settings: (keyof Settings)[];
+  /**
+   * The check compares a cluster with every other active cluster of the region: it is skipped when
+   * a run is restricted to some clusters, so its findings are left as they are.
+   */
+  needsAllClusters?: boolean;
+}
+
+/** Lookup helpers over one region's snapshot (see lib/evaluate.ts). */
+export interface RegionView {
+  readonly snapshot: RegionSnapshot;
+  readonly region: string;
+  readonly accountId: string;
+  readonly partition: string;
+  /** Errors recorded for a resource of this kind and id (empty when it was collected fine). */
+  errorsFor(kind: ResourceKind, resourceId: string): CollectionError[];
+}
+
+export interface EvalContext {
+  settings: Settings;
+  /** The audit's "now" (the run start, or the snapshot's `collectedAt` offline). */
+  now: Date;
+  region: RegionView;
+}
+
+export interface ClusterCheck extends CheckMeta {
+  scope: 'cluster';
+  evaluate(cluster: Cluster, ctx: EvalContext): Outcome[];
+}
+
+export interface RegionCheck extends CheckMeta {
+  scope: 'region';
+  evaluate(ctx: EvalContext): Outcome[];
+}
+
+export type Check = ClusterCheck | RegionCheck;
+
+/** One evaluated result, as the engine returns it and the CLI prints it (`--format json`). */
+export interface Result {
+  checkId: string;
+  status: Status;
+  severity: Severity;
+  region: string;
+  accountId: string;
+  /** Null for account-level (region) checks. */
+  clusterId: string | null;
+  clusterName: string | null;
+  title: string;
+  message: string;
+  /** Ids of the groups, rules, roles, policies and instances involved. */
+  resources: string[];
+  /** The same resources with their types and ARNs (for Security Hub). */
+  resourceDetails: ResourceRef[];
+  /** Stable identity of the evaluated resource within the check (cluster id, region, …). */
+  resourceId: string;
+  /** Why the result is SUPPRESSED (tag or setting), when it is. */
+  suppressedBy?: string;
+  /** The status before suppression, for SUPPRESSED results. */
+  originalStatus?: Exclude<Status, 'SUPPRESSED'>;
+}
+
+/** Common ASFF types. */
+export const TYPES = {
+  bestPractices: 'Software and Configuration Checks/AWS Security Best Practices',
+  networkReachability: 'Software and Configuration Checks/AWS Security Best Practices/Network Reachability',
+  dataExposure: 'Effects/Data Exposure',
+  industryStandards: 'Software and Configuration Checks/Industry and Regulatory Standards',
+} as const;

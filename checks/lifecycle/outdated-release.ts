@@ -1,0 +1,17 @@
+import { TYPES, type ClusterCheck } from '../contract.js';
+
+// STUB: metadata and evaluate to be completed.
+export const check: ClusterCheck = {
+  id: 'lifecycle/outdated-release',
+  title: 'Cluster runs an outdated EMR release',
+  severity: 'LOW',
+  scope: 'cluster',
+  description: 'TODO',
+  types: [TYPES.bestPractices],
+  remediation: { text: 'TODO', url: 'TODO' },
+  permissions: [],
+  settings: [],
+  evaluate(_cluster, _ctx) {
+    return [{ status: 'ERROR', message: 'not implemented' }];
+  },
+};

@@ -1,0 +1,52 @@
+/**
+ * One audit run: collect (or load) the snapshot, evaluate it, and optionally publish. Shared by the
+ * Lambda handler and the CLI so both behave the same.
+ */
+import type { Check, Result } from '../checks/contract.js';
+import { evaluateSnapshot } from './evaluate.js';
+import type { AuditRequest } from './request.js';
+import type { Settings } from './settings.js';
+import type { Snapshot } from './snapshot.js';
+
+export interface PublishSummary {
+  imported: number;
+  archived: number;
+  failed: number;
+  /** One line per problem (Security Hub disabled in a region, rejected findings…). */
+  errors: string[];
+}
+
+export interface AuditDeps {
+  settings: Settings;
+  checks: readonly Check[];
+  /** Produces the snapshot for the request (collectors, or a saved file). */
+  loadSnapshot: (request: AuditRequest) => Promise<Snapshot>;
+  /** Synchronises Security Hub; omitted or skipped on dry runs. */
+  publish?: (input: { snapshot: Snapshot; results: Result[]; request: AuditRequest; now: Date }) => Promise<PublishSummary>;
+  now?: () => Date;
+}
+
+export interface AuditOutcome {
+  snapshot: Snapshot;
+  results: Result[];
+  startedAt: Date;
+  finishedAt: Date;
+  /** Undefined when nothing was published (dry run, CLI without --publish). */
+  published?: PublishSummary;
+}
+
+export async function runAudit(request: AuditRequest, deps: AuditDeps): Promise<AuditOutcome> {
+  const clock = deps.now ?? (() => new Date());
+  const startedAt = clock();
+  const snapshot = await deps.loadSnapshot(request);
+  const results = evaluateSnapshot(snapshot, {
+    checks: deps.checks,
+    settings: deps.settings,
+    now: startedAt,
+    ...(request.checks ? { checkIds: request.checks } : {}),
+    ...(request.clusterIds ? { clusterIds: request.clusterIds } : {}),
+  });
+  const published =
+    deps.publish && !request.dryRun ? await deps.publish({ snapshot, results, request, now: startedAt }) : undefined;
+  return { snapshot, results, startedAt, finishedAt: clock(), ...(published ? { published } : {}) };
+}

@@ -1,0 +1,152 @@
+/**
+ * The engine: runs the checks over a snapshot and turns their outcomes into results, applying
+ * scope (regions, clusters, checks), disabled checks and suppression tags. Pure: no I/O.
+ */
+import type { Check, EvalContext, Outcome, RegionView, Result, Status } from '../checks/contract.js';
+import type { Settings } from './settings.js';
+import type { Cluster, CollectionError, RegionSnapshot, ResourceKind, Snapshot } from './snapshot.js';
+import { describeErrors } from './lookup.js';
+
+export const SUPPRESS_TAG = 'emr-audit:suppress';
+
+export interface EvaluateOptions {
+  checks: readonly Check[];
+  settings: Settings;
+  /** Default: the snapshot's `collectedAt`. */
+  now?: Date;
+  /** Only these checks (ids); default all enabled. */
+  checkIds?: readonly string[];
+  /** Only these clusters; default all in the snapshot. */
+  clusterIds?: readonly string[];
+}
+
+export function makeRegionView(region: RegionSnapshot, snapshot: Pick<Snapshot, 'accountId' | 'partition'>): RegionView {
+  const index = new Map<string, CollectionError[]>();
+  for (const e of region.errors) {
+    const key = `${e.kind}\u0000${e.resourceId}`;
+    const bucket = index.get(key);
+    if (bucket) bucket.push(e);
+    else index.set(key, [e]);
+  }
+  return {
+    snapshot: region,
+    region: region.region,
+    accountId: snapshot.accountId,
+    partition: snapshot.partition,
+    errorsFor: (kind: ResourceKind, resourceId: string) => index.get(`${kind}\u0000${resourceId}`) ?? [],
+  };
+}
+
+/** Check ids a cluster's `emr-audit:suppress` tag names (`*` for all), or undefined without the tag. */
+export function suppressedChecks(cluster: Cluster): Set<string> | undefined {
+  const raw = Object.entries(cluster.tags).find(([k]) => k.toLowerCase() === SUPPRESS_TAG)?.[1];
+  if (raw === undefined) return undefined;
+  return new Set(
+    raw
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean),
+  );
+}
+
+export function selectChecks(all: readonly Check[], settings: Settings, checkIds?: readonly string[]): Check[] {
+  const disabled = new Set(settings.disabledChecks);
+  const only = checkIds && checkIds.length > 0 ? new Set(checkIds) : undefined;
+  return all.filter((c) => !disabled.has(c.id) && (!only || only.has(c.id)));
+}
+
+export function evaluateSnapshot(snapshot: Snapshot, options: EvaluateOptions): Result[] {
+  const now = options.now ?? new Date(snapshot.collectedAt);
+  const checks = selectChecks(options.checks, options.settings, options.checkIds);
+  const clusterFilter = options.clusterIds && options.clusterIds.length > 0 ? new Set(options.clusterIds) : undefined;
+  const restricted = clusterFilter !== undefined || (snapshot.scope.clusterIds?.length ?? 0) > 0;
+  const results: Result[] = [];
+
+  for (const regionSnap of snapshot.regions) {
+    const view = makeRegionView(regionSnap, snapshot);
+    const ctx: EvalContext = { settings: options.settings, now, region: view };
+    const regionErrors = view.errorsFor('region', regionSnap.region);
+    const base = { region: regionSnap.region, accountId: snapshot.accountId };
+
+    for (const check of checks) {
+      if (check.needsAllClusters && restricted) continue;
+      if (check.scope === 'region') {
+        // Account-level checks run even in cluster-restricted runs only when no cluster filter is set.
+        if (clusterFilter) continue;
+        const outcomes = regionErrors.length > 0 ? [regionFailure(regionErrors)] : safeEvaluate(check, () => check.evaluate(ctx));
+        for (const o of outcomes) results.push(toResult(check, o, { ...base, clusterId: null, clusterName: null, resourceId: regionSnap.region }));
+        continue;
+      }
+      if (regionErrors.length > 0) {
+        // The clusters of this region are unknown: one ERROR per cluster check for the region.
+        results.push(toResult(check, regionFailure(regionErrors), { ...base, clusterId: null, clusterName: null, resourceId: regionSnap.region }));
+        continue;
+      }
+      for (const cluster of regionSnap.clusters) {
+        if (clusterFilter && !clusterFilter.has(cluster.id)) continue;
+        const outcomes = cluster.described
+          ? safeEvaluate(check, () => check.evaluate(cluster, ctx))
+          : [{ status: 'ERROR' as const, message: `The cluster could not be described: ${describeErrors(view.errorsFor('cluster', cluster.id))}` }];
+        const suppressed = suppressedChecks(cluster);
+        for (const o of outcomes) {
+          const r = toResult(check, o, { ...base, clusterId: cluster.id, clusterName: cluster.name, resourceId: cluster.id });
+          results.push(suppressed && (suppressed.has('*') || suppressed.has(check.id)) ? suppress(r) : r);
+        }
+      }
+    }
+  }
+  return results;
+}
+
+function regionFailure(errors: CollectionError[]): Outcome {
+  return { status: 'ERROR', message: `The region could not be audited: ${describeErrors(errors)}` };
+}
+
+/** A check that throws is a bug, but it must not abort the audit or read as a pass. */
+function safeEvaluate(check: Check, run: () => Outcome[]): Outcome[] {
+  try {
+    const outcomes = run();
+    return outcomes.length > 0 ? outcomes : [{ status: 'ERROR', message: `Check ${check.id} returned no result.` }];
+  } catch (e) {
+    return [{ status: 'ERROR', message: `Check ${check.id} failed internally: ${(e as Error).message}` }];
+  }
+}
+
+function suppress(r: Result): Result {
+  if (r.status !== 'FAIL' && r.status !== 'ERROR') return r;
+  return {
+    ...r,
+    status: 'SUPPRESSED',
+    originalStatus: r.status,
+    suppressedBy: `cluster tag ${SUPPRESS_TAG}`,
+  };
+}
+
+function toResult(
+  check: Check,
+  o: Outcome,
+  where: { region: string; accountId: string; clusterId: string | null; clusterName: string | null; resourceId: string },
+): Result {
+  const refs = o.resources ?? [];
+  return {
+    checkId: check.id,
+    status: o.status,
+    severity: o.severity ?? check.severity,
+    region: where.region,
+    accountId: where.accountId,
+    clusterId: where.clusterId,
+    clusterName: where.clusterName,
+    title: check.title,
+    message: o.message,
+    resources: [...new Set(refs.map((r) => r.id))],
+    resourceDetails: refs,
+    resourceId: o.resourceId ?? where.resourceId,
+  };
+}
+
+/** Results counted per status, for summaries. */
+export function countByStatus(results: readonly Result[]): Record<Status, number> {
+  const counts: Record<Status, number> = { PASS: 0, FAIL: 0, NOT_APPLICABLE: 0, ERROR: 0, SUPPRESSED: 0 };
+  for (const r of results) counts[r.status] += 1;
+  return counts;
+}
