@@ -1,5 +1,5 @@
 /** Builders of snapshot data for tests: sensible defaults, override what the test is about. */
-import type { Check, ClusterCheck, EvalContext, Outcome, RegionCheck } from '../../checks/contract.js';
+import type { Check, EvalContext, Outcome } from '../../checks/contract.js';
 import { makeRegionView } from '../../lib/evaluate.js';
 import { defaultSettings, type Settings } from '../../lib/settings.js';
 import {
@@ -77,12 +77,12 @@ export function runCluster(check: Check, cluster: Cluster, region: RegionInput =
   if (check.scope !== 'cluster') throw new Error(`${check.id} is not a cluster check`);
   const clusters = region.clusters ?? [];
   const withCluster = clusters.some((c) => c.id === cluster.id) ? clusters : [...clusters, cluster];
-  return (check as ClusterCheck).evaluate(cluster, makeContext({ ...region, clusters: withCluster }, settings, now));
+  return check.evaluate(cluster, makeContext({ ...region, clusters: withCluster }, settings, now));
 }
 
 export function runRegion(check: Check, region: RegionInput = {}, settings: Partial<Settings> = {}, now: Date = NOW): Outcome[] {
   if (check.scope !== 'region') throw new Error(`${check.id} is not a region check`);
-  return (check as RegionCheck).evaluate(makeContext(region, settings, now));
+  return check.evaluate(makeContext(region, settings, now));
 }
 
 /** The single outcome of a check (most checks return one per cluster). */
