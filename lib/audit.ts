@@ -42,7 +42,7 @@ export async function runAudit(request: AuditRequest, deps: AuditDeps): Promise<
   const results = evaluateSnapshot(snapshot, {
     checks: deps.checks,
     settings: deps.settings,
-    now: startedAt,
+    // The snapshot's collectedAt is "now" for the checks: a saved snapshot evaluates as it did then.
     ...(request.checks ? { checkIds: request.checks } : {}),
     ...(request.clusterIds ? { clusterIds: request.clusterIds } : {}),
   });

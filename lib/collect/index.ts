@@ -30,6 +30,9 @@ export interface CollectOptions {
   now?: Date;
 }
 
+/** IAM actions the collectors need whatever checks run (the Lambda role adds the checks' own). */
+export const COLLECTOR_BASE_PERMISSIONS: readonly string[] = ['elasticmapreduce:ListClusters', 'elasticmapreduce:DescribeCluster'];
+
 /** Thrown when the audit cannot run at all (no credentials: STS failed). */
 export class AuditUnavailableError extends Error {
   override name = 'AuditUnavailableError';
