@@ -149,7 +149,7 @@ export const SETTING_SPECS = [
   spec({ key: 'ssmGraceMinutes', env: 'EMR_AUDIT_SSM_GRACE_MINUTES', parse: int(0, 10_080), defaultText: '15', doc: 'Minutes a new instance may run before `ssm/instance-not-managed` judges it.' }),
   spec({ key: 'maxMinorReleasesBehind', env: 'EMR_AUDIT_MAX_MINOR_RELEASES_BEHIND', parse: int(0, 1000), defaultText: '6', doc: 'Minor releases a cluster may trail the newest of its major.' }),
   spec({ key: 'minimumMajorRelease', env: 'EMR_AUDIT_MINIMUM_MAJOR_RELEASE', parse: int(0, 100), defaultText: '6', doc: 'Oldest acceptable EMR major release.' }),
-  spec({ key: 'requireKmsForS3', env: 'EMR_AUDIT_REQUIRE_KMS_FOR_S3', parse: bool, defaultText: 'false', doc: 'Fail `encryption/s3-unencrypted` for SSE-S3 too (require SSE-KMS or CSE-KMS).' }),
+  spec({ key: 'requireKmsForS3', env: 'EMR_AUDIT_REQUIRE_KMS_FOR_S3', parse: bool, defaultText: 'false', doc: 'Also fail `encryption/s3-unencrypted` when EMRFS uses SSE-S3 (Amazon S3-managed keys) rather than a KMS or custom key.' }),
   spec({ key: 'reportPassed', env: 'EMR_AUDIT_REPORT_PASSED', parse: bool, defaultText: 'false', doc: 'Also import PASSED findings into Security Hub each run (billed ingestion events).' }),
   spec({ key: 'apiConcurrency', env: 'EMR_AUDIT_API_CONCURRENCY', parse: int(1, 64), defaultText: '4', doc: 'Concurrent calls per AWS API.' }),
   spec({ key: 'maxAttempts', env: 'EMR_AUDIT_MAX_ATTEMPTS', parse: int(1, 30), defaultText: '10', doc: 'AWS SDK max attempts per call (adaptive retry).' }),
