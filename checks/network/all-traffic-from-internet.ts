@@ -1,17 +1,33 @@
 import { TYPES, type ClusterCheck } from '../contract.js';
+import { lookupInternetRules, reportOutcome } from '../../lib/network/internet.js';
 
-// STUB: metadata and evaluate to be completed.
 export const check: ClusterCheck = {
   id: 'network/all-traffic-from-internet',
   title: 'All traffic open to the internet on a cluster security group',
   severity: 'CRITICAL',
   scope: 'cluster',
-  description: 'TODO',
-  types: [TYPES.bestPractices],
-  remediation: { text: 'TODO', url: 'TODO' },
-  permissions: [],
-  settings: [],
-  evaluate(_cluster, _ctx) {
-    return [{ status: 'ERROR', message: 'not implemented' }];
+  description:
+    'A cluster security group that accepts all traffic from the internet exposes every service of the nodes, including unauthenticated Hadoop and Spark interfaces, to anyone.',
+  types: [TYPES.networkReachability],
+  remediation: {
+    text: 'Delete the inbound rule that allows all traffic (protocol -1 or all ports) from 0.0.0.0/0 or ::/0. Grant only the ports users need, from specific CIDRs, prefix lists or security groups, and reach the nodes through Session Manager or a bastion instead of a public rule.',
+    url: 'https://docs.aws.amazon.com/emr/latest/ManagementGuide/emr-security-groups.html',
+  },
+  permissions: ['elasticmapreduce:DescribeCluster', 'ec2:DescribeSecurityGroups'],
+  settings: ['widePublicCidrPrefixV4', 'widePublicCidrPrefixV6'],
+  evaluate(cluster, ctx) {
+    const found = lookupInternetRules(cluster, ctx);
+    if (!found.ok) return [found.outcome];
+    return [
+      reportOutcome(
+        found.value,
+        {
+          reported: found.value.rules.filter((r) => r.allTraffic),
+          failLead: 'All traffic is open to the internet',
+          passVerb: 'allows all traffic from the internet',
+        },
+        ctx,
+      ),
+    ];
   },
 };

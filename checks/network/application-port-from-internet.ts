@@ -1,17 +1,37 @@
 import { TYPES, type ClusterCheck } from '../contract.js';
+import { describeRule } from '../../lib/network/groups.js';
+import { lookupInternetRules, reportOutcome } from '../../lib/network/internet.js';
 
-// STUB: metadata and evaluate to be completed.
 export const check: ClusterCheck = {
   id: 'network/application-port-from-internet',
   title: 'EMR application or cluster-manager port open to the internet',
   severity: 'HIGH',
   scope: 'cluster',
-  description: 'TODO',
-  types: [TYPES.bestPractices],
-  remediation: { text: 'TODO', url: 'TODO' },
-  permissions: [],
-  settings: [],
-  evaluate(_cluster, _ctx) {
-    return [{ status: 'ERROR', message: 'not implemented' }];
+  description:
+    'EMR web interfaces and RPC ports (YARN, HDFS, Spark, Hive, Livy, Hue, JupyterHub…) mostly have no authentication by default, so opening them to the internet lets anyone read data or run code on the cluster.',
+  types: [TYPES.networkReachability],
+  remediation: {
+    text: 'Remove the inbound rules that open EMR application ports to 0.0.0.0/0 or ::/0. Reach the web interfaces through an SSH tunnel, Session Manager port forwarding, EMR Studio or a VPN, and allow only specific CIDRs, prefix lists or security groups.',
+    url: 'https://docs.aws.amazon.com/emr/latest/ManagementGuide/emr-security-groups.html',
+  },
+  permissions: ['elasticmapreduce:DescribeCluster', 'ec2:DescribeSecurityGroups'],
+  settings: ['applicationPorts', 'widePublicCidrPrefixV4', 'widePublicCidrPrefixV6'],
+  evaluate(cluster, ctx) {
+    const found = lookupInternetRules(cluster, ctx);
+    if (!found.ok) return [found.outcome];
+    const names = ctx.settings.applicationPorts;
+    return [
+      reportOutcome(
+        found.value,
+        {
+          reported: found.value.rules.filter((r) => r.applicationPorts.length > 0),
+          describe: (r) => `${describeRule(r.rule)} exposes ${r.applicationPorts.map((p) => `${p} (${names[p] ?? 'application port'})`).join(', ')}`,
+          failLead: 'EMR application ports are open to the internet',
+          passVerb: 'opens an EMR application port to the internet',
+          elsewhere: [{ checkId: 'network/all-traffic-from-internet', rules: found.value.rules.filter((r) => r.allTraffic) }],
+        },
+        ctx,
+      ),
+    ];
   },
 };
