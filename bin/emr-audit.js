@@ -1,0 +1,29 @@
+#!/usr/bin/env node
+// The `emr-audit` command. Runs the TypeScript sources through tsx, so `npx emr-audit …` works in a
+// checkout right after `npm ci`, with no build step.
+import process from 'node:process';
+
+// The SDK's notice about Node 20 is noise for people running a command; they can still opt in.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+
+// `emr-audit scan | head` closes the pipe early: that is not an error worth a stack trace.
+process.stdout.on('error', (error) => {
+  if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+  throw error;
+});
+
+// Loaded natively before tsx's loader hooks are installed, so their ~100 files skip the hooks'
+// round trips: it saves about a third of the start-up time.
+await Promise.all([import('zod'), import('ipaddr.js')]);
+const { register } = await import('tsx/esm/api');
+register();
+const { main } = await import('../cli/main.ts');
+
+process.exitCode = await main(process.argv.slice(2), {
+  stdout: process.stdout,
+  stderr: process.stderr,
+  env: process.env,
+  stdoutIsTTY: process.stdout.isTTY === true,
+  stderrIsTTY: process.stderr.isTTY === true,
+  columns: process.stdout.columns,
+});

@@ -1,0 +1,64 @@
+/** `emr-audit collect --out FILE`: save the snapshot of live AWS for a later `scan --snapshot`. */
+import { access, constants, writeFile } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
+import { everyRegionFailed } from '../../lib/report/render-summary.js';
+import { parseFlags, UsageError, type FlagSpecs } from '../args.js';
+import { COLLECT_HELP } from '../help.js';
+import { AuditCouldNotRunError, type CliIo } from '../io.js';
+import { collectSnapshotLive } from '../live.js';
+import { checkFlags, clusterFlags, liveRegions, selectedChecks, settingsFrom } from '../scope.js';
+
+const FLAGS: FlagSpecs = {
+  out: { type: 'string' },
+  region: { type: 'string', multiple: true },
+  cluster: { type: 'string', multiple: true },
+  check: { type: 'string', multiple: true },
+  set: { type: 'string', multiple: true },
+  help: { type: 'boolean', short: 'h' },
+};
+
+export async function collectCommand(argv: readonly string[], io: CliIo): Promise<number> {
+  const flags = parseFlags(argv, FLAGS, 'collect');
+  if (flags.has('help')) {
+    io.stdout.write(COLLECT_HELP);
+    return 0;
+  }
+  if (flags.positionals.length > 0) throw new UsageError(`collect takes no arguments (got "${flags.positionals[0]}"); run \`emr-audit collect --help\``);
+  const out = flags.string('out');
+  if (out === undefined) throw new UsageError('collect needs --out FILE (or --out - for stdout)');
+  // Fail before a long collection, not after it.
+  if (out !== '-') await assertWritableDirectory(out);
+
+  const settings = settingsFrom(flags, io);
+  const checkIds = checkFlags(flags, settings);
+  const clusterIds = clusterFlags(flags);
+  const regions = await liveRegions(flags, settings, io);
+
+  const snapshot = await collectSnapshotLive({ io, settings, regions, clusterIds, checks: selectedChecks(checkIds, settings) });
+  const json = `${JSON.stringify(snapshot, null, 2)}\n`;
+  if (out === '-') io.stdout.write(json);
+  else {
+    try {
+      await writeFile(out, json, 'utf8');
+    } catch (e) {
+      throw new UsageError(`--out ${out}: ${(e as Error).message}`);
+    }
+    const clusters = snapshot.regions.reduce((n, r) => n + r.clusters.length, 0);
+    const errors = snapshot.regions.reduce((n, r) => n + r.errors.length, 0);
+    io.stderr.write(
+      `Saved ${clusters} cluster${clusters === 1 ? '' : 's'} in ${snapshot.regions.length} region${snapshot.regions.length === 1 ? '' : 's'}` +
+        `${errors > 0 ? ` (${errors} collection error${errors === 1 ? '' : 's'})` : ''} to ${out}. Evaluate it with: emr-audit scan --snapshot ${out}\n`,
+    );
+  }
+  if (everyRegionFailed(snapshot)) throw new AuditCouldNotRunError('the audit could not run: every region failed (see the errors in the snapshot)');
+  return 0;
+}
+
+async function assertWritableDirectory(file: string): Promise<void> {
+  const dir = dirname(resolve(file));
+  try {
+    await access(dir, constants.W_OK);
+  } catch {
+    throw new UsageError(`--out ${file}: cannot write to ${dir}`);
+  }
+}

@@ -1,0 +1,91 @@
+/**
+ * Live AWS for the CLI: clients, collection with progress on a terminal, and the Security Hub
+ * publisher. The SDK-heavy modules load only here, so `emr-audit checks` or `scan --demo` start
+ * fast.
+ */
+import type { Check } from '../checks/contract.js';
+import type { AuditDeps } from '../lib/audit.js';
+import type { AwsClients } from '../lib/aws/clients.js';
+import type { CollectProgress } from '../lib/collect/index.js';
+import { oneLine } from '../lib/report/render-summary.js';
+import type { Settings } from '../lib/settings.js';
+import type { Snapshot } from '../lib/snapshot.js';
+import { AuditCouldNotRunError, type CliIo } from './io.js';
+
+export interface LiveOptions {
+  io: CliIo;
+  settings: Settings;
+  regions: string[];
+  clusterIds: string[];
+  checks: readonly Check[];
+}
+
+export interface Live {
+  loadSnapshot: AuditDeps['loadSnapshot'];
+  publisher(): Promise<NonNullable<AuditDeps['publish']>>;
+}
+
+export async function collectLive(options: LiveOptions): Promise<Live> {
+  const { io, settings, regions } = options;
+  const clients = io.clients ?? (await defaultClients(settings, regions));
+  const collect = await import('../lib/collect/index.js');
+  return {
+    loadSnapshot: async () => {
+      const progress = progressLine(io);
+      try {
+        return await collect.collectSnapshot({
+          regions,
+          ...(options.clusterIds.length > 0 ? { clusterIds: options.clusterIds } : {}),
+          checks: options.checks,
+          settings,
+          clients,
+          now: new Date(),
+          ...(progress.onProgress ? { onProgress: progress.onProgress } : {}),
+        });
+      } catch (e) {
+        if (e instanceof collect.AuditUnavailableError) throw new AuditCouldNotRunError(`the audit could not run: ${e.message}`);
+        throw e;
+      } finally {
+        progress.done();
+      }
+    },
+    publisher: async () => {
+      const { createPublisher } = await import('../lib/report/sync.js');
+      return createPublisher({
+        clients,
+        settings,
+        log: (level, message) => {
+          if (level !== 'info') io.stderr.write(`emr-audit: ${level}: ${oneLine(message)}\n`);
+        },
+      });
+    },
+  };
+}
+
+/** Collect a snapshot for `emr-audit collect`. */
+export async function collectSnapshotLive(options: LiveOptions): Promise<Snapshot> {
+  const live = await collectLive(options);
+  return live.loadSnapshot({ trigger: 'cli', dryRun: true, terminatedClusters: [] });
+}
+
+async function defaultClients(settings: Settings, regions: readonly string[]): Promise<AwsClients> {
+  const { createAwsClients } = await import('../lib/aws/clients.js');
+  return createAwsClients({ maxAttempts: settings.maxAttempts, ...(regions[0] ? { homeRegion: regions[0] } : {}) });
+}
+
+/** One self-overwriting status line on stderr, only on a terminal (pipes and logs stay clean). */
+function progressLine(io: CliIo): { onProgress?: (p: CollectProgress) => void; done(): void } {
+  if (!io.stderrIsTTY) return { done: () => undefined };
+  const width = Math.max(40, (io.columns ?? 100) - 1);
+  let shown = false;
+  return {
+    onProgress: (p) => {
+      const text = `collecting ${p.region} · ${p.phase}${p.detail ? ` · ${p.detail}` : ''}`;
+      io.stderr.write(`\r\u001b[2K${text.length > width ? `${text.slice(0, width - 1)}…` : text}`);
+      shown = true;
+    },
+    done: () => {
+      if (shown) io.stderr.write('\r\u001b[2K');
+    },
+  };
+}

@@ -1,0 +1,104 @@
+/**
+ * The `emr-audit` command: dispatch to a subcommand and turn what happened into the exit code of
+ * the public contract (0 done, 1 --fail-on, 2 usage, 3 could not run). Everything reaches the
+ * outside through `io`, so tests run it in-process.
+ */
+import { readFileSync } from 'node:fs';
+import { UsageError } from './args.js';
+import { CHECKS_HELP, COLLECT_HELP, MAIN_HELP, PERMISSIONS_HELP, SCAN_HELP, settingsHelp } from './help.js';
+import { AuditCouldNotRunError, type CliIo } from './io.js';
+import { closest } from './suggest.js';
+
+export type { CliIo } from './io.js';
+
+type Command = (argv: readonly string[], io: CliIo) => number | Promise<number>;
+
+// Loaded on demand: `emr-audit checks` should not pay for the audit engine and renderers.
+const COMMANDS: Record<string, () => Promise<Command>> = {
+  scan: async () => (await import('./commands/scan.js')).scanCommand,
+  collect: async () => (await import('./commands/collect.js')).collectCommand,
+  checks: async () => (await import('./commands/checks.js')).checksCommand,
+  // DESIGN.md's layout names it so; `checks` is the documented spelling.
+  'list-checks': async () => (await import('./commands/checks.js')).checksCommand,
+  permissions: async () => (await import('./commands/permissions.js')).permissionsCommand,
+};
+
+const HELP_TOPICS: Record<string, () => string | Promise<string>> = {
+  scan: () => SCAN_HELP,
+  collect: () => COLLECT_HELP,
+  checks: () => CHECKS_HELP,
+  'list-checks': () => CHECKS_HELP,
+  permissions: () => PERMISSIONS_HELP,
+  settings: settingsHelp,
+};
+
+export async function main(argv: readonly string[], io: CliIo): Promise<number> {
+  try {
+    return await dispatch(argv, io);
+  } catch (e) {
+    if (e instanceof UsageError) {
+      io.stderr.write(`emr-audit: ${oneLine(e.message)}\n`);
+      return 2;
+    }
+    if (e instanceof AuditCouldNotRunError) {
+      io.stderr.write(`emr-audit: ${oneLine(e.message)}\n`);
+      return 3;
+    }
+    // A bug or an unexpected failure: the audit did not complete.
+    const err = e instanceof Error ? e : new Error(String(e));
+    io.stderr.write(`emr-audit: the audit could not run: ${oneLine(err.message)}${io.env.EMR_AUDIT_DEBUG ? '' : ' (set EMR_AUDIT_DEBUG=1 for details)'}\n`);
+    if (io.env.EMR_AUDIT_DEBUG && err.stack) io.stderr.write(`${err.stack}\n`);
+    return 3;
+  }
+}
+
+async function dispatch(argv: readonly string[], io: CliIo): Promise<number> {
+  const [first, ...rest] = argv;
+  if (first === undefined || first === '--help' || first === '-h') {
+    io.stdout.write(MAIN_HELP);
+    return 0;
+  }
+  if (first === '--version' || first === '-V' || first === 'version') {
+    io.stdout.write(`emr-audit ${packageVersion()}\n`);
+    return 0;
+  }
+  if (first === 'help') return help(rest, io);
+  if (first.startsWith('-')) {
+    throw new UsageError(`unknown option ${first}: options go after the command, e.g. \`emr-audit scan ${first}\`; run \`emr-audit help\``);
+  }
+  const load = COMMANDS[first];
+  if (!load) {
+    const guess = closest(first, Object.keys(COMMANDS));
+    throw new UsageError(`unknown command "${first}"${guess ? ` (did you mean ${guess}?)` : ''}; run \`emr-audit help\``);
+  }
+  const command = await load();
+  return command(rest, io);
+}
+
+async function help(topics: readonly string[], io: CliIo): Promise<number> {
+  const [topic, extra] = topics;
+  if (topic === undefined) {
+    io.stdout.write(MAIN_HELP);
+    return 0;
+  }
+  if (extra !== undefined) throw new UsageError(`help takes one topic (got "${topic} ${extra}")`);
+  const text = HELP_TOPICS[topic];
+  if (!text) {
+    const guess = closest(topic, Object.keys(HELP_TOPICS));
+    throw new UsageError(`no help on "${topic}"${guess ? ` (did you mean ${guess}?)` : ''}; topics: ${Object.keys(HELP_TOPICS).filter((t) => t !== 'list-checks').join(', ')}`);
+  }
+  io.stdout.write(await text());
+  return 0;
+}
+
+function packageVersion(): string {
+  // Our own package.json, not outside data: a plain read keeps --version instant.
+  const pkg: unknown = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
+  const version = typeof pkg === 'object' && pkg !== null && 'version' in pkg ? pkg.version : undefined;
+  return typeof version === 'string' ? version : 'unknown';
+}
+
+/** Messages go on one line: the contract promises one line on stderr for a usage error. */
+function oneLine(text: string): string {
+  return text.replace(/\s+/g, ' ').trim();
+}

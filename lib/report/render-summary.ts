@@ -1,0 +1,75 @@
+/**
+ * The numbers of a run, shared by the JSON and table renderers so both always agree: what was
+ * audited, results per status, FAILs per severity and per check, and the collection errors.
+ */
+import { SEVERITIES, type Result, type Severity, type Status } from '../../checks/contract.js';
+import { countByStatus } from '../evaluate.js';
+import type { CollectionError, Snapshot } from '../snapshot.js';
+
+export interface ReportSummary {
+  accountId: string;
+  /** Regions of the snapshot that were evaluated. */
+  regions: string[];
+  /** When the data was collected: the audit's "now". */
+  collectedAt: string;
+  /** Active clusters in scope (a region that could not be listed contributes none). */
+  clustersAudited: number;
+  counts: Record<Status, number>;
+  /** FAIL results (not SUPPRESSED) per severity, every severity present. */
+  failBySeverity: Record<Severity, number>;
+  /** FAIL results per check id, only checks with at least one FAIL. */
+  failByCheck: Record<string, number>;
+  /** Collection errors, one line each: `region kind resourceId: api code (message)`. */
+  errors: string[];
+}
+
+/** Severities from the most to the least severe. */
+export const SEVERITIES_DESC: readonly Severity[] = [...SEVERITIES].reverse();
+
+export function severityRank(severity: Severity): number {
+  return SEVERITIES.indexOf(severity);
+}
+
+export function describeCollectionError(region: string, e: CollectionError): string {
+  const subject = e.kind === 'region' ? region : `${region} ${e.kind} ${e.resourceId}`;
+  return `${subject}: ${e.api} ${e.code}${e.message ? ` (${oneLine(e.message)})` : ''}`;
+}
+
+export function oneLine(text: string): string {
+  return text.replace(/\s+/g, ' ').trim();
+}
+
+/** Clusters in scope of a run: the snapshot's, restricted to `clusterIds` when given. */
+export function auditedClusterCount(snapshot: Snapshot, clusterIds?: readonly string[]): number {
+  const only = clusterIds && clusterIds.length > 0 ? new Set(clusterIds) : undefined;
+  let n = 0;
+  for (const region of snapshot.regions) {
+    for (const cluster of region.clusters) if (!only || only.has(cluster.id)) n += 1;
+  }
+  return n;
+}
+
+export function buildSummary(results: readonly Result[], snapshot: Snapshot, clusterIds?: readonly string[]): ReportSummary {
+  const failBySeverity = Object.fromEntries(SEVERITIES_DESC.map((s) => [s, 0])) as Record<Severity, number>;
+  const failByCheck: Record<string, number> = {};
+  for (const r of results) {
+    if (r.status !== 'FAIL') continue;
+    failBySeverity[r.severity] += 1;
+    failByCheck[r.checkId] = (failByCheck[r.checkId] ?? 0) + 1;
+  }
+  return {
+    accountId: snapshot.accountId,
+    regions: snapshot.regions.map((r) => r.region),
+    collectedAt: snapshot.collectedAt,
+    clustersAudited: auditedClusterCount(snapshot, clusterIds),
+    counts: countByStatus(results),
+    failBySeverity,
+    failByCheck,
+    errors: snapshot.regions.flatMap((r) => r.errors.map((e) => describeCollectionError(r.region, e))),
+  };
+}
+
+/** Every audited region failed as a whole: nothing was evaluated (exit code 3). */
+export function everyRegionFailed(snapshot: Snapshot): boolean {
+  return snapshot.regions.length > 0 && snapshot.regions.every((r) => r.errors.some((e) => e.kind === 'region'));
+}

@@ -1,0 +1,282 @@
+/**
+ * The human report (`--format table`): grouped by region, then account settings and clusters.
+ * Problems (FAIL, ERROR) are listed with what is wrong; passes are counted, not listed, unless
+ * `verbose`. Suppressed results get their own section, then what to do, then one summary line.
+ */
+import type { CheckMeta, Result, Severity } from '../../checks/contract.js';
+import type { PublishSummary } from '../audit.js';
+import type { Cluster, Snapshot } from '../snapshot.js';
+import { makeStyler, padEnd, SEVERITY_STYLE, STATUS_STYLE, wrap, type Styler } from './render-style.js';
+import { buildSummary, describeCollectionError, severityRank, SEVERITIES_DESC, type ReportSummary } from './render-summary.js';
+
+export interface TableReportInput {
+  results: readonly Result[];
+  snapshot: Snapshot;
+  /** The run's cluster restriction, for the clusters count. */
+  clusterIds?: readonly string[];
+  /** Check metadata, for ordering and the "how to fix" section. */
+  checks: readonly CheckMeta[];
+  /** Also list PASS and NOT_APPLICABLE results. */
+  verbose?: boolean;
+  color: boolean;
+  /** Terminal width; default 100. */
+  width?: number;
+  /** Where the data came from, for the header (e.g. `demo account`, `snapshot audit.json`). */
+  source?: string;
+  published?: PublishSummary;
+}
+
+const LABEL_WIDTH = 8;
+const INDENT = '    ';
+const DETAIL_INDENT = INDENT + ' '.repeat(LABEL_WIDTH + 2);
+
+export function renderTable(input: TableReportInput): string {
+  const style = makeStyler(input.color);
+  const width = Math.min(Math.max(input.width ?? 100, 60), 140);
+  const order = new Map(input.checks.map((c, i) => [c.id, i]));
+  const summary = buildSummary(input.results, input.snapshot, input.clusterIds);
+  const out: string[] = [];
+
+  out.push(header(input, summary, style), '');
+
+  const active = input.results.filter((r) => r.status !== 'SUPPRESSED');
+  const suppressed = input.results.filter((r) => r.status === 'SUPPRESSED');
+  for (const region of input.snapshot.regions) {
+    const inRegion = active.filter((r) => r.region === region.region);
+    const errors = region.errors.map((e) => describeCollectionError(region.region, e));
+    const ctx = { style, width, order, verbose: input.verbose ?? false, clusterIds: input.clusterIds, suppressed: suppressed.filter((r) => r.region === region.region) };
+    out.push(...renderRegion(region.region, region.clusters, errors, inRegion, ctx));
+  }
+
+  if (suppressed.length > 0) out.push(...renderSuppressed(suppressed, { style, width, order }));
+
+  out.push(...renderNextSteps(input.results, input.checks, summary, { style, width, order }));
+
+  if (input.published) out.push(publishedLine(input.published, style), '');
+  out.push(summaryLine(summary, style));
+  return `${out.join('\n')}\n`;
+}
+
+interface Ctx {
+  style: Styler;
+  width: number;
+  order: Map<string, number>;
+}
+
+function header(input: TableReportInput, summary: ReportSummary, style: Styler): string {
+  const collected = summary.collectedAt.replace('T', ' ').replace(/:\d\d(\.\d+)?Z$/, ' UTC');
+  const parts = [`account ${summary.accountId}`, summary.regions.join(', ') || 'no regions', `data collected ${collected}`];
+  if (input.source) parts.push(input.source);
+  return `${style('bold', 'emr-audit')} ${style('dim', '·')} ${parts.join(style('dim', ' · '))}`;
+}
+
+function renderRegion(
+  region: string,
+  clusters: readonly Cluster[],
+  errors: readonly string[],
+  results: readonly Result[],
+  ctx: Ctx & { verbose: boolean; clusterIds: readonly string[] | undefined; suppressed: readonly Result[] },
+): string[] {
+  const { style, width } = ctx;
+  const out: string[] = [style('bold', `${region} ${'─'.repeat(Math.max(3, Math.min(width, 100) - region.length - 1))}`)];
+  const regionFailed = errors.length > 0 && results.length > 0 && results.every((r) => r.clusterId === null && r.status === 'ERROR');
+
+  const accountLevel = results.filter((r) => r.clusterId === null);
+  if (accountLevel.length > 0) {
+    out.push(`  ${style('bold', regionFailed ? 'Region (could not be audited)' : 'Account settings')}`);
+    out.push(...renderGroup(accountLevel, ctx, ctx.suppressed.filter((r) => r.clusterId === null).length), '');
+  }
+
+  const only = ctx.clusterIds && ctx.clusterIds.length > 0 ? new Set(ctx.clusterIds) : undefined;
+  const inScope = clusters.filter((c) => !only || only.has(c.id));
+  if (inScope.length === 0 && !regionFailed) out.push(`  ${style('dim', 'No active EMR clusters in this region.')}`, '');
+
+  for (const cluster of [...inScope].sort((a, b) => a.name.localeCompare(b.name) || a.id.localeCompare(b.id))) {
+    const own = results.filter((r) => r.clusterId === cluster.id);
+    const facts = [cluster.id, cluster.releaseLabel, cluster.state].filter(Boolean).join(' · ');
+    out.push(`  ${style('bold', cluster.name)}  ${style('dim', facts)}`);
+    out.push(...renderGroup(own, ctx, ctx.suppressed.filter((r) => r.clusterId === cluster.id).length), '');
+  }
+
+  if (errors.length > 0 && !regionFailed) {
+    const explained = results.some((r) => r.status === 'ERROR') ? ` ${style('dim', '(the ERROR results above come from these)')}` : '';
+    out.push(`  ${style(['bold', 'magenta'], 'Collection errors')}${explained}`);
+    for (const line of errors) out.push(...wrap(line, width, INDENT));
+    out.push('');
+  }
+  return out;
+}
+
+/** The problems of one cluster (or the account settings), then its passes counted or listed. */
+function renderGroup(results: readonly Result[], ctx: Ctx & { verbose: boolean }, suppressedCount: number): string[] {
+  const { style } = ctx;
+  const out: string[] = [];
+  const fails = sortResults(results.filter((r) => r.status === 'FAIL'), ctx.order);
+  const errors = sortResults(results.filter((r) => r.status === 'ERROR'), ctx.order);
+  for (const r of fails) out.push(...renderResult(r, ctx));
+
+  // Several checks failing for one missing piece of data say the same thing: say it once.
+  const byMessage = new Map<string, Result[]>();
+  for (const r of errors) byMessage.set(r.message, [...(byMessage.get(r.message) ?? []), r]);
+  for (const [message, group] of byMessage) {
+    const ids = group.map((r) => r.checkId);
+    const label = style(STATUS_STYLE.ERROR, padEnd('ERROR', LABEL_WIDTH));
+    // A whole region failing would name every check: the count says enough there.
+    const what = ids.length === 1 ? ids[0]! : ids.length <= 6 ? `${ids.length} checks: ${ids.join(', ')}` : `${ids.length} checks`;
+    out.push(...wrap(what, ctx.width, DETAIL_INDENT).map((line, i) => (i === 0 ? `${INDENT}${label}  ${line.trimStart()}` : line)));
+    out.push(...wrap(message, ctx.width, DETAIL_INDENT));
+  }
+
+  const passed = results.filter((r) => r.status === 'PASS');
+  const notApplicable = results.filter((r) => r.status === 'NOT_APPLICABLE');
+  if (ctx.verbose) {
+    for (const r of sortResults([...passed, ...notApplicable], ctx.order)) out.push(...renderResult(r, ctx));
+  }
+  const counted = [
+    ...(passed.length > 0 || notApplicable.length === 0 ? [`${passed.length} passed`] : []),
+    ...(notApplicable.length > 0 ? [`${notApplicable.length} not applicable`] : []),
+    // A cluster whose problems are all suppressed must not read as simply clean.
+    ...(suppressedCount > 0 ? [`${suppressedCount} suppressed (listed below)`] : []),
+  ].join(' · ');
+  if (results.length === 0 && suppressedCount === 0) out.push(`${INDENT}${style('dim', 'no checks ran')}`);
+  else if (fails.length === 0 && errors.length === 0) {
+    out.push(`${INDENT}${style('green', '✓')} ${style('dim', `${suppressedCount > 0 ? 'no open problems' : 'no problems found'} · ${counted}`)}`);
+  }
+  else if (passed.length + notApplicable.length + suppressedCount > 0) out.push(`${INDENT}${style('dim', counted)}`);
+  return out;
+}
+
+function renderResult(r: Result, ctx: Ctx): string[] {
+  const { style } = ctx;
+  const label =
+    r.status === 'FAIL' || r.status === 'SUPPRESSED'
+      ? style(r.status === 'SUPPRESSED' ? ['dim'] : SEVERITY_STYLE[r.severity], padEnd(severityLabel(r.severity), LABEL_WIDTH))
+      : style(STATUS_STYLE[r.status], padEnd(r.status === 'NOT_APPLICABLE' ? 'N/A' : r.status, LABEL_WIDTH));
+  const suffix = r.status === 'SUPPRESSED' && r.originalStatus ? style('dim', ` (was ${r.originalStatus})`) : '';
+  const out = [`${INDENT}${label}  ${style('bold', r.checkId)}${suffix}`];
+  out.push(...wrap(r.message, ctx.width, DETAIL_INDENT));
+  if (r.resources.length > 0 && r.status !== 'PASS' && r.status !== 'NOT_APPLICABLE') {
+    out.push(...wrap(`resources: ${r.resources.join(', ')}`, ctx.width, DETAIL_INDENT).map((l) => style('dim', l)));
+  }
+  return out;
+}
+
+function renderSuppressed(results: readonly Result[], ctx: Ctx): string[] {
+  const { style } = ctx;
+  const out = [style('bold', `Suppressed (${results.length})`) + style('dim', ' · not reported as findings; listed so nothing is hidden'), ''];
+  const groups = new Map<string, Result[]>();
+  for (const r of results) {
+    const key = `${r.region}\u0000${r.clusterId ?? ''}`;
+    groups.set(key, [...(groups.get(key) ?? []), r]);
+  }
+  for (const group of groups.values()) {
+    const first = group[0]!;
+    const where = first.clusterId ? `${first.clusterName ?? first.clusterId} (${first.clusterId})` : 'account settings';
+    const reasons = [...new Set(group.map((r) => r.suppressedBy ?? 'suppressed'))].join('; ');
+    out.push(`  ${style('bold', where)}  ${style('dim', `${first.region} · by ${reasons}`)}`);
+    for (const r of sortResults(group, ctx.order)) out.push(...renderResult(r, ctx));
+    out.push('');
+  }
+  return out;
+}
+
+function renderNextSteps(results: readonly Result[], checks: readonly CheckMeta[], summary: ReportSummary, ctx: Ctx): string[] {
+  const { style, width } = ctx;
+  const out: string[] = [];
+  const failing = checks
+    .filter((c) => (summary.failByCheck[c.id] ?? 0) > 0)
+    .map((c) => ({
+      check: c,
+      severity: worstSeverity(results.filter((r) => r.status === 'FAIL' && r.checkId === c.id)),
+      clusters: new Set(results.filter((r) => r.status === 'FAIL' && r.checkId === c.id).map((r) => r.clusterId ?? `region ${r.region}`)).size,
+    }))
+    .sort((a, b) => severityRank(b.severity) - severityRank(a.severity) || (ctx.order.get(a.check.id) ?? 0) - (ctx.order.get(b.check.id) ?? 0));
+
+  if (failing.length > 0) {
+    out.push(style('bold', 'How to fix') + style('dim', ' · most severe first; `emr-audit checks --format json` has the full remediation'), '');
+    for (const { check, severity, clusters } of failing) {
+      const label = style(SEVERITY_STYLE[severity], padEnd(severityLabel(severity), LABEL_WIDTH));
+      const where = check.scope === 'region' ? `${clusters} region${clusters === 1 ? '' : 's'}` : `${clusters} cluster${clusters === 1 ? '' : 's'}`;
+      out.push(`${INDENT}${label}  ${style('bold', check.id)} ${style('dim', `· ${where}`)}`);
+      out.push(...wrap(firstSentence(check.remediation.text), width, DETAIL_INDENT));
+      out.push(`${DETAIL_INDENT}${style('dim', check.remediation.url)}`);
+    }
+    out.push('');
+  }
+  if (summary.counts.ERROR > 0) {
+    const n = summary.counts.ERROR;
+    out.push(style(['bold', 'magenta'], `${n} result${n === 1 ? '' : 's'} could not be evaluated (ERROR)`));
+    out.push(
+      ...wrap(
+        'emr-audit could not read the data those checks need, so they neither pass nor fail. Fix the cause named in each message (usually a missing permission: `emr-audit permissions` prints the read-only policy emr-audit needs) and run again.',
+        width,
+        '  ',
+      ),
+      '',
+    );
+  }
+  if (summary.counts.FAIL === 0 && summary.counts.ERROR === 0 && results.length > 0) {
+    out.push(style('green', '✓ No problems found.'), '');
+  }
+  return out;
+}
+
+function publishedLine(p: PublishSummary, style: Styler): string {
+  const line = `Security Hub: ${p.imported} findings imported · ${p.archived} archived · ${p.failed} failed`;
+  return [p.failed > 0 || p.errors.length > 0 ? style('yellow', line) : line, ...p.errors.map((e) => `  ${e}`)].join('\n');
+}
+
+/** `8 clusters in 2 regions · 14 FAIL (2 CRITICAL, 5 HIGH, …) · 3 ERROR · 40 PASS · 2 SUPPRESSED`. */
+export function summaryLine(summary: ReportSummary, style: Styler = makeStyler(false)): string {
+  const { counts } = summary;
+  const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
+  const bySeverity = SEVERITIES_DESC.filter((s) => summary.failBySeverity[s] > 0)
+    .map((s) => style(SEVERITY_STYLE[s], `${summary.failBySeverity[s]} ${s}`))
+    .join(', ');
+  const parts = [
+    `${plural(summary.clustersAudited, 'cluster')} in ${plural(summary.regions.length, 'region')}`,
+    style(counts.FAIL > 0 ? ['bold', 'red'] : ['green'], `${counts.FAIL} FAIL`) + (bySeverity ? ` (${bySeverity})` : ''),
+    style(counts.ERROR > 0 ? ['bold', 'magenta'] : [], `${counts.ERROR} ERROR`),
+    style('green', `${counts.PASS} PASS`),
+    ...(counts.NOT_APPLICABLE > 0 ? [`${counts.NOT_APPLICABLE} NOT_APPLICABLE`] : []),
+    ...(counts.SUPPRESSED > 0 ? [style('gray', `${counts.SUPPRESSED} SUPPRESSED`)] : []),
+  ];
+  return parts.join(style('dim', ' · '));
+}
+
+function sortResults(results: readonly Result[], order: Map<string, number>): Result[] {
+  return [...results].sort(
+    (a, b) =>
+      severityRank(b.severity) - severityRank(a.severity) ||
+      (order.get(a.checkId) ?? Number.MAX_SAFE_INTEGER) - (order.get(b.checkId) ?? Number.MAX_SAFE_INTEGER) ||
+      a.resourceId.localeCompare(b.resourceId),
+  );
+}
+
+function worstSeverity(results: readonly Result[]): Severity {
+  return results.reduce<Severity>((worst, r) => (severityRank(r.severity) > severityRank(worst) ? r.severity : worst), 'INFORMATIONAL');
+}
+
+function severityLabel(severity: Severity): string {
+  return severity === 'INFORMATIONAL' ? 'INFO' : severity;
+}
+
+/**
+ * The first sentence: it ends at . ! or ? outside parentheses, before whitespace or the end,
+ * unless the word is an abbreviation ("e.g.", "i.e.", "etc.").
+ */
+function firstSentence(text: string): string {
+  let depth = 0;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i]!;
+    if (ch === '(') depth += 1;
+    else if (ch === ')') depth = Math.max(0, depth - 1);
+    else if (depth === 0 && (ch === '.' || ch === '!' || ch === '?')) {
+      const head = text.slice(0, i + 1);
+      const rest = text.slice(i + 1);
+      if (rest === '') return head;
+      if (/^\s/.test(rest) && !/(^|[\s(])(e\.g|i\.e|etc|vs|cf)\.$/i.test(head)) return head;
+    }
+  }
+  return text;
+}

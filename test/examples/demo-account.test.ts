@@ -1,0 +1,152 @@
+/**
+ * The bundled demo account (`emr-audit scan --demo`): a valid snapshot that shows every check
+ * failing somewhere, clean clusters that pass, a collection error and a suppression.
+ */
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import type { Result } from '../../checks/contract.js';
+import { CHECK_IDS, CHECKS } from '../../checks/index.js';
+import { evaluateSnapshot } from '../../lib/evaluate.js';
+import { defaultSettings } from '../../lib/settings.js';
+import { Snapshot } from '../../lib/snapshot.js';
+
+const text = readFileSync(new URL('../../examples/demo-account.json', import.meta.url), 'utf8');
+const raw: unknown = JSON.parse(text);
+const demo = Snapshot.parse(raw);
+const results = evaluateSnapshot(demo, { checks: CHECKS, settings: defaultSettings() });
+
+const clusterId = (name: string): string => {
+  const c = demo.regions.flatMap((r) => r.clusters).find((x) => x.name === name);
+  if (!c) throw new Error(`no cluster ${name} in the demo`);
+  return c.id;
+};
+const of = (name: string): Result[] => results.filter((r) => r.clusterId === clusterId(name));
+const statusOf = (name: string, checkId: string): string[] => of(name).filter((r) => r.checkId === checkId).map((r) => r.status);
+
+/** The checks that read the role's policy documents (its effective permissions). */
+const EFFECTIVE_PERMISSION_CHECKS = [
+  'iam/instance-profile-admin',
+  'iam/instance-profile-wildcard-data-access',
+  'iam/instance-profile-privilege-escalation',
+  'iam/instance-profile-missing-ssm-permissions',
+];
+const SUPPRESSED = ['network/application-port-from-internet', 'exposure/primary-node-public-ip', 'exposure/node-public-ip'];
+
+describe('examples/demo-account.json', () => {
+  it('is a schema-1 snapshot with a fixed collection time, 8+ clusters in 2 regions, 3–10 instances each', () => {
+    expect(demo.schemaVersion).toBe(1);
+    expect(demo.collectedAt).toBe('2026-11-23T09:30:00.000Z');
+    expect(demo.regions.map((r) => r.region)).toEqual(['us-east-1', 'eu-west-1']);
+    const clusters = demo.regions.flatMap((r) => r.clusters);
+    expect(clusters.length).toBeGreaterThanOrEqual(8);
+    for (const c of clusters) {
+      expect(c.instances?.length, c.name).toBeGreaterThanOrEqual(3);
+      expect(c.instances?.length, c.name).toBeLessThanOrEqual(10);
+    }
+    expect(new Set(clusters.map((c) => c.instanceCollectionType))).toEqual(new Set(['INSTANCE_GROUP', 'INSTANCE_FLEET']));
+    expect(clusters.some((c) => c.instances?.some((i) => i.market === 'SPOT'))).toBe(true);
+  });
+
+  it('is self-consistent: every reference resolves, every running instance is known to EC2 and was asked about in SSM', () => {
+    for (const region of demo.regions) {
+      for (const c of region.clusters) {
+        const groups = [c.ec2?.emrManagedMasterSecurityGroup, c.ec2?.emrManagedSlaveSecurityGroup, c.ec2?.serviceAccessSecurityGroup, ...(c.ec2?.additionalMasterSecurityGroups ?? []), ...(c.ec2?.additionalSlaveSecurityGroups ?? [])];
+        for (const g of groups.filter((x): x is string => x !== undefined)) expect(region.securityGroups[g], `${c.name} ${g}`).toBeDefined();
+        if (c.securityConfiguration) expect(region.securityConfigurations[c.securityConfiguration], c.name).toBeDefined();
+        const profile = region.instanceProfiles[c.ec2!.instanceProfile!];
+        expect(profile, c.name).toBeDefined();
+        const role = region.roles[profile!.roleNames[0]!];
+        expect(role, c.name).toBeDefined();
+        for (const arn of role!.attachedPolicyArns) expect(region.managedPolicies[arn], arn).toBeDefined();
+        expect(region.serviceRoles[c.serviceRole!], c.name).toBeDefined();
+        for (const i of c.instances ?? []) {
+          expect(region.ec2Instances[i.ec2InstanceId!], i.ec2InstanceId).toBeDefined();
+          expect(region.ssmQueried).toContain(i.ec2InstanceId);
+        }
+      }
+    }
+    const ids = demo.regions.flatMap((r) => r.clusters.flatMap((c) => (c.instances ?? []).map((i) => i.ec2InstanceId)));
+    expect(new Set(ids).size).toBe(ids.length);
+  });
+
+  it('holds no secret: no password, no cluster Configurations', () => {
+    const keys: string[] = [];
+    const walk = (v: unknown): void => {
+      if (Array.isArray(v)) v.forEach(walk);
+      else if (v && typeof v === 'object') {
+        for (const [k, child] of Object.entries(v)) {
+          keys.push(k);
+          walk(child);
+        }
+      }
+    };
+    walk(raw);
+    expect(keys.filter((k) => /password|secret|^configurations$|credential/i.test(k))).toEqual([]);
+    expect(text).not.toMatch(/password/i);
+  });
+
+  it('makes every check FAIL somewhere (not only SUPPRESSED)', () => {
+    const failing = new Set(results.filter((r) => r.status === 'FAIL').map((r) => r.checkId));
+    expect(CHECK_IDS.filter((id) => !failing.has(id))).toEqual([]);
+  });
+
+  it('has clean clusters with no FAIL and no ERROR', () => {
+    for (const name of ['analytics-prod', 'clickstream-prod']) {
+      const bad = of(name).filter((r) => r.status !== 'PASS' && r.status !== 'NOT_APPLICABLE');
+      expect(bad.map((r) => `${r.checkId}: ${r.message}`), name).toEqual([]);
+      expect(of(name).filter((r) => r.status === 'PASS').length, name).toBeGreaterThan(20);
+    }
+  });
+
+  it('has one cluster whose IAM permission checks are ERROR because GetRolePolicy was denied', () => {
+    for (const id of EFFECTIVE_PERMISSION_CHECKS) {
+      const r = of('risk-models').filter((x) => x.checkId === id);
+      expect(r.map((x) => x.status), id).toEqual(['ERROR']);
+      expect(r[0]!.message, id).toContain('iam:GetRolePolicy AccessDenied');
+    }
+    // The attached-policy list was read: the deprecated-policy check needs nothing more.
+    expect(statusOf('risk-models', 'iam/instance-profile-deprecated-policy')).toEqual(['PASS']);
+    // Nothing else is wrong with it.
+    expect(of('risk-models').filter((r) => r.status === 'FAIL')).toEqual([]);
+    expect(of('risk-models').filter((r) => r.status === 'ERROR').map((r) => r.checkId).sort()).toEqual([...EFFECTIVE_PERMISSION_CHECKS].sort());
+    expect(demo.regions.flatMap((r) => r.errors)).toHaveLength(1);
+  });
+
+  it('has one cluster whose findings are suppressed by its tag, and only those', () => {
+    for (const id of SUPPRESSED) {
+      const r = of('ds-notebooks').filter((x) => x.checkId === id);
+      expect(r.map((x) => [x.status, x.originalStatus]), id).toEqual([['SUPPRESSED', 'FAIL']]);
+    }
+    expect(of('ds-notebooks').filter((r) => r.status === 'FAIL' || r.status === 'ERROR')).toEqual([]);
+    expect(results.filter((r) => r.status === 'SUPPRESSED')).toHaveLength(SUPPRESSED.length);
+  });
+
+  it('shows the scenarios it was built for', () => {
+    // The pre-2020 default rule, escalated to CRITICAL by the public nodes.
+    expect(of('legacy-etl-nightly').find((r) => r.checkId === 'network/ssh-from-internet')).toMatchObject({ status: 'FAIL', severity: 'CRITICAL' });
+    expect(of('legacy-etl-nightly').find((r) => r.checkId === 'network/ssh-from-internet')?.message).toContain('ElasticMapReduce-master');
+    // Block public access: off in us-east-1, the AWS default in eu-west-1.
+    const bpa = results.filter((r) => r.checkId === 'exposure/block-public-access-disabled').map((r) => `${r.region} ${r.status}`);
+    expect(bpa).toEqual(['us-east-1 FAIL', 'eu-west-1 PASS']);
+    // Missing SSM permissions only matter where Default Host Management is off.
+    expect(statusOf('reporting-hive', 'iam/instance-profile-missing-ssm-permissions')).toEqual(['FAIL']);
+    expect(statusOf('legacy-etl-nightly', 'iam/instance-profile-missing-ssm-permissions')).toEqual(['PASS']);
+    // Nodes missing from SSM past the grace period fail; the one inside it is named, not judged.
+    const ssm = of('reporting-hive').find((r) => r.checkId === 'ssm/instance-not-managed');
+    expect(ssm?.status).toBe('FAIL');
+    expect(ssm?.resources).toHaveLength(4);
+    expect(ssm?.message).toMatch(/grace period/);
+    expect(statusOf('adhoc-spark', 'ssm/agent-not-online')).toEqual(['FAIL']);
+    expect(of('adhoc-spark').find((r) => r.checkId === 'ssm/agent-not-online')?.message).toContain('ConnectionLost');
+    expect(statusOf('legacy-etl-nightly', 'lifecycle/outdated-release')).toEqual(['FAIL']);
+    expect(statusOf('legacy-etl-nightly', 'iam/service-role-deprecated-policy')).toEqual(['FAIL']);
+    expect(statusOf('ml-training', 'iam/instance-profile-admin')).toEqual(['FAIL']);
+    expect(statusOf('adhoc-spark', 'iam/instance-profile-privilege-escalation')).toEqual(['FAIL']);
+    expect(statusOf('ml-training', 'network/cluster-manager-port-exposed')).toEqual(['FAIL']);
+    // One missing security configuration is one finding, not six.
+    expect(statusOf('legacy-etl-nightly', 'encryption/no-security-configuration')).toEqual(['FAIL']);
+    for (const id of ['encryption/at-rest-disabled', 'encryption/in-transit-disabled', 'authentication/no-authentication']) {
+      expect(statusOf('legacy-etl-nightly', id), id).toEqual(['NOT_APPLICABLE']);
+    }
+  });
+});

@@ -1,0 +1,96 @@
+import { describe, expect, it } from 'vitest';
+import type { Result } from '../../checks/contract.js';
+import { buildJsonReport, renderJson } from '../../lib/report/json.js';
+import { buildSummary, describeCollectionError, everyRegionFailed } from '../../lib/report/render-summary.js';
+import { ACCOUNT, makeCluster, makeSnapshot } from '../helpers/fixtures.js';
+
+function result(r: Partial<Result> & Pick<Result, 'checkId' | 'status'>): Result {
+  return {
+    severity: 'HIGH',
+    region: 'us-east-1',
+    accountId: ACCOUNT,
+    clusterId: 'j-AAA',
+    clusterName: 'alpha',
+    title: 'A title',
+    message: 'A message',
+    resources: ['sg-1'],
+    resourceDetails: [{ type: 'AwsEc2SecurityGroup', id: 'sg-1', arn: `arn:aws:ec2:us-east-1:${ACCOUNT}:security-group/sg-1` }],
+    resourceId: 'j-AAA',
+    ...r,
+  };
+}
+
+const snapshot = makeSnapshot([
+  { region: 'us-east-1', clusters: [makeCluster({ id: 'j-AAA' }), makeCluster({ id: 'j-BBB' })], errors: [{ kind: 'role', resourceId: 'app-role', api: 'iam:GetRole', code: 'AccessDenied', message: 'User is\nnot authorized' }] },
+  { region: 'eu-west-1', clusters: [makeCluster({ id: 'j-CCC' })] },
+]);
+
+const results = [
+  result({ checkId: 'a/one', status: 'FAIL', severity: 'CRITICAL' }),
+  result({ checkId: 'a/one', status: 'FAIL', severity: 'HIGH', clusterId: 'j-BBB' }),
+  result({ checkId: 'b/two', status: 'FAIL', severity: 'LOW' }),
+  result({ checkId: 'b/two', status: 'PASS' }),
+  result({ checkId: 'c/three', status: 'SUPPRESSED', originalStatus: 'FAIL', suppressedBy: 'cluster tag emr-audit:suppress' }),
+  result({ checkId: 'c/three', status: 'ERROR', clusterId: null, clusterName: null, region: 'eu-west-1', resourceId: 'eu-west-1' }),
+];
+
+describe('renderJson', () => {
+  it('prints one JSON object of results and summary', () => {
+    const text = renderJson({ results, snapshot });
+    expect(text.endsWith('}\n')).toBe(true);
+    const parsed = JSON.parse(text) as { results: unknown[]; summary: unknown };
+    expect(Object.keys(parsed)).toEqual(['results', 'summary']);
+    expect(parsed.results).toHaveLength(results.length);
+  });
+
+  it('keeps every field of a result, contract fields first, suppression details when suppressed', () => {
+    const report = buildJsonReport({ results, snapshot });
+    expect(Object.keys(report.results[0]!)).toEqual(['checkId', 'status', 'severity', 'region', 'accountId', 'clusterId', 'clusterName', 'title', 'message', 'resources', 'resourceDetails', 'resourceId']);
+    expect(report.results[4]).toMatchObject({ status: 'SUPPRESSED', originalStatus: 'FAIL', suppressedBy: 'cluster tag emr-audit:suppress' });
+    expect(report.results[5]!.clusterId).toBeNull();
+  });
+
+  it('summarises counts per status, FAILs per severity and check, clusters and errors', () => {
+    const { summary } = buildJsonReport({ results, snapshot });
+    expect(summary).toEqual({
+      accountId: ACCOUNT,
+      regions: ['us-east-1', 'eu-west-1'],
+      collectedAt: '2026-11-23T12:00:00.000Z',
+      clustersAudited: 3,
+      counts: { PASS: 1, FAIL: 3, NOT_APPLICABLE: 0, ERROR: 1, SUPPRESSED: 1 },
+      failBySeverity: { CRITICAL: 1, HIGH: 1, MEDIUM: 0, LOW: 1, INFORMATIONAL: 0 },
+      failByCheck: { 'a/one': 2, 'b/two': 1 },
+      errors: ['us-east-1 role app-role: iam:GetRole AccessDenied (User is not authorized)'],
+    });
+  });
+
+  it('counts only the clusters of a cluster-restricted run', () => {
+    expect(buildJsonReport({ results, snapshot, clusterIds: ['j-BBB'] }).summary.clustersAudited).toBe(1);
+  });
+
+  it('adds what was published to Security Hub', () => {
+    const published = { imported: 2, archived: 1, failed: 0, errors: [] };
+    expect(buildJsonReport({ results, snapshot, published }).summary.published).toEqual(published);
+    expect('published' in buildJsonReport({ results, snapshot }).summary).toBe(false);
+  });
+});
+
+describe('summary helpers', () => {
+  it('describes a region failure by its region only', () => {
+    expect(describeCollectionError('eu-west-1', { kind: 'region', resourceId: 'eu-west-1', api: 'elasticmapreduce:ListClusters', code: 'AccessDeniedException', message: '' })).toBe(
+      'eu-west-1: elasticmapreduce:ListClusters AccessDeniedException',
+    );
+  });
+
+  it('knows when every region failed (and that no region is not a failure)', () => {
+    const regionError = (region: string) => ({ kind: 'region' as const, resourceId: region, api: 'sts:X', code: 'Denied', message: '' });
+    expect(everyRegionFailed(makeSnapshot([{ region: 'us-east-1', errors: [regionError('us-east-1')] }, { region: 'eu-west-1', errors: [regionError('eu-west-1')] }]))).toBe(true);
+    expect(everyRegionFailed(makeSnapshot([{ region: 'us-east-1', errors: [regionError('us-east-1')] }, { region: 'eu-west-1' }]))).toBe(false);
+    expect(everyRegionFailed(makeSnapshot([{ region: 'us-east-1', errors: [{ ...regionError('r'), kind: 'role' }] }]))).toBe(false);
+    expect(everyRegionFailed(makeSnapshot([]))).toBe(false);
+  });
+
+  it('counts no FAIL for suppressed results', () => {
+    expect(buildSummary([result({ checkId: 'a', status: 'SUPPRESSED', originalStatus: 'FAIL' })], snapshot).failBySeverity.HIGH).toBe(0);
+  });
+});
