@@ -1,0 +1,169 @@
+import { describe, expect, it } from 'vitest';
+import type { Check } from '../../checks/contract.js';
+import { CHECKS } from '../../checks/index.js';
+import { COLLECTOR_BASE_PERMISSIONS, collectionPermissions } from '../../lib/collect/index.js';
+import {
+  auditActions,
+  buildAuditPolicy,
+  buildRoleStatements,
+  READ_ACTION_CATALOGUE,
+  readActions,
+  type PolicyDocumentJson,
+} from '../../lib/permissions.js';
+import { makeCheck } from './helpers.js';
+
+const allActions = (doc: PolicyDocumentJson): string[] => doc.Statement.flatMap((s) => s.Action);
+const statement = (doc: PolicyDocumentJson, sid: string) => doc.Statement.find((s) => s.Sid === sid);
+
+describe('readActions', () => {
+  it('is the sorted, deduplicated union of the checks’ permissions and the collectors’ base permissions', () => {
+    const checks: Check[] = [
+      makeCheck('a/one', ['ec2:DescribeSecurityGroups', 'elasticmapreduce:ListReleaseLabels']),
+      makeCheck('a/two', ['ec2:DescribeSecurityGroups', 'elasticmapreduce:DescribeCluster']),
+    ];
+    const actions = readActions(checks);
+    expect(actions).toEqual([...actions].sort());
+    expect(new Set(actions).size).toBe(actions.length);
+    for (const a of [...COLLECTOR_BASE_PERMISSIONS, 'ec2:DescribeSecurityGroups', 'elasticmapreduce:DescribeCluster', 'elasticmapreduce:ListReleaseLabels']) {
+      expect(actions).toContain(a);
+    }
+    expect(actions).toEqual(collectionPermissions(checks));
+    expect(actions.some((a) => a.startsWith('iam:') || a.startsWith('ssm:'))).toBe(false);
+  });
+
+  it('adds the follow-up calls the collectors make for a check’s data (instance profile → role → policy versions)', () => {
+    const actions = readActions([makeCheck('iam/x', ['iam:GetInstanceProfile'])]);
+    for (const a of ['iam:GetInstanceProfile', 'iam:GetRole', 'iam:ListAttachedRolePolicies', 'iam:ListRolePolicies', 'iam:GetRolePolicy', 'iam:GetPolicy', 'iam:GetPolicyVersion']) {
+      expect(actions).toContain(a);
+    }
+  });
+
+  it('keeps the collectors’ base permissions when no check is run', () => {
+    expect(readActions([])).toEqual([...COLLECTOR_BASE_PERMISSIONS].sort());
+    expect(readActions([])).toContain('elasticmapreduce:ListClusters');
+  });
+
+  it.each([
+    ['a write action', 'elasticmapreduce:TerminateJobFlows'],
+    ['a wildcard', 'iam:Get*'],
+    ['the `*` action', '*'],
+    ['a secret-bearing read', 'ssm:GetParameter'],
+    ['a near-miss typo', 'elasticmapreduce:DescribeClusters'],
+  ])('refuses %s and names the check that declared it', (_what, action) => {
+    expect(() => readActions([makeCheck('bad/check', ['iam:GetRole', action])])).toThrow(
+      new RegExp(`"${action.replace(/[*]/g, '\\*')}" \\(declared by check bad/check\\) is not in READ_ACTION_CATALOGUE`),
+    );
+  });
+
+  it('accepts every action of the real registry (each one a catalogued read action)', () => {
+    const actions = readActions(CHECKS);
+    for (const action of actions) {
+      expect(Object.hasOwn(READ_ACTION_CATALOGUE, action), action).toBe(true);
+      expect(action).toMatch(/^(elasticmapreduce|ec2|iam|ssm):(Describe|Get|List)[A-Za-z]+$/);
+    }
+    for (const check of CHECKS) for (const p of check.permissions) expect(actions).toContain(p);
+  });
+
+  it('catalogues only read actions of the services the audit reads', () => {
+    for (const action of Object.keys(READ_ACTION_CATALOGUE)) {
+      expect(action).toMatch(/^(elasticmapreduce|ec2|iam|ssm):(Describe|Get|List)[A-Za-z]+$/);
+    }
+  });
+});
+
+describe('auditActions', () => {
+  const checks = [makeCheck('a/one', ['iam:GetRole'])];
+
+  it('adds exactly BatchImportFindings and GetFindings when publishing', () => {
+    const withPublish = auditActions({ publish: true, checks });
+    const without = auditActions({ publish: false, checks });
+    expect(withPublish.filter((a) => !without.includes(a))).toEqual(['securityhub:BatchImportFindings', 'securityhub:GetFindings']);
+    expect(without.some((a) => a.startsWith('securityhub:'))).toBe(false);
+    expect(withPublish).toEqual([...withPublish].sort());
+  });
+});
+
+describe('buildAuditPolicy', () => {
+  const checks = [makeCheck('a/one', ['iam:GetRole', 'ssm:GetServiceSetting', 'ssm:DescribeInstanceInformation'])];
+
+  it('grants the read actions on "*" and scopes GetServiceSetting to the Default Host Management setting', () => {
+    const doc = buildAuditPolicy({ publish: false, checks, accountId: '123456789012' });
+    expect(doc.Version).toBe('2012-10-17');
+    const reads = statement(doc, 'ReadEmrAuditData');
+    expect(reads).toMatchObject({ Effect: 'Allow', Resource: '*' });
+    expect(reads?.Action).toEqual(readActions(checks).filter((a) => a !== 'ssm:GetServiceSetting'));
+    // SSM is asked about the EC2 ids that only ListInstances gives.
+    for (const a of ['iam:GetRole', 'ssm:DescribeInstanceInformation', 'elasticmapreduce:ListInstances']) expect(reads?.Action).toContain(a);
+    expect(reads?.Action).not.toContain('ssm:GetServiceSetting');
+    expect(statement(doc, 'ReadDefaultHostManagementSetting')).toEqual({
+      Sid: 'ReadDefaultHostManagementSetting',
+      Effect: 'Allow',
+      Action: ['ssm:GetServiceSetting'],
+      Resource: 'arn:aws:ssm:*:123456789012:servicesetting/ssm/managed-instance/default-ec2-instance-management-role',
+    });
+    expect(doc.Statement).toHaveLength(2);
+  });
+
+  it('omits the service-setting statement when no check reads it', () => {
+    const doc = buildAuditPolicy({ publish: false, checks: [makeCheck('a/one', ['iam:GetRole'])] });
+    expect(statement(doc, 'ReadDefaultHostManagementSetting')).toBeUndefined();
+  });
+
+  it('scopes BatchImportFindings to the account’s default product, GetFindings on "*"', () => {
+    const doc = buildAuditPolicy({ publish: true, checks, partition: 'aws-us-gov', accountId: '123456789012' });
+    expect(statement(doc, 'ImportFindingsToDefaultProduct')).toEqual({
+      Sid: 'ImportFindingsToDefaultProduct',
+      Effect: 'Allow',
+      Action: ['securityhub:BatchImportFindings'],
+      Resource: 'arn:aws-us-gov:securityhub:*:123456789012:product/123456789012/default',
+    });
+    expect(statement(doc, 'ReadOwnFindings')).toEqual({ Sid: 'ReadOwnFindings', Effect: 'Allow', Action: ['securityhub:GetFindings'], Resource: '*' });
+  });
+
+  it('defaults to partition aws and any account, so the printed policy works as it is', () => {
+    const doc = buildAuditPolicy({ publish: true, checks });
+    expect(statement(doc, 'ImportFindingsToDefaultProduct')?.Resource).toBe('arn:aws:securityhub:*:*:product/*/default');
+    expect(statement(doc, 'ReadDefaultHostManagementSetting')?.Resource).toBe(
+      'arn:aws:ssm:*:*:servicesetting/ssm/managed-instance/default-ec2-instance-management-role',
+    );
+  });
+
+  it('grants each action exactly once, never `*`, and writes only BatchImportFindings (real registry)', () => {
+    const doc = buildAuditPolicy({ publish: true });
+    const actions = allActions(doc);
+    expect(new Set(actions).size).toBe(actions.length);
+    expect(actions.sort()).toEqual(auditActions({ publish: true }));
+    for (const a of actions) {
+      expect(a).not.toContain('*');
+      if (a !== 'securityhub:BatchImportFindings') expect(a).toMatch(/^[a-z0-9-]+:(Describe|Get|List)[A-Za-z]+$/);
+    }
+    for (const s of doc.Statement) expect(s.Effect).toBe('Allow');
+  });
+});
+
+describe('buildRoleStatements', () => {
+  const checks = [makeCheck('a/one', ['ssm:GetServiceSetting'])];
+
+  it('has the same statements as the printed policy, with partition and account as pseudo parameters', () => {
+    const cfn = buildRoleStatements({ publish: true, checks });
+    const printed = buildAuditPolicy({ publish: true, checks });
+    expect(cfn.map((s) => [s.Sid, s.Action])).toEqual(printed.Statement.map((s) => [s.Sid, s.Action]));
+    expect(cfn.find((s) => s.Sid === 'ImportFindingsToDefaultProduct')?.Resource).toEqual({
+      'Fn::Join': [
+        '',
+        ['arn:', { Ref: 'AWS::Partition' }, ':securityhub:*:', { Ref: 'AWS::AccountId' }, ':product/', { Ref: 'AWS::AccountId' }, '/default'],
+      ],
+    });
+    expect(cfn.find((s) => s.Sid === 'ReadDefaultHostManagementSetting')?.Resource).toEqual({
+      'Fn::Join': [
+        '',
+        ['arn:', { Ref: 'AWS::Partition' }, ':ssm:*:', { Ref: 'AWS::AccountId' }, ':servicesetting/ssm/managed-instance/default-ec2-instance-management-role'],
+      ],
+    });
+    expect(cfn.find((s) => s.Sid === 'ReadEmrAuditData')?.Resource).toBe('*');
+  });
+
+  it('contains no `${…}` the Serverless variable resolver would try to resolve', () => {
+    expect(JSON.stringify(buildRoleStatements({ publish: true }))).not.toContain('${');
+  });
+});

@@ -1,0 +1,310 @@
+/**
+ * `osls package` of the real serverless.yml, offline and without credentials, in a scratch copy
+ * of the service (so the checkout's dist/ and .serverless/ are left alone), then assertions on the
+ * CloudFormation template it produced.
+ */
+import { copyFile, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import * as z from 'zod';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { auditActions, buildRoleStatements } from '../../lib/permissions.js';
+import { SETTING_SPECS } from '../../lib/settings.js';
+import { writeIamStatements } from '../../scripts/build.js';
+import { OSLS_BIN, ROOT, offlineEnv, run } from './helpers.js';
+import { zipEntryNames } from './zip.js';
+
+const Resource = z.object({ Type: z.string(), Properties: z.record(z.string(), z.unknown()).default({}), Condition: z.string().optional() });
+const Template = z.object({
+  Resources: z.record(z.string(), Resource),
+  Conditions: z.record(z.string(), z.unknown()).optional(),
+  Outputs: z.record(z.string(), z.unknown()).optional(),
+});
+type Template = z.infer<typeof Template>;
+const Statement = z.object({
+  Effect: z.literal('Allow'),
+  Action: z.union([z.string(), z.array(z.string())]),
+  Resource: z.unknown(),
+  Sid: z.string().optional(),
+});
+type Statement = z.infer<typeof Statement>;
+
+interface Packaged {
+  template: Template;
+  zipEntries: string[];
+  output: string;
+}
+
+async function packageService(args: string[]): Promise<Packaged> {
+  const dir = await mkdtemp(join(tmpdir(), 'emr-audit-sls-'));
+  dirs.push(dir);
+  await copyFile(join(ROOT, 'serverless.yml'), join(dir, 'serverless.yml'));
+  await writeIamStatements(join(dir, 'dist'));
+  // The handler bundle is tested in build.test.ts; here any module stands in for it.
+  await mkdir(join(dir, 'dist'), { recursive: true });
+  await writeFile(join(dir, 'dist', 'audit.mjs'), 'export const handler = async () => ({});\n');
+  await writeFile(join(dir, 'stray.txt'), 'must not be packaged\n');
+  const result = await run(process.execPath, [OSLS_BIN, 'package', ...args], { cwd: dir, env: offlineEnv() });
+  if (result.code !== 0) throw new Error(`osls package failed (${result.code}):\n${result.stdout}\n${result.stderr}`);
+  const template = Template.parse(JSON.parse(await readFile(join(dir, '.serverless', 'cloudformation-template-update-stack.json'), 'utf8')));
+  return { template, zipEntries: zipEntryNames(await readFile(join(dir, '.serverless', 'emr-audit.zip'))), output: result.stdout + result.stderr };
+}
+
+const dirs: string[] = [];
+let byDefault: Packaged;
+let customised: Packaged;
+const TOPIC = 'arn:aws:sns:eu-west-1:123456789012:security-alerts';
+
+beforeAll(async () => {
+  [byDefault, customised] = await Promise.all([
+    packageService([]),
+    packageService([
+      '--stage',
+      'prod',
+      '--region',
+      'eu-west-1',
+      '--param',
+      'EMR_AUDIT_REGIONS=eu-west-1,eu-central-1',
+      '--param',
+      'EMR_AUDIT_TRUSTED_CIDRS=203.0.113.0/24',
+      '--param',
+      'EMR_AUDIT_SCHEDULE=rate(1 hour)',
+      '--param',
+      `EMR_AUDIT_ALARM_TOPIC_ARN=${TOPIC}`,
+      '--param',
+      'EMR_AUDIT_INCOMPLETE_ALARM_THRESHOLD=5',
+    ]),
+  ]);
+}, 60_000);
+
+afterAll(async () => {
+  await Promise.all(dirs.map((d) => rm(d, { recursive: true, force: true })));
+});
+
+function ofType(t: Template, type: string) {
+  return Object.entries(t.Resources).filter(([, r]) => r.Type === type);
+}
+
+function only(t: Template, type: string) {
+  const found = ofType(t, type);
+  expect(found.map(([id]) => id), type).toHaveLength(1);
+  return found[0]!;
+}
+
+function roleStatements(t: Template): Statement[] {
+  const [, role] = only(t, 'AWS::IAM::Role');
+  const policies = z.array(z.object({ PolicyDocument: z.object({ Statement: z.array(Statement) }) })).parse(role.Properties.Policies);
+  return policies.flatMap((p) => p.PolicyDocument.Statement);
+}
+
+const actionsOf = (s: Statement): string[] => (Array.isArray(s.Action) ? s.Action : [s.Action]);
+const FUNCTION_ARN = { 'Fn::GetAtt': ['AuditLambdaFunction', 'Arn'] };
+const DLQ_ARN = { 'Fn::GetAtt': ['AuditDeadLetterQueue', 'Arn'] };
+const LOG_ACTIONS = ['logs:CreateLogGroup', 'logs:CreateLogStream', 'logs:PutLogEvents', 'logs:TagResource'];
+
+describe('the function', () => {
+  it('runs the bundle on nodejs22.x, arm64, 1024 MB, 900 s, never two at a time', () => {
+    const [id, fn] = only(byDefault.template, 'AWS::Lambda::Function');
+    expect(id).toBe('AuditLambdaFunction');
+    expect(fn.Properties).toMatchObject({
+      Runtime: 'nodejs22.x',
+      Architectures: ['arm64'],
+      Handler: 'dist/audit.handler',
+      MemorySize: 1024,
+      Timeout: 900,
+      ReservedConcurrentExecutions: 1,
+      FunctionName: 'emr-audit-dev-audit',
+    });
+  });
+
+  it('passes every setting of lib/settings.ts, empty (= its default) unless a param sets it', () => {
+    const env = (t: Template) =>
+      z.object({ Variables: z.record(z.string(), z.string()) }).parse(only(t, 'AWS::Lambda::Function')[1].Properties.Environment).Variables;
+    const settingNames = SETTING_SPECS.map((s) => s.env);
+    const vars = env(byDefault.template);
+    expect(Object.keys(vars).filter((k) => k.startsWith('EMR_AUDIT_')).sort()).toEqual([...settingNames].sort());
+    for (const name of settingNames) expect(vars[name], name).toBe('');
+    expect(vars).toMatchObject({ POWERTOOLS_SERVICE_NAME: 'emr-audit', POWERTOOLS_METRICS_NAMESPACE: 'EmrAudit', POWERTOOLS_LOG_LEVEL: 'INFO' });
+
+    const custom = env(customised.template);
+    expect(custom.EMR_AUDIT_REGIONS).toBe('eu-west-1,eu-central-1');
+    expect(custom.EMR_AUDIT_TRUSTED_CIDRS).toBe('203.0.113.0/24');
+    expect(custom.EMR_AUDIT_DISABLED_CHECKS).toBe('');
+  });
+
+  it('packages only dist/', () => {
+    expect(byDefault.zipEntries.sort()).toEqual(['dist/audit.mjs', 'dist/iam-statements.json']);
+  });
+
+  it('keeps its logs 30 days in its own log group', () => {
+    const [, group] = only(byDefault.template, 'AWS::Logs::LogGroup');
+    expect(group.Properties).toEqual({ LogGroupName: '/aws/lambda/emr-audit-dev-audit', RetentionInDays: 30 });
+  });
+});
+
+describe('the triggers', () => {
+  const Rule = z.object({
+    Name: z.string().optional(),
+    ScheduleExpression: z.string().optional(),
+    EventPattern: z.unknown().optional(),
+    State: z.string(),
+    Targets: z.array(z.object({ Arn: z.unknown(), Id: z.string() })),
+  });
+  const rules = (t: Template) => ofType(t, 'AWS::Events::Rule').map(([, r]) => Rule.parse(r.Properties));
+
+  it('has exactly the schedule, the on-demand rule and the EMR state-change rule, each targeting the function', () => {
+    const all = rules(byDefault.template);
+    expect(all).toHaveLength(3);
+    for (const rule of all) {
+      expect(rule.State).toBe('ENABLED');
+      expect(rule.Targets).toEqual([expect.objectContaining({ Arn: FUNCTION_ARN })]);
+    }
+    expect(all.find((r) => r.ScheduleExpression)).toMatchObject({ Name: 'emr-audit-dev-schedule', ScheduleExpression: 'rate(6 hours)' });
+    expect(all.find((r) => r.Name === 'emr-audit-dev-on-demand')?.EventPattern).toEqual({ source: ['emr-audit'], 'detail-type': ['Run EMR audit'] });
+    expect(all.find((r) => r.Name === 'emr-audit-dev-cluster-state')?.EventPattern).toEqual({
+      source: ['aws.emr'],
+      'detail-type': ['EMR Cluster State Change'],
+      detail: { state: ['RUNNING', 'WAITING', 'TERMINATED', 'TERMINATED_WITH_ERRORS'] },
+    });
+  });
+
+  it('lets EventBridge (and nothing else) invoke the function, once per rule', () => {
+    const permissions = ofType(byDefault.template, 'AWS::Lambda::Permission').map(([, p]) => p.Properties);
+    expect(permissions).toHaveLength(3);
+    for (const p of permissions) {
+      expect(p).toMatchObject({ Action: 'lambda:InvokeFunction', Principal: 'events.amazonaws.com', FunctionName: FUNCTION_ARN });
+      expect(p.SourceArn).toBeDefined();
+    }
+  });
+
+  it('takes the schedule from the EMR_AUDIT_SCHEDULE param', () => {
+    expect(rules(customised.template).find((r) => r.ScheduleExpression)).toMatchObject({
+      Name: 'emr-audit-prod-schedule',
+      ScheduleExpression: 'rate(1 hour)',
+    });
+  });
+});
+
+describe('failure handling', () => {
+  it('retries a failed run once, then sends the event to the SQS dead-letter queue', () => {
+    const [, config] = only(byDefault.template, 'AWS::Lambda::EventInvokeConfig');
+    expect(config.Properties).toMatchObject({
+      FunctionName: { Ref: 'AuditLambdaFunction' },
+      Qualifier: '$LATEST',
+      MaximumRetryAttempts: 1,
+      MaximumEventAgeInSeconds: 21600,
+      DestinationConfig: { OnFailure: { Destination: DLQ_ARN } },
+    });
+    const [id, queue] = only(byDefault.template, 'AWS::SQS::Queue');
+    expect(id).toBe('AuditDeadLetterQueue');
+    expect(queue.Properties).toMatchObject({ MessageRetentionPeriod: 1209600, SqsManagedSseEnabled: true });
+  });
+
+  const alarms = (t: Template) => Object.fromEntries(ofType(t, 'AWS::CloudWatch::Alarm').map(([id, a]) => [id, a.Properties]));
+
+  it('alarms on function errors, on incomplete evaluations and on dead letters', () => {
+    const a = alarms(byDefault.template);
+    expect(Object.keys(a).sort()).toEqual(['AuditDeadLetterAlarm', 'AuditErrorsAlarm', 'AuditEvaluationIncompleteAlarm']);
+    expect(a.AuditErrorsAlarm).toMatchObject({
+      Namespace: 'AWS/Lambda',
+      MetricName: 'Errors',
+      Dimensions: [{ Name: 'FunctionName', Value: { Ref: 'AuditLambdaFunction' } }],
+      Statistic: 'Sum',
+      Threshold: 0,
+      ComparisonOperator: 'GreaterThanThreshold',
+      TreatMissingData: 'notBreaching',
+    });
+    expect(a.AuditEvaluationIncompleteAlarm).toMatchObject({
+      Namespace: 'EmrAudit',
+      MetricName: 'EvaluationIncompleteFindings',
+      Dimensions: [{ Name: 'service', Value: 'emr-audit' }],
+      Statistic: 'Maximum',
+      Threshold: 0,
+      ComparisonOperator: 'GreaterThanThreshold',
+    });
+    expect(a.AuditDeadLetterAlarm).toMatchObject({
+      Namespace: 'AWS/SQS',
+      MetricName: 'ApproximateNumberOfMessagesVisible',
+      Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': ['AuditDeadLetterQueue', 'QueueName'] } }],
+    });
+  });
+
+  it('notifies the SNS topic param only when one is given', () => {
+    const conditionOf = (t: Template) => t.Conditions?.HasAlarmTopic;
+    expect(conditionOf(byDefault.template)).toEqual({ 'Fn::Not': [{ 'Fn::Equals': ['', ''] }] });
+    expect(conditionOf(customised.template)).toEqual({ 'Fn::Not': [{ 'Fn::Equals': [TOPIC, ''] }] });
+    for (const alarm of Object.values(alarms(customised.template))) {
+      expect(alarm.AlarmActions).toEqual({ 'Fn::If': ['HasAlarmTopic', [TOPIC], { Ref: 'AWS::NoValue' }] });
+    }
+    expect(alarms(customised.template).AuditEvaluationIncompleteAlarm?.Threshold).toBe('5');
+  });
+});
+
+describe('the role', () => {
+  it('is the only role, with no managed policy and only Lambda as principal', () => {
+    const [, role] = only(byDefault.template, 'AWS::IAM::Role');
+    expect(role.Properties.ManagedPolicyArns).toBeUndefined();
+    expect(role.Properties.PermissionsBoundary).toBeUndefined();
+    expect(role.Properties.AssumeRolePolicyDocument).toEqual({
+      Version: '2012-10-17',
+      Statement: [{ Effect: 'Allow', Principal: { Service: ['lambda.amazonaws.com'] }, Action: ['sts:AssumeRole'] }],
+    });
+  });
+
+  it('allows exactly the audit’s actions, its logs and the dead-letter queue', () => {
+    const granted = roleStatements(byDefault.template).flatMap(actionsOf);
+    expect(new Set(granted).size).toBe(granted.length);
+    expect([...granted].sort()).toEqual([...auditActions({ publish: true }), ...LOG_ACTIONS, 'sqs:SendMessage'].sort());
+  });
+
+  it('carries the generated statements unchanged', () => {
+    const statements = roleStatements(byDefault.template);
+    for (const expected of buildRoleStatements({ publish: true })) {
+      expect(statements.find((s) => s.Sid === expected.Sid)).toEqual(expected);
+    }
+  });
+
+  it('has no `*` action and writes only findings, its own logs and the dead-letter queue', () => {
+    for (const s of roleStatements(byDefault.template)) {
+      for (const action of actionsOf(s)) {
+        expect(action).not.toContain('*');
+        if (/^[a-z0-9-]+:(Describe|Get|List)[A-Za-z]+$/.test(action)) continue;
+        if (action === 'securityhub:BatchImportFindings') {
+          expect(JSON.stringify(s.Resource)).toContain(':product/');
+        } else if (action.startsWith('logs:')) {
+          expect(JSON.stringify(s.Resource)).toContain(':log-group:/aws/lambda/emr-audit-dev');
+        } else {
+          expect(action).toBe('sqs:SendMessage');
+          expect(s.Resource).toEqual(DLQ_ARN);
+        }
+      }
+    }
+  });
+});
+
+describe('the stack', () => {
+  it('packages without configuration warnings or deprecations', () => {
+    for (const p of [byDefault, customised]) {
+      expect(p.output).toContain('Service packaged');
+      expect(p.output).not.toMatch(/warning|deprecat/i);
+    }
+  });
+
+  it('holds the function and its wiring, and nothing else that runs code or holds permissions', () => {
+    const types = Object.values(byDefault.template.Resources)
+      .map((r) => r.Type)
+      .sort();
+    expect([...new Set(types)]).toEqual([
+      'AWS::CloudWatch::Alarm',
+      'AWS::Events::Rule',
+      'AWS::IAM::Role',
+      'AWS::Lambda::EventInvokeConfig',
+      'AWS::Lambda::Function',
+      'AWS::Lambda::Permission',
+      'AWS::Logs::LogGroup',
+      'AWS::S3::Bucket',
+      'AWS::S3::BucketPolicy',
+      'AWS::SQS::Queue',
+    ]);
+  });
+});
