@@ -168,6 +168,7 @@ export function defaultSettings(): Settings {
     minimumMajorRelease: 6,
     requireKmsForS3: false,
     reportPassed: false,
+    // Rate-limit assumptions behind these two, with their sources: lib/collect/index.ts.
     apiConcurrency: 4,
     maxAttempts: 10,
     timeMarginSeconds: 60,

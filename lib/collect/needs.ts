@@ -1,0 +1,108 @@
+/**
+ * Which data a run collects, derived from the permissions the selected checks declare: a kind of
+ * data is fetched only when some check reads it, so a run restricted to a few checks makes only the
+ * calls they need (and needs only their permissions). ListClusters and DescribeCluster always run.
+ */
+import type { CheckMeta } from '../../checks/contract.js';
+
+export interface DataNeeds {
+  /** ListInstances + ListInstanceGroups/ListInstanceFleets per cluster. */
+  instances: boolean;
+  securityGroups: boolean;
+  securityConfigurations: boolean;
+  /** DescribeInstances for the RUNNING instances. */
+  ec2Instances: boolean;
+  /** Instance profile → role → inline and managed policies (and the boundary). */
+  instanceProfiles: boolean;
+  /** The service role's attached policy ARNs. */
+  serviceRoles: boolean;
+  /** DescribeInstanceInformation for the RUNNING instances. */
+  ssmInstances: boolean;
+  defaultHostManagement: boolean;
+  blockPublicAccess: boolean;
+  releaseLabels: boolean;
+}
+
+export const ALL_DATA: Readonly<DataNeeds> = {
+  instances: true,
+  securityGroups: true,
+  securityConfigurations: true,
+  ec2Instances: true,
+  instanceProfiles: true,
+  serviceRoles: true,
+  ssmInstances: true,
+  defaultHostManagement: true,
+  blockPublicAccess: true,
+  releaseLabels: true,
+};
+
+/** IAM actions the collectors call whatever checks run (the Lambda role adds what the data needs). */
+export const COLLECTOR_BASE_PERMISSIONS: readonly string[] = [
+  'elasticmapreduce:ListClusters',
+  'elasticmapreduce:DescribeCluster',
+  'elasticmapreduce:ListInstanceGroups',
+  'elasticmapreduce:ListInstanceFleets',
+  // sts:GetCallerIdentity needs no permission (AWS allows it to every principal).
+];
+
+/** Every action each kind of data costs, including the follow-up calls checks do not name. */
+const PERMISSIONS_OF: Record<keyof DataNeeds, readonly string[]> = {
+  instances: ['elasticmapreduce:ListInstances', 'elasticmapreduce:ListInstanceGroups', 'elasticmapreduce:ListInstanceFleets'],
+  securityGroups: ['ec2:DescribeSecurityGroups'],
+  securityConfigurations: ['elasticmapreduce:DescribeSecurityConfiguration'],
+  ec2Instances: ['ec2:DescribeInstances'],
+  instanceProfiles: [
+    'iam:GetInstanceProfile',
+    'iam:GetRole',
+    'iam:ListAttachedRolePolicies',
+    'iam:ListRolePolicies',
+    'iam:GetRolePolicy',
+    'iam:GetPolicy',
+    'iam:GetPolicyVersion',
+  ],
+  serviceRoles: ['iam:ListAttachedRolePolicies'],
+  ssmInstances: ['ssm:DescribeInstanceInformation'],
+  defaultHostManagement: ['ssm:GetServiceSetting'],
+  blockPublicAccess: ['elasticmapreduce:GetBlockPublicAccessConfiguration'],
+  releaseLabels: ['elasticmapreduce:ListReleaseLabels'],
+};
+
+type PermissionHolder = Pick<CheckMeta, 'permissions'>;
+
+/** The data the given checks read; without checks, everything. */
+export function dataNeeds(checks?: readonly PermissionHolder[]): DataNeeds {
+  if (!checks) return { ...ALL_DATA };
+  const declared = checks.map((c) => new Set(c.permissions.map((p) => p.toLowerCase())));
+  const any = (action: string): boolean => declared.some((set) => set.has(action.toLowerCase()));
+  const ec2Instances = any('ec2:DescribeInstances');
+  const ssmInstances = any('ssm:DescribeInstanceInformation');
+  return {
+    // EC2 and SSM are asked about the instances' EC2 ids, which only ListInstances gives.
+    instances: any('elasticmapreduce:ListInstances') || ec2Instances || ssmInstances,
+    securityGroups: any('ec2:DescribeSecurityGroups'),
+    securityConfigurations: any('elasticmapreduce:DescribeSecurityConfiguration'),
+    ec2Instances,
+    instanceProfiles: any('iam:GetInstanceProfile'),
+    // Instance-profile checks declare ListAttachedRolePolicies too (for the profile's role); only a
+    // check that reads attached policies without an instance profile is about the service role.
+    serviceRoles: declared.some((set) => set.has('iam:listattachedrolepolicies') && !set.has('iam:getinstanceprofile')),
+    ssmInstances,
+    defaultHostManagement: any('ssm:GetServiceSetting'),
+    blockPublicAccess: any('elasticmapreduce:GetBlockPublicAccessConfiguration'),
+    releaseLabels: any('elasticmapreduce:ListReleaseLabels'),
+  };
+}
+
+/**
+ * Every IAM action a collection for these checks calls: the base, the checks' own, and the
+ * follow-up calls of the data they need (e.g. GetPolicyVersion behind GetInstanceProfile).
+ */
+export function collectionPermissions(checks?: readonly PermissionHolder[]): string[] {
+  const needs = dataNeeds(checks);
+  const actions = new Set<string>(COLLECTOR_BASE_PERMISSIONS);
+  for (const c of checks ?? []) for (const p of c.permissions) actions.add(p);
+  for (const [kind, needed] of Object.entries(needs) as Array<[keyof DataNeeds, boolean]>) {
+    if (needed) for (const p of PERMISSIONS_OF[kind]) actions.add(p);
+  }
+  return [...actions].sort();
+}
