@@ -6,7 +6,7 @@ import type { Check, Result } from '../checks/contract.js';
 import { evaluateSnapshot } from './evaluate.js';
 import type { AuditRequest } from './request.js';
 import type { Settings } from './settings.js';
-import type { Snapshot } from './snapshot.js';
+import { SNAPSHOT_SCHEMA_VERSION, type Snapshot } from './snapshot.js';
 
 export interface PublishSummary {
   imported: number;
@@ -49,4 +49,26 @@ export async function runAudit(request: AuditRequest, deps: AuditDeps): Promise<
   const published =
     deps.publish && !request.dryRun ? await deps.publish({ snapshot, results, request, now: startedAt }) : undefined;
   return { snapshot, results, startedAt, finishedAt: clock(), ...(published ? { published } : {}) };
+}
+
+/**
+ * A request that only reports terminated clusters (EMR state-change event) needs no collection:
+ * there is nothing left to describe, only findings to archive.
+ */
+export function needsCollection(request: AuditRequest): boolean {
+  if (request.terminatedClusters.length === 0) return true;
+  const gone = new Set(request.terminatedClusters.map((t) => t.clusterId));
+  return !request.clusterIds || request.clusterIds.some((id) => !gone.has(id));
+}
+
+/** The snapshot of a run that collected nothing. */
+export function emptySnapshot(accountId: string, partition: string, now: Date, clusterIds?: readonly string[]): Snapshot {
+  return {
+    schemaVersion: SNAPSHOT_SCHEMA_VERSION,
+    collectedAt: now.toISOString(),
+    accountId,
+    partition,
+    scope: clusterIds && clusterIds.length > 0 ? { clusterIds: [...clusterIds] } : {},
+    regions: [],
+  };
 }

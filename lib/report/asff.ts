@@ -1,11 +1,426 @@
 /**
- * STUB (Security Hub helper): results → ASFF findings (SECURITY-HUB.md rules 1–12).
+ * Results → ASFF findings (SECURITY-HUB.md rules 1–12). Pure: the synchroniser (sync.ts) decides
+ * which findings to import and merges them with what Security Hub already holds; this module only
+ * shapes one finding from one result (or one evaluation gap) within Security Hub's limits.
  */
-import type { AwsSecurityFinding } from '@aws-sdk/client-securityhub';
-import type { Result } from '../../checks/contract.js';
-import type { Snapshot } from '../snapshot.js';
+import { createHash } from 'node:crypto';
+import type { AwsSecurityFinding, ComplianceStatus, Partition, Resource } from '@aws-sdk/client-securityhub';
+import { SEVERITIES, TYPES, type Check, type ResourceRef, type Result, type Severity } from '../../checks/contract.js';
+import { CHECKS } from '../../checks/index.js';
+import type { Cluster, Snapshot } from '../snapshot.js';
 
-/** The findings `--publish` would import for these results (current FAILs and evaluation gaps). */
-export function buildFindings(_results: readonly Result[], _snapshot: Snapshot, _now: Date): AwsSecurityFinding[] {
-  throw new Error('not implemented');
+export const SCHEMA_VERSION = '2018-10-08';
+/** Every GeneratorId of ours starts with this; the archive sweep selects our findings by it. */
+export const GENERATOR_PREFIX = 'emr-audit/';
+/** The pseudo check of evaluation gaps (CHECKS.md "Evaluation gaps"). */
+export const GAP_CHECK_ID = 'audit/evaluation-incomplete';
+export const PRODUCT_NAME = 'emr-audit';
+
+/** Security Hub's limits (API reference of AwsSecurityFinding, BatchImportFindings). */
+export const LIMITS = {
+  id: 512,
+  title: 256,
+  description: 1024,
+  remediationText: 512,
+  resources: 32,
+  productFieldKey: 128,
+  productFieldValue: 2048,
+  otherDetailValue: 1023,
+  /** A finding may not exceed 240 KB. */
+  findingBytes: 240 * 1024,
+} as const;
+
+/** Our ProductFields keys: the identity of a stored finding is read back from them. */
+export const FIELD = {
+  checkId: 'emr-audit/CheckId',
+  resourceId: 'emr-audit/ResourceId',
+  clusterId: 'emr-audit/ClusterId',
+  clusterName: 'emr-audit/ClusterName',
+  /** Evaluation gaps: the comma-separated check ids that could not be evaluated. */
+  incompleteChecks: 'emr-audit/IncompleteChecks',
+} as const;
+
+const PARTITIONS: ReadonlySet<string> = new Set(['aws', 'aws-cn', 'aws-us-gov', 'aws-us-iso', 'aws-us-iso-b']);
+
+const GAP_REMEDIATION = {
+  text: 'Give the audit role the read permissions the listed checks need (see the README for the IAM policy), look in the function logs for throttling or a time budget that ran out, then run the audit again. Findings of these checks are kept unchanged until a run evaluates them; this finding is archived once every check runs.',
+  url: 'https://docs.aws.amazon.com/IAM/latest/UserGuide/troubleshoot_access-denied.html',
+};
+
+// ---------------------------------------------------------------- identity
+
+export function productArn(partition: string, region: string, accountId: string): string {
+  return `arn:${partition}:securityhub:${region}:${accountId}:product/${accountId}/default`;
+}
+
+export function generatorId(checkId: string): string {
+  return `${GENERATOR_PREFIX}${checkId}`;
+}
+
+/**
+ * Deterministic from stable facts only, so the same problem always updates the same finding. A
+ * resource id long enough to break the 512-character limit is replaced by its SHA-256.
+ */
+export function findingId(region: string, accountId: string, checkId: string, resourceId: string): string {
+  const head = `${GENERATOR_PREFIX}${region}/${accountId}/${checkId}/`;
+  const id = head + resourceId;
+  if (id.length <= LIMITS.id) return id;
+  return `${head}sha256-${createHash('sha256').update(resourceId).digest('hex')}`;
+}
+
+// ---------------------------------------------------------------- text limits
+
+/** Cut to `max` UTF-16 units, ending with "…", without splitting a surrogate pair. */
+export function truncate(text: string, max: number): string {
+  if (text.length <= max) return text;
+  let end = max - 1;
+  const code = text.charCodeAt(end - 1);
+  if (code >= 0xd800 && code <= 0xdbff) end -= 1;
+  return `${text.slice(0, end)}…`;
+}
+
+/** Security Hub rejects empty or whitespace-only strings (pattern `.*\S.*`). */
+function nonEmpty(text: string, fallback: string): string {
+  return /\S/.test(text) ? text : fallback;
+}
+
+// ---------------------------------------------------------------- context
+
+/** What every finding of one run shares: account, partition, time, check metadata, clusters. */
+export interface FindingContext {
+  accountId: string;
+  partition: string;
+  /** ISO time of the run: CreatedAt/UpdatedAt of new findings. */
+  now: string;
+  check(checkId: string): Check | undefined;
+  cluster(region: string, clusterId: string): Cluster | undefined;
+}
+
+export function findingContext(snapshot: Snapshot, now: Date, checks: readonly Check[] = CHECKS): FindingContext {
+  const byId = new Map(checks.map((c) => [c.id, c]));
+  const clusters = new Map<string, Cluster>();
+  for (const region of snapshot.regions) {
+    for (const cluster of region.clusters) clusters.set(`${region.region}\u0000${cluster.id}`, cluster);
+  }
+  return {
+    accountId: snapshot.accountId,
+    partition: snapshot.partition,
+    now: now.toISOString(),
+    check: (id) => byId.get(id),
+    cluster: (region, id) => clusters.get(`${region}\u0000${id}`),
+  };
+}
+
+// ---------------------------------------------------------------- resources
+
+function partitionOf(ctx: FindingContext): Partition | undefined {
+  return PARTITIONS.has(ctx.partition) ? (ctx.partition as Partition) : undefined;
+}
+
+function located(ctx: FindingContext, region: string, resource: Resource): Resource {
+  const partition = partitionOf(ctx);
+  return { ...resource, ...(partition ? { Partition: partition } : {}), Region: region };
+}
+
+/** `Details.Other`: string values only, each under 1024 characters, nothing empty. */
+function otherDetails(values: Record<string, string | undefined>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(values)) if (v !== undefined && /\S/.test(v)) out[k] = truncate(v, LIMITS.otherDetailValue);
+  return out;
+}
+
+export function clusterArn(ctx: FindingContext, region: string, clusterId: string): string {
+  return `arn:${ctx.partition}:elasticmapreduce:${region}:${ctx.accountId}:cluster/${clusterId}`;
+}
+
+/** There is no EMR resource type in ASFF: the cluster is `Other` with its type in the details. */
+export function clusterResource(ctx: FindingContext, region: string, clusterId: string, clusterName: string | null): Resource {
+  const cluster = ctx.cluster(region, clusterId);
+  return located(ctx, region, {
+    Type: 'Other',
+    Id: cluster?.arn ?? clusterArn(ctx, region, clusterId),
+    Details: {
+      Other: otherDetails({
+        ResourceType: 'AWS::EMR::Cluster',
+        ClusterId: clusterId,
+        Name: cluster?.name ?? clusterName ?? undefined,
+        ReleaseLabel: cluster?.releaseLabel,
+        State: cluster?.state,
+      }),
+    },
+  });
+}
+
+export function accountResource(ctx: FindingContext, region: string): Resource {
+  return located(ctx, region, { Type: 'AwsAccount', Id: `AWS::::Account:${ctx.accountId}` });
+}
+
+/** ASFF has types for groups, roles, policies and instances; anything else is `Other`. */
+function refResource(ctx: FindingContext, region: string, ref: ResourceRef): Resource {
+  const id = ref.arn ?? ref.id;
+  switch (ref.type) {
+    case 'AwsEc2SecurityGroup':
+    case 'AwsIamRole':
+    case 'AwsIamPolicy':
+    case 'AwsEc2Instance':
+      return located(ctx, region, { Type: ref.type, Id: id });
+    case 'AwsAccount':
+      return located(ctx, region, { Type: 'AwsAccount', Id: ref.arn ?? `AWS::::Account:${ref.id}` });
+    case 'AwsIamInstanceProfile':
+      return located(ctx, region, {
+        Type: 'Other',
+        Id: id,
+        Details: { Other: otherDetails({ ResourceType: 'AWS::IAM::InstanceProfile', Name: ref.id }) },
+      });
+    case 'Other':
+      return located(ctx, region, { Type: 'Other', Id: id });
+  }
+}
+
+/**
+ * The primary resource first, then each involved resource once, at most 32 in all; the ids of
+ * the ones that do not fit are returned so the description can name them.
+ */
+function involvedResources(ctx: FindingContext, region: string, primary: Resource, refs: readonly ResourceRef[]): { resources: Resource[]; overflow: string[] } {
+  const resources = [primary];
+  const seen = new Set([`${primary.Type}\u0000${primary.Id}`]);
+  const overflow: string[] = [];
+  for (const ref of refs) {
+    const resource = refResource(ctx, region, ref);
+    const key = `${resource.Type}\u0000${resource.Id}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    if (resources.length < LIMITS.resources) resources.push(resource);
+    else overflow.push(ref.id);
+  }
+  return { resources, overflow };
+}
+
+/** Description = body (truncated first) + a note that must survive truncation. */
+function describe(body: string, note?: string): string {
+  if (!note) return truncate(nonEmpty(body, '(no details)'), LIMITS.description);
+  const tail = truncate(note, 400);
+  const room = LIMITS.description - tail.length - 2;
+  return `${truncate(nonEmpty(body, '(no details)'), room)}\n\n${tail}`;
+}
+
+function overflowNote(overflow: readonly string[]): string | undefined {
+  if (overflow.length === 0) return undefined;
+  return `${overflow.length} more resource(s) involved, not listed under Resources: ${overflow.join(', ')}`;
+}
+
+function productFields(values: Record<string, string | null | undefined>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(values)) {
+    if (v !== undefined && v !== null && /\S/.test(v)) out[truncate(k, LIMITS.productFieldKey)] = truncate(v, LIMITS.productFieldValue);
+  }
+  return out;
+}
+
+function sourceUrl(ctx: FindingContext, region: string, clusterId: string | null): string | undefined {
+  if (clusterId === null || ctx.partition !== 'aws') return undefined;
+  return `https://${region}.console.aws.amazon.com/emr/home?region=${region}#/clusterDetails/${clusterId}`;
+}
+
+// ---------------------------------------------------------------- findings
+
+interface FindingShape {
+  region: string;
+  checkId: string;
+  resourceId: string;
+  clusterId: string | null;
+  clusterName: string | null;
+  title: string;
+  description: string;
+  severity: Severity;
+  types: string[];
+  remediation: { text: string; url: string };
+  compliance: ComplianceStatus;
+  resources: Resource[];
+  extraFields?: Record<string, string>;
+}
+
+/** A brand-new finding: CreatedAt = UpdatedAt = first and last observation = now. */
+function assemble(ctx: FindingContext, shape: FindingShape): AwsSecurityFinding {
+  const url = sourceUrl(ctx, shape.region, shape.clusterId);
+  return {
+    SchemaVersion: SCHEMA_VERSION,
+    Id: findingId(shape.region, ctx.accountId, shape.checkId, shape.resourceId),
+    ProductArn: productArn(ctx.partition, shape.region, ctx.accountId),
+    ProductName: PRODUCT_NAME,
+    GeneratorId: generatorId(shape.checkId),
+    AwsAccountId: ctx.accountId,
+    CreatedAt: ctx.now,
+    UpdatedAt: ctx.now,
+    FirstObservedAt: ctx.now,
+    LastObservedAt: ctx.now,
+    Title: truncate(nonEmpty(shape.title, shape.checkId), LIMITS.title),
+    Description: shape.description,
+    FindingProviderFields: {
+      Severity: { Label: shape.severity, Original: shape.severity },
+      Types: shape.types.length > 0 ? shape.types : [TYPES.bestPractices],
+    },
+    Compliance: { Status: shape.compliance },
+    RecordState: 'ACTIVE',
+    Remediation: {
+      Recommendation: { Text: truncate(nonEmpty(shape.remediation.text, 'See the linked documentation.'), LIMITS.remediationText), Url: shape.remediation.url },
+    },
+    ...(url ? { SourceUrl: url } : {}),
+    ProductFields: productFields({
+      [FIELD.checkId]: shape.checkId,
+      [FIELD.resourceId]: shape.resourceId,
+      [FIELD.clusterId]: shape.clusterId,
+      [FIELD.clusterName]: shape.clusterName,
+      ...shape.extraFields,
+    }),
+    Resources: shape.resources,
+  };
+}
+
+/**
+ * The finding of one result: FAILED for a FAIL, PASSED for a PASS (with `reportPassed`). The
+ * cluster is Resources[0] (the account for account-level checks), then what the check named.
+ */
+export function resultFinding(result: Result, ctx: FindingContext, compliance: 'FAILED' | 'PASSED'): AwsSecurityFinding {
+  const check = ctx.check(result.checkId);
+  const primary =
+    result.clusterId !== null ? clusterResource(ctx, result.region, result.clusterId, result.clusterName) : accountResource(ctx, result.region);
+  const { resources, overflow } = involvedResources(ctx, result.region, primary, result.resourceDetails);
+  return assemble(ctx, {
+    region: result.region,
+    checkId: result.checkId,
+    resourceId: result.resourceId,
+    clusterId: result.clusterId,
+    clusterName: result.clusterName,
+    title: result.title,
+    description: describe(result.message, overflowNote(overflow)),
+    severity: result.severity,
+    types: check?.types ?? [TYPES.bestPractices],
+    remediation: check?.remediation ?? { text: 'See the linked documentation.', url: 'https://docs.aws.amazon.com/emr/latest/ManagementGuide/emr-security.html' },
+    compliance,
+    resources,
+  });
+}
+
+/**
+ * FAIL results sharing one finding Id (a check that reported the same resource twice) become one
+ * finding: messages joined, resources united, the highest severity kept.
+ */
+export function mergeSameFinding(results: readonly Result[]): Result {
+  const [first, ...rest] = results;
+  if (!first) throw new Error('mergeSameFinding needs at least one result');
+  if (rest.length === 0) return first;
+  const severity = results.reduce<Severity>((s, r) => (SEVERITIES.indexOf(r.severity) > SEVERITIES.indexOf(s) ? r.severity : s), first.severity);
+  return {
+    ...first,
+    severity,
+    message: results.map((r) => r.message).join(' | '),
+    resources: [...new Set(results.flatMap((r) => r.resources))],
+    resourceDetails: results.flatMap((r) => r.resourceDetails),
+  };
+}
+
+// ---------------------------------------------------------------- evaluation gaps
+
+export interface GapCheck {
+  checkId: string;
+  reason: string;
+}
+
+/** A cluster (or a region, for account-level failures) some checks could not evaluate. */
+export interface EvaluationGap {
+  region: string;
+  /** Null for a region-level gap. */
+  clusterId: string | null;
+  clusterName: string | null;
+  checks: GapCheck[];
+}
+
+/** The resource an evaluation gap is about: the cluster id, or the region. */
+export function gapResourceId(gap: Pick<EvaluationGap, 'region' | 'clusterId'>): string {
+  return gap.clusterId ?? gap.region;
+}
+
+/** One gap per cluster with ERROR results, and one per region for results without a cluster. */
+export function collectGaps(results: readonly Result[]): EvaluationGap[] {
+  const gaps = new Map<string, EvaluationGap>();
+  for (const r of results) {
+    if (r.status !== 'ERROR') continue;
+    const key = `${r.region}\u0000${r.clusterId ?? ''}`;
+    let gap = gaps.get(key);
+    if (!gap) {
+      gap = { region: r.region, clusterId: r.clusterId, clusterName: r.clusterName, checks: [] };
+      gaps.set(key, gap);
+    }
+    if (!gap.checks.some((c) => c.checkId === r.checkId && c.reason === r.message)) gap.checks.push({ checkId: r.checkId, reason: r.message });
+  }
+  return [...gaps.values()];
+}
+
+/** Checks grouped by reason, so twenty checks denied by one missing permission read as one line. */
+function gapLines(checks: readonly GapCheck[]): string[] {
+  const byReason = new Map<string, string[]>();
+  for (const c of checks) {
+    const ids = byReason.get(c.reason) ?? [];
+    if (!ids.includes(c.checkId)) ids.push(c.checkId);
+    byReason.set(c.reason, ids);
+  }
+  return [...byReason.entries()].map(([reason, ids]) => `- ${ids.join(', ')}: ${reason}`);
+}
+
+export function gapCheckIds(gap: EvaluationGap): string[] {
+  return [...new Set(gap.checks.map((c) => c.checkId))];
+}
+
+export function gapFinding(gap: EvaluationGap, ctx: FindingContext): AwsSecurityFinding {
+  const ids = gapCheckIds(gap);
+  const subject =
+    gap.clusterId !== null ? `cluster ${gap.clusterName ?? gap.clusterId} (${gap.clusterId})` : `region ${gap.region} (account-level checks and cluster listing)`;
+  const primary = gap.clusterId !== null ? clusterResource(ctx, gap.region, gap.clusterId, gap.clusterName) : accountResource(ctx, gap.region);
+  const body = [
+    `emr-audit could not evaluate ${ids.length} check(s) on ${subject}. Their existing findings are left unchanged until a run evaluates them.`,
+    ...gapLines(gap.checks),
+  ].join('\n');
+  return assemble(ctx, {
+    region: gap.region,
+    checkId: GAP_CHECK_ID,
+    resourceId: gapResourceId(gap),
+    clusterId: gap.clusterId,
+    clusterName: gap.clusterName,
+    title: `Audit incomplete: ${ids.length} check(s) could not be evaluated on ${subject}`,
+    description: describe(body),
+    severity: 'INFORMATIONAL',
+    types: [TYPES.bestPractices],
+    remediation: GAP_REMEDIATION,
+    compliance: 'WARNING',
+    resources: [primary],
+    extraFields: { [FIELD.incompleteChecks]: ids.join(',') },
+  });
+}
+
+// ---------------------------------------------------------------- the CLI's view
+
+/**
+ * The findings `--publish` would import for these results (current FAILs and evaluation gaps),
+ * as new findings: the synchroniser keeps CreatedAt of the ones Security Hub already has.
+ */
+export function buildFindings(results: readonly Result[], snapshot: Snapshot, now: Date, checks: readonly Check[] = CHECKS): AwsSecurityFinding[] {
+  const ctx = findingContext(snapshot, now, checks);
+  return [...failFindings(results, ctx), ...collectGaps(results).map((g) => gapFinding(g, ctx))];
+}
+
+/** One FAILED finding per distinct finding Id among the FAIL results. */
+export function failFindings(results: readonly Result[], ctx: FindingContext): AwsSecurityFinding[] {
+  return groupById(results.filter((r) => r.status === 'FAIL'), ctx).map((group) => resultFinding(mergeSameFinding(group), ctx, 'FAILED'));
+}
+
+export function groupById(results: readonly Result[], ctx: Pick<FindingContext, 'accountId'>): Result[][] {
+  const groups = new Map<string, Result[]>();
+  for (const r of results) {
+    const id = findingId(r.region, ctx.accountId, r.checkId, r.resourceId);
+    const group = groups.get(id);
+    if (group) group.push(r);
+    else groups.set(id, [r]);
+  }
+  return [...groups.values()];
 }

@@ -1,17 +1,158 @@
 /**
- * STUB (Security Hub helper): synchronise Security Hub with a run's results (SECURITY-HUB.md 13–18).
+ * Synchronise Security Hub with a run's results (SECURITY-HUB.md rules 13–18), region by region:
+ * read our ACTIVE findings, plan (sync-plan.ts), import in batches, and count what landed.
  */
-import type { AuditDeps } from '../audit.js';
+import type { AwsSecurityFinding } from '@aws-sdk/client-securityhub';
+import type { Check } from '../../checks/contract.js';
+import { CHECKS } from '../../checks/index.js';
+import type { AuditDeps, PublishSummary } from '../audit.js';
 import type { AwsClients } from '../aws/clients.js';
+import type { AuditRequest } from '../request.js';
 import type { Settings } from '../settings.js';
+import type { Snapshot } from '../snapshot.js';
+import { findingContext, productArn, type FindingContext } from './asff.js';
+import {
+  errorInfo,
+  importFindings,
+  isUnavailable,
+  readActiveFindings,
+  readFindingsById,
+  type AwsErrorInfo,
+  type HubTarget,
+  type PublishLog,
+} from './security-hub.js';
+import { desiredFindings, planRegion, type ImportKind, type RegionRun } from './sync-plan.js';
 
 export interface PublisherOptions {
   clients: AwsClients;
   settings: Settings;
   /** Structured logger (Powertools in the Lambda, stderr in the CLI). */
   log?: (level: 'info' | 'warn' | 'error', message: string, data?: Record<string, unknown>) => void;
+  /** The check registry (default: every check). */
+  checks?: readonly Check[];
+  /** Waits between retries (tests replace it). */
+  sleep?: (ms: number) => Promise<void>;
+  /** Retries of a batch's retryable failures (default 3). */
+  maxRetries?: number;
 }
 
-export function createPublisher(_options: PublisherOptions): NonNullable<AuditDeps['publish']> {
-  throw new Error('not implemented');
+const wait = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+export function createPublisher(options: PublisherOptions): NonNullable<AuditDeps['publish']> {
+  const log: PublishLog = options.log ?? (() => undefined);
+  const checks = options.checks ?? CHECKS;
+  return async ({ snapshot, results, request, now }) => {
+    const ctx = findingContext(snapshot, now, checks);
+    const summary: PublishSummary = { imported: 0, archived: 0, failed: 0, errors: [] };
+    // Regions one after the other: Security Hub's quotas are per region, and a run is not urgent.
+    for (const region of regionsToSync(snapshot, request)) {
+      const regionSnapshot = snapshot.regions.find((r) => r.region === region);
+      const run: RegionRun = {
+        region,
+        ...(regionSnapshot ? { snapshot: regionSnapshot } : {}),
+        results: results.filter((r) => r.region === region),
+        request,
+        ...(snapshot.scope.clusterIds ? { snapshotClusterIds: snapshot.scope.clusterIds } : {}),
+        settings: options.settings,
+        checks,
+      };
+      const part = await syncRegion(run, ctx, options.clients, { log, sleep: options.sleep ?? wait, maxRetries: options.maxRetries ?? 3 });
+      summary.imported += part.imported;
+      summary.archived += part.archived;
+      summary.failed += part.failed;
+      summary.errors.push(...part.errors);
+    }
+    return summary;
+  };
+}
+
+/** The snapshot's regions, plus those of clusters reported terminated (nothing else to do there). */
+export function regionsToSync(snapshot: Snapshot, request: AuditRequest): string[] {
+  return [...new Set([...snapshot.regions.map((r) => r.region), ...request.terminatedClusters.map((t) => t.region)])];
+}
+
+interface SyncOptions {
+  log: PublishLog;
+  sleep: (ms: number) => Promise<void>;
+  maxRetries: number;
+}
+
+function unavailableLine(region: string, info: AwsErrorInfo): string {
+  return `${region}: Security Hub refused the findings (${info.code}: ${info.message}). Is Security Hub CSPM enabled in ${region}, and may the audit role call securityhub:BatchImportFindings and securityhub:GetFindings? Nothing was written there.`;
+}
+
+export async function syncRegion(run: RegionRun, ctx: FindingContext, clients: AwsClients, options: SyncOptions): Promise<PublishSummary> {
+  const { region } = run;
+  const { log } = options;
+  const target: HubTarget = {
+    client: clients.forRegion(region).securityHub,
+    region,
+    accountId: ctx.accountId,
+    productArn: productArn(ctx.partition, region, ctx.accountId),
+  };
+  const summary: PublishSummary = { imported: 0, archived: 0, failed: 0, errors: [] };
+  const desired = desiredFindings(run, ctx);
+
+  let active: AwsSecurityFinding[] = [];
+  let storedKnown = true;
+  try {
+    active = await readActiveFindings(target);
+  } catch (error) {
+    const info = errorInfo(error);
+    log('error', 'GetFindings failed', { region, errorCode: info.code, errorMessage: info.message });
+    if (isUnavailable(info.code)) {
+      summary.failed = desired.size;
+      summary.errors.push(unavailableLine(region, info));
+      return summary;
+    }
+    // Without the stored findings nothing can be archived safely; current failures still go in.
+    storedKnown = false;
+    summary.errors.push(`${region}: could not read the existing findings (${info.code}: ${info.message}); current failures were imported, nothing was archived.`);
+  }
+
+  const activeIds = new Set(active.map((f) => f.Id));
+  const reopened = [...desired.keys()].filter((id) => !activeIds.has(id));
+  let previous = new Map<string, AwsSecurityFinding>();
+  if (storedKnown && reopened.length > 0) {
+    try {
+      previous = await readFindingsById(target, reopened);
+    } catch (error) {
+      const info = errorInfo(error);
+      log('warn', 'Could not look up archived findings; their CreatedAt is reset', { region, errorCode: info.code, errorMessage: info.message });
+    }
+  }
+
+  const plan = planRegion({ run, ctx, desired, active, previous, storedKnown });
+  const kinds = new Map(plan.imports.map((p) => [p.finding.Id ?? '', p.kind]));
+  log('info', 'Security Hub plan', {
+    region,
+    active: active.length,
+    ...countKinds(plan.imports.map((p) => p.kind)),
+    untouched: plan.untouched,
+  });
+  if (plan.unrecognised.length > 0) log('warn', 'Findings with our GeneratorId but no check/resource identity were left alone', { region, findingIds: plan.unrecognised });
+  if (plan.imports.length === 0) return summary;
+
+  const result = await importFindings(
+    target,
+    plan.imports.map((p) => p.finding),
+    options,
+  );
+  for (const id of result.imported) {
+    if (kinds.get(id) === 'archive') summary.archived += 1;
+    else summary.imported += 1;
+  }
+  summary.failed += result.failed.length;
+  if (result.unavailable) summary.errors.push(unavailableLine(region, result.unavailable));
+  for (const f of result.failed) {
+    if (result.unavailable && f.code === result.unavailable.code) continue;
+    summary.errors.push(`${region}: finding ${f.id} was not imported (${f.code}: ${f.message})`);
+  }
+  return summary;
+}
+
+function countKinds(kinds: readonly ImportKind[]): Record<ImportKind, number> {
+  const counts: Record<ImportKind, number> = { fail: 0, pass: 0, gap: 0, archive: 0 };
+  for (const k of kinds) counts[k] += 1;
+  return counts;
 }

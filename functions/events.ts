@@ -1,0 +1,114 @@
+/**
+ * The events the Lambda accepts, parsed with zod into an AuditRequest (DESIGN.md "On-demand
+ * event"): the EventBridge schedule, the on-demand `emr-audit` event, and EMR cluster state
+ * changes. Anything else is a validation error that names the problem; nothing is written then.
+ */
+import * as z from 'zod';
+import { AuditRequest } from '../lib/request.js';
+
+export const ON_DEMAND_SOURCE = 'emr-audit';
+export const ON_DEMAND_DETAIL_TYPE = 'Run EMR audit';
+export const SCHEDULE_SOURCE = 'aws.events';
+export const SCHEDULE_DETAIL_TYPE = 'Scheduled Event';
+export const EMR_SOURCE = 'aws.emr';
+export const EMR_STATE_CHANGE = 'EMR Cluster State Change';
+
+/** Cluster states that start an audit of the cluster, and those that archive its findings. */
+const AUDIT_STATES = new Set(['RUNNING', 'WAITING']);
+const GONE_STATES = new Set(['TERMINATED', 'TERMINATED_WITH_ERRORS']);
+
+export class EventValidationError extends Error {
+  override name = 'EventValidationError';
+}
+
+export type ParsedEvent =
+  | { kind: 'audit'; request: AuditRequest; description: string }
+  /** Accepted, nothing to do (e.g. a cluster that is still starting). */
+  | { kind: 'ignore'; reason: string };
+
+const regionName = z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d+$/, { error: (iss) => `${JSON.stringify(iss.input)} is not an AWS region name` });
+const clusterId = z.string().regex(/^j-[0-9A-Z]{1,64}$/, { error: (iss) => `${JSON.stringify(iss.input)} is not an EMR cluster id (j-…)` });
+
+const Envelope = z.object({
+  source: z.string({ error: 'the event has no "source"' }),
+  'detail-type': z.string({ error: 'the event has no "detail-type"' }),
+  region: z.string().optional(),
+  detail: z.unknown().optional(),
+});
+
+function onDemandDetail(knownCheckIds: readonly string[]) {
+  const known = new Set(knownCheckIds);
+  const checkId = z.string().refine((id) => known.has(id), { error: (iss) => `unknown check id ${JSON.stringify(iss.input)} (see \`emr-audit checks\`)` });
+  return z.strictObject({
+    regions: z.array(regionName).min(1, { error: 'must list at least one region when given' }).optional(),
+    clusterIds: z.array(clusterId).min(1, { error: 'must list at least one cluster when given' }).optional(),
+    checks: z.array(checkId).min(1, { error: 'must list at least one check when given' }).optional(),
+    dryRun: z.boolean().optional(),
+  });
+}
+
+const EmrStateChangeDetail = z.object({ clusterId, state: z.string().min(1), name: z.string().optional() });
+
+/** `detail.clusterIds[1]: "x" is not an EMR cluster id (j-…)` — the first problem, with where it is. */
+function describeIssue(error: z.ZodError, prefix: string): string {
+  const issue = error.issues[0];
+  if (!issue) return `${prefix}: invalid`;
+  const where = issue.path.reduce<string>((acc, p) => (typeof p === 'number' ? `${acc}[${p}]` : `${acc}.${String(p)}`), prefix);
+  return issue.code === 'unrecognized_keys' ? `${where}: unknown key(s) ${issue.keys.map((k) => JSON.stringify(k)).join(', ')}` : `${where}: ${issue.message}`;
+}
+
+function parseWith<T>(schema: z.ZodType<T>, value: unknown, where: string): T {
+  const parsed = schema.safeParse(value);
+  if (!parsed.success) throw new EventValidationError(`Invalid event: ${describeIssue(parsed.error, where)}`);
+  return parsed.data;
+}
+
+const unique = <T>(items: readonly T[]): T[] => [...new Set(items)];
+
+/** Parse a Lambda event; throws EventValidationError naming the problem. */
+export function parseEvent(event: unknown, options: { knownCheckIds: readonly string[] }): ParsedEvent {
+  if (typeof event !== 'object' || event === null || Array.isArray(event)) {
+    throw new EventValidationError('Invalid event: expected a JSON object (an EventBridge event)');
+  }
+  const envelope = parseWith(Envelope, event, 'event');
+  const { source } = envelope;
+  const detailType = envelope['detail-type'];
+
+  if (source === SCHEDULE_SOURCE && detailType === SCHEDULE_DETAIL_TYPE) {
+    return { kind: 'audit', request: AuditRequest.parse({ trigger: 'schedule' }), description: 'scheduled audit' };
+  }
+
+  if (source === ON_DEMAND_SOURCE && detailType === ON_DEMAND_DETAIL_TYPE) {
+    const detail = parseWith(onDemandDetail(options.knownCheckIds), envelope.detail ?? {}, 'detail');
+    const request = AuditRequest.parse({
+      trigger: 'on-demand',
+      ...(detail.regions ? { regions: unique(detail.regions) } : {}),
+      ...(detail.clusterIds ? { clusterIds: unique(detail.clusterIds) } : {}),
+      ...(detail.checks ? { checks: unique(detail.checks) } : {}),
+      dryRun: detail.dryRun ?? false,
+    });
+    return { kind: 'audit', request, description: 'on-demand audit' };
+  }
+
+  if (source === EMR_SOURCE && detailType === EMR_STATE_CHANGE) {
+    const region = parseWith(regionName, envelope.region, 'region');
+    const detail = parseWith(EmrStateChangeDetail, envelope.detail, 'detail');
+    const base = { trigger: 'cluster-state-change' as const, regions: [region], clusterIds: [detail.clusterId] };
+    if (AUDIT_STATES.has(detail.state)) {
+      return { kind: 'audit', request: AuditRequest.parse(base), description: `cluster ${detail.clusterId} is ${detail.state}` };
+    }
+    if (GONE_STATES.has(detail.state)) {
+      return {
+        kind: 'audit',
+        request: AuditRequest.parse({ ...base, terminatedClusters: [{ clusterId: detail.clusterId, region }] }),
+        description: `cluster ${detail.clusterId} is ${detail.state}`,
+      };
+    }
+    return { kind: 'ignore', reason: `cluster ${detail.clusterId} is ${detail.state}: nothing to audit yet` };
+  }
+
+  throw new EventValidationError(
+    `Invalid event: unsupported source ${JSON.stringify(source)} with detail-type ${JSON.stringify(detailType)}; expected a scheduled event (${SCHEDULE_SOURCE}), ` +
+      `an on-demand event (source "${ON_DEMAND_SOURCE}", detail-type "${ON_DEMAND_DETAIL_TYPE}") or an "${EMR_STATE_CHANGE}" event (${EMR_SOURCE})`,
+  );
+}

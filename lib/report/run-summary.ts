@@ -1,0 +1,124 @@
+/**
+ * What the Lambda returns and measures for one run (DESIGN.md "Lambda result"): counts per status,
+ * FAILs per severity and check, findings written, and every error in one line each. The same
+ * numbers feed the CloudWatch metrics, so the dashboard and the result always agree.
+ */
+import { SEVERITIES, type Result, type Severity, type Status } from '../../checks/contract.js';
+import type { AuditOutcome } from '../audit.js';
+import type { AuditRequest, AuditTrigger } from '../request.js';
+import { collectGaps } from './asff.js';
+import { buildSummary } from './render-summary.js';
+
+export interface RunSummary {
+  runId: string;
+  trigger: AuditTrigger;
+  dryRun: boolean;
+  startedAt: string;
+  finishedAt: string;
+  accountId: string;
+  regions: string[];
+  clustersAudited: number;
+  results: Record<Status, number>;
+  /** FAIL results per severity (every severity present). */
+  failBySeverity: Record<Severity, number>;
+  /** FAIL results per check id (checks with a FAIL only). */
+  failByCheck: Record<string, number>;
+  findings: {
+    imported: number;
+    archived: number;
+    failed: number;
+    /** Clusters and regions with an `audit/evaluation-incomplete` finding this run. */
+    evaluationIncomplete: number;
+  };
+  /** Collection errors, then publishing problems: one line each. */
+  errors: string[];
+  /** Set when the event asked for nothing (e.g. a cluster still starting). */
+  skipped?: string;
+}
+
+export function buildRunSummary(input: { runId: string; request: AuditRequest; regions: string[]; outcome: AuditOutcome }): RunSummary {
+  const { outcome, request } = input;
+  const report = buildSummary(outcome.results, outcome.snapshot, request.clusterIds);
+  const published = outcome.published;
+  return {
+    runId: input.runId,
+    trigger: request.trigger,
+    dryRun: request.dryRun,
+    startedAt: outcome.startedAt.toISOString(),
+    finishedAt: outcome.finishedAt.toISOString(),
+    accountId: outcome.snapshot.accountId,
+    regions: input.regions,
+    clustersAudited: report.clustersAudited,
+    results: report.counts,
+    failBySeverity: report.failBySeverity,
+    failByCheck: report.failByCheck,
+    findings: {
+      imported: published?.imported ?? 0,
+      archived: published?.archived ?? 0,
+      failed: published?.failed ?? 0,
+      evaluationIncomplete: countGaps(outcome.results),
+    },
+    errors: [...report.errors, ...(published?.errors ?? [])],
+  };
+}
+
+/** The summary of an event that asked for nothing. */
+export function skippedRunSummary(input: { runId: string; trigger: AuditTrigger; accountId: string; at: Date; reason: string }): RunSummary {
+  const at = input.at.toISOString();
+  const zeroSeverities = Object.fromEntries(SEVERITIES.map((s) => [s, 0])) as Record<Severity, number>;
+  return {
+    runId: input.runId,
+    trigger: input.trigger,
+    dryRun: false,
+    startedAt: at,
+    finishedAt: at,
+    accountId: input.accountId,
+    regions: [],
+    clustersAudited: 0,
+    results: { PASS: 0, FAIL: 0, NOT_APPLICABLE: 0, ERROR: 0, SUPPRESSED: 0 },
+    failBySeverity: zeroSeverities,
+    failByCheck: {},
+    findings: { imported: 0, archived: 0, failed: 0, evaluationIncomplete: 0 },
+    errors: [],
+    skipped: input.reason,
+  };
+}
+
+export function countGaps(results: readonly Result[]): number {
+  return collectGaps(results).length;
+}
+
+export interface MetricValue {
+  name: string;
+  unit: 'Count' | 'Milliseconds';
+  value: number;
+}
+
+const STATUS_METRIC: Record<Status, string> = {
+  PASS: 'ResultsPass',
+  FAIL: 'ResultsFail',
+  NOT_APPLICABLE: 'ResultsNotApplicable',
+  ERROR: 'ResultsError',
+  SUPPRESSED: 'ResultsSuppressed',
+};
+
+const capitalised = (s: string): string => s.charAt(0) + s.slice(1).toLowerCase();
+
+/**
+ * The run's CloudWatch metrics. `EvaluationIncompleteFindings` is what the deployment's alarm
+ * watches: it is above zero whenever some cluster or region could not be fully audited.
+ */
+export function runMetrics(summary: RunSummary, collectionErrors: number): MetricValue[] {
+  const count = (name: string, value: number): MetricValue => ({ name, unit: 'Count', value });
+  return [
+    count('ClustersAudited', summary.clustersAudited),
+    ...(Object.keys(STATUS_METRIC) as Status[]).map((s) => count(STATUS_METRIC[s], summary.results[s])),
+    ...SEVERITIES.map((s) => count(`Fail${capitalised(s)}`, summary.failBySeverity[s])),
+    count('FindingsImported', summary.findings.imported),
+    count('FindingsArchived', summary.findings.archived),
+    count('FindingsFailed', summary.findings.failed),
+    count('CollectionErrors', collectionErrors),
+    count('EvaluationIncompleteFindings', summary.findings.evaluationIncomplete),
+    { name: 'DurationMs', unit: 'Milliseconds', value: Date.parse(summary.finishedAt) - Date.parse(summary.startedAt) },
+  ];
+}

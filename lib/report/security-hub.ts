@@ -1,0 +1,226 @@
+/**
+ * The Security Hub calls of the synchroniser: read our findings (paged to the end), import in
+ * batches within the API's limits, and check both failure channels of BatchImportFindings — a
+ * thrown error and FailedFindings in a 200 response (SECURITY-HUB.md rules 13, 14, 17, 18).
+ */
+import {
+  BatchImportFindingsCommand,
+  GetFindingsCommand,
+  type AwsSecurityFinding,
+  type AwsSecurityFindingFilters,
+  type BatchImportFindingsCommandOutput,
+  type SecurityHubClient,
+} from '@aws-sdk/client-securityhub';
+import { GENERATOR_PREFIX } from './asff.js';
+
+export type PublishLog = (level: 'info' | 'warn' | 'error', message: string, data?: Record<string, unknown>) => void;
+
+/** One region's Security Hub, seen from the audited account. */
+export interface HubTarget {
+  client: SecurityHubClient;
+  region: string;
+  accountId: string;
+  productArn: string;
+}
+
+export const MAX_BATCH_FINDINGS = 100;
+/** 6 MB per call, minus room for the request envelope. */
+export const MAX_BATCH_BYTES = 6_000_000 - 16_384;
+const PAGE_SIZE = 100;
+/** GetFindings accepts at most 20 values per filter attribute. */
+const MAX_FILTER_VALUES = 20;
+
+/** Rule 13: the default product, our GeneratorId prefix, this account and region. */
+export function ourFindingsFilter(target: HubTarget): AwsSecurityFindingFilters {
+  return {
+    ProductArn: [{ Value: target.productArn, Comparison: 'EQUALS' }],
+    GeneratorId: [{ Value: GENERATOR_PREFIX, Comparison: 'PREFIX' }],
+    AwsAccountId: [{ Value: target.accountId, Comparison: 'EQUALS' }],
+    // An aggregation region also returns its linked regions' findings.
+    Region: [{ Value: target.region, Comparison: 'EQUALS' }],
+  };
+}
+
+async function readAll(target: HubTarget, filters: AwsSecurityFindingFilters): Promise<AwsSecurityFinding[]> {
+  const findings: AwsSecurityFinding[] = [];
+  const seenTokens = new Set<string>();
+  let token: string | undefined;
+  do {
+    const page = await target.client.send(new GetFindingsCommand({ Filters: filters, MaxResults: PAGE_SIZE, ...(token ? { NextToken: token } : {}) }));
+    findings.push(...(page.Findings ?? []));
+    token = page.NextToken || undefined;
+    if (token !== undefined) {
+      if (seenTokens.has(token)) throw new Error('GetFindings returned the same NextToken twice');
+      seenTokens.add(token);
+    }
+  } while (token !== undefined);
+  return findings;
+}
+
+/** Our ACTIVE findings in the region. */
+export function readActiveFindings(target: HubTarget): Promise<AwsSecurityFinding[]> {
+  return readAll(target, { ...ourFindingsFilter(target), RecordState: [{ Value: 'ACTIVE', Comparison: 'EQUALS' }] });
+}
+
+/** Stored findings (any record state) with these Ids: the archived ones a new FAIL reopens. */
+export async function readFindingsById(target: HubTarget, ids: readonly string[]): Promise<Map<string, AwsSecurityFinding>> {
+  const out = new Map<string, AwsSecurityFinding>();
+  for (const chunk of chunks(ids, MAX_FILTER_VALUES)) {
+    const filters = { ...ourFindingsFilter(target), Id: chunk.map((id) => ({ Value: id, Comparison: 'EQUALS' as const })) };
+    for (const f of await readAll(target, filters)) if (f.Id) out.set(f.Id, f);
+  }
+  return out;
+}
+
+function chunks<T>(items: readonly T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}
+
+/** Batches of at most 100 findings and 6 MB. */
+export function batches<T>(findings: readonly T[], maxCount = MAX_BATCH_FINDINGS, maxBytes = MAX_BATCH_BYTES): T[][] {
+  const out: T[][] = [];
+  let current: T[] = [];
+  let bytes = 0;
+  for (const finding of findings) {
+    const size = Buffer.byteLength(JSON.stringify(finding)) + 1;
+    if (current.length > 0 && (current.length >= maxCount || bytes + size > maxBytes)) {
+      out.push(current);
+      current = [];
+      bytes = 0;
+    }
+    current.push(finding);
+    bytes += size;
+  }
+  if (current.length > 0) out.push(current);
+  return out;
+}
+
+// ---------------------------------------------------------------- errors
+
+export interface AwsErrorInfo {
+  code: string;
+  message: string;
+  status?: number;
+}
+
+export function errorInfo(error: unknown): AwsErrorInfo {
+  if (error instanceof Error) {
+    const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
+    return { code: error.name, message: error.message, ...(status !== undefined ? { status } : {}) };
+  }
+  return { code: 'Error', message: String(error) };
+}
+
+/** Security Hub is not enabled here, or we may not use it: no point in trying finding by finding. */
+export function isUnavailable(code: string | undefined): boolean {
+  return /^(InvalidAccess|AccessDenied|UnrecognizedClient)/.test(code ?? '');
+}
+
+/** LimitExceeded (429) and Internal (500) are retried; InvalidInput (400) never is. */
+export function isRetryable(code: string | undefined, status?: number): boolean {
+  if (/Internal|Throttl|LimitExceeded|TooManyRequests|ServiceUnavailable|Timeout/i.test(code ?? '')) return true;
+  return status !== undefined && (status === 429 || status >= 500);
+}
+
+// ---------------------------------------------------------------- import
+
+export interface FailedImport {
+  id: string;
+  code: string;
+  message: string;
+}
+
+export interface ImportResult {
+  /** Ids Security Hub accepted. */
+  imported: Set<string>;
+  /** Findings that could not be imported, with Security Hub's reason. */
+  failed: FailedImport[];
+  /** Set when Security Hub refused the region as a whole (not enabled, access denied). */
+  unavailable?: AwsErrorInfo;
+}
+
+export interface ImportOptions {
+  log: PublishLog;
+  sleep: (ms: number) => Promise<void>;
+  /** Retries of a batch (or its retryable part) after the first attempt. */
+  maxRetries: number;
+}
+
+export function backoffMs(attempt: number): number {
+  return Math.min(200 * 2 ** attempt, 5_000);
+}
+
+/** Import sequentially, batch by batch; stops at the first sign that the region refuses imports. */
+export async function importFindings(target: HubTarget, findings: readonly AwsSecurityFinding[], options: ImportOptions): Promise<ImportResult> {
+  const result: ImportResult = { imported: new Set(), failed: [] };
+  const list = batches(findings);
+  for (const [index, batch] of list.entries()) {
+    await importBatch(target, batch, options, result);
+    if (result.unavailable) {
+      const rest = list.slice(index + 1).flat();
+      for (const f of rest) result.failed.push({ id: f.Id ?? '', code: result.unavailable.code, message: 'not sent: Security Hub refused the region' });
+      break;
+    }
+  }
+  return result;
+}
+
+async function importBatch(target: HubTarget, batch: readonly AwsSecurityFinding[], options: ImportOptions, result: ImportResult): Promise<void> {
+  let pending = [...batch];
+  for (let attempt = 0; pending.length > 0; attempt += 1) {
+    const last = attempt >= options.maxRetries;
+    let response: BatchImportFindingsCommandOutput;
+    try {
+      response = await target.client.send(new BatchImportFindingsCommand({ Findings: pending }));
+    } catch (error) {
+      const info = errorInfo(error);
+      if (isUnavailable(info.code)) {
+        result.unavailable = info;
+        for (const f of pending) result.failed.push({ id: f.Id ?? '', code: info.code, message: info.message });
+        return;
+      }
+      const retry = !last && isRetryable(info.code, info.status);
+      options.log(retry ? 'warn' : 'error', 'BatchImportFindings failed', { region: target.region, findings: pending.length, attempt, errorCode: info.code, errorMessage: info.message, willRetry: retry });
+      if (retry) {
+        await options.sleep(backoffMs(attempt));
+        continue;
+      }
+      for (const f of pending) result.failed.push({ id: f.Id ?? '', code: info.code, message: info.message });
+      return;
+    }
+
+    const entries = response.FailedFindings ?? [];
+    const failedIds = new Set(entries.map((e) => e.Id));
+    for (const f of pending) if (f.Id && !failedIds.has(f.Id)) result.imported.add(f.Id);
+    if ((response.FailedCount ?? 0) > entries.length) {
+      options.log('warn', 'BatchImportFindings reported more failures than it listed', { region: target.region, failedCount: response.FailedCount, listed: entries.length });
+    }
+    if (entries.length === 0) return;
+
+    const retryIds = new Set<string>();
+    for (const entry of entries) {
+      const retry = !last && isRetryable(entry.ErrorCode);
+      options.log(retry ? 'warn' : 'error', 'Security Hub did not import a finding', {
+        region: target.region,
+        findingId: entry.Id,
+        errorCode: entry.ErrorCode,
+        errorMessage: entry.ErrorMessage,
+        attempt,
+        willRetry: retry,
+      });
+      if (retry && entry.Id) retryIds.add(entry.Id);
+      else result.failed.push({ id: entry.Id ?? '', code: entry.ErrorCode ?? 'Unknown', message: entry.ErrorMessage ?? '' });
+    }
+    const refusal = entries.find((e) => isUnavailable(e.ErrorCode));
+    if (refusal) {
+      result.unavailable = { code: refusal.ErrorCode ?? 'InvalidAccess', message: refusal.ErrorMessage ?? '' };
+      for (const id of retryIds) result.failed.push({ id, code: result.unavailable.code, message: 'not retried: Security Hub refused the region' });
+      return;
+    }
+    if (retryIds.size === 0) return;
+    pending = pending.filter((f) => f.Id !== undefined && retryIds.has(f.Id));
+    await options.sleep(backoffMs(attempt));
+  }
+}
