@@ -1,17 +1,76 @@
-import { TYPES, type ClusterCheck } from '../contract.js';
+import { TYPES, type ClusterCheck, type Outcome } from '../contract.js';
+import { errorOutcome } from '../../lib/lookup.js';
+import { describeGrant, describeRefusal } from '../../lib/iam/describe.js';
+import { evaluateAccess, GRANT_FINDING, type Verdict } from '../../lib/iam/evaluate.js';
+import { capitalize, describeInstanceRole, INSTANCE_ROLE_PERMISSIONS, lookupInstanceRolePolicies, statementResources } from '../../lib/iam/role.js';
 
-// STUB: metadata and evaluate to be completed.
+/** Actions that, with iam:PassRole on *, run code under any role (CHECKS.md). */
+export const LAUNCH_ACTIONS = ['elasticmapreduce:RunJobFlow', 'ec2:RunInstances', 'lambda:CreateFunction', 'glue:CreateJob', 'cloudformation:CreateStack'] as const;
+
+/** IAM writes that grant permissions (CHECKS.md). */
+export const PERMISSION_WRITES = [
+  'iam:AttachRolePolicy',
+  'iam:PutRolePolicy',
+  'iam:AttachUserPolicy',
+  'iam:PutUserPolicy',
+  'iam:CreatePolicyVersion',
+  'iam:CreateAccessKey',
+  'iam:UpdateAssumeRolePolicy',
+  'iam:CreateLoginProfile',
+  'iam:UpdateLoginProfile',
+  'iam:AddUserToGroup',
+] as const;
+
 export const check: ClusterCheck = {
   id: 'iam/instance-profile-privilege-escalation',
   title: 'Instance profile role can escalate privileges',
   severity: 'HIGH',
   scope: 'cluster',
-  description: 'TODO',
+  description:
+    'The instance profile role can gain permissions it does not have: iam:PassRole on * with an action that launches compute under the passed role, an IAM write that grants permissions, or sts:AssumeRole on *.',
   types: [TYPES.bestPractices],
-  remediation: { text: 'TODO', url: 'TODO' },
-  permissions: [],
+  remediation: {
+    text: 'Remove these grants from the instance profile role or scope them: iam:PassRole only to named role ARNs (with an iam:PassedToService condition), no IAM writes that attach or put policies, create policy versions, access keys or login profiles, or add users to groups, and sts:AssumeRole only on named role ARNs. Otherwise any process on a node can obtain more privileges than the role grants.',
+    url: 'https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_use_passrole.html',
+  },
+  permissions: [...INSTANCE_ROLE_PERMISSIONS],
   settings: [],
-  evaluate(_cluster, _ctx) {
-    return [{ status: 'ERROR', message: 'not implemented' }];
+  evaluate(cluster, ctx): Outcome[] {
+    const found = lookupInstanceRolePolicies(cluster, ctx);
+    if (!found.ok) return [errorOutcome('the instance profile role and its policies', found.reason)];
+    const { data, policies } = found.value;
+    const who = describeInstanceRole(data.profile, data.role);
+    const ask = (action: string): Verdict => evaluateAccess(policies, action, 'every', GRANT_FINDING);
+    const passRole = ask('iam:PassRole');
+    const launches = LAUNCH_ACTIONS.map(ask);
+    const writes = PERMISSION_WRITES.map(ask);
+    const assumeRole = ask('sts:AssumeRole');
+
+    const paths: string[] = [];
+    const used: Verdict[] = [];
+    const launching = launches.filter((v) => v.allowed);
+    if (passRole.allowed && launching.length > 0) {
+      paths.push(`${describeGrant(passRole)}, together with ${launching.map(describeGrant).join(', ')}`);
+      used.push(passRole, ...launching);
+    }
+    for (const v of [...writes, assumeRole].filter((w) => w.allowed)) {
+      paths.push(describeGrant(v));
+      used.push(v);
+    }
+    if (paths.length > 0) {
+      return [
+        {
+          status: 'FAIL',
+          message: `${capitalize(who)} can escalate its privileges with an effective allow on Resource * of: ${paths.join('; ')}.`,
+          resources: statementResources(data.role, used.flatMap((v) => [...v.grants, ...v.boundaryGrants])),
+        },
+      ];
+    }
+    // Only verdicts that could still complete an escalation path matter for an undecided answer.
+    const relevant = [...(launching.length > 0 || launches.some((v) => v.outcome === 'undecided') ? [passRole] : []), ...(passRole.allowed || passRole.outcome === 'undecided' ? launches : []), ...writes, assumeRole];
+    const undecided = relevant.find((v) => v.outcome === 'undecided');
+    if (undecided) return [errorOutcome(`the policies of ${who}`, `${describeRefusal(undecided)}.`)];
+    const partial = passRole.allowed ? ` iam:PassRole on * is allowed (${describeGrant(passRole)}), but none of ${LAUNCH_ACTIONS.join(', ')} is.` : '';
+    return [{ status: 'PASS', message: `${capitalize(who)} has no privilege escalation path on all resources.${partial}` }];
   },
 };

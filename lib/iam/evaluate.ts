@@ -1,0 +1,335 @@
+/**
+ * "Effective allow" (CHECKS.md) of an action for a role: some Allow statement of its identity
+ * policies (attached managed + inline) matches the action and the resource, no Deny statement
+ * that counts matches them, and the permissions boundary, if any, allows them too (its own Denies
+ * included).
+ *
+ * Precisely:
+ * - Action / NotAction: IAM wildcards `*` and `?` over the whole action name, case-insensitive.
+ *   A question about a wildcard (`*`, `iam:*`) is answered for every action name it stands for,
+ *   not only the ones AWS has published so far: it is allowed when no action name of the form
+ *   `service:Action` within it is left unallowed. So `*`, `*:*`, `i*`, `iam:*`, or NotAction
+ *   `["s3:*"]` allow `iam:*`; Allow `iam:*` with a Deny of `iam:CreateUser` does not.
+ * - Resource scope `every` ("on `*`"): a statement takes part when it covers every resource of
+ *   the action (resources.ts). A Deny limited to some resources leaves the allow on the others,
+ *   which is still an unscoped grant.
+ * - Resource scope `some`: allowed on at least one resource — a resource name exists that an
+ *   Allow matches and no counted Deny matches (the boundary likewise), decided exactly.
+ * - Conditions are not evaluated. A conditional Allow grants (CHECKS.md: conditions are usually
+ *   satisfiable from the instance); the verdict says whether the grant depends on one. A
+ *   conditional Deny is counted or not by the caller (`conditionalDenies`): a check that reports
+ *   a grant ignores it (counting it could hide a grant: no false all-clear), a check that reports
+ *   a missing grant applies it (the same principle from the other side). Conditional Denies that
+ *   match but were ignored are listed in the verdict.
+ * - Statements are evaluated from the snapshot's parsed documents; SCPs, resource policies and
+ *   session policies are out of scope (they are not the role's).
+ */
+import type { PatternSpec, Statement } from './statements.js';
+import { globMatch, hasWildcard } from './glob.js';
+import { coversEveryResource, resourceTargetOf } from './resources.js';
+import { and, anyOf, not, xor, type Tri } from './tri.js';
+import { ACTION_UNIVERSE, ANY_STRING_UNIVERSE, searchWitness, type SearchResult } from './witness.js';
+
+/** The policies in force for a role, parsed. */
+export interface RolePolicies {
+  roleName: string;
+  /** Statements of the attached managed policies and inline policies. */
+  identity: readonly Statement[];
+  /** The permissions boundary's statements, when the role has one. */
+  boundary?: { name: string; arn: string; statements: readonly Statement[] };
+}
+
+export type ResourceScope = 'every' | 'some';
+
+export interface EvaluateOptions {
+  /** `ignore`: a conditional Deny may not apply, so it removes nothing. `apply`: it removes what it matches. */
+  conditionalDenies: 'ignore' | 'apply';
+}
+
+/** For checks that report a grant: a conditional Deny may not apply, so it cannot clear the finding. */
+export const GRANT_FINDING: EvaluateOptions = { conditionalDenies: 'ignore' };
+/** For checks that report a missing grant: a conditional Deny may apply, so it cannot vouch for the grant. */
+export const MISSING_GRANT_FINDING: EvaluateOptions = { conditionalDenies: 'apply' };
+
+export type VerdictOutcome =
+  /** Effectively allowed. */
+  | 'allowed'
+  /** No Allow of the identity policies grants it. */
+  | 'not-granted'
+  /** Granted, but a Deny removes it. */
+  | 'denied'
+  /** Granted and not denied, but the permissions boundary does not allow it. */
+  | 'boundary'
+  /** The policies were too complex to decide within the search bound. */
+  | 'undecided';
+
+export interface Verdict {
+  action: string;
+  scope: ResourceScope;
+  outcome: VerdictOutcome;
+  allowed: boolean;
+  /** Allowed only through statements with a Condition. */
+  conditional: boolean;
+  /** Identity Allow statements that grant it (for a wildcard question: a smallest set that does). */
+  grants: readonly Statement[];
+  /** Boundary Allow statements that let it through. */
+  boundaryGrants: readonly Statement[];
+  /** Deny statements (identity or boundary) that remove it. */
+  deniedBy: readonly Statement[];
+  /** Matching conditional Denies that were not counted (`conditionalDenies: 'ignore'`). */
+  conditionalDenies: readonly Statement[];
+  /** For a wildcard question that is not allowed: an action name that is not. */
+  example?: string;
+  /** For scope `some`, when allowed: a resource it is allowed on (a pattern-free name or ARN). */
+  allowedOn?: string;
+  /** The role's permissions boundary, when it has one. */
+  boundary?: { name: string; arn: string };
+}
+
+interface Layers {
+  identityAllows: readonly Statement[];
+  identityDenies: readonly Statement[];
+  boundary?: { allows: readonly Statement[]; denies: readonly Statement[] };
+  /** Conditional Denies left out (mode `ignore`). */
+  ignoredDenies: readonly Statement[];
+}
+
+function layersOf(policies: RolePolicies, options: EvaluateOptions, keep: (s: Statement) => boolean): Layers {
+  const counts = (s: Statement): boolean => s.effect === 'Deny' && (options.conditionalDenies === 'apply' || !s.conditional);
+  const identity = policies.identity.filter(keep);
+  const boundary = policies.boundary?.statements.filter(keep);
+  return {
+    identityAllows: identity.filter((s) => s.effect === 'Allow'),
+    identityDenies: identity.filter(counts),
+    ...(boundary ? { boundary: { allows: boundary.filter((s) => s.effect === 'Allow'), denies: boundary.filter(counts) } } : {}),
+    ignoredDenies: [...identity, ...(boundary ?? [])].filter((s) => s.effect === 'Deny' && !counts(s)),
+  };
+}
+
+type Level = 'granted' | 'not-denied' | 'effective';
+
+/**
+ * The policy logic for one string, given whether each statement matches it. Three-valued
+ * (undefined = not known yet) so the witness search can drop a prefix whose every continuation
+ * is already decided; with known matches it answers true or false.
+ */
+function holds(layers: Layers, matches: (s: Statement) => Tri, level: Level, unconditionalOnly = false): Tri {
+  const grants = (s: Statement): Tri => (unconditionalOnly && s.conditional ? false : matches(s));
+  const granted = anyOf(layers.identityAllows, grants);
+  if (granted === false || level === 'granted') return granted;
+  const kept = and(granted, not(anyOf(layers.identityDenies, matches)));
+  if (kept === false || level === 'not-denied' || !layers.boundary) return kept;
+  return and(kept, and(anyOf(layers.boundary.allows, grants), not(anyOf(layers.boundary.denies, matches))));
+}
+
+function specMatches(spec: PatternSpec, text: string): boolean {
+  return spec.patterns.some((p) => globMatch(p, text)) !== spec.not;
+}
+
+/**
+ * Searches strings (action names, or resources) for one where `goal` holds, given a statement
+ * matcher over the `spec` (actions or resources) of the statements the goal looks at. `target`, if
+ * any, is a pattern every string must match. Only these statements' patterns take part.
+ */
+function searchStatements(
+  statements: readonly Statement[],
+  spec: 'actions' | 'resources',
+  target: string | undefined,
+  goal: (matches: (s: Statement) => Tri) => Tri,
+): SearchResult {
+  const patterns: string[] = [];
+  const index = new Map<string, number>();
+  const add = (pattern: string): number => {
+    let i = index.get(pattern);
+    if (i === undefined) {
+      i = patterns.length;
+      patterns.push(pattern);
+      index.set(pattern, i);
+    }
+    return i;
+  };
+  const targetIndex = target === undefined ? undefined : add(target);
+  const specs = new Map<Statement, { indices: number[]; not: boolean }>();
+  for (const s of statements) specs.set(s, { indices: s[spec].patterns.map(add), not: s[spec].not });
+  return searchWitness(
+    patterns,
+    spec === 'actions' ? ACTION_UNIVERSE : ANY_STRING_UNIVERSE,
+    (value) => {
+      const matches = (s: Statement): Tri => {
+        const m = specs.get(s);
+        return m === undefined ? false : xor(anyOf(m.indices, value), m.not);
+      };
+      return targetIndex === undefined ? goal(matches) : and(value(targetIndex), goal(matches));
+    },
+    targetIndex === undefined ? {} : { required: targetIndex },
+  );
+}
+
+function allStatements(layers: Layers): Statement[] {
+  return [...layers.identityAllows, ...layers.identityDenies, ...(layers.boundary ? [...layers.boundary.allows, ...layers.boundary.denies] : []), ...layers.ignoredDenies];
+}
+
+const empty = (policies: RolePolicies, action: string, scope: ResourceScope): Omit<Verdict, 'outcome' | 'allowed'> => ({
+  action,
+  scope,
+  ...(policies.boundary ? { boundary: { name: policies.boundary.name, arn: policies.boundary.arn } } : {}),
+  conditional: false,
+  grants: [],
+  boundaryGrants: [],
+  deniedBy: [],
+  conditionalDenies: [],
+});
+
+/** Verdicts per parsed policy set: clusters sharing a role, and checks asking the same question, pay once. */
+const verdicts = new WeakMap<RolePolicies, Map<string, Verdict>>();
+
+/** Is `action` (a concrete action, or a pattern such as `*` or `iam:*`) effectively allowed? */
+export function evaluateAccess(policies: RolePolicies, action: string, scope: ResourceScope, options: EvaluateOptions): Verdict {
+  let memo = verdicts.get(policies);
+  if (!memo) {
+    memo = new Map();
+    verdicts.set(policies, memo);
+  }
+  const key = `${scope}\u0000${options.conditionalDenies}\u0000${action}`;
+  const known = memo.get(key);
+  if (known) return known;
+  const verdict = decide(policies, action, scope, options);
+  memo.set(key, verdict);
+  return verdict;
+}
+
+function decide(policies: RolePolicies, action: string, scope: ResourceScope, options: EvaluateOptions): Verdict {
+  const a = action.toLowerCase();
+  if (scope === 'some') {
+    if (hasWildcard(a)) throw new Error('evaluateAccess: scope "some" takes a concrete action');
+    return someResource(policies, a, empty(policies, action, 'some'), options);
+  }
+  const target = resourceTargetOf(a);
+  const layers = layersOf(policies, options, (s) => coversEveryResource(s.resources, target));
+  const base = empty(policies, action, 'every');
+  return hasWildcard(a) ? everyActionOf(layers, a, base) : concreteAction(layers, a, base);
+}
+
+// ---------------------------------------------------------------- one action, every resource
+
+type VerdictBase = Omit<Verdict, 'outcome' | 'allowed'>;
+
+function concreteAction(layers: Layers, a: string, start: VerdictBase): Verdict {
+  const m = (s: Statement): boolean => specMatches(s.actions, a);
+  const base = {
+    ...start,
+    grants: layers.identityAllows.filter(m),
+    boundaryGrants: layers.boundary?.allows.filter(m) ?? [],
+    conditionalDenies: layers.ignoredDenies.filter(m),
+  };
+  const deniedBy = [...layers.identityDenies, ...(layers.boundary?.denies ?? [])].filter(m);
+  if (!holds(layers, m, 'granted')) return { ...base, outcome: 'not-granted', allowed: false };
+  if (!holds(layers, m, 'not-denied')) return { ...base, deniedBy, outcome: 'denied', allowed: false };
+  if (!holds(layers, m, 'effective')) return { ...base, deniedBy, outcome: 'boundary', allowed: false };
+  const conditional = !holds(layers, m, 'effective', true);
+  return { ...base, outcome: 'allowed', allowed: true, conditional };
+}
+
+// ---------------------------------------------------------------- every action of a pattern, every resource
+
+function everyActionOf(layers: Layers, t: string, start: VerdictBase): Verdict {
+  const everything = allStatements(layers);
+  /** A counterexample: an action name within `t` for which the policy logic fails. */
+  const counterexample = (l: Layers, level: Level, unconditionalOnly = false): SearchResult =>
+    searchStatements(allStatements(l), 'actions', t, (m) => not(holds(l, m, level, unconditionalOnly)));
+  const intersects = (s: Statement): boolean => searchStatements([s], 'actions', t, (m) => m(s)).kind === 'found';
+
+  const conditionalDenies = layers.ignoredDenies.filter(intersects);
+  const base = { ...start, conditionalDenies };
+  const undecided: Verdict = { ...base, outcome: 'undecided', allowed: false };
+
+  const failure = (outcome: VerdictOutcome, example: string): Verdict => {
+    const m = (s: Statement): boolean => specMatches(s.actions, example);
+    return {
+      ...base,
+      outcome,
+      allowed: false,
+      example,
+      // What grants part of it is told only when something takes that grant away.
+      grants: outcome === 'not-granted' ? [] : layers.identityAllows.filter(intersects),
+      deniedBy: everything.filter((s) => s.effect === 'Deny' && !layers.ignoredDenies.includes(s) && m(s)),
+    };
+  };
+  for (const [level, outcome] of [
+    ['granted', 'not-granted'],
+    ['not-denied', 'denied'],
+    ['effective', 'boundary'],
+  ] as const) {
+    const found = counterexample(layers, level);
+    if (found.kind === 'limit') return undecided;
+    if (found.kind === 'found') return failure(outcome, found.witness);
+  }
+
+  const unconditional = counterexample(layers, 'effective', true);
+  if (unconditional.kind === 'limit') return undecided;
+  const conditional = unconditional.kind === 'found';
+  // Explain with a smallest set of Allows that still covers the pattern (unconditional ones when they suffice).
+  const covers = (allows: readonly Statement[], boundaryAllows: readonly Statement[] | undefined): boolean => {
+    const l: Layers = { ...layers, identityAllows: allows, ...(layers.boundary && boundaryAllows ? { boundary: { ...layers.boundary, allows: boundaryAllows } } : {}) };
+    return counterexample(l, 'effective', !conditional).kind === 'none';
+  };
+  const minimal = (pool: readonly Statement[], test: (kept: readonly Statement[]) => boolean): Statement[] => {
+    const candidates = conditional ? pool : pool.filter((s) => !s.conditional);
+    // Usually one statement does it all (AdministratorAccess): try each alone, smallest first.
+    const bySize = [...candidates].sort((x, y) => x.actions.patterns.length - y.actions.patterns.length);
+    const single = bySize.find((s) => test([s]));
+    if (single) return [single];
+    let kept = candidates.filter(intersects);
+    for (const s of [...kept]) {
+      const without = kept.filter((k) => k !== s);
+      if (test(without)) kept = without;
+    }
+    return kept;
+  };
+  const grants = minimal(layers.identityAllows, (kept) => covers(kept, layers.boundary?.allows));
+  const boundaryGrants = layers.boundary ? minimal(layers.boundary.allows, (kept) => covers(grants, kept)) : [];
+  return { ...base, outcome: 'allowed', allowed: true, conditional, grants, boundaryGrants };
+}
+
+// ---------------------------------------------------------------- one action, some resource
+
+function someResource(policies: RolePolicies, a: string, start: VerdictBase, options: EvaluateOptions): Verdict {
+  const layers = layersOf(policies, options, (s) => specMatches(s.actions, a));
+  const witness = (level: Level, unconditionalOnly = false): SearchResult =>
+    searchStatements(allStatements(layers), 'resources', undefined, (m) => holds(layers, m, level, unconditionalOnly));
+  const base = { ...start, conditionalDenies: layers.ignoredDenies };
+  const undecided: Verdict = { ...base, outcome: 'undecided', allowed: false };
+
+  const effective = witness('effective');
+  if (effective.kind === 'limit') return undecided;
+  if (effective.kind === 'found') {
+    const unconditional = witness('effective', true);
+    if (unconditional.kind === 'limit') return undecided;
+    const at = unconditional.kind === 'found' ? unconditional.witness : effective.witness;
+    const onlyUnconditional = unconditional.kind === 'found';
+    const m = (s: Statement): boolean => (!onlyUnconditional || !s.conditional) && specMatches(s.resources, at);
+    return {
+      ...base,
+      outcome: 'allowed',
+      allowed: true,
+      allowedOn: at,
+      conditional: !onlyUnconditional,
+      grants: layers.identityAllows.filter(m),
+      boundaryGrants: layers.boundary?.allows.filter(m) ?? [],
+    };
+  }
+  const granted = witness('granted');
+  if (granted.kind === 'limit') return undecided;
+  if (granted.kind === 'none') return { ...base, outcome: 'not-granted', allowed: false };
+  const notDenied = witness('not-denied');
+  if (notDenied.kind === 'limit') return undecided;
+  // Explain at a resource the identity policies grant: what denies it, or that the boundary does not allow it.
+  const at = notDenied.kind === 'found' ? notDenied.witness : granted.witness;
+  const m = (s: Statement): boolean => specMatches(s.resources, at);
+  const grants = layers.identityAllows.filter(m);
+  if (notDenied.kind === 'none') {
+    const deniedBy = [...layers.identityDenies, ...(layers.boundary?.denies ?? [])].filter(m);
+    return { ...base, grants, deniedBy, outcome: 'denied', allowed: false };
+  }
+  return { ...base, grants, deniedBy: layers.boundary?.denies.filter(m) ?? [], outcome: 'boundary', allowed: false };
+}

@@ -1,0 +1,132 @@
+/**
+ * The IAM data of a cluster as the iam/* checks need it, from the snapshot: each lookup returns
+ * the data or the reason it is missing, and asks only for what its checks use (the attached-policy
+ * list of a role does not depend on its inline policies or its boundary).
+ */
+import type { EvalContext, ResourceRef } from '../../checks/contract.js';
+import { describeErrors, lookupInstanceProfile, policyRef, roleRef, type InstanceProfileData, type Lookup } from '../lookup.js';
+import type { Cluster, InstanceProfile, Role, ServiceRole } from '../snapshot.js';
+import type { RolePolicies } from './evaluate.js';
+import { parsePolicy, type Statement } from './statements.js';
+
+/** What the collectors call to gather an instance-profile role and every policy in force for it. */
+export const INSTANCE_ROLE_PERMISSIONS = [
+  'elasticmapreduce:DescribeCluster',
+  'iam:GetInstanceProfile',
+  'iam:GetRole',
+  'iam:ListAttachedRolePolicies',
+  'iam:ListRolePolicies',
+  'iam:GetRolePolicy',
+  'iam:GetPolicy',
+  'iam:GetPolicyVersion',
+] as const;
+
+const missing = <T>(reason: string): Lookup<T> => ({ ok: false, reason });
+
+/**
+ * Parsed policies per role object of a snapshot (valid while the same policy objects are attached):
+ * the same object for every cluster and check, so verdicts computed for it are shared too.
+ */
+const parsedRoles = new WeakMap<Role, { data: InstanceProfileData; result: Lookup<RolePolicies> }>();
+
+function sameData(a: InstanceProfileData, b: InstanceProfileData): boolean {
+  return a.boundary === b.boundary && a.attached.length === b.attached.length && a.attached.every((p, i) => p === b.attached[i]);
+}
+
+/** Parses every policy in force for the instance-profile role; a statement that cannot be read fails the whole. */
+export function parseRolePolicies(data: InstanceProfileData): Lookup<RolePolicies> {
+  const cached = parsedRoles.get(data.role);
+  if (cached && sameData(cached.data, data)) return cached.result;
+  const result = parseUncached(data);
+  parsedRoles.set(data.role, { data, result });
+  return result;
+}
+
+function parseUncached(data: InstanceProfileData): Lookup<RolePolicies> {
+  const { role } = data;
+  const parsed = [
+    ...data.attached.map((p) => parsePolicy({ kind: 'managed', name: p.name, arn: p.arn }, p.document)),
+    ...role.inlinePolicies.map((p) => parsePolicy({ kind: 'inline', roleName: role.name, policyName: p.name }, p.document)),
+  ];
+  const boundary = data.boundary ? parsePolicy({ kind: 'boundary', name: data.boundary.name, arn: data.boundary.arn }, data.boundary.document) : undefined;
+  const problems = [...parsed.flatMap((p) => p.problems), ...(boundary?.problems ?? [])];
+  if (problems.length > 0) return missing(problems.join('; '));
+  return {
+    ok: true,
+    value: {
+      roleName: role.name,
+      identity: parsed.flatMap((p) => p.statements),
+      ...(data.boundary && boundary ? { boundary: { name: data.boundary.name, arn: data.boundary.arn, statements: boundary.statements } } : {}),
+    },
+  };
+}
+
+export interface InstanceRolePolicies {
+  data: InstanceProfileData;
+  policies: RolePolicies;
+}
+
+/** The instance-profile role with all its policies parsed, or why they cannot be evaluated. */
+export function lookupInstanceRolePolicies(cluster: Cluster, ctx: EvalContext): Lookup<InstanceRolePolicies> {
+  const found = lookupInstanceProfile(cluster, ctx);
+  if (!found.ok) return found;
+  const policies = parseRolePolicies(found.value);
+  if (!policies.ok) return policies;
+  return { ok: true, value: { data: found.value, policies: policies.value } };
+}
+
+/** Failed calls that leave a role's attached-policy list intact. */
+const NOT_ATTACHED_LIST_APIS = new Set(['iam:GetRole', 'iam:ListRolePolicies', 'iam:GetRolePolicy']);
+
+/** The instance profile and its role, for checks that read only the role's attached-policy list. */
+export function lookupInstanceProfileRole(cluster: Cluster, ctx: EvalContext): Lookup<{ profile: InstanceProfile; role: Role }> {
+  const ref = cluster.ec2?.instanceProfile;
+  if (!ref) return missing('the cluster reports no instance profile');
+  const snap = ctx.region.snapshot;
+  const profile = snap.instanceProfiles[ref];
+  if (!profile) return missing(`instance profile ${ref}: ${describeErrors(ctx.region.errorsFor('instanceProfile', ref))}`);
+  const roleName = profile.roleNames[0];
+  if (!roleName) return missing(`instance profile ${profile.name} contains no role`);
+  const role = snap.roles[roleName];
+  const errors = [...ctx.region.errorsFor('role', roleName), ...ctx.region.errorsFor('rolePolicies', roleName)];
+  if (!role) return missing(`role ${roleName}: ${describeErrors(errors)}`);
+  const relevant = errors.filter((e) => !NOT_ATTACHED_LIST_APIS.has(e.api));
+  if (relevant.length > 0) return missing(`role ${roleName}: ${describeErrors(relevant)}`);
+  return { ok: true, value: { profile, role } };
+}
+
+/** The cluster's service role (`ServiceRole`, a name or an ARN) with its attached-policy list. */
+export function lookupServiceRole(cluster: Cluster, ctx: EvalContext): Lookup<ServiceRole> {
+  const ref = cluster.serviceRole;
+  if (!ref) return missing('the cluster reports no service role');
+  const role = ctx.region.snapshot.serviceRoles[ref];
+  const errors = ctx.region.errorsFor('rolePolicies', ref);
+  if (!role || errors.length > 0) return missing(`service role ${ref}: ${describeErrors(errors)}`);
+  return { ok: true, value: role };
+}
+
+/** `arn:<any partition>:iam::aws:policy/<path>/<name>`: the AWS managed policy of that name, not a customer copy. */
+export function isAwsManagedPolicy(arn: string, name: string): boolean {
+  const m = /^arn:[^:]+:iam::aws:policy\/(?:.*\/)?([^/]+)$/.exec(arn);
+  return m?.[1] === name;
+}
+
+/** The role and each policy a list of statements comes from, once each, for a finding's resources. */
+export function statementResources(role: Pick<Role, 'name' | 'arn'>, statements: readonly Statement[]): ResourceRef[] {
+  const refs: ResourceRef[] = [roleRef(role)];
+  for (const { source } of statements) {
+    const ref: ResourceRef =
+      source.kind === 'inline' ? { type: 'Other', id: `${source.roleName}/${source.policyName}` } : policyRef({ name: source.name, arn: source.arn });
+    if (!refs.some((r) => r.type === ref.type && r.id === ref.id)) refs.push(ref);
+  }
+  return refs;
+}
+
+/** `role R (instance profile P)`, naming the profile only when it is named differently. */
+export function describeInstanceRole(profile: Pick<InstanceProfile, 'name'>, role: Pick<Role, 'name'>): string {
+  return profile.name === role.name ? `role ${role.name}` : `role ${role.name} (instance profile ${profile.name})`;
+}
+
+export function capitalize(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}

@@ -1,0 +1,100 @@
+/**
+ * Policy statements, validated and normalised: IAM lets `Statement`, `Action`, `Resource` (and
+ * their `Not` forms) be a single value or a list; here each becomes a list, action patterns are
+ * lowercased (IAM compares action names case-insensitively) and resource patterns are kept as
+ * written (ARNs compare case-sensitively). Each statement remembers where it came from, so a
+ * finding can name the policy and the statement.
+ */
+import * as z from 'zod';
+import type { PolicyDocument } from '../snapshot.js';
+
+export type PolicySource =
+  | { kind: 'managed'; name: string; arn: string }
+  | { kind: 'inline'; roleName: string; policyName: string }
+  | { kind: 'boundary'; name: string; arn: string };
+
+/** A list of patterns, or with `not` everything except them (`NotAction`, `NotResource`). */
+export interface PatternSpec {
+  not: boolean;
+  patterns: readonly string[];
+}
+
+export interface Statement {
+  source: PolicySource;
+  /** 1-based position in the policy's statement list (`#1` is the first). */
+  index: number;
+  sid?: string;
+  effect: 'Allow' | 'Deny';
+  /** Lowercased `Action` / `NotAction` patterns. */
+  actions: PatternSpec;
+  resources: PatternSpec;
+  /** The statement has a `Condition`: it applies only when the condition holds. */
+  conditional: boolean;
+}
+
+const OneOrMany = z.union([z.string(), z.array(z.string())]).transform((v) => (typeof v === 'string' ? [v] : v));
+
+const RawStatement = z
+  .object({
+    Sid: z.string().optional(),
+    Effect: z.enum(['Allow', 'Deny']),
+    Action: OneOrMany.optional(),
+    NotAction: OneOrMany.optional(),
+    Resource: OneOrMany.optional(),
+    NotResource: OneOrMany.optional(),
+    Condition: z.record(z.string(), z.unknown()).optional(),
+  })
+  .refine((s) => (s.Action === undefined) !== (s.NotAction === undefined), { message: 'needs exactly one of Action and NotAction' })
+  .refine((s) => (s.Resource === undefined) !== (s.NotResource === undefined), { message: 'needs exactly one of Resource and NotResource' });
+
+export interface ParsedPolicy {
+  statements: Statement[];
+  /** Statements that could not be read, each named: the policy cannot be evaluated safely. */
+  problems: string[];
+}
+
+export function parsePolicy(source: PolicySource, document: PolicyDocument): ParsedPolicy {
+  const raw = Array.isArray(document.Statement) ? document.Statement : [document.Statement];
+  const statements: Statement[] = [];
+  const problems: string[] = [];
+  raw.forEach((record, i) => {
+    const index = i + 1;
+    const parsed = RawStatement.safeParse(record);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      const where = issue && issue.path.length > 0 ? `${issue.path.join('.')}: ` : '';
+      problems.push(`${describeSource(source)} statement #${index} is not a valid statement (${where}${issue?.message ?? 'invalid'})`);
+      return;
+    }
+    const s = parsed.data;
+    const actionList = s.Action ?? s.NotAction ?? [];
+    const resourceList = s.Resource ?? s.NotResource ?? [];
+    statements.push({
+      source,
+      index,
+      ...(s.Sid ? { sid: s.Sid } : {}),
+      effect: s.Effect,
+      actions: { not: s.Action === undefined, patterns: actionList.map((a) => a.toLowerCase()) },
+      resources: { not: s.Resource === undefined, patterns: resourceList },
+      conditional: s.Condition !== undefined && Object.keys(s.Condition).length > 0,
+    });
+  });
+  return { statements, problems };
+}
+
+export function describeSource(source: PolicySource): string {
+  switch (source.kind) {
+    case 'managed':
+      return `managed policy ${source.name}`;
+    case 'inline':
+      return `inline policy ${source.roleName}/${source.policyName}`;
+    case 'boundary':
+      return `permissions boundary ${source.name}`;
+  }
+}
+
+/** `managed policy X statement "Sid"` (or `statement #2` without a Sid), `(conditional)` when it has a Condition. */
+export function describeStatement(s: Statement): string {
+  const which = s.sid ? `statement "${s.sid}"` : `statement #${s.index}`;
+  return `${describeSource(s.source)} ${which}${s.conditional ? ' (conditional)' : ''}`;
+}
