@@ -1,9 +1,8 @@
 /**
  * EC2 reads, batched: security groups and instances of a whole region in as few calls as the id
- * lists allow. Both use the id *filter* rather than the id parameter: with `GroupIds`/`InstanceIds`
- * one missing id fails the whole batch (InvalidGroup.NotFound / InvalidInstanceID.NotFound), while
- * a filter returns what exists, and every id asked for but not returned is recorded as NotFound on
- * its own.
+ * lists allow, by id list (`GroupIds` / `InstanceIds`). One missing id fails a whole batch
+ * (InvalidGroup.NotFound / InvalidInstanceID.NotFound): the ids the error names are recorded as
+ * NotFound and the rest asked again, so one deleted group costs one extra call, not the batch.
  */
 import {
   DescribeInstancesCommand,
@@ -18,11 +17,9 @@ import { iso, regionCall, str, type RegionContext } from './context.js';
 
 /**
  * Ids per call. EC2 advises at most 1,000 ids per describe call (EC2 developer guide, "Pagination in
- * the Amazon EC2 API"); 200 filter values is a conservative batch that keeps requests small.
+ * the Amazon EC2 API"); 200 keeps requests and responses small.
  */
-export const EC2_FILTER_BATCH = 200;
-/** Largest page EC2 returns for a filtered describe. */
-const EC2_PAGE_SIZE = 1000;
+export const EC2_ID_BATCH = 200;
 
 export const EMR_ROLE_TAG = 'aws:elasticmapreduce:instance-group-role';
 
@@ -32,38 +29,66 @@ export interface BatchResult<T> {
   failed: Array<{ id: string; failure: CallFailure }>;
 }
 
-function notFound(api: string, what: string, id: string): { id: string; failure: CallFailure } {
-  return { id, failure: { api, code: 'NotFound', message: `${what} ${id} does not exist or is not visible to this account.` } };
+interface BatchSpec<T> {
+  api: string;
+  /** 'Security group' / 'Instance', for messages. */
+  what: string;
+  /** Matches the ids an EC2 NotFound/Malformed message names. */
+  idPattern: RegExp;
+  describe: (batch: string[]) => Promise<T[]>;
+  idOf: (item: T) => string;
 }
 
-async function describeBatches<T>(
-  ids: readonly string[],
-  api: string,
-  what: string,
-  describe: (batch: string[]) => Promise<T[]>,
-  idOf: (item: T) => string,
-  ctx: RegionContext,
-): Promise<BatchResult<T>> {
-  const unique = [...new Set(ids)];
-  const results = await Promise.all(
-    chunk(unique, EC2_FILTER_BATCH).map(async (batch) => ({ batch, got: await ctx.calls.attempt(api, () => describe(batch)) })),
-  );
+function notFound(spec: Pick<BatchSpec<unknown>, 'api' | 'what'>, id: string, detail?: string): { id: string; failure: CallFailure } {
+  return {
+    id,
+    failure: { api: spec.api, code: 'NotFound', message: detail ?? `${spec.what} ${id} does not exist or is not visible to this account.` },
+  };
+}
+
+/** An error that concerns some ids of the batch, not the call: the others can still be described. */
+const isPerIdError = (code: string): boolean => /NotFound|Malformed/.test(code);
+
+async function describeBatches<T>(ids: readonly string[], spec: BatchSpec<T>, ctx: RegionContext): Promise<BatchResult<T>> {
   const out: BatchResult<T> = { found: [], failed: [] };
-  for (const { batch, got } of results) {
-    if (!got.ok) {
-      for (const id of batch) out.failed.push({ id, failure: got.failures[0]! });
-      continue;
-    }
+  await Promise.all(chunk([...new Set(ids)], EC2_ID_BATCH).map((batch) => describeBatch(batch, spec, ctx, out)));
+  return out;
+}
+
+async function describeBatch<T>(batch: string[], spec: BatchSpec<T>, ctx: RegionContext, out: BatchResult<T>): Promise<void> {
+  const got = await ctx.calls.attempt(spec.api, () => spec.describe(batch));
+  if (got.ok) {
     const seen = new Set<string>();
+    const wanted = new Set(batch);
     for (const item of got.value) {
-      const id = idOf(item);
-      if (seen.has(id) || !batch.includes(id)) continue;
+      const id = spec.idOf(item);
+      // A describe answers only what was asked; anything else (an emulator ignoring the ids) is not ours.
+      if (seen.has(id) || !wanted.has(id)) continue;
       seen.add(id);
       out.found.push(item);
     }
-    for (const id of batch) if (!seen.has(id)) out.failed.push(notFound(api, what, id));
+    for (const id of batch) if (!seen.has(id)) out.failed.push(notFound(spec, id));
+    return;
   }
-  return out;
+  const failure = got.failures[0]!;
+  if (!isPerIdError(failure.code)) {
+    for (const id of batch) out.failed.push({ id, failure });
+    return;
+  }
+  const named = new Set([...failure.message.matchAll(spec.idPattern)].map((m) => m[0]).filter((id) => batch.includes(id)));
+  if (named.size > 0) {
+    for (const id of named) out.failed.push(notFound(spec, id, `${failure.code}: ${failure.message}`));
+    const rest = batch.filter((id) => !named.has(id));
+    if (rest.length > 0) await describeBatch(rest, spec, ctx, out);
+    return;
+  }
+  if (batch.length === 1) {
+    out.failed.push({ id: batch[0]!, failure });
+    return;
+  }
+  // The message names no id we asked for: halve the batch until the bad ids are isolated.
+  const half = Math.ceil(batch.length / 2);
+  await Promise.all([describeBatch(batch.slice(0, half), spec, ctx, out), describeBatch(batch.slice(half), spec, ctx, out)]);
 }
 
 // ---------------------------------------------------------------- security groups
@@ -72,21 +97,22 @@ export async function describeSecurityGroups(ctx: RegionContext, groupIds: reado
   const api = 'ec2:DescribeSecurityGroups';
   return describeBatches(
     groupIds,
-    api,
-    'Security group',
-    async (batch) => {
-      const groups = await allPages(async (NextToken) => {
-        const out = await regionCall(ctx, api, (abortSignal) =>
-          ctx.clients.ec2.send(
-            new DescribeSecurityGroupsCommand({ Filters: [{ Name: 'group-id', Values: batch }], MaxResults: EC2_PAGE_SIZE, NextToken }),
-            { abortSignal },
-          ),
-        );
-        return { items: out.SecurityGroups ?? [], next: out.NextToken };
-      });
-      return groups.filter((g): g is Ec2SdkSecurityGroup & { GroupId: string } => !!g.GroupId).map(toSecurityGroup);
+    {
+      api,
+      what: 'Security group',
+      idPattern: /\bsg-[0-9a-zA-Z]+/g,
+      describe: async (batch) => {
+        // With GroupIds EC2 returns every group in one answer (MaxResults cannot be combined with it).
+        const groups = await allPages(async (NextToken) => {
+          const out = await regionCall(ctx, api, (abortSignal) =>
+            ctx.clients.ec2.send(new DescribeSecurityGroupsCommand({ GroupIds: batch, NextToken }), { abortSignal }),
+          );
+          return { items: out.SecurityGroups ?? [], next: out.NextToken };
+        });
+        return groups.filter((g): g is Ec2SdkSecurityGroup & { GroupId: string } => !!g.GroupId).map(toSecurityGroup);
+      },
+      idOf: (g) => g.groupId,
     },
-    (g) => g.groupId,
     ctx,
   );
 }
@@ -135,24 +161,24 @@ export async function describeInstances(ctx: RegionContext, instanceIds: readonl
   const api = 'ec2:DescribeInstances';
   return describeBatches(
     instanceIds,
-    api,
-    'Instance',
-    async (batch) => {
-      const reservations = await allPages(async (NextToken) => {
-        const out = await regionCall(ctx, api, (abortSignal) =>
-          ctx.clients.ec2.send(
-            new DescribeInstancesCommand({ Filters: [{ Name: 'instance-id', Values: batch }], MaxResults: EC2_PAGE_SIZE, NextToken }),
-            { abortSignal },
-          ),
-        );
-        return { items: out.Reservations ?? [], next: out.NextToken };
-      });
-      return reservations
-        .flatMap((r) => r.Instances ?? [])
-        .filter((i): i is Ec2SdkInstance & { InstanceId: string } => !!i.InstanceId)
-        .map(toDescribedInstance);
+    {
+      api,
+      what: 'Instance',
+      idPattern: /\bi-[0-9a-zA-Z]+/g,
+      describe: async (batch) => {
+        const reservations = await allPages(async (NextToken) => {
+          const out = await regionCall(ctx, api, (abortSignal) =>
+            ctx.clients.ec2.send(new DescribeInstancesCommand({ InstanceIds: batch, NextToken }), { abortSignal }),
+          );
+          return { items: out.Reservations ?? [], next: out.NextToken };
+        });
+        return reservations
+          .flatMap((r) => r.Instances ?? [])
+          .filter((i): i is Ec2SdkInstance & { InstanceId: string } => !!i.InstanceId)
+          .map(toDescribedInstance);
+      },
+      idOf: (d) => d.instance.instanceId,
     },
-    (d) => d.instance.instanceId,
     ctx,
   );
 }

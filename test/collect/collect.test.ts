@@ -270,11 +270,40 @@ describe('failures are recorded on the resource they concern', () => {
 
     const r = regionOf(await collect(fake));
 
-    expect(mocks.ec2.commandCalls(DescribeSecurityGroupsCommand)).toHaveLength(1);
+    // EC2 fails the whole id list and names the missing id: it is set aside and the rest asked again.
+    const calls = mocks.ec2.commandCalls(DescribeSecurityGroupsCommand).map((c) => c.args[0].input.GroupIds);
+    expect(calls).toEqual([
+      ['sg-master', 'sg-slave', 'sg-gone', 'sg-extra'],
+      ['sg-master', 'sg-slave', 'sg-extra'],
+    ]);
     expect(Object.keys(r.securityGroups).sort()).toEqual(['sg-extra', 'sg-master', 'sg-slave']);
     expect(r.errors).toEqual([
-      { kind: 'securityGroup', resourceId: 'sg-gone', api: 'ec2:DescribeSecurityGroups', code: 'NotFound', message: 'Security group sg-gone does not exist or is not visible to this account.' },
+      {
+        kind: 'securityGroup',
+        resourceId: 'sg-gone',
+        api: 'ec2:DescribeSecurityGroups',
+        code: 'NotFound',
+        message: "InvalidGroup.NotFound: The security group 'sg-gone' does not exist",
+      },
     ]);
+  });
+
+  it('isolates a missing group by halving the batch when the error does not name it', async () => {
+    fake
+      .addSecurityGroup({ groupId: 'sg-extra', ipPermissions: [] })
+      .addCluster(defaultCluster('j-1', { additionalMasterSgs: ['sg-gone', 'sg-extra'] }))
+      .fail('ec2:DescribeSecurityGroups', {
+        code: 'InvalidGroup.NotFound',
+        message: 'One or more security groups do not exist',
+        when: (input) => ((input as { GroupIds?: string[] }).GroupIds ?? []).includes('sg-gone'),
+      });
+
+    const r = regionOf(await collect(fake));
+
+    expect(Object.keys(r.securityGroups).sort()).toEqual(['sg-extra', 'sg-master', 'sg-slave']);
+    expect(r.errors.map((e) => [e.kind, e.resourceId, e.code])).toEqual([['securityGroup', 'sg-gone', 'InvalidGroup.NotFound']]);
+    // [4 ids] → [2] + [2] → the half with sg-gone → [1] + [1]
+    expect(mocks.ec2.commandCalls(DescribeSecurityGroupsCommand)).toHaveLength(5);
   });
 
   it('a failed security group batch records an error for each of its groups', async () => {
