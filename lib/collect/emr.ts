@@ -34,9 +34,16 @@ export async function listActiveClusters(ctx: RegionContext): Promise<Fetched<Cl
       const out = await regionCall(ctx, api, (abortSignal) =>
         ctx.clients.emr.send(new ListClustersCommand({ ClusterStates: [...ACTIVE_CLUSTER_STATES], Marker }), { abortSignal }),
       );
-      return { items: out.Clusters ?? [], next: out.Marker };
+      // The state filter is applied again here: a terminated cluster must never be described, even
+      // if an endpoint (an emulator, a proxy) ignores ClusterStates.
+      const items = (out.Clusters ?? []).filter((c) => !c.Status?.State || isActiveState(c.Status.State));
+      return { items, next: out.Marker };
     }),
   );
+}
+
+function isActiveState(state: string): boolean {
+  return (ACTIVE_CLUSTER_STATES as readonly string[]).includes(state);
 }
 
 /** What ListClusters told about a cluster: all we know when DescribeCluster fails. */

@@ -340,6 +340,21 @@ describe('failures are recorded on the resource they concern', () => {
     expect(fake.calls.filter((c) => c.input.ClusterId === 'j-bad').map((c) => c.api)).toEqual(['elasticmapreduce:DescribeCluster']);
   });
 
+  it('never describes a terminated cluster, even when the endpoint ignores the state filter', async () => {
+    fake.addCluster(defaultCluster('j-1'));
+    mocks.emr.on(ListClustersCommand).resolves({
+      Clusters: [
+        { Id: 'j-1', Name: 'live', Status: { State: 'WAITING' } },
+        { Id: 'j-old', Name: 'gone', Status: { State: 'TERMINATED' } },
+      ],
+    });
+
+    const r = regionOf(await collect(fake));
+
+    expect(r.clusters.map((c) => c.id)).toEqual(['j-1']);
+    expect(mocks.emr.commandCalls(DescribeClusterCommand).map((c) => c.args[0].input.ClusterId)).toEqual(['j-1']);
+  });
+
   it('a ListClusters failure is a region error and does not stop the other regions', async () => {
     fake
       .withDefaults('eu-west-1')
