@@ -1,0 +1,193 @@
+/**
+ * `npm run bench`: the collectors and the engine over a simulated account of N EMR clusters, with
+ * AWS's rate limits and latencies, served to the real SDK clients below their retry layer.
+ * For each N (a fresh process each, so peak RSS is that run's): calls per API against the minimum
+ * the account requires and against a naive auditor, wall time against the lower bound the rate
+ * limits set, throttling, failures, memory and evaluation throughput; then the Lambda bundle's
+ * size and cold import time. See scripts/bench/ for the model, the simulator and the bound.
+ *
+ *   npm run bench -- [--n 10,100,1000] [--time-scale auto|K] [--heap-mb MB] [--seed S] [--json] [--no-artefact]
+ */
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { measureArtefact, type ArtefactResult } from './bench/artefact.js';
+import { RESULT_PREFIX, type ChildResult } from './bench/result.js';
+import { LEGEND, renderArtefact, renderRun, totals } from './bench/report.js';
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
+const CHILD = join(ROOT, 'scripts', 'bench', 'child.ts');
+/**
+ * V8 sizes its old space at a quarter of the machine's memory: 256 MB in the 1024 MB Lambda
+ * (serverless.yml memorySize). On a large machine it would let garbage pile up to gigabytes, so
+ * each run gets the Lambda's cap and its peak RSS says what the function needs.
+ */
+const LAMBDA_HEAP_MB = 256;
+/** Hard stop for one child (its own watchdog normally ends it much earlier). */
+const CHILD_KILL_MS = 10 * 60_000;
+
+interface Options {
+  ns: number[];
+  /** V8 old-space cap of each run, MB (0: V8's default for this machine). */
+  heapMb: number;
+  timeScale: string;
+  seed?: string;
+  json: boolean;
+  artefact: boolean;
+}
+
+const USAGE = `usage: npm run bench -- [--n 10,100,1000] [--time-scale auto|K] [--heap-mb MB] [--seed S] [--json] [--no-artefact]
+  --n            active clusters per run, comma-separated (default 10,100,1000)
+  --heap-mb      V8 old-space cap of each run (default ${LAMBDA_HEAP_MB}: what V8 gives the 1024 MB Lambda; 0: V8's default here)
+  --time-scale   K: idle waits (latencies, rate-limit refills, back-offs) run K times faster; CPU time counts 1:1
+                 (default auto: K = lower bound / 10 s, between 1 and 200)
+  --seed         PRNG seed of the simulated account (default derived from N)
+  --json         print every figure as one JSON object
+  --no-artefact  skip building and measuring the Lambda bundle`;
+
+function parseOptions(argv: string[]): Options {
+  const o: Options = { ns: [10, 100, 1000], heapMb: LAMBDA_HEAP_MB, timeScale: 'auto', json: false, artefact: true };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    const value = (): string => {
+      const v = argv[++i];
+      if (v === undefined) throw new Error(`${a ?? ''} needs a value`);
+      return v;
+    };
+    switch (a) {
+      case '--n':
+        o.ns = value()
+          .split(',')
+          .map((s) => Number(s.trim()));
+        if (o.ns.some((n) => !Number.isInteger(n) || n < 1)) throw new Error('--n takes positive integers, e.g. --n 10,100');
+        break;
+      case '--time-scale': {
+        o.timeScale = value();
+        if (o.timeScale !== 'auto' && !(Number(o.timeScale) > 0)) throw new Error('--time-scale takes "auto" or a positive number');
+        break;
+      }
+      case '--heap-mb':
+        o.heapMb = Number(value());
+        if (!Number.isInteger(o.heapMb) || o.heapMb < 0) throw new Error('--heap-mb takes a whole number of MB (0: V8 default)');
+        break;
+      case '--seed':
+        o.seed = value();
+        break;
+      case '--json':
+        o.json = true;
+        break;
+      case '--no-artefact':
+        o.artefact = false;
+        break;
+      case '--help':
+      case '-h':
+        process.stdout.write(`${USAGE}\n`);
+        process.exit(0);
+        break;
+      default:
+        throw new Error(`unknown option ${a ?? ''}\n${USAGE}`);
+    }
+  }
+  return o;
+}
+
+interface ChildEntry {
+  /** Node arguments that start the child before its own flags. */
+  args: string[];
+  how: string;
+  cleanup: () => void;
+}
+
+/**
+ * The child runs as an esbuild bundle, like the Lambda (ESM, SDK bundled): its memory is then
+ * the product's, not the TypeScript loader's. Falls back to tsx when esbuild is unavailable.
+ */
+async function childEntry(): Promise<ChildEntry> {
+  const dir = mkdtempSync(join(tmpdir(), 'emr-audit-bench-'));
+  const cleanup = (): void => rmSync(dir, { recursive: true, force: true });
+  try {
+    const esbuild = await import('esbuild');
+    const outfile = join(dir, 'child.mjs');
+    await esbuild.build({
+      entryPoints: [CHILD],
+      outfile,
+      bundle: true,
+      platform: 'node',
+      format: 'esm',
+      target: 'node20',
+      mainFields: ['module', 'main'],
+      banner: { js: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);" },
+      logLevel: 'silent',
+    });
+    return { args: [outfile], how: 'esbuild bundle (ESM, SDK bundled, as the Lambda)', cleanup };
+  } catch (e) {
+    return { args: [...process.execArgv, CHILD], how: `tsx (bundling failed: ${e instanceof Error ? e.message.split('\n')[0] : String(e)}; RSS includes the TypeScript loader)`, cleanup };
+  }
+}
+
+function runChild(entry: ChildEntry, n: number, o: Options): Promise<ChildResult> {
+  // --expose-gc: the child collects garbage before measuring the model's own heap.
+  const heap = o.heapMb > 0 ? [`--max-old-space-size=${o.heapMb}`] : [];
+  const args = ['--expose-gc', ...heap, ...entry.args, '--n', String(n), '--time-scale', o.timeScale, ...(o.seed ? ['--seed', o.seed] : [])];
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const timer = setTimeout(() => child.kill('SIGKILL'), CHILD_KILL_MS);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      const line = stdout.split('\n').find((l) => l.startsWith(RESULT_PREFIX));
+      if (!line) {
+        reject(new Error(`benchmark run N=${n} exited with ${String(code)} and no result:\n${stderr.trim().split('\n').slice(-15).join('\n')}`));
+        return;
+      }
+      const noise = stderr.trim();
+      if (noise && !o.json) process.stderr.write(`(N=${n} stderr) ${noise.split('\n').slice(-5).join('\n')}\n`);
+      resolve(JSON.parse(line.slice(RESULT_PREFIX.length)) as ChildResult);
+    });
+  });
+}
+
+async function main(): Promise<void> {
+  const o = parseOptions(process.argv.slice(2));
+  const started = performance.now();
+  const runs: ChildResult[] = [];
+  const entry = await childEntry();
+  const heapText = o.heapMb > 0 ? `V8 old space capped at ${o.heapMb} MB` : "V8's default heap for this machine";
+  if (!o.json) process.stdout.write(`# emr-audit benchmark (Node ${process.version}; each N in a fresh process: ${entry.how}; ${heapText})\n${LEGEND}\n`);
+  try {
+    for (const n of o.ns) {
+      if (!o.json) process.stderr.write(`running N=${n}…\n`);
+      const r = await runChild(entry, n, o);
+      runs.push(r);
+      if (!o.json) process.stdout.write(`${renderRun(r)}\n`);
+    }
+  } finally {
+    entry.cleanup();
+  }
+  let artefact: ArtefactResult | undefined;
+  if (o.artefact) {
+    if (!o.json) process.stderr.write('building and measuring the Lambda bundle…\n');
+    artefact = measureArtefact(ROOT);
+    if (!o.json) process.stdout.write(`${renderArtefact(artefact)}\n`);
+  }
+  const totalSeconds = (performance.now() - started) / 1000;
+  if (o.json) {
+    const summary = runs.map((r) => {
+      const t = totals(r);
+      return { n: r.n, calls: t.calls, minimum: t.minimum, naive: t.naive, callRatio: t.minimum ? t.calls / t.minimum : null, timeRatio: r.bound.seconds ? r.wall.modelSeconds / r.bound.seconds : null };
+    });
+    process.stdout.write(`${JSON.stringify({ node: process.version, childRuntime: entry.how, heapMb: o.heapMb, totalSeconds, summary, runs, artefact: artefact ?? null }, null, 2)}\n`);
+  } else {
+    process.stdout.write(`whole benchmark: ${totalSeconds.toFixed(1)} s\n`);
+  }
+}
+
+main().catch((e: unknown) => {
+  process.stderr.write(`${e instanceof Error ? e.message : String(e)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,280 @@
+/**
+ * One benchmark run, in its own process so that its peak RSS is its own: builds the account of
+ * N clusters, collects it with the real collectors and SDK clients against the simulator under
+ * the time warp, evaluates the snapshot, and prints one `BENCH_RESULT {json}` line on stdout.
+ *
+ *   node --import tsx scripts/bench/child.ts --n 100 [--time-scale auto|K] [--seed S]
+ */
+import type { Result } from '../../checks/contract.js';
+import type { Snapshot } from '../../lib/snapshot.js';
+import { SECRET_MARKERS, buildAccount, type SimAccount } from './account.js';
+import { activeClusters, lowerBound, minimumCalls, naiveCalls, neededApis, type CallCounts } from './expected.js';
+import { RESULT_PREFIX, type ApiRow, type ChildResult, type EvaluationFigures } from './result.js';
+import { MODELLED_APIS, Simulator, type ApiStats } from './simulator.js';
+import { installTimeWarp } from './timewarp.js';
+
+const REGION = 'us-east-1';
+/** Auto time scale: aim for this many real seconds per run (lower bound / K). */
+const AUTO_TARGET_REAL_SECONDS = 10;
+const AUTO_MAX_SCALE = 200;
+
+function parseArgs(argv: string[]): { n: number; scale: number | 'auto'; seed: number | undefined } {
+  const get = (name: string): string | undefined => {
+    const i = argv.indexOf(`--${name}`);
+    return i >= 0 ? argv[i + 1] : undefined;
+  };
+  const n = Number(get('n') ?? '10');
+  if (!Number.isInteger(n) || n < 1) throw new Error(`--n must be a positive integer, got ${get('n') ?? ''}`);
+  const rawScale = get('time-scale') ?? 'auto';
+  const scale = rawScale === 'auto' ? 'auto' : Number(rawScale);
+  if (scale !== 'auto' && !(scale > 0)) throw new Error(`--time-scale must be "auto" or a positive number, got ${rawScale}`);
+  const seedRaw = get('seed');
+  return { n, scale, seed: seedRaw === undefined ? undefined : Number(seedRaw) };
+}
+
+/** Dummy credentials and no endpoint overrides: nothing may leave the process. */
+function isolateEnvironment(): void {
+  for (const k of Object.keys(process.env)) if (k.startsWith('AWS_ENDPOINT_URL') || k === 'AWS_PROFILE' || k === 'AWS_SESSION_TOKEN') delete process.env[k];
+  process.env['AWS_ACCESS_KEY_ID'] = 'AKIAEMRAUDITBENCH000';
+  process.env['AWS_SECRET_ACCESS_KEY'] = 'bench-not-a-real-secret-key';
+  process.env['AWS_REGION'] = REGION;
+  process.env['AWS_EC2_METADATA_DISABLED'] = 'true';
+  process.env['AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED'] = 'true';
+  delete process.env['AWS_MAX_ATTEMPTS'];
+  delete process.env['AWS_RETRY_MODE'];
+}
+
+function accountSummary(account: SimAccount): ChildResult['account'] {
+  const active = activeClusters(account);
+  const instancesListed = active.reduce((n, c) => n + c.instances.filter((i) => i.state !== 'TERMINATED').length, 0);
+  const runningInstances = active.reduce((n, c) => n + c.instances.filter((i) => i.state === 'RUNNING').length, 0);
+  const groups = new Set(active.flatMap((c) => [c.masterSg, c.slaveSg, c.serviceAccessSg ?? '', ...c.additionalMasterSgs, ...c.additionalSlaveSgs].filter(Boolean)));
+  return {
+    active: active.length,
+    terminated: account.clusters.length - active.length,
+    instancesListed,
+    runningInstances,
+    securityGroups: groups.size,
+    securityConfigurations: new Set(active.flatMap((c) => c.securityConfiguration ?? [])).size,
+    instanceProfiles: account.instanceProfiles.size,
+    roles: account.roles.size,
+    managedPolicies: account.managedPolicies.size,
+  };
+}
+
+function apiRows(stats: Map<string, ApiStats>, minimum: CallCounts, naive: CallCounts, t0: number): ApiRow[] {
+  const keys = [...new Set([...MODELLED_APIS, ...stats.keys()])].filter((k) => stats.has(k) || minimum.has(k) || naive.has(k));
+  return keys.map((api) => {
+    const s = stats.get(api);
+    return {
+      api,
+      ok: s?.ok ?? 0,
+      throttled: s?.throttled ?? 0,
+      errors: s?.errors ?? {},
+      minimum: minimum.get(api) ?? 0,
+      naive: naive.get(api) ?? 0,
+      peakInFlight: s?.peakInFlight ?? 0,
+      ...(s?.firstAt !== undefined ? { firstAt: (s.firstAt - t0) / 1000 } : {}),
+      ...(s?.lastAt !== undefined ? { lastAt: (s.lastAt - t0) / 1000 } : {}),
+    };
+  });
+}
+
+function collectionErrors(snapshot: Snapshot): ChildResult['collectionErrors'] {
+  const counts = new Map<string, { kind: string; code: string; api: string; count: number }>();
+  let total = 0;
+  for (const r of snapshot.regions) {
+    for (const e of r.errors) {
+      total += 1;
+      const k = `${e.kind}|${e.code}|${e.api}`;
+      const entry = counts.get(k) ?? { kind: e.kind, code: e.code, api: e.api, count: 0 };
+      entry.count += 1;
+      counts.set(k, entry);
+    }
+  }
+  return { total, byKindAndCode: [...counts.values()].sort((a, b) => b.count - a.count) };
+}
+
+/** Real time spent measuring evaluation throughput, at most (plus one probe slice). */
+const EVALUATION_BUDGET_MS = 6000;
+const PROBE_CLUSTERS = 10;
+
+type Evaluate = (options: { clusterIds?: readonly string[]; checkIds?: readonly string[] }) => Result[];
+
+/**
+ * Evaluation-only throughput over the prebuilt snapshot (run after the time warp is lifted).
+ * Full evaluateSnapshot runs (a few, or as many as fit) when a probe slice says one fits the
+ * budget; otherwise slices of clusters (`clusterIds`) until the budget is spent, with an estimate
+ * of one full run. Also times each check on the probe slice, to name the slow ones.
+ */
+function measureEvaluation(s: Snapshot, evaluate: Evaluate, checks: readonly { id: string }[], count: (r: readonly Result[]) => Record<string, number>): EvaluationFigures {
+  const ids = s.regions.flatMap((r) => r.clusters.map((c) => c.id));
+  if (ids.length === 0) return { reps: 0, clustersPerSecond: 0, results: 0, byStatus: {}, slowestChecks: [] };
+  const probe = ids.slice(0, PROBE_CLUSTERS);
+  evaluate({ clusterIds: probe }); // warm-up (JIT, lazy module state)
+  let t = performance.now();
+  evaluate({ clusterIds: probe });
+  const msPerCluster = (performance.now() - t) / probe.length;
+  const slowestChecks = checks
+    .map((c) => {
+      const t0 = performance.now();
+      evaluate({ clusterIds: probe, checkIds: [c.id] });
+      return { id: c.id, msPerCluster: (performance.now() - t0) / probe.length };
+    })
+    .sort((a, b) => b.msPerCluster - a.msPerCluster)
+    .slice(0, 3);
+
+  const estimatedMs = msPerCluster * ids.length;
+  if (estimatedMs <= EVALUATION_BUDGET_MS) {
+    // As many full runs as fit (at least one, a few when they are quick).
+    let reps = 0;
+    let results: Result[];
+    t = performance.now();
+    do {
+      results = evaluate({});
+      reps += 1;
+    } while (reps < 200 && (reps < 3 || performance.now() - t < 1000) && performance.now() - t + estimatedMs <= EVALUATION_BUDGET_MS);
+    const seconds = (performance.now() - t) / 1000;
+    return { reps, clustersPerSecond: (ids.length * reps) / seconds, results: results.length, byStatus: count(results), slowestChecks };
+  }
+  let evaluated = 0;
+  const sample: Result[] = [];
+  t = performance.now();
+  while (performance.now() - t < EVALUATION_BUDGET_MS && evaluated < ids.length) {
+    const slice = ids.slice(evaluated, evaluated + PROBE_CLUSTERS);
+    sample.push(...evaluate({ clusterIds: slice }));
+    evaluated += slice.length;
+  }
+  const rate = evaluated / ((performance.now() - t) / 1000);
+  return { reps: 0, clustersPerSecond: rate, results: sample.length, byStatus: count(sample), sampled: { clusters: evaluated, estimatedFullRunSeconds: ids.length / rate }, slowestChecks };
+}
+
+async function main(): Promise<void> {
+  const args = parseArgs(process.argv.slice(2));
+  isolateEnvironment();
+  const { CHECKS } = await import('../../checks/index.js');
+  const seed = args.seed ?? 0x5eed + args.n;
+  const gc = (globalThis as { gc?: () => void }).gc ?? ((): void => undefined);
+  const mb = (bytes: number): number => bytes / 2 ** 20;
+  gc();
+  const heapBeforeModel = process.memoryUsage().heapUsed;
+  const startRssMb = mb(process.memoryUsage().rss);
+  const account = buildAccount({ n: args.n, seed, region: REGION });
+  const preliminary = lowerBound(account, minimumCalls(account, neededApis(CHECKS)));
+  const scale = args.scale === 'auto' ? Math.min(AUTO_MAX_SCALE, Math.max(1, Math.round(preliminary.seconds / AUTO_TARGET_REAL_SECONDS))) : args.scale;
+
+  // Everything that paces itself by the clock is imported after the warp is in place.
+  const warp = installTimeWarp(scale);
+  const { collectSnapshot } = await import('../../lib/collect/index.js');
+  const { createAwsClients } = await import('../../lib/aws/clients.js');
+  const { defaultSettings } = await import('../../lib/settings.js');
+  const { evaluateSnapshot, countByStatus } = await import('../../lib/evaluate.js');
+  const { Snapshot: SnapshotSchema } = await import('../../lib/snapshot.js');
+
+  const needed = neededApis(CHECKS);
+  const minimum = minimumCalls(account, needed);
+  const naive = naiveCalls(account);
+  const bound = lowerBound(account, minimum);
+  const settings = defaultSettings();
+  const sim = new Simulator({ account, untimed: (fn) => warp.untimed(fn) });
+  const clients = sim.instrument(createAwsClients({ maxAttempts: settings.maxAttempts, homeRegion: REGION }));
+  // Security Hub is not part of collection: any call to it is a bug, never a network request.
+  clients.forRegion(REGION).securityHub.middlewareStack.add(
+    () => () => Promise.reject(new Error('benchmark: unexpected Security Hub call during collection')),
+    { step: 'finalizeRequest', priority: 'low', name: 'emrAuditBenchNoSecurityHub' },
+  );
+
+  const base: Omit<ChildResult, 'apis' | 'invocations' | 'wall' | 'collectionErrors' | 'snapshot' | 'rss' | 'evaluation'> = {
+    n: args.n,
+    seed,
+    timeScale: scale,
+    account: accountSummary(account),
+    neededApis: [...needed].filter((k) => k.includes(':')).sort(),
+    bound,
+  };
+  gc();
+  const modelMb = mb(process.memoryUsage().heapUsed - heapBeforeModel);
+  const baselineMb = mb(process.memoryUsage().rss);
+  const t0Model = performance.now();
+  const t0Real = warp.realNow();
+  const t0Busy = warp.busyMs();
+  const wall = (): ChildResult['wall'] => ({
+    modelSeconds: (performance.now() - t0Model) / 1000,
+    realSeconds: (warp.realNow() - t0Real) / 1000,
+    busySeconds: (warp.busyMs() - t0Busy) / 1000,
+  });
+
+  // A collection that never ends still reports what it did (real-time guard, not dilated).
+  const realLimitMs = Math.max(60_000, (5 * bound.seconds * 1000) / scale + 30_000);
+  const guard = warp.realNow();
+  const watchdog = new Promise<'timeout'>((resolve) => {
+    const tick = (): void => {
+      if (warp.realNow() - guard > realLimitMs) resolve('timeout');
+      else setTimeout(tick, 1000 * scale);
+    };
+    tick();
+  });
+
+  let snapshot: Snapshot | undefined;
+  let failure: string | undefined;
+  const outcome = await Promise.race([
+    collectSnapshot({ regions: [REGION], settings, clients, checks: CHECKS, now: new Date() }).then(
+      (s) => {
+        snapshot = s;
+        return 'done' as const;
+      },
+      (e: unknown) => {
+        failure = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
+        return 'failed' as const;
+      },
+    ),
+    watchdog,
+  ]);
+  const wallTime = wall();
+  const collectionPeakMb = mb(process.resourceUsage().maxRSS * 1024);
+  gc();
+  const liveAfterCollectionMb = mb(process.memoryUsage().heapUsed);
+  const apis = apiRows(sim.apiStats(), minimum, naive, t0Model);
+  const invocations = sim.invocationSummary();
+  warp.restore();
+
+  const empty = { total: 0, byKindAndCode: [] };
+  let snapshotFacts: ChildResult['snapshot'] = { clusters: 0, described: 0, withInstances: 0, secretsFound: [], valid: false };
+  let evaluation: EvaluationFigures = { reps: 0, clustersPerSecond: 0, results: 0, byStatus: {}, slowestChecks: [] };
+  if (snapshot) {
+    const s = snapshot;
+    const json = JSON.stringify(s);
+    const parsed = SnapshotSchema.safeParse(JSON.parse(json));
+    const clusters = s.regions.flatMap((r) => r.clusters);
+    snapshotFacts = {
+      clusters: clusters.length,
+      described: clusters.filter((c) => c.described).length,
+      withInstances: clusters.filter((c) => c.instances !== undefined).length,
+      secretsFound: SECRET_MARKERS.filter((m) => json.includes(m)),
+      valid: parsed.success,
+      ...(parsed.success ? {} : { invalidReason: parsed.error.issues[0]?.message ?? 'invalid' }),
+    };
+    evaluation = measureEvaluation(s, (options) => evaluateSnapshot(s, { checks: CHECKS, settings, ...options }), CHECKS, countByStatus);
+  }
+
+  const result: ChildResult = {
+    ...base,
+    apis,
+    invocations,
+    wall: wallTime,
+    collectionErrors: snapshot ? collectionErrors(snapshot) : empty,
+    snapshot: snapshotFacts,
+    rss: { startMb: startRssMb, modelMb, baselineMb, collectionPeakMb, liveAfterCollectionMb, snapshotJsonMb: snapshot ? mb(Buffer.byteLength(JSON.stringify(snapshot))) : 0, peakMb: mb(process.resourceUsage().maxRSS * 1024) },
+    evaluation,
+    ...(outcome === 'timeout' ? { timedOut: true } : {}),
+    ...(failure ? { failure } : {}),
+  };
+  process.stdout.write(`${RESULT_PREFIX}${JSON.stringify(result)}\n`);
+  // Stop whatever the collectors still have in flight (a timed-out run).
+  process.exit(0);
+}
+
+main().catch((e: unknown) => {
+  process.stderr.write(`benchmark child failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,320 @@
+/**
+ * What a run over the simulated account should cost, derived from the model alone:
+ *
+ * - the MINIMUM calls per API the data requires for the selected checks (one DescribeCluster per
+ *   active cluster, ListInstances pages, one lookup per distinct profile/role/policy/version,
+ *   full batches for DescribeSecurityGroups / DescribeInstances / DescribeInstanceInformation…);
+ * - the NAIVE auditor's calls on the same account (list everything, describe every cluster
+ *   including terminated ones, one call per group / instance / policy per cluster, no dedup);
+ * - the LOWER BOUND of wall time that rate limits and latencies impose on the minimum calls.
+ *
+ * Lower-bound model. For each API a with c calls, bucket (burst B, refill r) and minimal latency
+ * L_a (base latency × the smallest jitter, no per-item cost):
+ *     bound_a = head_a + drain_a + tail_a
+ *   head_a  = the shortest chain of dependent calls before a's first call can be sent
+ *             (e.g. GetRole waits for ListClusters → DescribeCluster → GetInstanceProfile);
+ *   drain_a = the time the bucket needs to admit all c calls when it starts full,
+ *             max(0, c − B) / r, or for paged APIs the sequential page chain if longer
+ *             ((pages − 1) × L_a: page k+1 needs page k's token);
+ *   tail_a  = L_a plus the shortest chain of calls that must follow the last a call (the last
+ *             cluster described still needs its ListInstances, then the DescribeInstances /
+ *             DescribeInstanceInformation batch holding its instances).
+ * Account-wide buckets (all EMR operations; all IAM reads) add the same term over the sum of
+ * their APIs' calls. The bound is the largest of these terms: no schedule, however parallel, can
+ * beat any one of them. It ignores CPU time and assumes perfect pacing, so real runs sit above it;
+ * the target is ≤ 1.25× the bound.
+ */
+import { ACTIVE_STATES, type SimAccount, type SimCluster } from './account.js';
+import { API_SPECS, SHARED_BUCKETS, apiKey, type ApiSpec } from './limits.js';
+import { JITTER_MIN } from './simulator.js';
+import { EC2_MAX_FILTER_VALUES } from './services/ec2.js';
+import { EMR_PAGE_SIZE, RELEASE_LABELS_PAGE_SIZE } from './services/emr.js';
+import { SSM_MAX_RESULTS } from './services/ssm.js';
+
+export type CallCounts = Map<string, number>;
+
+const K = {
+  listClusters: 'emr:ListClusters',
+  describeCluster: 'emr:DescribeCluster',
+  listInstances: 'emr:ListInstances',
+  listInstanceGroups: 'emr:ListInstanceGroups',
+  listInstanceFleets: 'emr:ListInstanceFleets',
+  describeSecurityConfiguration: 'emr:DescribeSecurityConfiguration',
+  blockPublicAccess: 'emr:GetBlockPublicAccessConfiguration',
+  listReleaseLabels: 'emr:ListReleaseLabels',
+  describeSecurityGroups: 'ec2:DescribeSecurityGroups',
+  describeInstances: 'ec2:DescribeInstances',
+  getInstanceProfile: 'iam:GetInstanceProfile',
+  getRole: 'iam:GetRole',
+  listAttachedRolePolicies: 'iam:ListAttachedRolePolicies',
+  listRolePolicies: 'iam:ListRolePolicies',
+  getRolePolicy: 'iam:GetRolePolicy',
+  getPolicy: 'iam:GetPolicy',
+  getPolicyVersion: 'iam:GetPolicyVersion',
+  describeInstanceInformation: 'ssm:DescribeInstanceInformation',
+  getServiceSetting: 'ssm:GetServiceSetting',
+  getCallerIdentity: 'sts:GetCallerIdentity',
+} as const;
+
+const ceilDiv = (a: number, b: number): number => Math.ceil(a / b);
+
+/**
+ * Ids per EC2 describe call in the minimum: 200, EC2's documented limit of filter values per
+ * call. The id filter is the form that survives a missing id (with GroupIds/InstanceIds one
+ * unknown id fails the whole call); AWS advises at most 1,000 ids for the list form, which has no
+ * documented hard limit.
+ */
+export const EC2_BATCH = EC2_MAX_FILTER_VALUES;
+
+export const activeClusters = (account: SimAccount): SimCluster[] => account.clusters.filter((c) => ACTIVE_STATES.includes(c.state));
+
+/** The name inside an instance-profile or role reference (a name, or an ARN ending in `/name`). */
+export const nameFromRef = (ref: string): string => (ref.startsWith('arn:') ? ref.slice(ref.lastIndexOf('/') + 1) : ref);
+
+/** What a check declares (its `permissions`: IAM actions). */
+export interface PermissionHolder {
+  permissions: readonly string[];
+}
+
+/**
+ * The APIs a collection for these checks needs, from the IAM actions they declare:
+ * - instances (ListInstances + ListInstanceGroups/Fleets) when any of ListInstances,
+ *   DescribeInstances, DescribeInstanceInformation is declared (EC2 and SSM are asked about the
+ *   EC2 ids only ListInstances gives);
+ * - the whole instance-profile chain (GetInstanceProfile → GetRole, ListAttachedRolePolicies,
+ *   ListRolePolicies → GetRolePolicy, GetPolicy → GetPolicyVersion) when GetInstanceProfile is;
+ * - the service roles' ListAttachedRolePolicies when a check declares it without
+ *   GetInstanceProfile (the service-role check; instance-profile checks declare both);
+ * - every other API when its own action is declared. ListClusters and DescribeCluster always.
+ */
+export function neededApis(checks: readonly PermissionHolder[]): Set<string> {
+  const declared = checks.map((c) => new Set(c.permissions.map((p) => p.toLowerCase())));
+  const action = (key: string): string => (API_SPECS.find((s) => apiKey(s.service, s.operation) === key)?.action ?? key).toLowerCase();
+  const any = (key: string): boolean => declared.some((set) => set.has(action(key)));
+  const needed = new Set<string>([K.listClusters, K.describeCluster]);
+  const add = (condition: boolean, ...keys: string[]): void => {
+    if (condition) for (const k of keys) needed.add(k);
+  };
+  add(any(K.listInstances) || any(K.describeInstances) || any(K.describeInstanceInformation), K.listInstances, K.listInstanceGroups, K.listInstanceFleets);
+  add(any(K.describeInstances), K.describeInstances);
+  add(any(K.describeInstanceInformation), K.describeInstanceInformation);
+  for (const k of [K.describeSecurityConfiguration, K.describeSecurityGroups, K.blockPublicAccess, K.listReleaseLabels, K.getServiceSetting]) add(any(k), k);
+  add(any(K.getInstanceProfile), K.getInstanceProfile, K.getRole, K.listAttachedRolePolicies, K.listRolePolicies, K.getRolePolicy, K.getPolicy, K.getPolicyVersion);
+  if (declared.some((set) => set.has(action(K.listAttachedRolePolicies)) && !set.has(action(K.getInstanceProfile)))) needed.add(SERVICE_ROLES);
+  add(needed.has(SERVICE_ROLES), K.listAttachedRolePolicies);
+  return needed;
+}
+
+/** Marker in the needed set: the service roles' attached policies are collected. */
+export const SERVICE_ROLES = 'service-roles';
+
+interface AccountFacts {
+  active: SimCluster[];
+  runningEc2Ids: string[];
+  groupIds: Set<string>;
+  configs: Set<string>;
+  profileNames: Set<string>;
+  profileRoles: Set<string>;
+  serviceRoles: Set<string>;
+  inlinePolicies: number;
+  managedArns: Set<string>;
+}
+
+function facts(account: SimAccount): AccountFacts {
+  const active = activeClusters(account);
+  const groupIds = new Set<string>();
+  const configs = new Set<string>();
+  const profileNames = new Set<string>();
+  const profileRoles = new Set<string>();
+  const serviceRoles = new Set<string>();
+  const runningEc2Ids: string[] = [];
+  for (const c of active) {
+    for (const g of [c.masterSg, c.slaveSg, c.serviceAccessSg, ...c.additionalMasterSgs, ...c.additionalSlaveSgs]) if (g) groupIds.add(g);
+    if (c.securityConfiguration) configs.add(c.securityConfiguration);
+    const profile = account.instanceProfiles.get(nameFromRef(c.instanceProfileRef));
+    profileNames.add(nameFromRef(c.instanceProfileRef));
+    for (const r of profile?.roleNames ?? []) profileRoles.add(r);
+    serviceRoles.add(nameFromRef(c.serviceRoleRef));
+    for (const i of c.instances) if (i.state === 'RUNNING' && i.ec2Id) runningEc2Ids.push(i.ec2Id);
+  }
+  let inlinePolicies = 0;
+  const managedArns = new Set<string>();
+  for (const name of profileRoles) {
+    const role = account.roles.get(name);
+    if (!role) continue;
+    inlinePolicies += role.inline.length;
+    for (const arn of role.attachedArns) managedArns.add(arn);
+    if (role.boundaryArn) managedArns.add(role.boundaryArn);
+  }
+  return { active, runningEc2Ids, groupIds, configs, profileNames, profileRoles, serviceRoles, inlinePolicies, managedArns };
+}
+
+const nonTerminated = (c: SimCluster): number => c.instances.filter((i) => i.state !== 'TERMINATED').length;
+
+/** The fewest calls per API that collect what the `needed` APIs provide, from the model. */
+export function minimumCalls(account: SimAccount, needed: ReadonlySet<string>, options: { accountIdKnown?: boolean } = {}): CallCounts {
+  const f = facts(account);
+  const m: CallCounts = new Map();
+  const set = (key: string, n: number): void => {
+    if (needed.has(key) && n > 0) m.set(key, n);
+  };
+  set(K.listClusters, Math.max(1, ceilDiv(f.active.length, EMR_PAGE_SIZE)));
+  set(K.describeCluster, f.active.length);
+  set(K.listInstances, f.active.reduce((n, c) => n + Math.max(1, ceilDiv(nonTerminated(c), EMR_PAGE_SIZE)), 0));
+  set(K.listInstanceGroups, f.active.filter((c) => c.collection === 'INSTANCE_GROUP').length);
+  set(K.listInstanceFleets, f.active.filter((c) => c.collection === 'INSTANCE_FLEET').length);
+  set(K.describeSecurityConfiguration, f.configs.size);
+  set(K.describeSecurityGroups, ceilDiv(f.groupIds.size, EC2_BATCH));
+  set(K.describeInstances, ceilDiv(new Set(f.runningEc2Ids).size, EC2_BATCH));
+  set(K.describeInstanceInformation, ceilDiv(new Set(f.runningEc2Ids).size, SSM_MAX_RESULTS));
+  set(K.getInstanceProfile, f.profileNames.size);
+  set(K.getRole, f.profileRoles.size);
+  set(K.listRolePolicies, f.profileRoles.size);
+  set(K.getRolePolicy, f.inlinePolicies);
+  set(K.getPolicy, f.managedArns.size);
+  set(K.getPolicyVersion, f.managedArns.size);
+  const profileChain = needed.has(K.getInstanceProfile);
+  const attachedLookups = new Set([...(profileChain ? f.profileRoles : []), ...(needed.has(SERVICE_ROLES) ? f.serviceRoles : [])]);
+  set(K.listAttachedRolePolicies, attachedLookups.size);
+  set(K.blockPublicAccess, 1);
+  set(K.getServiceSetting, 1);
+  set(K.listReleaseLabels, ceilDiv(account.releaseLabels.length, RELEASE_LABELS_PAGE_SIZE));
+  if (!options.accountIdKnown) m.set(K.getCallerIdentity, 1);
+  return m;
+}
+
+/**
+ * The naive auditor: ListClusters without a state filter (terminated clusters included, every
+ * page) and DescribeCluster on each; per active cluster ListInstances without a state filter
+ * (terminated instances included), its groups/fleets, its security configuration, one
+ * DescribeSecurityGroups per group, GetInstanceProfile + GetRole + ListAttachedRolePolicies +
+ * ListRolePolicies, GetRolePolicy per inline policy, GetPolicy + GetPolicyVersion per attached
+ * policy (and boundary), ListAttachedRolePolicies of its service role, and DescribeInstances +
+ * DescribeInstanceInformation per running instance; the account-level calls once per region.
+ */
+export function naiveCalls(account: SimAccount): CallCounts {
+  const m: CallCounts = new Map();
+  const add = (key: string, n: number): void => {
+    if (n > 0) m.set(key, (m.get(key) ?? 0) + n);
+  };
+  add(K.listClusters, Math.max(1, ceilDiv(account.clusters.length, EMR_PAGE_SIZE)));
+  add(K.describeCluster, account.clusters.length);
+  for (const c of activeClusters(account)) {
+    add(K.listInstances, Math.max(1, ceilDiv(c.instances.length, EMR_PAGE_SIZE)));
+    add(c.collection === 'INSTANCE_GROUP' ? K.listInstanceGroups : K.listInstanceFleets, 1);
+    add(K.describeSecurityConfiguration, c.securityConfiguration ? 1 : 0);
+    add(K.describeSecurityGroups, new Set([c.masterSg, c.slaveSg, c.serviceAccessSg, ...c.additionalMasterSgs, ...c.additionalSlaveSgs].filter(Boolean)).size);
+    add(K.getInstanceProfile, 1);
+    const profile = account.instanceProfiles.get(nameFromRef(c.instanceProfileRef));
+    for (const roleName of profile?.roleNames ?? []) {
+      const role = account.roles.get(roleName);
+      add(K.getRole, 1);
+      add(K.listAttachedRolePolicies, 1);
+      add(K.listRolePolicies, 1);
+      add(K.getRolePolicy, role?.inline.length ?? 0);
+      const policies = (role?.attachedArns.length ?? 0) + (role?.boundaryArn ? 1 : 0);
+      add(K.getPolicy, policies);
+      add(K.getPolicyVersion, policies);
+    }
+    add(K.listAttachedRolePolicies, 1);
+    const running = c.instances.filter((i) => i.state === 'RUNNING' && i.ec2Id).length;
+    add(K.describeInstances, running);
+    add(K.describeInstanceInformation, running);
+  }
+  add(K.blockPublicAccess, 1);
+  add(K.getServiceSetting, 1);
+  add(K.listReleaseLabels, ceilDiv(account.releaseLabels.length, RELEASE_LABELS_PAGE_SIZE));
+  add(K.getCallerIdentity, 1);
+  return m;
+}
+
+export interface BoundTerm {
+  /** API key or shared bucket name. */
+  name: string;
+  calls: number;
+  head: number;
+  drain: number;
+  tail: number;
+  total: number;
+}
+
+export interface LowerBound {
+  /** Model seconds. */
+  seconds: number;
+  /** The term that sets the bound. */
+  binding: BoundTerm;
+  terms: BoundTerm[];
+}
+
+/** Lower bound of wall time (model seconds) for `calls` under the simulator's limits. */
+export function lowerBound(account: SimAccount, calls: CallCounts): LowerBound {
+  const spec = (key: string): ApiSpec | undefined => API_SPECS.find((s) => apiKey(s.service, s.operation) === key);
+  const lat = (key: string): number => (calls.has(key) ? ((spec(key)?.latencyMs ?? 0) * JITTER_MIN) / 1000 : 0);
+  const L = (key: string): number => ((spec(key)?.latencyMs ?? 0) * JITTER_MIN) / 1000;
+  const instancesFollowUp = Math.max(lat(K.describeInstances), lat(K.describeInstanceInformation));
+  const afterDescribe = lat(K.listInstances) > 0 ? lat(K.listInstances) + instancesFollowUp : 0;
+  const clusterHead = L(K.listClusters) + L(K.describeCluster);
+  const profileHead = clusterHead + L(K.getInstanceProfile);
+
+  const head: Record<string, number> = {
+    [K.listClusters]: 0,
+    [K.describeCluster]: L(K.listClusters),
+    [K.listInstances]: clusterHead,
+    [K.listInstanceGroups]: clusterHead,
+    [K.listInstanceFleets]: clusterHead,
+    [K.describeSecurityConfiguration]: clusterHead,
+    [K.describeSecurityGroups]: clusterHead,
+    [K.getInstanceProfile]: clusterHead,
+    [K.listAttachedRolePolicies]: clusterHead,
+    [K.getRole]: profileHead,
+    [K.listRolePolicies]: profileHead,
+    [K.getRolePolicy]: profileHead + L(K.listRolePolicies),
+    [K.getPolicy]: profileHead + Math.min(L(K.listAttachedRolePolicies), L(K.getRole)),
+    [K.getPolicyVersion]: profileHead + Math.min(L(K.listAttachedRolePolicies), L(K.getRole)) + L(K.getPolicy),
+    [K.describeInstances]: clusterHead + L(K.listInstances),
+    [K.describeInstanceInformation]: clusterHead + L(K.listInstances),
+    [K.blockPublicAccess]: 0,
+    [K.listReleaseLabels]: 0,
+    [K.getServiceSetting]: 0,
+    [K.getCallerIdentity]: 0,
+  };
+  const roleFollowUp = Math.max(lat(K.getRole), lat(K.listAttachedRolePolicies), lat(K.listRolePolicies));
+  const tail: Record<string, number> = {
+    [K.listClusters]: L(K.listClusters) + L(K.describeCluster) + afterDescribe,
+    [K.describeCluster]: L(K.describeCluster) + afterDescribe,
+    [K.listInstances]: L(K.listInstances) + instancesFollowUp,
+    [K.getInstanceProfile]: L(K.getInstanceProfile) + roleFollowUp,
+    [K.getPolicy]: L(K.getPolicy) + lat(K.getPolicyVersion),
+  };
+  const pagesChain = (key: string): number => {
+    if (key === K.listClusters) return (Math.max(1, ceilDiv(activeClusters(account).length, EMR_PAGE_SIZE)) - 1) * L(key);
+    if (key === K.listReleaseLabels) return (ceilDiv(account.releaseLabels.length, RELEASE_LABELS_PAGE_SIZE) - 1) * L(key);
+    if (key === K.listInstances) {
+      const pages = activeClusters(account).map((c) => Math.max(1, ceilDiv(nonTerminated(c), EMR_PAGE_SIZE)));
+      return (Math.max(1, ...pages) - 1) * L(key);
+    }
+    return 0;
+  };
+
+  const terms: BoundTerm[] = [];
+  for (const [key, c] of calls) {
+    const s = spec(key);
+    if (!s || c <= 0) continue;
+    const drain = Math.max(s.burst === Infinity ? 0 : Math.max(0, c - s.burst) / s.rate, pagesChain(key));
+    const h = head[key] ?? 0;
+    const t = tail[key] ?? L(key);
+    terms.push({ name: key, calls: c, head: h, drain, tail: t, total: h + drain + t });
+  }
+  for (const b of SHARED_BUCKETS) {
+    const members = [...calls].filter(([key]) => spec(key)?.sharedBucket === b.name);
+    const c = members.reduce((n, [, v]) => n + v, 0);
+    if (c === 0) continue;
+    const drain = Math.max(0, c - b.burst) / b.rate;
+    const h = Math.min(...members.map(([key]) => head[key] ?? 0));
+    const t = Math.min(...members.map(([key]) => tail[key] ?? L(key)));
+    terms.push({ name: `${b.name} (shared)`, calls: c, head: h, drain, tail: t, total: h + drain + t });
+  }
+  terms.sort((a, b) => b.total - a.total);
+  const binding = terms[0] ?? { name: 'none', calls: 0, head: 0, drain: 0, tail: 0, total: 0 };
+  return { seconds: binding.total, binding, terms };
+}

@@ -1,0 +1,135 @@
+/** Plain-text tables of the benchmark's figures. */
+import type { ArtefactResult } from './artefact.js';
+import type { ChildResult } from './result.js';
+import { API_BY_KEY } from './limits.js';
+
+export const TARGETS = { callRatio: 1, timeRatio: 1.25, failedCalls: 0, collectionErrors: 0, peakRssMbAt1000: 200 } as const;
+
+const num = (n: number, digits = 0): string => n.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
+const pad = (s: string, width: number, right = false): string => (right ? s.padStart(width) : s.padEnd(width));
+
+function table(headers: string[], rows: string[][], rightAligned: boolean[]): string {
+  const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  const line = (cells: string[]): string => cells.map((c, i) => pad(c, widths[i] ?? 0, rightAligned[i] ?? false)).join('  ').trimEnd();
+  return [line(headers), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
+}
+
+const rate = (api: string): string => {
+  const s = API_BY_KEY.get(api);
+  if (!s) return '';
+  const own = s.burst === Infinity ? '' : `${s.burst}/${s.rate}`;
+  return [own, s.sharedBucket ? `+${s.sharedBucket}` : ''].filter(Boolean).join(' ');
+};
+
+export interface RunTotals {
+  calls: number;
+  minimum: number;
+  naive: number;
+  throttled: number;
+  errors: number;
+}
+
+export function totals(r: ChildResult): RunTotals {
+  return r.apis.reduce<RunTotals>(
+    (t, a) => ({
+      calls: t.calls + a.ok,
+      minimum: t.minimum + a.minimum,
+      naive: t.naive + a.naive,
+      throttled: t.throttled + a.throttled,
+      errors: t.errors + Object.values(a.errors).reduce((x, y) => x + y, 0),
+    }),
+    { calls: 0, minimum: 0, naive: 0, throttled: 0, errors: 0 },
+  );
+}
+
+export function renderRun(r: ChildResult): string {
+  const out: string[] = [];
+  const a = r.account;
+  out.push(
+    `## N = ${num(r.n)} active clusters  (seed ${r.seed}, time scale ×${r.timeScale})`,
+    `account: ${num(a.active)} active + ${num(a.terminated)} terminated clusters, ${num(a.instancesListed)} live instances (${num(a.runningInstances)} RUNNING), ` +
+      `${a.securityGroups} security groups in use, ${a.securityConfigurations} security configurations, ${a.instanceProfiles} instance profiles, ${a.roles} roles, ${a.managedPolicies} managed policies`,
+    '',
+  );
+  if (r.failure) out.push(`!! collectSnapshot failed: ${r.failure}`, '');
+  if (r.timedOut) out.push('!! the collection did not finish within the watchdog limit; figures below are partial', '');
+
+  const rows = r.apis.map((x) => {
+    const errors = Object.entries(x.errors).map(([code, n]) => `${n} ${code}`).join(', ');
+    const ratio = x.minimum > 0 ? (x.ok / x.minimum).toFixed(2) : x.ok > 0 ? 'not needed' : '-';
+    const window = x.firstAt !== undefined && x.lastAt !== undefined ? `${x.firstAt.toFixed(1)}–${x.lastAt.toFixed(1)}` : '';
+    return [x.api, num(x.ok), num(x.throttled), errors || '0', num(x.minimum), ratio, num(x.naive), String(x.peakInFlight), rate(x.api), window];
+  });
+  const t = totals(r);
+  rows.push(['total', num(t.calls), num(t.throttled), num(t.errors), num(t.minimum), t.minimum ? (t.calls / t.minimum).toFixed(2) : '-', num(t.naive), '', '', '']);
+  out.push(
+    table(
+      ['API', 'calls', 'throttled', 'errors', 'minimum', 'ratio', 'naive', 'peak ∥', 'bucket burst/refill', 'active (model s)'],
+      rows,
+      [false, true, true, true, true, true, true, true, false, false],
+    ),
+    '',
+  );
+
+  const b = r.bound;
+  const ratio = b.seconds > 0 ? r.wall.modelSeconds / b.seconds : 0;
+  const inv = r.invocations;
+  const failed = inv.failed.reduce((n, f) => n + f.count, 0);
+  const verdict = (ok: boolean): string => (ok ? 'ok' : 'MISSED');
+  out.push(
+    `wall time      ${num(r.wall.modelSeconds, 1)} s model (${num(r.wall.realSeconds, 2)} s real at ×${r.timeScale}, of which ${num(r.wall.busySeconds, 2)} s CPU-busy, counted 1:1); ` +
+      `lower bound ${num(b.seconds, 1)} s, set by ${b.binding.name} (head ${b.binding.head.toFixed(2)} + drain ${num(b.binding.drain, 1)} + tail ${b.binding.tail.toFixed(2)} s); ` +
+      `ratio ${ratio.toFixed(2)} (target ≤ ${TARGETS.timeRatio}: ${verdict(ratio <= TARGETS.timeRatio)})`,
+    `next bounds    ${b.terms.slice(1, 4).map((x) => `${x.name} ${num(x.total, 1)} s`).join(', ')}`,
+    `calls          ${num(t.calls)} successful vs minimum ${num(t.minimum)}: ratio ${(t.minimum ? t.calls / t.minimum : 0).toFixed(2)} (target ${TARGETS.callRatio.toFixed(2)}: ${verdict(t.calls <= t.minimum)})`,
+    `throttling     ${num(t.throttled)} throttled attempts, ${num(inv.throttlesRetried)} retried; up to ${inv.maxAttempts} attempts for one call`,
+    `failed calls   ${failed}${failed ? ` (${inv.failed.map((f) => `${f.count} ${f.api} ${f.code}`).join(', ')})` : ''} (target 0: ${verdict(failed === 0)}); ` +
+      `collection errors in the snapshot ${r.collectionErrors.total}${r.collectionErrors.total ? ` (${r.collectionErrors.byKindAndCode.slice(0, 4).map((e) => `${e.count} ${e.kind} ${e.api} ${e.code}`).join(', ')})` : ''} (target 0: ${verdict(r.collectionErrors.total === 0)})`,
+    `memory         peak RSS ${num(r.rss.peakMb)} MB (collection ${num(r.rss.collectionPeakMb)} MB, then evaluation); at start ${num(r.rss.startMb)} MB, before collecting ${num(r.rss.baselineMb)} MB; ` +
+      `live heap after collection ${num(r.rss.liveAfterCollectionMb)} MB, snapshot ${num(r.rss.snapshotJsonMb, 1)} MB as JSON`,
+    `               the simulated account holds ~${num(r.rss.modelMb)} MB of that heap: ~${num(r.rss.collectionPeakMb - r.rss.modelMb)} MB collecting / ~${num(r.rss.peakMb - r.rss.modelMb)} MB overall without it (estimate)` +
+      (r.n >= 1000 ? `; target < ${TARGETS.peakRssMbAt1000} MB: measured ${verdict(r.rss.peakMb < TARGETS.peakRssMbAt1000)}, without the simulator ${verdict(r.rss.peakMb - r.rss.modelMb < TARGETS.peakRssMbAt1000)}` : ''),
+    `evaluation     ${evaluationLine(r)}`,
+    `naive auditor  ${num(t.naive)} calls; ours ${num(t.calls)} = ${t.naive ? ((100 * t.calls) / t.naive).toFixed(1) : '-'} % of it`,
+    `snapshot       ${r.snapshot.described}/${r.snapshot.clusters} clusters described (model: ${a.active}), instances listed for ${r.snapshot.withInstances}, ` +
+      `secrets found: ${r.snapshot.secretsFound.length ? r.snapshot.secretsFound.join(', ') : 'none'}, schema ${r.snapshot.valid ? 'valid' : `INVALID (${r.snapshot.invalidReason ?? ''})`}`,
+    '',
+  );
+  return out.join('\n');
+}
+
+function evaluationLine(r: ChildResult): string {
+  const e = r.evaluation;
+  const statuses = Object.entries(e.byStatus).filter(([, n]) => n > 0).map(([s, n]) => `${num(n)} ${s}`).join(', ');
+  const slow = e.slowestChecks.map((c) => `${c.id} ${c.msPerCluster.toFixed(1)} ms`).join(', ');
+  const how = e.sampled
+    ? `SAMPLED: ${num(e.sampled.clusters)} of ${num(r.snapshot.clusters)} clusters in slices within the time budget; one full run ≈ ${num(e.sampled.estimatedFullRunSeconds, 1)} s`
+    : `${e.reps} full run${e.reps === 1 ? '' : 's'} of evaluateSnapshot, ${num(e.results)} results per run`;
+  return `${num(e.clustersPerSecond, e.clustersPerSecond < 100 ? 1 : 0)} clusters/s (${how}: ${statuses}); slowest checks per cluster: ${slow}`;
+}
+
+/** What the columns and the bound mean (printed once, before the runs). */
+export const LEGEND = [
+  'calls = successful calls; throttled = attempts answered with the throttling error (retried by the SDK); minimum = fewest calls the',
+  'account requires for the selected checks; naive = a naive auditor on the same account; peak ∥ = most calls in flight; bucket =',
+  'simulated quota (burst/refill per s, + account-wide bucket); active = model seconds from the first request to the last answer.',
+  'Time is model time (idle waits × K, CPU 1:1). Lower bound = max over APIs and shared buckets of: dependency latencies before the',
+  "first call + (calls − burst) / refill (or the sequential page chain) + the last call's latency and the calls that must follow it.",
+  '',
+].join('\n');
+
+export function renderArtefact(a: ArtefactResult): string {
+  if (!a.built || a.bytes === undefined) return `## Lambda artefact\n${a.note ?? 'not built'}\n`;
+  const kb = (b: number): string => `${num(b / 1024)} KB`;
+  const lines = [
+    '## Lambda artefact',
+    `${a.path ?? ''}: ${kb(a.bytes)} (${kb(a.gzipBytes ?? 0)} gzipped), built by \`${a.buildCommand ?? ''}\` in ${num(a.buildSeconds ?? 0, 1)} s`,
+  ];
+  if (a.coldImportMs !== undefined) {
+    lines.push(
+      `cold import: median ${num(a.coldImportMs)} ms for import() in ${a.runs ?? 0} fresh processes (whole process ${num(a.coldProcessMs ?? 0)} ms; Node start-up alone ${num(a.nodeStartupMs ?? 0)} ms)`,
+    );
+  }
+  if (a.note) lines.push(a.note);
+  return `${lines.join('\n')}\n`;
+}

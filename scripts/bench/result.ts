@@ -1,0 +1,75 @@
+/** What one benchmark run (scripts/bench/child.ts) reports to the parent, as one JSON line. */
+import type { LowerBound } from './expected.js';
+import type { InvocationSummary } from './simulator.js';
+
+export const RESULT_PREFIX = 'BENCH_RESULT ';
+
+export interface ApiRow {
+  api: string;
+  ok: number;
+  throttled: number;
+  errors: Record<string, number>;
+  minimum: number;
+  naive: number;
+  peakInFlight: number;
+  /** Model seconds from the start of collection. */
+  firstAt?: number;
+  lastAt?: number;
+}
+
+export interface ChildResult {
+  n: number;
+  seed: number;
+  timeScale: number;
+  account: {
+    active: number;
+    terminated: number;
+    instancesListed: number;
+    runningInstances: number;
+    securityGroups: number;
+    securityConfigurations: number;
+    instanceProfiles: number;
+    roles: number;
+    managedPolicies: number;
+  };
+  neededApis: string[];
+  apis: ApiRow[];
+  invocations: InvocationSummary;
+  /** Collection time: model seconds, real seconds, and real seconds the event loop was busy (CPU). */
+  wall: { modelSeconds: number; realSeconds: number; busySeconds: number };
+  bound: LowerBound;
+  collectionErrors: { total: number; byKindAndCode: { kind: string; code: string; api: string; count: number }[] };
+  snapshot: { clusters: number; described: number; withInstances: number; secretsFound: string[]; valid: boolean; invalidReason?: string };
+  rss: {
+    /** RSS when the run starts (code loaded, nothing built). */
+    startMb: number;
+    /** Heap taken by the simulated account and the simulator (not the product's). */
+    modelMb: number;
+    /** RSS just before collecting (code + model + clients). */
+    baselineMb: number;
+    /** Peak RSS up to the end of collection. */
+    collectionPeakMb: number;
+    /** Live heap right after collection (after a GC): code, model, clients, snapshot. */
+    liveAfterCollectionMb: number;
+    /** The snapshot serialised as JSON. */
+    snapshotJsonMb: number;
+    /** Peak RSS of the whole run (evaluation included). */
+    peakMb: number;
+  };
+  evaluation: EvaluationFigures;
+  timedOut?: boolean;
+  failure?: string;
+}
+
+export interface EvaluationFigures {
+  /** Full evaluateSnapshot runs timed (0 when sampled). */
+  reps: number;
+  clustersPerSecond: number;
+  /** Results of one full run, or of the evaluated sample. */
+  results: number;
+  byStatus: Record<string, number>;
+  /** Too slow for full runs within the budget: clusters evaluated in slices (`clusterIds`). */
+  sampled?: { clusters: number; estimatedFullRunSeconds: number };
+  /** Slowest checks over one slice of clusters (ms per cluster). */
+  slowestChecks: { id: string; msPerCluster: number }[];
+}
