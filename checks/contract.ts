@@ -5,6 +5,8 @@
  */
 import type { Cluster, CollectionError, RegionSnapshot, ResourceKind } from '../lib/snapshot.js';
 import type { Settings } from '../lib/settings.js';
+import type { ClusterGroupRef } from '../lib/lookup.js';
+import type { ReleaseVersion } from '../lib/release.js';
 
 export const SEVERITIES = ['INFORMATIONAL', 'LOW', 'MEDIUM', 'HIGH', 'CRITICAL'] as const;
 export type Severity = (typeof SEVERITIES)[number];
@@ -83,6 +85,29 @@ export interface RegionView {
   readonly partition: string;
   /** Errors recorded for a resource of this kind and id (empty when it was collected fine). */
   errorsFor(kind: ResourceKind, resourceId: string): CollectionError[];
+  /*
+   * Region-wide indexes, built once per region on first use: a check must never rebuild a
+   * region-wide structure per cluster (that makes an audit quadratic in the number of clusters).
+   */
+  /** `snapshot.ssmQueried` as a set: the instance ids SSM was asked about successfully. */
+  readonly ssmQueried: ReadonlySet<string>;
+  /** The region's clusters that use a security group, in snapshot order, with the role it plays on each. */
+  clustersUsingGroup(groupId: string): readonly GroupUse[];
+  /** The region's clusters that could not be described, in snapshot order. */
+  readonly undescribedClusters: readonly Cluster[];
+  /** `snapshot.releaseLabels` parsed (labels not of the form emr-X.Y.Z left out); undefined when not collected. */
+  readonly releases: readonly ReleaseVersion[] | undefined;
+}
+
+/** A cluster's use of a security group (RegionView.clustersUsingGroup). */
+export interface GroupUse {
+  cluster: Cluster;
+  /** Position of the cluster in `snapshot.clusters`. */
+  index: number;
+  /** The role the group plays on the cluster (the first, as clusterSecurityGroupRefs gives it). */
+  ref: ClusterGroupRef;
+  /** All of the cluster's security group refs (clusterSecurityGroupRefs), computed once per region. */
+  refs: readonly ClusterGroupRef[];
 }
 
 export interface EvalContext {

@@ -2,10 +2,11 @@
  * The engine: runs the checks over a snapshot and turns their outcomes into results, applying
  * scope (regions, clusters, checks), disabled checks and suppression tags. Pure: no I/O.
  */
-import type { Check, EvalContext, Outcome, RegionView, Result, Status } from '../checks/contract.js';
+import type { Check, EvalContext, GroupUse, Outcome, RegionView, Result, Status } from '../checks/contract.js';
 import type { Settings } from './settings.js';
 import type { Cluster, CollectionError, RegionSnapshot, ResourceKind, Snapshot } from './snapshot.js';
-import { describeErrors } from './lookup.js';
+import { clusterSecurityGroupRefs, describeErrors } from './lookup.js';
+import { parseReleaseLabels, type ReleaseVersion } from './release.js';
 
 export const SUPPRESS_TAG = 'emr-audit:suppress';
 
@@ -28,12 +29,43 @@ export function makeRegionView(region: RegionSnapshot, snapshot: Pick<Snapshot, 
     if (bucket) bucket.push(e);
     else index.set(key, [e]);
   }
+  // The indexes are built on first use (once per region), so a run of checks that needs none pays nothing.
+  const once = <T>(build: () => T): (() => T) => {
+    let value: { v: T } | undefined;
+    return () => (value ??= { v: build() }).v;
+  };
+  const ssmQueried = once(() => new Set(region.ssmQueried));
+  const groupUses = once(() => {
+    const byGroup = new Map<string, GroupUse[]>();
+    region.clusters.forEach((cluster, i) => {
+      const refs = clusterSecurityGroupRefs(cluster);
+      for (const ref of refs) {
+        const use: GroupUse = { cluster, index: i, ref, refs };
+        const uses = byGroup.get(ref.groupId);
+        if (uses) uses.push(use);
+        else byGroup.set(ref.groupId, [use]);
+      }
+    });
+    return byGroup;
+  });
+  const undescribed = once(() => region.clusters.filter((c) => !c.described));
+  const releases = once((): readonly ReleaseVersion[] | undefined => (region.releaseLabels ? parseReleaseLabels(region.releaseLabels) : undefined));
   return {
     snapshot: region,
     region: region.region,
     accountId: snapshot.accountId,
     partition: snapshot.partition,
     errorsFor: (kind: ResourceKind, resourceId: string) => index.get(`${kind}\u0000${resourceId}`) ?? [],
+    get ssmQueried() {
+      return ssmQueried();
+    },
+    clustersUsingGroup: (groupId: string) => groupUses().get(groupId) ?? [],
+    get undescribedClusters() {
+      return undescribed();
+    },
+    get releases() {
+      return releases();
+    },
   };
 }
 
@@ -64,6 +96,12 @@ export function evaluateSnapshot(snapshot: Snapshot, options: EvaluateOptions): 
 
   for (const regionSnap of snapshot.regions) {
     const view = makeRegionView(regionSnap, snapshot);
+    // Per cluster, not per (check, cluster): the tag is read once.
+    const suppressions = new Map<Cluster, Set<string> | undefined>();
+    const suppressedFor = (cluster: Cluster): Set<string> | undefined => {
+      if (!suppressions.has(cluster)) suppressions.set(cluster, suppressedChecks(cluster));
+      return suppressions.get(cluster);
+    };
     const ctx: EvalContext = { settings: options.settings, now, region: view };
     const regionErrors = view.errorsFor('region', regionSnap.region);
     const base = { region: regionSnap.region, accountId: snapshot.accountId };
@@ -87,7 +125,7 @@ export function evaluateSnapshot(snapshot: Snapshot, options: EvaluateOptions): 
         const outcomes = cluster.described
           ? safeEvaluate(check, () => check.evaluate(cluster, ctx))
           : [{ status: 'ERROR' as const, message: `The cluster could not be described: ${describeErrors(view.errorsFor('cluster', cluster.id))}` }];
-        const suppressed = suppressedChecks(cluster);
+        const suppressed = suppressedFor(cluster);
         for (const o of outcomes) {
           const r = toResult(check, o, { ...base, clusterId: cluster.id, clusterName: cluster.name, resourceId: cluster.id });
           results.push(suppressed && (suppressed.has('*') || suppressed.has(check.id)) ? suppress(r) : r);
@@ -128,6 +166,7 @@ function toResult(
   where: { region: string; accountId: string; clusterId: string | null; clusterName: string | null; resourceId: string },
 ): Result {
   const refs = o.resources ?? [];
+  const ids = refs.length === 0 ? [] : refs.length === 1 ? [refs[0]!.id] : [...new Set(refs.map((r) => r.id))];
   return {
     checkId: check.id,
     status: o.status,
@@ -138,7 +177,7 @@ function toResult(
     clusterName: where.clusterName,
     title: check.title,
     message: o.message,
-    resources: [...new Set(refs.map((r) => r.id))],
+    resources: ids,
     resourceDetails: refs,
     resourceId: o.resourceId ?? where.resourceId,
   };

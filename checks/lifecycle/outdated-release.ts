@@ -1,5 +1,5 @@
 import { describeErrors, errorOutcome } from '../../lib/lookup.js';
-import { minorReleasesBehind, newestRelease, parseReleaseLabel, parseReleaseLabels, type ReleaseVersion } from '../../lib/release.js';
+import { minorReleasesBehind, newestRelease, parseReleaseLabel, type ReleaseVersion } from '../../lib/release.js';
 import { TYPES, type ClusterCheck } from '../contract.js';
 
 export const check: ClusterCheck = {
@@ -18,8 +18,7 @@ export const check: ClusterCheck = {
   settings: ['maxMinorReleasesBehind', 'minimumMajorRelease'],
   evaluate(cluster, ctx) {
     const { minimumMajorRelease, maxMinorReleasesBehind } = ctx.settings;
-    const labels = ctx.region.snapshot.releaseLabels;
-    const available = labels ? parseReleaseLabels(labels) : undefined;
+    const available = ctx.region.releases;
     const newestOverall = available ? newestRelease(available) : undefined;
     const newestNote = newestOverall ? ` The newest release in ${ctx.region.region} is ${newestOverall.label}.` : '';
 

@@ -1,5 +1,5 @@
-import { TYPES, type ClusterCheck, type EvalContext, type ResourceRef } from '../contract.js';
-import { clusterSecurityGroupRefs, describeErrors, errorOutcome, groupRef, type GroupRole } from '../../lib/lookup.js';
+import { TYPES, type ClusterCheck, type EvalContext, type GroupUse, type ResourceRef } from '../contract.js';
+import { describeErrors, errorOutcome, groupRef, type GroupRole } from '../../lib/lookup.js';
 import type { Cluster } from '../../lib/snapshot.js';
 
 const ROLE_NAMES: Record<GroupRole, string> = {
@@ -19,6 +19,12 @@ function ref(groupId: string, ctx: EvalContext): ResourceRef {
   const group = ctx.region.snapshot.securityGroups[groupId];
   return groupRef(group ?? { groupId }, ctx);
 }
+
+/** Clusters named in a message; beyond it "and N more" (a fleet sharing one group would otherwise
+ * produce kilobytes per finding, which Security Hub cuts at 1,024 characters anyway). */
+const NAMED_CLUSTERS = 10;
+
+const more = (n: number): string => (n > 0 ? `; and ${n} more cluster${n === 1 ? '' : 's'}` : '');
 
 function managedGroups(cluster: Cluster): string[] {
   const ids = [cluster.ec2?.emrManagedMasterSecurityGroup, cluster.ec2?.emrManagedSlaveSecurityGroup];
@@ -50,23 +56,34 @@ export const check: ClusterCheck = {
     if (managed.length === 0) {
       return [errorOutcome("the cluster's EMR-managed security groups", 'DescribeCluster reported neither an EMR-managed master nor a core/task group')];
     }
-    const others = ctx.region.snapshot.clusters.filter((c) => c.id !== cluster.id);
+    // The other clusters that use one of the groups, in snapshot order (from the region's index:
+    // scanning every cluster for every cluster is quadratic).
+    const sharers = new Map<number, GroupUse>();
+    for (const groupId of managed) {
+      for (const use of ctx.region.clustersUsingGroup(groupId)) if (use.cluster.id !== cluster.id) sharers.set(use.index, use);
+    }
     const sharing: string[] = [];
     const shared = new Set<string>();
-    for (const other of others) {
-      const uses = clusterSecurityGroupRefs(other).filter((r) => managed.includes(r.groupId));
-      if (uses.length === 0) continue;
+    const ordered = managed.length === 1 ? [...sharers.values()] : [...sharers.values()].sort((a, b) => a.index - b.index);
+    for (const { cluster: other, refs } of ordered) {
+      const uses = refs.filter((r) => managed.includes(r.groupId));
       for (const u of uses) shared.add(u.groupId);
-      sharing.push(`${other.name} (${other.id}) uses ${uses.map((u) => `${label(u.groupId, ctx)} as its ${ROLE_NAMES[u.role]}`).join(' and ')}`);
+      if (sharing.length < NAMED_CLUSTERS) {
+        sharing.push(`${other.name} (${other.id}) uses ${uses.map((u) => `${label(u.groupId, ctx)} as its ${ROLE_NAMES[u.role]}`).join(' and ')}`);
+      }
     }
-    const undescribed = others.filter((c) => !c.described);
-    const unknown = undescribed.map((c) => `${c.name} (${c.id}): ${describeErrors(ctx.region.errorsFor('cluster', c.id))}`).join('; ');
+    const undescribed = ctx.region.undescribedClusters.filter((c) => c.id !== cluster.id);
+    const unknown =
+      undescribed
+        .slice(0, NAMED_CLUSTERS)
+        .map((c) => `${c.name} (${c.id}): ${describeErrors(ctx.region.errorsFor('cluster', c.id))}`)
+        .join('; ') + more(undescribed.length - NAMED_CLUSTERS);
     if (sharing.length > 0) {
       const note = undescribed.length > 0 ? ` Not examined (could not be described): ${unknown}` : '';
       return [
         {
           status: 'FAIL',
-          message: `The cluster's EMR-managed security groups are shared with other active clusters: ${sharing.join('; ')}.${note}`,
+          message: `The cluster's EMR-managed security groups are shared with ${ordered.length} other active cluster${ordered.length === 1 ? '' : 's'}: ${sharing.join('; ')}${more(ordered.length - sharing.length)}.${note}`,
           resources: [...shared].map((id) => ref(id, ctx)),
         },
       ];

@@ -32,7 +32,7 @@ export const check: ClusterCheck = {
     if (instances.length + withoutEc2Id.length === 0) return [{ status: 'NOT_APPLICABLE', message: 'No running instances yet.' }];
 
     const snapshot = ctx.region.snapshot;
-    const queried = new Set(snapshot.ssmQueried);
+    const queried = ctx.region.ssmQueried;
     const offline: { id: string; label: string }[] = [];
     const unknown: UnknownInstance[] = unknownWithoutEc2Id(withoutEc2Id);
     let online = 0;

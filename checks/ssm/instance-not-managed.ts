@@ -54,7 +54,7 @@ export const check: ClusterCheck = {
     if (total === 0) return [{ status: 'NOT_APPLICABLE', message: 'No running instances yet.' }];
 
     const snapshot = ctx.region.snapshot;
-    const queried = new Set(snapshot.ssmQueried);
+    const queried = ctx.region.ssmQueried;
     const graceMinutes = ctx.settings.ssmGraceMinutes;
     const now = ctx.now.getTime();
     const overdue: { i: RunningEc2Instance; label: string }[] = [];

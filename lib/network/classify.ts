@@ -47,20 +47,39 @@ export interface InternetRule {
   otherPort: boolean;
 }
 
+/**
+ * The classified rules of each group object for one settings object: a group is shared by many
+ * clusters and read by four checks each, so it is classified once per audit, not per (cluster, check).
+ */
+const classified = new WeakMap<SecurityGroup, { settings: ClassifySettings; rules: readonly InternetRule[] }>();
+
 /** Every rule from the internet of the given groups, in group and rule order, with its reporters. */
 export function classifyInternetRules(groups: readonly SecurityGroup[], settings: ClassifySettings): InternetRule[] {
-  const appPorts = Object.keys(settings.applicationPorts)
+  let appPorts: number[] | undefined;
+  const out: InternetRule[] = [];
+  for (const group of groups) {
+    const cached = classified.get(group);
+    if (cached && cached.settings === settings) {
+      out.push(...cached.rules);
+      continue;
+    }
+    appPorts ??= applicationPortList(settings);
+    const rules: InternetRule[] = [];
+    for (const rule of group.ingress) {
+      if (!isInternetSource(rule.source, settings)) continue;
+      rules.push(Object.freeze(classifyRule(group, rule, appPorts, settings)));
+    }
+    classified.set(group, { settings, rules });
+    out.push(...rules);
+  }
+  return out;
+}
+
+function applicationPortList(settings: ClassifySettings): number[] {
+  return Object.keys(settings.applicationPorts)
     .map(Number)
     .filter((p) => Number.isInteger(p))
     .sort((a, b) => a - b);
-  const out: InternetRule[] = [];
-  for (const group of groups) {
-    for (const rule of group.ingress) {
-      if (!isInternetSource(rule.source, settings)) continue;
-      out.push(classifyRule(group, rule, appPorts, settings));
-    }
-  }
-  return out;
 }
 
 function classifyRule(group: SecurityGroup, rule: IngressRule, appPorts: readonly number[], settings: ClassifySettings): InternetRule {

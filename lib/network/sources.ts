@@ -31,8 +31,24 @@ function mask(family: Family, prefix: number): bigint {
   return prefix === 0 ? 0n : ((1n << BigInt(prefix)) - 1n) << BigInt(bits - prefix);
 }
 
+/**
+ * Parsed CIDRs by text: an account has few distinct sources (0.0.0.0/0 on hundreds of rules) and
+ * ipaddr.js parses slowly (an IPv4 text first fails as IPv6, by exception). Bounded, since a
+ * long-lived Lambda container audits run after run.
+ */
+const parsedCidrs = new Map<string, Readonly<Cidr> | undefined>();
+const PARSED_CIDRS_MAX = 10_000;
+
 /** A CIDR as EC2 or a setting gives it, or undefined when it is not one. Host bits are ignored. */
-export function parseCidr(text: string): Cidr | undefined {
+export function parseCidr(text: string): Readonly<Cidr> | undefined {
+  if (parsedCidrs.has(text)) return parsedCidrs.get(text);
+  const cidr = parseUncached(text);
+  if (parsedCidrs.size >= PARSED_CIDRS_MAX) parsedCidrs.clear();
+  parsedCidrs.set(text, cidr === undefined ? undefined : Object.freeze(cidr));
+  return cidr;
+}
+
+function parseUncached(text: string): Cidr | undefined {
   let parsed: ReturnType<typeof ipaddr.parseCIDR>;
   try {
     parsed = ipaddr.parseCIDR(text.trim());

@@ -89,6 +89,7 @@ export function renderRun(r: ChildResult): string {
       `live heap after collection ${num(r.rss.liveAfterCollectionMb)} MB, snapshot ${num(r.rss.snapshotJsonMb, 1)} MB as JSON`,
     `               the simulated account holds ~${num(r.rss.modelMb)} MB of that heap: ~${num(r.rss.collectionPeakMb - r.rss.modelMb)} MB collecting / ~${num(r.rss.peakMb - r.rss.modelMb)} MB overall without it (estimate)` +
       (r.n >= 1000 ? `; target < ${TARGETS.peakRssMbAt1000} MB: measured ${verdict(r.rss.peakMb < TARGETS.peakRssMbAt1000)}, without the simulator ${verdict(r.rss.peakMb - r.rss.modelMb < TARGETS.peakRssMbAt1000)}` : ''),
+    ...memoryPhaseLines(r),
     `evaluation     ${evaluationLine(r)}`,
     `naive auditor  ${num(t.naive)} calls; ours ${num(t.calls)} = ${t.naive ? ((100 * t.calls) / t.naive).toFixed(1) : '-'} % of it`,
     `snapshot       ${r.snapshot.described}/${r.snapshot.clusters} clusters described (model: ${a.active}), instances listed for ${r.snapshot.withInstances}, ` +
@@ -97,6 +98,26 @@ export function renderRun(r: ChildResult): string {
   );
   return out.join('\n');
 }
+
+/** Where the peak comes from: memory at each phase boundary, and the product's own peak. */
+function memoryPhaseLines(r: ChildResult): string[] {
+  const phases = r.rss.phases;
+  if (!phases || phases.length === 0) return [];
+  const product = r.rss.productPeakMb;
+  const lines = phases.map(
+    (p) => `               ${pad(p.name, 62)} RSS ${pad(num(p.rssMb), 4, true)} (max ${pad(num(p.maxRssMb), 4, true)}) heap ${pad(num(p.heapUsedMb), 4, true)} used / ${pad(num(p.heapTotalMb), 4, true)} MB, external ${num(p.externalMb)} MB`,
+  );
+  if (product !== undefined) {
+    const without = product - r.rss.modelMb;
+    lines.push(
+      `               product peak (collection + one evaluation, before the benchmark's own checks) ${num(product)} MB; minus the simulated account's measured live heap (${num(r.rss.modelMb)} MB): ${num(without)} MB` +
+        (r.n >= 1000 ? `; target < ${TARGETS.peakRssMbAt1000} MB: ${verdict(product < TARGETS.peakRssMbAt1000)} / without the account ${verdict(without < TARGETS.peakRssMbAt1000)}` : ''),
+    );
+  }
+  return lines;
+}
+
+const verdict = (ok: boolean): string => (ok ? 'ok' : 'MISSED');
 
 function evaluationLine(r: ChildResult): string {
   const e = r.evaluation;

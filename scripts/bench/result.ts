@@ -55,6 +55,12 @@ export interface ChildResult {
     snapshotJsonMb: number;
     /** Peak RSS of the whole run (evaluation included). */
     peakMb: number;
+    /** Memory at phase boundaries, in order (see scripts/bench/child.ts `mark`). */
+    phases?: MemoryPhase[];
+    /** Peak RSS of the product's work (collection, then one evaluateSnapshot), before the benchmark's own checks. */
+    productPeakMb?: number;
+    /** Live heap released when the simulated account, the simulator and its clients are dropped (measured after collection). */
+    simulatorHeapMb?: number;
   };
   evaluation: EvaluationFigures;
   timedOut?: boolean;
@@ -72,4 +78,14 @@ export interface EvaluationFigures {
   sampled?: { clusters: number; estimatedFullRunSeconds: number };
   /** Slowest checks over one slice of clusters (ms per cluster). */
   slowestChecks: { id: string; msPerCluster: number }[];
+}
+
+/** process.memoryUsage() at a phase boundary, MB; maxRss is the high-water mark so far. */
+export interface MemoryPhase {
+  name: string;
+  rssMb: number;
+  maxRssMb: number;
+  heapUsedMb: number;
+  heapTotalMb: number;
+  externalMb: number;
 }

@@ -26,10 +26,23 @@ describe('network/shared-managed-security-group', () => {
     const o = only(runCluster(check, mine, { clusters: [mine, other], securityGroups }));
     expect(o.status).toBe('FAIL');
     expect(o.message).toBe(
-      "The cluster's EMR-managed security groups are shared with other active clusters: adhoc (j-OTHER) uses sg-m1 (ElasticMapReduce-master) as its EMR-managed master group and sg-s1 (ElasticMapReduce-slave) as its EMR-managed core/task group.",
+      "The cluster's EMR-managed security groups are shared with 1 other active cluster: adhoc (j-OTHER) uses sg-m1 (ElasticMapReduce-master) as its EMR-managed master group and sg-s1 (ElasticMapReduce-slave) as its EMR-managed core/task group.",
     );
     expect(o.resources?.map((r) => r.id)).toEqual(['sg-m1', 'sg-s1']);
     expect(o.resources?.[0]?.arn).toMatch(/:security-group\/sg-m1$/);
+  });
+
+  it('names ten sharing clusters and counts the rest, so a fleet on one group keeps findings short', () => {
+    const others = Array.from({ length: 25 }, (_, n) =>
+      cluster(`j-OTHER${String(n).padStart(2, '0')}`, `job-${n}`, { emrManagedMasterSecurityGroup: 'sg-m1', emrManagedSlaveSecurityGroup: 'sg-s1' }),
+    );
+    const o = only(runCluster(check, mine, { clusters: [mine, ...others], securityGroups }));
+    expect(o.status).toBe('FAIL');
+    expect(o.message).toContain('shared with 25 other active clusters: job-0 (j-OTHER00)');
+    expect(o.message).toContain('job-9 (j-OTHER09)');
+    expect(o.message).not.toContain('j-OTHER10');
+    expect(o.message).toContain('; and 15 more clusters.');
+    expect(o.resources?.map((r) => r.id)).toEqual(['sg-m1', 'sg-s1']);
   });
 
   it('counts any security group of the other cluster (additional, service access)', () => {
