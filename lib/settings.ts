@@ -59,6 +59,8 @@ export interface Settings {
   apiConcurrency: number;
   /** SDK max attempts (adaptive retry mode). */
   maxAttempts: number;
+  /** Scales the API rate quotas the collectors pace themselves to (lib/collect/quotas.ts). */
+  rateMultiplier: number;
   /** Lambda: stop collecting this many seconds before the time limit. */
   timeMarginSeconds: number;
 }
@@ -87,6 +89,14 @@ const int =
   };
 
 const port = int(0, 65535);
+
+const decimal =
+  (min: number, max: number): Parser<number> =>
+  (raw) => {
+    const n = z.coerce.number().min(min).max(max).safeParse(raw.trim());
+    if (!n.success || raw.trim() === '') throw new Error(`expected a number from ${min} to ${max}, got "${raw}"`);
+    return n.data;
+  };
 
 const portRanges: Parser<PortRange[]> = (raw) =>
   list(raw).map((item) => {
@@ -153,6 +163,7 @@ export const SETTING_SPECS = [
   spec({ key: 'reportPassed', env: 'EMR_AUDIT_REPORT_PASSED', parse: bool, defaultText: 'false', doc: 'Also import PASSED findings into Security Hub each run (billed ingestion events).' }),
   spec({ key: 'apiConcurrency', env: 'EMR_AUDIT_API_CONCURRENCY', parse: int(1, 64), defaultText: '4', doc: 'Concurrent calls per AWS API.' }),
   spec({ key: 'maxAttempts', env: 'EMR_AUDIT_MAX_ATTEMPTS', parse: int(1, 30), defaultText: '10', doc: 'AWS SDK max attempts per call (adaptive retry).' }),
+  spec({ key: 'rateMultiplier', env: 'EMR_AUDIT_RATE_MULTIPLIER', parse: decimal(0.05, 100), defaultText: '1', doc: 'Scales the API request rates the audit paces itself to (AWS default quotas): e.g. `2` for an account with raised EMR quotas, `0.5` to leave more room to other workloads.' }),
   spec({ key: 'timeMarginSeconds', env: 'EMR_AUDIT_TIME_MARGIN_SECONDS', parse: int(5, 600), defaultText: '60', doc: 'Lambda: stop collecting this long before the time limit and publish what was evaluated.' }),
 ] as const;
 
@@ -171,6 +182,7 @@ export function defaultSettings(): Settings {
     // Rate-limit assumptions behind these two, with their sources: lib/collect/index.ts.
     apiConcurrency: 4,
     maxAttempts: 10,
+    rateMultiplier: 1,
     timeMarginSeconds: 60,
   };
 }

@@ -1,11 +1,13 @@
 /**
  * Every AWS call of a collection goes through one runner: it bounds concurrency per API and
- * region (the unit AWS throttles), stops starting work once the time budget is spent, aborts calls
- * still waiting on retries at the deadline, and turns failures into data (`CallFailure`) instead
- * of exceptions, so a failed call is recorded on the resource it concerns and the audit goes on.
+ * region (the unit AWS throttles), paces each call to the API's quota (./pacing.ts) right before
+ * sending it, stops starting work once the time budget is spent, aborts calls still waiting on a
+ * token or on retries at the deadline, and turns failures into data (`CallFailure`) instead of
+ * exceptions, so a failed call is recorded on the resource it concerns and the audit goes on.
  */
 import { setMaxListeners } from 'node:events';
 import { KeyedLimiter } from '../concurrency.js';
+import type { Pacer } from './pacing.js';
 import type { CollectionError, ResourceKind } from '../snapshot.js';
 
 /** A failed call, before it is attached to the resource it concerns. */
@@ -56,6 +58,8 @@ export interface CallRunnerOptions {
   deadline?: number;
   /** The clock, for tests. */
   now?: () => number;
+  /** Waits for a rate-limit token before each call; without one, calls are not paced. */
+  pacer?: Pacer;
 }
 
 /** The region of a regional API, or `global` for IAM (one quota for the whole account). */
@@ -93,6 +97,17 @@ export class CallRunner {
     if (this.expired()) throw new TimeBudgetExceededError();
     return this.limiter.run(`${scope}\u0000${api}`, async () => {
       if (this.expired()) throw new TimeBudgetExceededError();
+      if (this.options.pacer) {
+        // Paced inside the concurrency slot, right before sending: a token taken earlier and spent
+        // later could meet AWS's bucket after it refilled to its cap, and be one too many.
+        try {
+          await this.options.pacer.acquire(scope, api, this.controller.signal);
+        } catch (e) {
+          if (this.controller.signal.aborted) throw new TimeBudgetExceededError();
+          throw e;
+        }
+        if (this.expired()) throw new TimeBudgetExceededError();
+      }
       try {
         return await send(this.controller.signal);
       } catch (e) {
@@ -155,4 +170,52 @@ export function chunk<T>(items: readonly T[], size: number): T[][] {
   const out: T[][] = [];
   for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
   return out;
+}
+
+/**
+ * Ids sent in batches as they arrive: a batch goes out as soon as it is full, the remainder only at
+ * `finish()`, so a pipeline sends no more calls than batching the whole list at once would (one
+ * partial batch at most) while full batches need not wait for the slowest producer. Each id is
+ * sent once.
+ */
+export class StreamingBatcher {
+  private readonly seen = new Set<string>();
+  private pending: string[] = [];
+  private readonly sends: Promise<void>[] = [];
+  private finished = false;
+
+  constructor(
+    private readonly size: number,
+    private readonly send: (batch: string[]) => Promise<void>,
+  ) {
+    if (!Number.isInteger(size) || size < 1) throw new Error(`batch size must be a positive integer, got ${size}`);
+  }
+
+  /** Ids sent or waiting so far. */
+  get count(): number {
+    return this.seen.size;
+  }
+
+  add(ids: Iterable<string>): void {
+    if (this.finished) throw new Error('StreamingBatcher: add() after finish()');
+    for (const id of ids) {
+      if (this.seen.has(id)) continue;
+      this.seen.add(id);
+      this.pending.push(id);
+      if (this.pending.length === this.size) this.flush();
+    }
+  }
+
+  /** Sends the remainder and waits for every batch. */
+  async finish(): Promise<void> {
+    this.finished = true;
+    if (this.pending.length > 0) this.flush();
+    await Promise.all(this.sends);
+  }
+
+  private flush(): void {
+    const batch = this.pending;
+    this.pending = [];
+    this.sends.push(this.send(batch));
+  }
 }

@@ -49,6 +49,10 @@ function notFound(spec: Pick<BatchSpec<unknown>, 'api' | 'what'>, id: string, de
 /** An error that concerns some ids of the batch, not the call: the others can still be described. */
 const isPerIdError = (code: string): boolean => /NotFound|Malformed/.test(code);
 
+export function emptyBatchResult<T>(): BatchResult<T> {
+  return { found: [], failed: [] };
+}
+
 async function describeBatches<T>(ids: readonly string[], spec: BatchSpec<T>, ctx: RegionContext): Promise<BatchResult<T>> {
   const out: BatchResult<T> = { found: [], failed: [] };
   await Promise.all(chunk([...new Set(ids)], EC2_ID_BATCH).map((batch) => describeBatch(batch, spec, ctx, out)));
@@ -94,27 +98,32 @@ async function describeBatch<T>(batch: string[], spec: BatchSpec<T>, ctx: Region
 // ---------------------------------------------------------------- security groups
 
 export async function describeSecurityGroups(ctx: RegionContext, groupIds: readonly string[]): Promise<BatchResult<SecurityGroup>> {
+  return describeBatches(groupIds, securityGroupSpec(ctx), ctx);
+}
+
+/** One batch (at most EC2_ID_BATCH distinct ids) of security groups, its results added to `out`. */
+export function describeSecurityGroupBatch(ctx: RegionContext, batch: string[], out: BatchResult<SecurityGroup>): Promise<void> {
+  return describeBatch(batch, securityGroupSpec(ctx), ctx, out);
+}
+
+function securityGroupSpec(ctx: RegionContext): BatchSpec<SecurityGroup> {
   const api = 'ec2:DescribeSecurityGroups';
-  return describeBatches(
-    groupIds,
-    {
-      api,
-      what: 'Security group',
-      idPattern: /\bsg-[0-9a-zA-Z]+/g,
-      describe: async (batch) => {
-        // With GroupIds EC2 returns every group in one answer (MaxResults cannot be combined with it).
-        const groups = await allPages(async (NextToken) => {
-          const out = await regionCall(ctx, api, (abortSignal) =>
-            ctx.clients.ec2.send(new DescribeSecurityGroupsCommand({ GroupIds: batch, NextToken }), { abortSignal }),
-          );
-          return { items: out.SecurityGroups ?? [], next: out.NextToken };
-        });
-        return groups.filter((g): g is Ec2SdkSecurityGroup & { GroupId: string } => !!g.GroupId).map(toSecurityGroup);
-      },
-      idOf: (g) => g.groupId,
+  return {
+    api,
+    what: 'Security group',
+    idPattern: /\bsg-[0-9a-zA-Z]+/g,
+    describe: async (batch) => {
+      // With GroupIds EC2 returns every group in one answer (MaxResults cannot be combined with it).
+      const groups = await allPages(async (NextToken) => {
+        const out = await regionCall(ctx, api, (abortSignal) =>
+          ctx.clients.ec2.send(new DescribeSecurityGroupsCommand({ GroupIds: batch, NextToken }), { abortSignal }),
+        );
+        return { items: out.SecurityGroups ?? [], next: out.NextToken };
+      });
+      return groups.filter((g): g is Ec2SdkSecurityGroup & { GroupId: string } => !!g.GroupId).map(toSecurityGroup);
     },
-    ctx,
-  );
+    idOf: (g) => g.groupId,
+  };
 }
 
 export function toSecurityGroup(g: Ec2SdkSecurityGroup & { GroupId: string }): SecurityGroup {
@@ -158,29 +167,34 @@ export interface DescribedInstance {
 }
 
 export async function describeInstances(ctx: RegionContext, instanceIds: readonly string[]): Promise<BatchResult<DescribedInstance>> {
+  return describeBatches(instanceIds, instanceSpec(ctx), ctx);
+}
+
+/** One batch (at most EC2_ID_BATCH distinct ids) of instances, its results added to `out`. */
+export function describeInstanceBatch(ctx: RegionContext, batch: string[], out: BatchResult<DescribedInstance>): Promise<void> {
+  return describeBatch(batch, instanceSpec(ctx), ctx, out);
+}
+
+function instanceSpec(ctx: RegionContext): BatchSpec<DescribedInstance> {
   const api = 'ec2:DescribeInstances';
-  return describeBatches(
-    instanceIds,
-    {
-      api,
-      what: 'Instance',
-      idPattern: /\bi-[0-9a-zA-Z]+/g,
-      describe: async (batch) => {
-        const reservations = await allPages(async (NextToken) => {
-          const out = await regionCall(ctx, api, (abortSignal) =>
-            ctx.clients.ec2.send(new DescribeInstancesCommand({ InstanceIds: batch, NextToken }), { abortSignal }),
-          );
-          return { items: out.Reservations ?? [], next: out.NextToken };
-        });
-        return reservations
-          .flatMap((r) => r.Instances ?? [])
-          .filter((i): i is Ec2SdkInstance & { InstanceId: string } => !!i.InstanceId)
-          .map(toDescribedInstance);
-      },
-      idOf: (d) => d.instance.instanceId,
+  return {
+    api,
+    what: 'Instance',
+    idPattern: /\bi-[0-9a-zA-Z]+/g,
+    describe: async (batch) => {
+      const reservations = await allPages(async (NextToken) => {
+        const out = await regionCall(ctx, api, (abortSignal) =>
+          ctx.clients.ec2.send(new DescribeInstancesCommand({ InstanceIds: batch, NextToken }), { abortSignal }),
+        );
+        return { items: out.Reservations ?? [], next: out.NextToken };
+      });
+      return reservations
+        .flatMap((r) => r.Instances ?? [])
+        .filter((i): i is Ec2SdkInstance & { InstanceId: string } => !!i.InstanceId)
+        .map(toDescribedInstance);
     },
-    ctx,
-  );
+    idOf: (d) => d.instance.instanceId,
+  };
 }
 
 export function toDescribedInstance(i: Ec2SdkInstance & { InstanceId: string }): DescribedInstance {

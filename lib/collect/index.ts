@@ -4,26 +4,18 @@
  * concerns. Regions run in parallel; one failing never stops the others. Only the account id is
  * indispensable: without it (no credentials) the audit cannot run at all.
  *
- * Rate-limit assumptions (the README's "API calls and throttling" has the same with links):
- * - EMR throttles per account, Region and API with token buckets (a burst, then a refill rate;
- *   e.g. AddInstanceFleet 5 burst / 0.5 per s), plus account-level buckets for all EMR operations
- *   ("What are Amazon EMR Service Quotas" and "How to manage Amazon EMR Service Quotas", EMR
- *   Management Guide; per-API defaults in "Amazon EMR endpoints and quotas", General Reference).
- * - EC2 throttles per account, Region and API with token buckets; a non-mutating action such as
- *   DescribeHosts gets 100 tokens refilled at 20/s ("Request throttling for the Amazon EC2 API").
- * - IAM and STS rate limits are per account (IAM is global, so shared by every Region and every
- *   other IAM caller of the account) and cannot be raised ("How do I resolve API throttling or
- *   'Rate exceeded' errors for IAM and AWS STS?", AWS re:Post knowledge center). Hence one queue
- *   per IAM API for the whole run and each distinct IAM object fetched once per run.
- * - Systems Manager throttles per account and Region; no per-API figure for
- *   DescribeInstanceInformation or GetServiceSetting was found, so we rely on batching (50 ids per
- *   call) and adaptive retry.
- * Hence the defaults: `apiConcurrency` 4 calls in flight per API and Region (IAM: per API for the
- * whole account). The per-cluster volume is on EMR (DescribeCluster, ListInstances,
- * ListInstanceGroups), whose buckets the SDK's adaptive retry mode (client-side rate limiting once
- * throttled, `maxAttempts` 10) adapts to instead of failing; EC2 and SSM see a few batched calls
- * per Region, well within a 100-token burst; IAM sees one call per distinct object. The deadline
- * aborts back-offs still pending.
+ * Rate limits (the README's "API calls and throttling" has the same with links): every call is
+ * paced client-side (./pacing.ts) to the documented default quotas (./quotas.ts, with sources) —
+ * a token bucket per API and Region, plus the account-wide bucket EMR applies over all its
+ * operations (25 / 5 per s), and one assumed bucket for all IAM reads of the account — scaled
+ * by the `rateMultiplier` setting. The audit thus stays under the quotas instead of being
+ * throttled, which would also throttle every other workload sharing those buckets. The SDK's
+ * adaptive retry (`maxAttempts` 10) remains the safety net for tokens other callers spend. The
+ * binding quota is EMR ListInstances (10 burst, 0.5 per s): one call per cluster (per 50 live
+ * instances), so a run over N clusters needs about 2·N seconds; work is pipelined per cluster
+ * (./region.ts) so that nothing else adds to that, and a run that meets its deadline starts the
+ * next run elsewhere in the list (./rotation.ts). `apiConcurrency` still bounds calls in flight per
+ * API and Region. The deadline aborts token waits and back-offs still pending.
  */
 import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import type { Check } from '../../checks/contract.js';
@@ -33,6 +25,7 @@ import { emptyRegion, SNAPSHOT_SCHEMA_VERSION, type RegionSnapshot, type Snapsho
 import { CallRunner, failureOf } from './calls.js';
 import { IamCollector } from './iam.js';
 import { dataNeeds } from './needs.js';
+import { Pacer } from './pacing.js';
 import { collectRegion } from './region.js';
 
 export { COLLECTOR_BASE_PERMISSIONS, collectionPermissions, dataNeeds, type DataNeeds } from './needs.js';
@@ -89,10 +82,15 @@ async function callerAccount(clients: AwsClients): Promise<string> {
 }
 
 export async function collectSnapshot(options: CollectOptions): Promise<Snapshot> {
-  const collectedAt = (options.now ?? new Date()).toISOString();
+  const startedAt = options.now ?? new Date();
+  const collectedAt = startedAt.toISOString();
   const accountId = options.accountId ?? (await callerAccount(options.clients));
   const needs = dataNeeds(options.checks);
-  const calls = new CallRunner({ concurrency: options.settings.apiConcurrency, ...(options.deadline !== undefined ? { deadline: options.deadline } : {}) });
+  const calls = new CallRunner({
+    concurrency: options.settings.apiConcurrency,
+    pacer: new Pacer({ multiplier: options.settings.rateMultiplier }),
+    ...(options.deadline !== undefined ? { deadline: options.deadline } : {}),
+  });
   const iam = new IamCollector(options.clients.iam, calls);
   const clusterIds = options.clusterIds && options.clusterIds.length > 0 ? new Set(options.clusterIds) : undefined;
   const regionNames = [...new Set(options.regions)];
@@ -114,6 +112,7 @@ export async function collectSnapshot(options: CollectOptions): Promise<Snapshot
             iam,
             ...(clusterIds ? { clusterIds } : {}),
             progress,
+            startedAt: startedAt.getTime(),
           });
         } catch (e) {
           // A bug or an unexpected client error in one region must not cost the others.

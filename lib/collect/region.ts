@@ -1,16 +1,21 @@
 /**
- * One region's collection: list the active clusters, describe them, then fetch what the selected
- * checks need — everything shared between clusters once, batched where the API allows — and record
- * every failure on the resource it concerns. Work that does not depend on the clusters (account
- * settings) starts at once; EC2 and SSM instance batches wait for every cluster's instance list so
- * they are full.
+ * One region's collection, as a pipeline per cluster: list the active clusters, then for each
+ * (in the run's rotated order, ./rotation.ts) describe it and list its instances at once — the
+ * instance listing needs only the id, and ListInstances is the slowest EMR quota — then, as soon as
+ * the description answers, ask for what it names (security groups, security configuration,
+ * instance profile, service role; each distinct one once per run) and list its instance groups or
+ * fleets. RUNNING instances go into EC2 DescribeInstances and SSM DescribeInstanceInformation
+ * batches that are sent the moment they are full; only the remainders wait for the last cluster.
+ * No stage waits for all clusters, yet no call is made that batching everything at the end would
+ * not make. Account settings start at once. Every failure is recorded on the resource it concerns.
  */
 import type { ClusterSummary } from '@aws-sdk/client-emr';
+import { createLimiter } from '../concurrency.js';
 import { clusterSecurityGroupRefs } from '../lookup.js';
-import { emptyRegion, type Cluster, type CollectionError, type RegionSnapshot, type ResourceKind } from '../snapshot.js';
-import { toCollectionError, type CallFailure } from './calls.js';
-import type { RegionContext } from './context.js';
-import { describeInstances, describeSecurityGroups } from './ec2.js';
+import { emptyRegion, type Cluster, type CollectionError, type RegionSnapshot, type ResourceKind, type SecurityGroup } from '../snapshot.js';
+import { StreamingBatcher, toCollectionError, type CallFailure } from './calls.js';
+import { str, type RegionContext } from './context.js';
+import { describeInstanceBatch, describeSecurityGroupBatch, EC2_ID_BATCH, emptyBatchResult, type DescribedInstance } from './ec2.js';
 import {
   blockPublicAccess,
   describeCluster,
@@ -21,10 +26,12 @@ import {
   releaseLabels,
   roleFromTag,
   toClusterInstance,
+  undescribedCluster,
 } from './emr.js';
 import type { IamCollector } from './iam.js';
 import type { DataNeeds } from './needs.js';
-import { defaultHostManagement, describeInstanceInformation } from './ssm.js';
+import { rotate } from './rotation.js';
+import { defaultHostManagement, describeInstanceInformationBatch, emptySsmBatchResult, SSM_ID_BATCH } from './ssm.js';
 
 export interface RegionRun {
   ctx: RegionContext;
@@ -34,7 +41,18 @@ export interface RegionRun {
   /** Restrict describing to these clusters (they are still listed). */
   clusterIds?: ReadonlySet<string>;
   progress: (phase: string, detail?: string) => void;
+  /** The run's start, epoch ms: where the rotation through the clusters begins. Default 0. */
+  startedAt?: number;
 }
+
+/**
+ * Clusters whose instance listing may be under way at once. ListInstances calls queue in arrival
+ * order; were all clusters queued at the start, the second page of a large cluster would wait
+ * behind every other cluster's first page, and a run stopped by its deadline would never finish
+ * a large cluster. A small window keeps a cluster's pages close together while still keeping the
+ * ListInstances quota (0.5 per second) busy.
+ */
+export const LISTING_WINDOW = 8;
 
 /** The region's error list, without duplicates (two clusters sharing a failed role: one error). */
 class ErrorLog {
@@ -72,23 +90,204 @@ export async function collectRegion(run: RegionRun): Promise<RegionSnapshot> {
   const selected = listed.value.filter((s): s is Listed => !!s.Id && (!run.clusterIds || run.clusterIds.has(s.Id)));
 
   run.progress('describe', `${selected.length} active cluster(s)`);
-  const described = await Promise.all(selected.map((s) => describeCluster(ctx, s)));
-  for (const d of described) {
-    snap.clusters.push(d.cluster);
-    if (d.failure) errors.add('cluster', d.cluster.id, d.failure);
-  }
-  // Nothing more is asked about a cluster that could not be described: its checks are ERROR anyway.
-  const live = snap.clusters.filter((c) => c.described);
+  const work = new SharedWork(run, snap, errors);
+  // The snapshot keeps the listing's order; only the order of work rotates.
+  const position = new Map(selected.map((s, i) => [s, i]));
+  snap.clusters = selected.map(undescribedCluster);
+  const listingWindow = createLimiter(LISTING_WINDOW);
+  let listedCount = 0;
+  if (needs.instances && selected.length > 0) run.progress('instances', `${selected.length} cluster(s)`);
 
-  await Promise.all([
-    accountSettings,
-    needs.securityGroups ? collectSecurityGroups(run, live, snap, errors) : undefined,
-    needs.securityConfigurations ? collectSecurityConfigurations(run, live, snap, errors) : undefined,
-    needs.instanceProfiles || needs.serviceRoles ? collectIam(run, live, snap, errors) : undefined,
-    needs.instances ? collectInstances(run, live, snap, errors) : undefined,
-  ]);
+  await Promise.all(
+    rotate(selected, (s) => s.Id, run.startedAt ?? 0).map(async (summary) => {
+      const index = position.get(summary)!;
+      let describeFailed = false;
+      // Nothing more is asked about a cluster that could not be described (its checks are ERROR
+      // anyway): a listing still waiting for its window slot is skipped.
+      const listing = needs.instances ? listingWindow(async () => (describeFailed ? undefined : listInstances(ctx, summary.Id))) : undefined;
+      const d = await describeCluster(ctx, summary);
+      snap.clusters[index] = d.cluster;
+      if (d.failure) {
+        describeFailed = true;
+        errors.add('cluster', d.cluster.id, d.failure);
+        await listing;
+        return;
+      }
+      work.described(d.cluster);
+      if (!listing) return;
+      const instances = await listing;
+      if (!instances) return;
+      await work.listed(d.cluster, instances);
+      listedCount += 1;
+      run.progress('instances', `${listedCount}/${selected.length} cluster(s) listed`);
+    }),
+  );
+  await Promise.all([accountSettings, work.finish()]);
   run.progress('done', `${snap.clusters.length} cluster(s), ${snap.errors.length} collection error(s)`);
   return snap;
+}
+
+type Listing = Awaited<ReturnType<typeof listInstances>>;
+
+/**
+ * What clusters share, fetched as the clusters name it: each distinct security configuration,
+ * instance profile, service role and managed policy once, security groups and instances in
+ * batches that go out as soon as they are full.
+ */
+class SharedWork {
+  private readonly tasks: Promise<void>[] = [];
+  private readonly named = new Set<string>();
+  private readonly policyArns = new Set<string>();
+  private readonly started = new Set<string>();
+  private readonly groups: StreamingBatcher | undefined;
+  private readonly ec2: StreamingBatcher | undefined;
+  private readonly ssm: StreamingBatcher | undefined;
+  private readonly ec2Out = emptyBatchResult<DescribedInstance>();
+  private readonly ssmOut = emptySsmBatchResult();
+  /** Clusters whose instance group/fleet listing failed, with the failure, for the EC2 tag fallback. */
+  private readonly unresolved: Array<{ cluster: Cluster; failure: CallFailure }> = [];
+
+  constructor(
+    private readonly run: RegionRun,
+    private readonly snap: RegionSnapshot,
+    private readonly errors: ErrorLog,
+  ) {
+    const { ctx, needs } = run;
+    if (needs.securityGroups) {
+      this.groups = new StreamingBatcher(EC2_ID_BATCH, async (batch) => {
+        this.phase('security-groups', `${batch.length} group(s)`);
+        const out = emptyBatchResult<SecurityGroup>();
+        await describeSecurityGroupBatch(ctx, batch, out);
+        for (const g of out.found) snap.securityGroups[g.groupId] = g;
+        for (const { id, failure } of out.failed) errors.add('securityGroup', id, failure);
+      });
+    }
+    if (needs.instances && needs.ec2Instances) {
+      this.ec2 = new StreamingBatcher(EC2_ID_BATCH, (batch) => {
+        this.phase('ec2-instances', `${batch.length} instance(s)`);
+        return describeInstanceBatch(ctx, batch, this.ec2Out);
+      });
+    }
+    if (needs.instances && needs.ssmInstances) {
+      this.ssm = new StreamingBatcher(SSM_ID_BATCH, (batch) => {
+        this.phase('ssm', `${batch.length} instance(s)`);
+        return describeInstanceInformationBatch(ctx, batch, this.ssmOut);
+      });
+    }
+  }
+
+  /** Reports a phase the first time its work starts (phases overlap in the pipeline). */
+  private phase(name: string, detail: string): void {
+    if (this.started.has(name)) return;
+    this.started.add(name);
+    this.run.progress(name, detail);
+  }
+
+  private once(key: string): boolean {
+    if (this.named.has(key)) return false;
+    this.named.add(key);
+    return true;
+  }
+
+  /** Starts fetching what a freshly described cluster names. */
+  described(cluster: Cluster): void {
+    const { needs } = this.run;
+    if (this.groups) this.groups.add(clusterSecurityGroupRefs(cluster).map((r) => r.groupId));
+    const config = cluster.securityConfiguration;
+    if (needs.securityConfigurations && config && this.once(`config\u0000${config}`)) this.tasks.push(this.securityConfiguration(config));
+    const profile = cluster.ec2?.instanceProfile;
+    if (needs.instanceProfiles && profile && this.once(`profile\u0000${profile}`)) this.tasks.push(this.instanceProfile(profile));
+    const serviceRole = cluster.serviceRole;
+    if (needs.serviceRoles && serviceRole && this.once(`service\u0000${serviceRole}`)) this.tasks.push(this.serviceRole(serviceRole));
+  }
+
+  /** A described cluster's instance listing: RUNNING instances into the batches, then node roles. */
+  async listed(cluster: Cluster, listing: Listing): Promise<void> {
+    if (!listing.ok) {
+      for (const f of listing.failures) this.errors.add('clusterInstances', cluster.id, f);
+      return;
+    }
+    const items = listing.value.filter((i): i is typeof i & { Id: string } => !!i.Id);
+    const running = items.filter((i) => i.Status?.State === 'RUNNING').map((i) => str(i.Ec2InstanceId));
+    const ids = distinct(running);
+    this.ec2?.add(ids);
+    this.ssm?.add(ids);
+    const roles = items.length > 0 ? await listNodeRoles(this.run.ctx, cluster, items) : undefined;
+    cluster.instances = items.map((i) => toClusterInstance(i, roles?.ok ? roles.value : undefined));
+    if (roles && !roles.ok) this.unresolved.push({ cluster, failure: roles.failures[0]! });
+  }
+
+  /** Sends the partial batches, waits for everything, and stores the instance answers. */
+  async finish(): Promise<void> {
+    await Promise.all([this.groups?.finish(), this.ec2?.finish(), this.ssm?.finish(), Promise.all(this.tasks)]);
+    const { snap, errors } = this;
+    const roleTags = new Map<string, string>();
+    for (const d of this.ec2Out.found) {
+      snap.ec2Instances[d.instance.instanceId] = d.instance;
+      if (d.emrRoleTag) roleTags.set(d.instance.instanceId, d.emrRoleTag);
+    }
+    for (const { id, failure } of this.ec2Out.failed) errors.add('ec2Instance', id, failure);
+    for (const i of this.ssmOut.registered) snap.ssmInstances[i.instanceId] = i;
+    // Batches answer in any order; sorted, the snapshot does not depend on timing.
+    snap.ssmQueried.push(...[...this.ssmOut.queried].sort());
+    for (const { id, failure } of this.ssmOut.failed) errors.add('ssmInstance', id, failure);
+
+    // The group/fleet listing failed: EMR tags every node's EC2 instance with its role, so the
+    // DescribeInstances answer (when this run made it) still tells MASTER from CORE and TASK.
+    for (const { cluster, failure } of this.unresolved) {
+      for (const i of cluster.instances ?? []) {
+        const role = i.ec2InstanceId ? roleFromTag(roleTags.get(i.ec2InstanceId)) : undefined;
+        if (role) i.role = role;
+      }
+      if ((cluster.instances ?? []).some((i) => i.state === 'RUNNING' && !i.role)) errors.add('clusterInstances', cluster.id, failure);
+    }
+  }
+
+  private async securityConfiguration(name: string): Promise<void> {
+    this.phase('security-configurations', name);
+    const r = await describeSecurityConfiguration(this.run.ctx, name);
+    if (r.ok) this.snap.securityConfigurations[name] = r.value;
+    else for (const f of r.failures) this.errors.add('securityConfiguration', name, f);
+  }
+
+  private async instanceProfile(ref: string): Promise<void> {
+    this.phase('iam', `instance profile ${ref}`);
+    const { iam } = this.run;
+    const profile = await iam.instanceProfile(ref);
+    if (!profile.ok) {
+      for (const f of profile.failures) this.errors.add('instanceProfile', ref, f);
+      return;
+    }
+    this.snap.instanceProfiles[ref] = { ref, ...profile.value };
+    await Promise.all(
+      profile.value.roleNames.map(async (roleName) => {
+        const r = await iam.role(roleName);
+        for (const e of r.errors) this.errors.push(e);
+        if (!r.role) return;
+        this.snap.roles[roleName] = r.role;
+        await this.managedPolicies(r.role.permissionsBoundaryArn ? [...r.role.attachedPolicyArns, r.role.permissionsBoundaryArn] : r.role.attachedPolicyArns);
+      }),
+    );
+  }
+
+  private async managedPolicies(arns: readonly string[]): Promise<void> {
+    const fresh = arns.filter((a) => !this.policyArns.has(a));
+    for (const a of fresh) this.policyArns.add(a);
+    await Promise.all(
+      fresh.map(async (arn) => {
+        const p = await this.run.iam.managedPolicy(arn);
+        if (p.ok) this.snap.managedPolicies[arn] = p.value;
+        else for (const f of p.failures) this.errors.add('managedPolicy', arn, f);
+      }),
+    );
+  }
+
+  private async serviceRole(ref: string): Promise<void> {
+    this.phase('iam', `service role ${ref}`);
+    const r = await this.run.iam.serviceRole(ref);
+    if (r.ok) this.snap.serviceRoles[ref] = r.value;
+    else for (const f of r.failures) this.errors.add('rolePolicies', ref, f);
+  }
 }
 
 async function collectAccountSettings(run: RegionRun, snap: RegionSnapshot, errors: ErrorLog): Promise<void> {
@@ -114,130 +313,6 @@ async function collectAccountSettings(run: RegionRun, snap: RegionSnapshot, erro
         })
       : undefined,
   ]);
-}
-
-async function collectSecurityGroups(run: RegionRun, clusters: readonly Cluster[], snap: RegionSnapshot, errors: ErrorLog): Promise<void> {
-  const ids = [...new Set(clusters.flatMap((c) => clusterSecurityGroupRefs(c).map((r) => r.groupId)))];
-  if (ids.length === 0) return;
-  run.progress('security-groups', `${ids.length} group(s)`);
-  const result = await describeSecurityGroups(run.ctx, ids);
-  for (const g of result.found) snap.securityGroups[g.groupId] = g;
-  for (const { id, failure } of result.failed) errors.add('securityGroup', id, failure);
-}
-
-async function collectSecurityConfigurations(run: RegionRun, clusters: readonly Cluster[], snap: RegionSnapshot, errors: ErrorLog): Promise<void> {
-  const names = [...new Set(clusters.map((c) => c.securityConfiguration).filter((n): n is string => !!n))];
-  if (names.length === 0) return;
-  run.progress('security-configurations', `${names.length} configuration(s)`);
-  await Promise.all(
-    names.map(async (name) => {
-      const r = await describeSecurityConfiguration(run.ctx, name);
-      if (r.ok) snap.securityConfigurations[name] = r.value;
-      else for (const f of r.failures) errors.add('securityConfiguration', name, f);
-    }),
-  );
-}
-
-async function collectIam(run: RegionRun, clusters: readonly Cluster[], snap: RegionSnapshot, errors: ErrorLog): Promise<void> {
-  const { iam, needs } = run;
-  const profileRefs = needs.instanceProfiles ? distinct(clusters.map((c) => c.ec2?.instanceProfile)) : [];
-  const serviceRefs = needs.serviceRoles ? distinct(clusters.map((c) => c.serviceRole)) : [];
-  if (profileRefs.length + serviceRefs.length === 0) return;
-  run.progress('iam', `${profileRefs.length} instance profile(s), ${serviceRefs.length} service role(s)`);
-
-  const policyArns = new Set<string>();
-  const addPolicies = async (arns: readonly string[]): Promise<void> => {
-    const fresh = arns.filter((a) => !policyArns.has(a));
-    for (const a of fresh) policyArns.add(a);
-    await Promise.all(
-      fresh.map(async (arn) => {
-        const p = await iam.managedPolicy(arn);
-        if (p.ok) snap.managedPolicies[arn] = p.value;
-        else for (const f of p.failures) errors.add('managedPolicy', arn, f);
-      }),
-    );
-  };
-
-  await Promise.all([
-    ...profileRefs.map(async (ref) => {
-      const profile = await iam.instanceProfile(ref);
-      if (!profile.ok) {
-        for (const f of profile.failures) errors.add('instanceProfile', ref, f);
-        return;
-      }
-      snap.instanceProfiles[ref] = { ref, ...profile.value };
-      await Promise.all(
-        profile.value.roleNames.map(async (roleName) => {
-          const r = await iam.role(roleName);
-          for (const e of r.errors) errors.push(e);
-          if (!r.role) return;
-          snap.roles[roleName] = r.role;
-          await addPolicies(r.role.permissionsBoundaryArn ? [...r.role.attachedPolicyArns, r.role.permissionsBoundaryArn] : r.role.attachedPolicyArns);
-        }),
-      );
-    }),
-    ...serviceRefs.map(async (ref) => {
-      const r = await iam.serviceRole(ref);
-      if (r.ok) snap.serviceRoles[ref] = r.value;
-      else for (const f of r.failures) errors.add('rolePolicies', ref, f);
-    }),
-  ]);
-}
-
-async function collectInstances(run: RegionRun, clusters: readonly Cluster[], snap: RegionSnapshot, errors: ErrorLog): Promise<void> {
-  const { ctx, needs } = run;
-  if (clusters.length === 0) return;
-  run.progress('instances', `${clusters.length} cluster(s)`);
-  /** Clusters whose instance group/fleet listing failed, with the failure, for the EC2 tag fallback. */
-  const unresolved: Array<{ cluster: Cluster; failure: CallFailure }> = [];
-  await Promise.all(
-    clusters.map(async (cluster) => {
-      const listed = await listInstances(ctx, cluster.id);
-      if (!listed.ok) {
-        for (const f of listed.failures) errors.add('clusterInstances', cluster.id, f);
-        return;
-      }
-      const items = listed.value.filter((i): i is typeof i & { Id: string } => !!i.Id);
-      const roles = items.length > 0 ? await listNodeRoles(ctx, cluster, items) : undefined;
-      cluster.instances = items.map((i) => toClusterInstance(i, roles?.ok ? roles.value : undefined));
-      if (roles && !roles.ok) unresolved.push({ cluster, failure: roles.failures[0]! });
-    }),
-  );
-
-  const running = distinct(clusters.flatMap((c) => (c.instances ?? []).filter((i) => i.state === 'RUNNING').map((i) => i.ec2InstanceId)));
-  const roleTags = new Map<string, string>();
-  await Promise.all([
-    needs.ec2Instances && running.length > 0
-      ? (async () => {
-          run.progress('ec2-instances', `${running.length} instance(s)`);
-          const r = await describeInstances(ctx, running);
-          for (const d of r.found) {
-            snap.ec2Instances[d.instance.instanceId] = d.instance;
-            if (d.emrRoleTag) roleTags.set(d.instance.instanceId, d.emrRoleTag);
-          }
-          for (const { id, failure } of r.failed) errors.add('ec2Instance', id, failure);
-        })()
-      : undefined,
-    needs.ssmInstances && running.length > 0
-      ? (async () => {
-          run.progress('ssm', `${running.length} instance(s)`);
-          const r = await describeInstanceInformation(ctx, running);
-          for (const i of r.registered) snap.ssmInstances[i.instanceId] = i;
-          snap.ssmQueried.push(...r.queried);
-          for (const { id, failure } of r.failed) errors.add('ssmInstance', id, failure);
-        })()
-      : undefined,
-  ]);
-
-  // The group/fleet listing failed: EMR tags every node's EC2 instance with its role, so the
-  // DescribeInstances answer (when this run made it) still tells MASTER from CORE and TASK.
-  for (const { cluster, failure } of unresolved) {
-    for (const i of cluster.instances ?? []) {
-      const role = i.ec2InstanceId ? roleFromTag(roleTags.get(i.ec2InstanceId)) : undefined;
-      if (role) i.role = role;
-    }
-    if ((cluster.instances ?? []).some((i) => i.state === 'RUNNING' && !i.role)) errors.add('clusterInstances', cluster.id, failure);
-  }
 }
 
 function distinct(values: ReadonlyArray<string | undefined>): string[] {

@@ -17,38 +17,40 @@ export interface SsmBatchResult {
   failed: Array<{ id: string; failure: CallFailure }>;
 }
 
+export function emptySsmBatchResult(): SsmBatchResult {
+  return { registered: [], queried: [], failed: [] };
+}
+
 export async function describeInstanceInformation(ctx: RegionContext, instanceIds: readonly string[]): Promise<SsmBatchResult> {
-  const api = 'ssm:DescribeInstanceInformation';
-  const batches = chunk([...new Set(instanceIds)], SSM_ID_BATCH);
-  const results = await Promise.all(
-    batches.map(async (batch) => ({
-      batch,
-      got: await ctx.calls.attempt(api, () =>
-        allPages(async (NextToken) => {
-          const out = await regionCall(ctx, api, (abortSignal) =>
-            ctx.clients.ssm.send(
-              new DescribeInstanceInformationCommand({ Filters: [{ Key: 'InstanceIds', Values: batch }], MaxResults: SSM_ID_BATCH, NextToken }),
-              { abortSignal },
-            ),
-          );
-          return { items: out.InstanceInformationList ?? [], next: out.NextToken };
-        }),
-      ),
-    })),
-  );
-  const out: SsmBatchResult = { registered: [], queried: [], failed: [] };
-  for (const { batch, got } of results) {
-    if (!got.ok) {
-      for (const id of batch) out.failed.push({ id, failure: got.failures[0]! });
-      continue;
-    }
-    out.queried.push(...batch);
-    for (const info of got.value) {
-      const instance = toSsmInstance(info);
-      if (instance && batch.includes(instance.instanceId)) out.registered.push(instance);
-    }
-  }
+  const out = emptySsmBatchResult();
+  await Promise.all(chunk([...new Set(instanceIds)], SSM_ID_BATCH).map((batch) => describeInstanceInformationBatch(ctx, batch, out)));
   return out;
+}
+
+/** One batch (at most SSM_ID_BATCH distinct ids), its results added to `out`. Never rejects. */
+export async function describeInstanceInformationBatch(ctx: RegionContext, batch: string[], out: SsmBatchResult): Promise<void> {
+  const api = 'ssm:DescribeInstanceInformation';
+  const got = await ctx.calls.attempt(api, () =>
+    allPages(async (NextToken) => {
+      const page = await regionCall(ctx, api, (abortSignal) =>
+        ctx.clients.ssm.send(
+          new DescribeInstanceInformationCommand({ Filters: [{ Key: 'InstanceIds', Values: batch }], MaxResults: SSM_ID_BATCH, NextToken }),
+          { abortSignal },
+        ),
+      );
+      return { items: page.InstanceInformationList ?? [], next: page.NextToken };
+    }),
+  );
+  if (!got.ok) {
+    for (const id of batch) out.failed.push({ id, failure: got.failures[0]! });
+    return;
+  }
+  out.queried.push(...batch);
+  const wanted = new Set(batch);
+  for (const info of got.value) {
+    const instance = toSsmInstance(info);
+    if (instance && wanted.has(instance.instanceId)) out.registered.push(instance);
+  }
 }
 
 function toSsmInstance(info: InstanceInformation): SsmInstance | undefined {

@@ -2,35 +2,23 @@
  * Per-API rate limits and latencies of the simulated account, in model time (seconds / ms).
  *
  * Every AWS API here throttles with a token bucket: `burst` tokens, refilled at `rate` per second;
- * a call that finds the bucket empty is answered with the service's throttling error. Sources
- * (defaults of a new account, per region unless noted):
+ * a call that finds the bucket empty is answered with the service's throttling error. The buckets
+ * are the documented defaults of a new account, taken from the same table the collectors pace
+ * themselves to (lib/collect/quotas.ts, which cites the sources: EMR per-API quotas plus the
+ * account-wide 25 / 5 over all EMR operations, EC2 Describe* 100 / 20, IAM one account-wide
+ * 20 / 10, SSM 20 / 10 and 5 / 1 — those two services publish no figures, so both sides assume
+ * them). Sharing the table is the honest choice: both model "the documented defaults"; an
+ * account with other workloads or raised quotas differs from both alike.
  *
- * - EMR — Service Quotas, service code `elasticmapreduce` ("The maximum number of X API requests
- *   that you can make per second" = burst, "Replenishment rate of X calls" = rate); see
- *   https://docs.aws.amazon.com/emr/latest/ManagementGuide/emr-service-limits-what-are.html and
- *   https://docs.aws.amazon.com/general/latest/gr/emr.html#limits_emr :
- *     ListClusters 20 / 0.5 (L-2C4B0A7F / L-ECF78C67), DescribeCluster 10 / 1 (L-81AF5123 / L-D74118B4),
- *     ListInstances 10 / 0.5 (L-41AA02AE / L-76CEF085), ListInstanceGroups 10 / 1 (L-2266B3CF / L-84D58688),
- *     ListInstanceFleets 5 / 0.5 (L-85BA8360 / L-C0B235E1),
- *     DescribeSecurityConfiguration 5 / 0.5 (L-27AD4F43 / L-8029315A);
- *     and, account-wide over ALL EMR operations, 25 / 5 (L-283CCA2A / L-432FAB44) — both buckets
- *     must hold a token. GetBlockPublicAccessConfiguration and ListReleaseLabels have no published
- *     per-API quota: assumed 10 / 1 (they are called once per region).
- *   EMR answers `ThrottlingException` ("Rate exceeded"), HTTP 400.
- * - EC2 — request-token buckets, one per API; non-mutating (Describe*) actions 100 / 20:
- *   https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-throttling.html . EC2 answers
- *   `RequestLimitExceeded`; real EC2 sends it with HTTP 503 (not 400), so the simulator does too.
- * - IAM — AWS publishes no read-API rates; IAM is global (one endpoint for all regions) and
- *   throttles early in practice. Assumed: one account-wide bucket shared by every IAM read,
- *   20 / 10. IAM (awsQuery) answers error code `Throttling`, HTTP 400.
- * - SSM — no published rate for DescribeInstanceInformation / GetServiceSetting. Assumed 20 / 10
- *   and 5 / 1. SSM answers `ThrottlingException`, HTTP 400.
- * - STS GetCallerIdentity — effectively unthrottled for one call: 100 / 100.
+ * Throttling errors: EMR answers `ThrottlingException` ("Rate exceeded"), HTTP 400; EC2
+ * `RequestLimitExceeded` with HTTP 503 (not 400), so the simulator does too; IAM (awsQuery)
+ * `Throttling`, HTTP 400; SSM `ThrottlingException`, HTTP 400.
  *
  * Latencies are typical round trips from an in-region Lambda (IAM from us-east-1), not published
  * figures: a base per call plus a per-item cost for listing APIs, ±20 % deterministic jitter.
  * A throttled call comes back faster (the service rejects it before doing the work).
  */
+import { API_QUOTAS, SHARED_QUOTAS, type SharedBucket } from '../../lib/collect/quotas.js';
 
 export type Service = 'emr' | 'ec2' | 'iam' | 'ssm' | 'sts';
 
@@ -56,46 +44,50 @@ export interface SharedBucketSpec {
   rate: number;
 }
 
-const emr = (operation: string, burst: number, rate: number, latencyMs: number, perItemMs?: number): ApiSpec => ({
-  service: 'emr',
-  operation,
-  action: `elasticmapreduce:${operation}`,
-  burst,
-  rate,
-  latencyMs,
-  sharedBucket: 'emr-account',
-  ...(perItemMs !== undefined ? { perItemMs } : {}),
-});
+/** The production quota of an API (by its IAM action), as this simulator's bucket. */
+function quota(action: string): Pick<ApiSpec, 'burst' | 'rate'> & { sharedBucket?: SharedBucket } {
+  const q = API_QUOTAS[action];
+  if (!q) throw new Error(`no quota for ${action} in lib/collect/quotas.ts`);
+  return {
+    burst: q.own?.burst ?? Infinity,
+    rate: q.own?.perSecond ?? Infinity,
+    ...(q.shared ? { sharedBucket: q.shared } : {}),
+  };
+}
 
-const iam = (operation: string, latencyMs = 90): ApiSpec => ({ service: 'iam', operation, action: `iam:${operation}`, burst: Infinity, rate: Infinity, latencyMs, sharedBucket: 'iam-account' });
+const spec = (service: Service, operation: string, latencyMs: number, perItemMs?: number): ApiSpec => {
+  const action = `${service === 'emr' ? 'elasticmapreduce' : service}:${operation}`;
+  return { service, operation, action, ...quota(action), latencyMs, ...(perItemMs !== undefined ? { perItemMs } : {}) };
+};
 
 export const API_SPECS: readonly ApiSpec[] = [
-  emr('ListClusters', 20, 0.5, 180, 1),
-  emr('DescribeCluster', 10, 1, 120),
-  emr('ListInstances', 10, 0.5, 150, 1.5),
-  emr('ListInstanceGroups', 10, 1, 110),
-  emr('ListInstanceFleets', 5, 0.5, 110),
-  emr('DescribeSecurityConfiguration', 5, 0.5, 90),
-  emr('GetBlockPublicAccessConfiguration', 10, 1, 80),
-  emr('ListReleaseLabels', 10, 1, 100),
-  { service: 'ec2', operation: 'DescribeSecurityGroups', action: 'ec2:DescribeSecurityGroups', burst: 100, rate: 20, latencyMs: 150, perItemMs: 0.5 },
-  { service: 'ec2', operation: 'DescribeInstances', action: 'ec2:DescribeInstances', burst: 100, rate: 20, latencyMs: 200, perItemMs: 1 },
-  iam('GetInstanceProfile'),
-  iam('GetRole'),
-  iam('ListAttachedRolePolicies'),
-  iam('ListRolePolicies'),
-  iam('GetRolePolicy'),
-  iam('GetPolicy'),
-  iam('GetPolicyVersion'),
-  { service: 'ssm', operation: 'DescribeInstanceInformation', action: 'ssm:DescribeInstanceInformation', burst: 20, rate: 10, latencyMs: 80, perItemMs: 0.5 },
-  { service: 'ssm', operation: 'GetServiceSetting', action: 'ssm:GetServiceSetting', burst: 5, rate: 1, latencyMs: 60 },
-  { service: 'sts', operation: 'GetCallerIdentity', action: 'sts:GetCallerIdentity', burst: 100, rate: 100, latencyMs: 40 },
+  spec('emr', 'ListClusters', 180, 1),
+  spec('emr', 'DescribeCluster', 120),
+  spec('emr', 'ListInstances', 150, 1.5),
+  spec('emr', 'ListInstanceGroups', 110),
+  spec('emr', 'ListInstanceFleets', 110),
+  spec('emr', 'DescribeSecurityConfiguration', 90),
+  spec('emr', 'GetBlockPublicAccessConfiguration', 80),
+  spec('emr', 'ListReleaseLabels', 100),
+  spec('ec2', 'DescribeSecurityGroups', 150, 0.5),
+  spec('ec2', 'DescribeInstances', 200, 1),
+  spec('iam', 'GetInstanceProfile', 90),
+  spec('iam', 'GetRole', 90),
+  spec('iam', 'ListAttachedRolePolicies', 90),
+  spec('iam', 'ListRolePolicies', 90),
+  spec('iam', 'GetRolePolicy', 90),
+  spec('iam', 'GetPolicy', 90),
+  spec('iam', 'GetPolicyVersion', 90),
+  spec('ssm', 'DescribeInstanceInformation', 80, 0.5),
+  spec('ssm', 'GetServiceSetting', 60),
+  spec('sts', 'GetCallerIdentity', 40),
 ];
 
-export const SHARED_BUCKETS: readonly SharedBucketSpec[] = [
-  { name: 'emr-account', burst: 25, rate: 5 },
-  { name: 'iam-account', burst: 20, rate: 10 },
-];
+export const SHARED_BUCKETS: readonly SharedBucketSpec[] = (Object.keys(SHARED_QUOTAS) as SharedBucket[]).map((name) => ({
+  name,
+  burst: SHARED_QUOTAS[name].burst,
+  rate: SHARED_QUOTAS[name].perSecond,
+}));
 
 /** `service:Operation` → spec. */
 export const API_BY_KEY: ReadonlyMap<string, ApiSpec> = new Map(API_SPECS.map((s) => [apiKey(s.service, s.operation), s]));

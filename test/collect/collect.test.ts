@@ -146,7 +146,8 @@ describe('paging', () => {
   it('60 clusters take two ListClusters pages and are all described', async () => {
     for (let n = 0; n < 60; n++) fake.addCluster(defaultCluster(`j-${String(n).padStart(3, '0')}`, { instances: [] }));
 
-    const r = regionOf(await collect(fake));
+    // Paging is the point here, not pacing: 60 DescribeCluster calls would take 50 s at the default quota.
+    const r = regionOf(await collect(fake, { settings: { ...defaultSettings(), rateMultiplier: 100 } }));
 
     expect(mocks.emr.commandCalls(ListClustersCommand)).toHaveLength(2);
     expect(mocks.emr.commandCalls(ListClustersCommand)[1]!.args[0].input).toMatchObject({ Marker: 'page-50' });
@@ -336,8 +337,10 @@ describe('failures are recorded on the resource they concern', () => {
     });
     expect(r.errors).toEqual([{ kind: 'cluster', resourceId: 'j-bad', api: 'elasticmapreduce:DescribeCluster', code: 'AccessDeniedException', message: 'denied' }]);
     expect(cluster(r, 'j-ok').described).toBe(true);
-    // Nothing else is asked about the undescribed cluster.
-    expect(fake.calls.filter((c) => c.input.ClusterId === 'j-bad').map((c) => c.api)).toEqual(['elasticmapreduce:DescribeCluster']);
+    // Nothing else is asked about the undescribed cluster but its instance listing, which the
+    // pipeline sends alongside the description; its answer is dropped.
+    expect(fake.calls.filter((c) => c.input.ClusterId === 'j-bad').map((c) => c.api).sort()).toEqual(['elasticmapreduce:DescribeCluster', 'elasticmapreduce:ListInstances']);
+    expect(cluster(r, 'j-bad').instances).toBeUndefined();
   });
 
   it('never describes a terminated cluster, even when the endpoint ignores the state filter', async () => {

@@ -1,0 +1,236 @@
+/**
+ * Client-side pacing: before each call, wait for a token from the same buckets AWS throttles with
+ * (one per API and Region, plus the account-wide bucket some services add over all their
+ * operations), so the audit stays under the quotas instead of finding them by being throttled —
+ * throttling that would also hit every other workload of the account sharing those buckets. The
+ * SDK's adaptive retry stays in place as the safety net for what pacing cannot see (other callers
+ * spending the same tokens).
+ *
+ * Pure: time comes from an injected clock, so the tests drive it by hand.
+ */
+import { API_QUOTAS, SHARED_QUOTAS, scaleRate, type ApiQuota, type Rate, type SharedBucket } from './quotas.js';
+
+/** Tokens are compared with this slack: refills computed from float times land a hair under 1. */
+const EPSILON = 1e-9;
+
+/**
+ * A call reaches AWS some time after its token is taken here (signing, the network), and that
+ * delay varies: a call sent with little delay right behind one sent with much would meet AWS's
+ * bucket a little emptier than ours says. Waiting until a token has been there this long absorbs
+ * that jitter. It costs no throughput — the bucket then idles this much above empty instead of at
+ * empty, the refill rate is unchanged — only this much latency on calls that had to wait.
+ */
+export const GUARD_MS = 250;
+
+/** A token bucket that starts full (an idle account), in clock milliseconds. */
+export class TokenBucket {
+  private tokens: number;
+  private at: number;
+  /** Tokens needed before one is handed out: one, plus the guard's worth (within the burst). */
+  private readonly threshold: number;
+
+  constructor(
+    readonly rate: Rate,
+    now: number,
+    guardMs = GUARD_MS,
+  ) {
+    this.tokens = rate.burst;
+    this.at = now;
+    this.threshold = Math.max(1, Math.min(rate.burst, 1 + (guardMs / 1000) * rate.perSecond));
+  }
+
+  private refill(now: number): void {
+    if (now <= this.at) return;
+    this.tokens = Math.min(this.rate.burst, this.tokens + ((now - this.at) / 1000) * this.rate.perSecond);
+    this.at = now;
+  }
+
+  /** Milliseconds until a token is available (0: one is there now). */
+  waitMs(now: number): number {
+    this.refill(now);
+    if (this.tokens >= this.threshold - EPSILON) return 0;
+    return ((this.threshold - this.tokens) / this.rate.perSecond) * 1000;
+  }
+
+  take(now: number): void {
+    this.refill(now);
+    this.tokens -= 1;
+  }
+}
+
+export interface PacingClock {
+  /** Monotonic milliseconds. */
+  now(): number;
+  /** Calls `wake` after `ms`; returns a function that cancels it. */
+  setTimer(ms: number, wake: () => void): () => void;
+}
+
+export const systemPacingClock: PacingClock = {
+  now: () => performance.now(),
+  setTimer: (ms, wake) => {
+    // Not unref'd: while a call waits for a token, the process must stay up for it.
+    const t = setTimeout(wake, Math.max(0, Math.ceil(ms)));
+    return () => clearTimeout(t);
+  },
+};
+
+export interface PacerOptions {
+  /** Per-API quotas keyed `service:Operation`; APIs not listed are not paced. Default: the documented defaults. */
+  quotas?: Readonly<Record<string, ApiQuota>>;
+  shared?: Readonly<Record<SharedBucket, Rate>>;
+  /** Scales every burst and refill rate (the `rateMultiplier` setting). Default 1. */
+  multiplier?: number;
+  /** See GUARD_MS. */
+  guardMs?: number;
+  clock?: PacingClock;
+}
+
+interface Waiter {
+  seq: number;
+  resolve: () => void;
+  reject: (reason: unknown) => void;
+  lane: Lane;
+  detach?: () => void;
+}
+
+interface Lane {
+  own?: TokenBucket;
+  shared?: TokenBucket;
+  queue: Waiter[];
+}
+
+/** Raised to a waiter whose signal aborted before it got a token. */
+export class PacingAbortedError extends Error {
+  override name = 'PacingAbortedError';
+}
+
+/**
+ * Hands out tokens per (scope, API): callers of one API are served in arrival order; when an
+ * account-wide bucket is the limit, the oldest caller whose own bucket is ready goes first, so one
+ * busy API cannot starve the others.
+ */
+export class Pacer {
+  private readonly quotas: Readonly<Record<string, ApiQuota>>;
+  private readonly sharedRates: Readonly<Record<SharedBucket, Rate>>;
+  private readonly multiplier: number;
+  private readonly clock: PacingClock;
+  private readonly guardMs: number;
+  private readonly lanes = new Map<string, Lane | null>();
+  private readonly sharedBuckets = new Map<string, TokenBucket>();
+  private seq = 0;
+  private timer: { at: number; cancel: () => void } | undefined;
+  private waited = 0;
+
+  constructor(options: PacerOptions = {}) {
+    const multiplier = options.multiplier ?? 1;
+    if (!(multiplier > 0) || !Number.isFinite(multiplier)) throw new Error(`rate multiplier must be a positive number, got ${multiplier}`);
+    this.quotas = options.quotas ?? API_QUOTAS;
+    this.sharedRates = options.shared ?? SHARED_QUOTAS;
+    this.multiplier = multiplier;
+    this.clock = options.clock ?? systemPacingClock;
+    this.guardMs = options.guardMs ?? GUARD_MS;
+  }
+
+  /** Calls that had to wait for a token so far. */
+  get delayedCalls(): number {
+    return this.waited;
+  }
+
+  /**
+   * Resolves once a token for `api` in `scope` is taken (at once when one is there and nobody of
+   * the same API waits). Rejects with PacingAbortedError if `signal` aborts first.
+   */
+  acquire(scope: string, api: string, signal?: AbortSignal): Promise<void> {
+    const lane = this.lane(scope, api);
+    if (!lane) return Promise.resolve();
+    if (signal?.aborted) return Promise.reject(new PacingAbortedError('aborted before a token was available'));
+    const now = this.clock.now();
+    if (lane.queue.length === 0 && this.waitOf(lane, now) === 0) {
+      this.take(lane, now);
+      return Promise.resolve();
+    }
+    this.waited += 1;
+    return new Promise<void>((resolve, reject) => {
+      const waiter: Waiter = { seq: this.seq++, resolve, reject, lane };
+      if (signal) {
+        const onAbort = (): void => {
+          const i = lane.queue.indexOf(waiter);
+          if (i >= 0) lane.queue.splice(i, 1);
+          reject(new PacingAbortedError('aborted before a token was available'));
+          this.pump();
+        };
+        signal.addEventListener('abort', onAbort, { once: true });
+        waiter.detach = () => signal.removeEventListener('abort', onAbort);
+      }
+      lane.queue.push(waiter);
+      this.pump();
+    });
+  }
+
+  private lane(scope: string, api: string): Lane | undefined {
+    const key = `${scope}\u0000${api}`;
+    const known = this.lanes.get(key);
+    if (known !== undefined) return known ?? undefined;
+    const quota = this.quotas[api];
+    if (!quota || (!quota.own && !quota.shared)) {
+      this.lanes.set(key, null);
+      return undefined;
+    }
+    const now = this.clock.now();
+    const lane: Lane = { queue: [] };
+    if (quota.own) lane.own = new TokenBucket(scaleRate(quota.own, this.multiplier), now, this.guardMs);
+    if (quota.shared) {
+      const sharedKey = `${scope}\u0000${quota.shared}`;
+      let bucket = this.sharedBuckets.get(sharedKey);
+      if (!bucket) {
+        bucket = new TokenBucket(scaleRate(this.sharedRates[quota.shared], this.multiplier), now, this.guardMs);
+        this.sharedBuckets.set(sharedKey, bucket);
+      }
+      lane.shared = bucket;
+    }
+    this.lanes.set(key, lane);
+    return lane;
+  }
+
+  private waitOf(lane: Lane, now: number): number {
+    return Math.max(lane.own?.waitMs(now) ?? 0, lane.shared?.waitMs(now) ?? 0);
+  }
+
+  private take(lane: Lane, now: number): void {
+    lane.own?.take(now);
+    lane.shared?.take(now);
+  }
+
+  /** Admits every waiter that can go now, oldest first, then sets one timer for the next. */
+  private pump(): void {
+    const now = this.clock.now();
+    for (;;) {
+      let best: Lane | undefined;
+      for (const lane of this.lanes.values()) {
+        const head = lane?.queue[0];
+        if (!lane || !head || this.waitOf(lane, now) > 0) continue;
+        if (!best || head.seq < best.queue[0]!.seq) best = lane;
+      }
+      if (!best) break;
+      const waiter = best.queue.shift()!;
+      this.take(best, now);
+      waiter.detach?.();
+      waiter.resolve();
+    }
+    let next = Infinity;
+    for (const lane of this.lanes.values()) if (lane && lane.queue.length > 0) next = Math.min(next, this.waitOf(lane, now));
+    if (next === Infinity) {
+      this.timer?.cancel();
+      this.timer = undefined;
+      return;
+    }
+    const at = now + next;
+    if (this.timer && this.timer.at <= at) return;
+    this.timer?.cancel();
+    const cancel = this.clock.setTimer(next, () => {
+      this.timer = undefined;
+      this.pump();
+    });
+    this.timer = { at, cancel };
+  }
+}

@@ -1,0 +1,84 @@
+/**
+ * The request-rate quotas the collectors pace themselves to: AWS's documented defaults for a new
+ * account (token buckets: `burst` tokens, refilled at `perSecond`), per API and Region unless
+ * noted. The benchmark's simulated account imports this same table, so what it enforces and what
+ * we pace to are, by construction, both "the documented defaults".
+ *
+ * Sources:
+ * - EMR — Service Quotas, service code `elasticmapreduce` ("The maximum number of X API requests
+ *   that you can make per second" = burst, "Replenishment rate of X calls" = refill):
+ *   https://docs.aws.amazon.com/emr/latest/ManagementGuide/emr-service-limits-what-are.html and
+ *   https://docs.aws.amazon.com/general/latest/gr/emr.html#limits_emr
+ *     ListClusters 20 / 0.5 (L-2C4B0A7F / L-ECF78C67), DescribeCluster 10 / 1 (L-81AF5123 / L-D74118B4),
+ *     ListInstances 10 / 0.5 (L-41AA02AE / L-76CEF085), ListInstanceGroups 10 / 1 (L-2266B3CF / L-84D58688),
+ *     ListInstanceFleets 5 / 0.5 (L-85BA8360 / L-C0B235E1),
+ *     DescribeSecurityConfiguration 5 / 0.5 (L-27AD4F43 / L-8029315A);
+ *     and, account-wide per Region over ALL EMR operations, 25 / 5 (L-283CCA2A / L-432FAB44): a
+ *     call needs a token from both. GetBlockPublicAccessConfiguration and ListReleaseLabels have no
+ *     published per-API quota: assumed 10 / 1 (called once per Region).
+ * - EC2 — one request-token bucket per API; non-mutating (Describe*) actions 100 / 20:
+ *   https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-throttling.html
+ * - IAM — no published read-API rates; IAM is global (shared by every Region and every other IAM
+ *   caller of the account) and its rates cannot be raised. Assumed: one account-wide bucket over
+ *   every IAM read, 20 / 10.
+ * - SSM — no published rate for DescribeInstanceInformation / GetServiceSetting. Assumed 20 / 10
+ *   and 5 / 1.
+ * - STS GetCallerIdentity — one call per run; 100 / 100 (not paced, listed for the benchmark).
+ */
+
+export interface Rate {
+  /** Bucket size: calls that may be made at once after an idle period. */
+  burst: number;
+  /** Tokens refilled per second. */
+  perSecond: number;
+}
+
+/** Account-level buckets that several APIs draw from (per Region, or global for IAM). */
+export type SharedBucket = 'emr-account' | 'iam-account';
+
+export interface ApiQuota {
+  /** The API's own bucket; absent when only the shared bucket limits it. */
+  own?: Rate;
+  /** An account-level bucket the call also needs a token from. */
+  shared?: SharedBucket;
+}
+
+export const SHARED_QUOTAS: Readonly<Record<SharedBucket, Rate>> = {
+  'emr-account': { burst: 25, perSecond: 5 },
+  'iam-account': { burst: 20, perSecond: 10 },
+};
+
+const emr = (burst: number, perSecond: number): ApiQuota => ({ own: { burst, perSecond }, shared: 'emr-account' });
+const iam: ApiQuota = { shared: 'iam-account' };
+
+/** Keyed by the IAM action that allows the call (`service:Operation`), as the collectors name APIs. */
+export const API_QUOTAS: Readonly<Record<string, ApiQuota>> = {
+  'elasticmapreduce:ListClusters': emr(20, 0.5),
+  'elasticmapreduce:DescribeCluster': emr(10, 1),
+  'elasticmapreduce:ListInstances': emr(10, 0.5),
+  'elasticmapreduce:ListInstanceGroups': emr(10, 1),
+  'elasticmapreduce:ListInstanceFleets': emr(5, 0.5),
+  'elasticmapreduce:DescribeSecurityConfiguration': emr(5, 0.5),
+  'elasticmapreduce:GetBlockPublicAccessConfiguration': emr(10, 1),
+  'elasticmapreduce:ListReleaseLabels': emr(10, 1),
+  'ec2:DescribeSecurityGroups': { own: { burst: 100, perSecond: 20 } },
+  'ec2:DescribeInstances': { own: { burst: 100, perSecond: 20 } },
+  'iam:GetInstanceProfile': iam,
+  'iam:GetRole': iam,
+  'iam:ListAttachedRolePolicies': iam,
+  'iam:ListRolePolicies': iam,
+  'iam:GetRolePolicy': iam,
+  'iam:GetPolicy': iam,
+  'iam:GetPolicyVersion': iam,
+  'ssm:DescribeInstanceInformation': { own: { burst: 20, perSecond: 10 } },
+  'ssm:GetServiceSetting': { own: { burst: 5, perSecond: 1 } },
+  'sts:GetCallerIdentity': { own: { burst: 100, perSecond: 100 } },
+};
+
+/**
+ * A rate scaled by the `rateMultiplier` setting (2 for an account with raised quotas, 0.5 to leave
+ * half the room to other workloads). The burst never drops below one call.
+ */
+export function scaleRate(rate: Rate, multiplier: number): Rate {
+  return { burst: Math.max(1, Math.floor(rate.burst * multiplier)), perSecond: rate.perSecond * multiplier };
+}
