@@ -1,7 +1,8 @@
 /** Runs the CLI in-process with fake streams and environment. */
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { afterAll } from 'vitest';
 import { main, type CliIo } from '../../cli/main.js';
 
 export interface CliRun {
@@ -29,9 +30,16 @@ export async function runCli(argv: string[], options: RunOptions = {}): Promise<
   return { code, stdout, stderr, stderrLines: stderr.split('\n').filter((l) => l.trim() !== '') };
 }
 
-/** A fresh temporary directory for files a test writes. */
+const created: string[] = [];
+afterAll(() => {
+  for (const dir of created.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+
+/** A fresh temporary directory for files a test writes, removed when the test file ends. */
 export function tempDir(): string {
-  return mkdtempSync(join(tmpdir(), 'emr-audit-cli-'));
+  const dir = mkdtempSync(join(tmpdir(), 'emr-audit-cli-'));
+  created.push(dir);
+  return dir;
 }
 
 export function writeJson(dir: string, name: string, value: unknown): string {
