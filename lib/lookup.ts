@@ -128,21 +128,34 @@ export interface InstanceProfileData {
   boundary?: ManagedPolicy;
 }
 
+/** The cluster's instance profile and the name of the role inside it, or why they are unknown. */
+export function lookupProfileRoleName(cluster: Cluster, ctx: EvalContext): Lookup<{ profile: InstanceProfile; roleName: string }> {
+  const ref = cluster.ec2?.instanceProfile;
+  if (!ref) return missing('the cluster reports no instance profile');
+  const profile = ctx.region.snapshot.instanceProfiles[ref];
+  if (!profile) return missing(`instance profile ${ref}: ${describeErrors(ctx.region.errorsFor('instanceProfile', ref))}`);
+  const roleName = profile.roleNames[0];
+  if (!roleName) return missing(`instance profile ${profile.name} contains no role`);
+  return ok({ profile, roleName });
+}
+
+/** Collection errors of a role: GetRole and its policy lists and inline documents. */
+export function roleErrors(roleName: string, ctx: EvalContext): CollectionError[] {
+  return [...ctx.region.errorsFor('role', roleName), ...ctx.region.errorsFor('rolePolicies', roleName)];
+}
+
 /**
  * The cluster's instance profile, its role, the role's managed policies and its boundary — all of
  * it or the reason some of it is missing (a partial policy set could hide a Deny or an Allow).
  */
 export function lookupInstanceProfile(cluster: Cluster, ctx: EvalContext): Lookup<InstanceProfileData> {
-  const ref = cluster.ec2?.instanceProfile;
-  if (!ref) return missing('the cluster reports no instance profile');
+  const named = lookupProfileRoleName(cluster, ctx);
+  if (!named.ok) return named;
+  const { profile, roleName } = named.value;
   const snap = ctx.region.snapshot;
-  const profile = snap.instanceProfiles[ref];
-  if (!profile) return missing(`instance profile ${ref}: ${describeErrors(ctx.region.errorsFor('instanceProfile', ref))}`);
-  const roleName = profile.roleNames[0];
-  if (!roleName) return missing(`instance profile ${profile.name} contains no role`);
   const role = snap.roles[roleName];
-  const roleErrors = [...ctx.region.errorsFor('role', roleName), ...ctx.region.errorsFor('rolePolicies', roleName)];
-  if (!role || roleErrors.length > 0) return missing(`role ${roleName}: ${describeErrors(roleErrors)}`);
+  const errors = roleErrors(roleName, ctx);
+  if (!role || errors.length > 0) return missing(`role ${roleName}: ${describeErrors(errors)}`);
   const attached: ManagedPolicy[] = [];
   const reasons: string[] = [];
   const policy = (arn: string): ManagedPolicy | undefined => {

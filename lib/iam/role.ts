@@ -4,7 +4,7 @@
  * list of a role does not depend on its inline policies or its boundary).
  */
 import type { EvalContext, ResourceRef } from '../../checks/contract.js';
-import { describeErrors, lookupInstanceProfile, policyRef, roleRef, type InstanceProfileData, type Lookup } from '../lookup.js';
+import { describeErrors, lookupInstanceProfile, lookupProfileRoleName, policyRef, roleErrors, roleRef, type InstanceProfileData, type Lookup } from '../lookup.js';
 import type { Cluster, InstanceProfile, Role, ServiceRole } from '../snapshot.js';
 import type { RolePolicies } from './evaluate.js';
 import { parsePolicy, type Statement } from './statements.js';
@@ -80,15 +80,11 @@ const NOT_ATTACHED_LIST_APIS = new Set(['iam:GetRole', 'iam:ListRolePolicies', '
 
 /** The instance profile and its role, for checks that read only the role's attached-policy list. */
 export function lookupInstanceProfileRole(cluster: Cluster, ctx: EvalContext): Lookup<{ profile: InstanceProfile; role: Role }> {
-  const ref = cluster.ec2?.instanceProfile;
-  if (!ref) return missing('the cluster reports no instance profile');
-  const snap = ctx.region.snapshot;
-  const profile = snap.instanceProfiles[ref];
-  if (!profile) return missing(`instance profile ${ref}: ${describeErrors(ctx.region.errorsFor('instanceProfile', ref))}`);
-  const roleName = profile.roleNames[0];
-  if (!roleName) return missing(`instance profile ${profile.name} contains no role`);
-  const role = snap.roles[roleName];
-  const errors = [...ctx.region.errorsFor('role', roleName), ...ctx.region.errorsFor('rolePolicies', roleName)];
+  const named = lookupProfileRoleName(cluster, ctx);
+  if (!named.ok) return named;
+  const { profile, roleName } = named.value;
+  const role = ctx.region.snapshot.roles[roleName];
+  const errors = roleErrors(roleName, ctx);
   if (!role) return missing(`role ${roleName}: ${describeErrors(errors)}`);
   const relevant = errors.filter((e) => !NOT_ATTACHED_LIST_APIS.has(e.api));
   if (relevant.length > 0) return missing(`role ${roleName}: ${describeErrors(relevant)}`);
