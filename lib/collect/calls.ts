@@ -40,7 +40,9 @@ const MAX_MESSAGE = 512;
 
 export function failureOf(api: string, error: unknown): CallFailure {
   if (error instanceof Error) {
-    const code = error.name && error.name !== 'Error' ? error.name : 'Error';
+    // Network failures are plain Errors: their errno code (ECONNREFUSED, ETIMEDOUT…) says more.
+    const errno = (error as { code?: unknown }).code;
+    const code = error.name && error.name !== 'Error' ? error.name : typeof errno === 'string' && errno !== '' ? errno : 'Error';
     const message = error.message.length > MAX_MESSAGE ? `${error.message.slice(0, MAX_MESSAGE)}…` : error.message;
     return { api, code, message };
   }

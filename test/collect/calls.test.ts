@@ -141,4 +141,15 @@ describe('helpers', () => {
     expect(failureOf('x:Y', 'plain')).toEqual({ api: 'x:Y', code: 'Error', message: 'plain' });
     expect(failureOf('x:Y', new Error('m'.repeat(2000))).message.length).toBeLessThan(600);
   });
+
+  it('failureOf names a network failure by its errno code', () => {
+    const refused = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:9'), { code: 'ECONNREFUSED' });
+    expect(failureOf('ec2:DescribeInstances', refused)).toEqual({
+      api: 'ec2:DescribeInstances',
+      code: 'ECONNREFUSED',
+      message: 'connect ECONNREFUSED 127.0.0.1:9',
+    });
+    const denied = Object.assign(new Error('not authorized'), { name: 'AccessDenied', code: 'ignored' });
+    expect(failureOf('iam:GetRole', denied).code).toBe('AccessDenied');
+  });
 });
