@@ -45,21 +45,24 @@ export const COLLECTOR_BASE_PERMISSIONS: readonly string[] = [
   // sts:GetCallerIdentity needs no permission (AWS allows it to every principal).
 ];
 
+/** What reading an instance profile's role and every policy in force for it costs. */
+export const INSTANCE_PROFILE_PERMISSIONS = [
+  'iam:GetInstanceProfile',
+  'iam:GetRole',
+  'iam:ListAttachedRolePolicies',
+  'iam:ListRolePolicies',
+  'iam:GetRolePolicy',
+  'iam:GetPolicy',
+  'iam:GetPolicyVersion',
+] as const;
+
 /** Every action each kind of data costs, including the follow-up calls checks do not name. */
 const PERMISSIONS_OF: Record<keyof DataNeeds, readonly string[]> = {
   instances: ['elasticmapreduce:ListInstances', 'elasticmapreduce:ListInstanceGroups', 'elasticmapreduce:ListInstanceFleets'],
   securityGroups: ['ec2:DescribeSecurityGroups'],
   securityConfigurations: ['elasticmapreduce:DescribeSecurityConfiguration'],
   ec2Instances: ['ec2:DescribeInstances'],
-  instanceProfiles: [
-    'iam:GetInstanceProfile',
-    'iam:GetRole',
-    'iam:ListAttachedRolePolicies',
-    'iam:ListRolePolicies',
-    'iam:GetRolePolicy',
-    'iam:GetPolicy',
-    'iam:GetPolicyVersion',
-  ],
+  instanceProfiles: INSTANCE_PROFILE_PERMISSIONS,
   serviceRoles: ['iam:ListAttachedRolePolicies'],
   ssmInstances: ['ssm:DescribeInstanceInformation'],
   defaultHostManagement: ['ssm:GetServiceSetting'],

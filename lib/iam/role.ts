@@ -5,21 +5,13 @@
  */
 import type { EvalContext, ResourceRef } from '../../checks/contract.js';
 import { describeErrors, lookupInstanceProfile, lookupProfileRoleName, policyRef, roleErrors, roleRef, type InstanceProfileData, type Lookup } from '../lookup.js';
+import { INSTANCE_PROFILE_PERMISSIONS } from '../collect/needs.js';
 import type { Cluster, InstanceProfile, Role, ServiceRole } from '../snapshot.js';
 import type { RolePolicies } from './evaluate.js';
 import { parsePolicy, type Statement } from './statements.js';
 
 /** What the collectors call to gather an instance-profile role and every policy in force for it. */
-export const INSTANCE_ROLE_PERMISSIONS = [
-  'elasticmapreduce:DescribeCluster',
-  'iam:GetInstanceProfile',
-  'iam:GetRole',
-  'iam:ListAttachedRolePolicies',
-  'iam:ListRolePolicies',
-  'iam:GetRolePolicy',
-  'iam:GetPolicy',
-  'iam:GetPolicyVersion',
-] as const;
+export const INSTANCE_ROLE_PERMISSIONS = ['elasticmapreduce:DescribeCluster', ...INSTANCE_PROFILE_PERMISSIONS] as const;
 
 const missing = <T>(reason: string): Lookup<T> => ({ ok: false, reason });
 
