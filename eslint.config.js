@@ -22,6 +22,22 @@ export default tseslint.config(
     ...tseslint.configs.disableTypeChecked,
   },
   {
+    // One clock per run (lib/clock.ts), injected from the entry point: below it, nothing reads
+    // the system time or sets a timer of its own, or a deadline and the calls measured against
+    // it can disagree.
+    files: ['lib/**/*.ts', 'functions/**/*.ts', 'cli/**/*.ts'],
+    ignores: ['lib/clock.ts'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        { selector: "NewExpression[callee.name='Date'][arguments.length=0]", message: 'Read the run\'s injected Clock (lib/clock.ts).' },
+        { selector: "CallExpression[callee.object.name='Date'][callee.property.name='now']", message: 'Read the run\'s injected Clock (lib/clock.ts).' },
+        { selector: "CallExpression[callee.object.name='performance'][callee.property.name='now']", message: 'Read the run\'s injected Clock (lib/clock.ts).' },
+        { selector: "CallExpression[callee.name=/^set(Timeout|Interval)$/]", message: 'Use the run\'s injected Clock (lib/clock.ts) for timers.' },
+      ],
+    },
+  },
+  {
     // Checks are pure: the AWS SDK, the clock and the environment stay out of them.
     files: ['checks/**/*.ts'],
     rules: {

@@ -3,6 +3,7 @@
  * streams, environment, terminal facts and (optionally) AWS clients.
  */
 import type { AwsClients } from '../lib/aws/clients.js';
+import { systemClock, type Clock } from '../lib/clock.js';
 
 export interface TextSink {
   write(chunk: string): unknown;
@@ -17,6 +18,8 @@ export interface CliIo {
   stderrIsTTY: boolean;
   /** AWS clients to use instead of the SDK defaults (tests, emulators). */
   clients?: AwsClients;
+  /** The run's clock (default: the system's); tests inject a fixed origin. */
+  clock?: Clock;
   /** Terminal width for the table; default 100. */
   columns?: number;
   /**
@@ -24,6 +27,11 @@ export interface CliIo {
    * Default: ask the SDK. Tests replace it to stay independent of the machine's ~/.aws.
    */
   configuredRegion?: () => Promise<string | undefined>;
+}
+
+/** The one clock of a CLI run. */
+export function clockOf(io: CliIo): Clock {
+  return io.clock ?? systemClock;
 }
 
 /** The audit could not run at all (no credentials, every region failed): exit code 3. */

@@ -10,7 +10,7 @@ import type { CollectProgress } from '../lib/collect/index.js';
 import { oneLine } from '../lib/report/render-summary.js';
 import type { Settings } from '../lib/settings.js';
 import type { Snapshot } from '../lib/snapshot.js';
-import { AuditCouldNotRunError, type CliIo } from './io.js';
+import { AuditCouldNotRunError, clockOf, type CliIo } from './io.js';
 
 export interface LiveOptions {
   io: CliIo;
@@ -39,7 +39,7 @@ export async function collectLive(options: LiveOptions): Promise<Live> {
           checks: options.checks,
           settings,
           clients,
-          now: new Date(),
+          clock: clockOf(io),
           ...(progress.onProgress ? { onProgress: progress.onProgress } : {}),
         });
       } catch (e) {
@@ -54,6 +54,7 @@ export async function collectLive(options: LiveOptions): Promise<Live> {
       return createPublisher({
         clients,
         settings,
+        clock: clockOf(io),
         log: (level, message) => {
           if (level !== 'info') io.stderr.write(`emr-audit: ${level}: ${oneLine(message)}\n`);
         },

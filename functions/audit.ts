@@ -14,6 +14,7 @@ import type { Check } from '../checks/contract.js';
 import { CHECKS } from '../checks/index.js';
 import { emptySnapshot, needsCollection, runAudit } from '../lib/audit.js';
 import { createAwsClients, type AwsClients } from '../lib/aws/clients.js';
+import { dateOf, systemClock, type Clock } from '../lib/clock.js';
 import { collectSnapshot, type CollectOptions } from '../lib/collect/index.js';
 import { selectChecks } from '../lib/evaluate.js';
 import { buildRunSummary, runMetrics, skippedRunSummary, type RunSummary } from '../lib/report/run-summary.js';
@@ -33,7 +34,8 @@ export interface HandlerDeps {
   /** AWS clients for this container (created once, reused by warm invocations). */
   clients: (settings: Settings, homeRegion: string) => AwsClients;
   collect: (options: CollectOptions) => Promise<Snapshot>;
-  now: () => Date;
+  /** The one clock of every run: the deadline, pacing and retry waits are all measured on it. */
+  clock: Clock;
   newRunId: () => string;
   /** Waits between Security Hub retries. */
   sleep?: (ms: number) => Promise<void>;
@@ -65,7 +67,7 @@ export function defaultDeps(): HandlerDeps {
     checks: CHECKS,
     clients: cachedClients(),
     collect: collectSnapshot,
-    now: () => new Date(),
+    clock: systemClock,
     newRunId: randomUUID,
   };
 }
@@ -78,7 +80,7 @@ export function createHandler(overrides: Partial<HandlerDeps> = {}) {
   const audit = async (event: unknown, context: Context): Promise<RunSummary> => {
     const runId = deps.newRunId();
     logger.appendKeys({ runId });
-    const startedAt = deps.now();
+    const startedAt = dateOf(deps.clock);
     // Both throw before any AWS call: a bad setting or event writes nothing.
     const settings = loadSettings(deps.env(), {}, { knownCheckIds });
     const parsed = parseEvent(event, { knownCheckIds });
@@ -102,7 +104,7 @@ export function createHandler(overrides: Partial<HandlerDeps> = {}) {
     const outcome = await runAudit(request, {
       settings,
       checks: deps.checks,
-      now: deps.now,
+      clock: deps.clock,
       loadSnapshot: (req) =>
         needsCollection(req)
           ? deps.collect({
@@ -113,6 +115,7 @@ export function createHandler(overrides: Partial<HandlerDeps> = {}) {
               clients,
               accountId,
               deadline,
+              clock: deps.clock,
               now: startedAt,
               onProgress: (p) => logger.debug('Collecting', { ...p }),
             })
@@ -121,6 +124,7 @@ export function createHandler(overrides: Partial<HandlerDeps> = {}) {
         clients,
         settings,
         checks: deps.checks,
+        clock: deps.clock,
         log: (level, message, data) => logger[level](message, data ?? {}),
         ...(deps.sleep ? { sleep: deps.sleep } : {}),
       }),

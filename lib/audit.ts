@@ -3,6 +3,7 @@
  * Lambda handler and the CLI so both behave the same.
  */
 import type { Check, Result } from '../checks/contract.js';
+import { dateOf, type Clock } from './clock.js';
 import { evaluateSnapshot } from './evaluate.js';
 import type { AuditRequest } from './request.js';
 import type { Settings } from './settings.js';
@@ -23,7 +24,8 @@ export interface AuditDeps {
   loadSnapshot: (request: AuditRequest) => Promise<Snapshot>;
   /** Synchronises Security Hub; omitted or skipped on dry runs. */
   publish?: (input: { snapshot: Snapshot; results: Result[]; request: AuditRequest; now: Date }) => Promise<PublishSummary>;
-  now?: () => Date;
+  /** The run's clock (the entry point's). */
+  clock: Clock;
 }
 
 export interface AuditOutcome {
@@ -36,8 +38,7 @@ export interface AuditOutcome {
 }
 
 export async function runAudit(request: AuditRequest, deps: AuditDeps): Promise<AuditOutcome> {
-  const clock = deps.now ?? (() => new Date());
-  const startedAt = clock();
+  const startedAt = dateOf(deps.clock);
   const snapshot = await deps.loadSnapshot(request);
   const results = evaluateSnapshot(snapshot, {
     checks: deps.checks,
@@ -48,7 +49,7 @@ export async function runAudit(request: AuditRequest, deps: AuditDeps): Promise<
   });
   const published =
     deps.publish && !request.dryRun ? await deps.publish({ snapshot, results, request, now: startedAt }) : undefined;
-  return { snapshot, results, startedAt, finishedAt: clock(), ...(published ? { published } : {}) };
+  return { snapshot, results, startedAt, finishedAt: dateOf(deps.clock), ...(published ? { published } : {}) };
 }
 
 /**

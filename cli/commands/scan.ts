@@ -13,7 +13,7 @@ import type { AuditRequest } from '../../lib/request.js';
 import type { Snapshot } from '../../lib/snapshot.js';
 import { parseFlags, UsageError, type FlagSpecs } from '../args.js';
 import { SCAN_HELP } from '../help.js';
-import { AuditCouldNotRunError, type CliIo } from '../io.js';
+import { AuditCouldNotRunError, clockOf, type CliIo } from '../io.js';
 import { collectLive } from '../live.js';
 import { checkClustersPresent, readDemoSnapshot, readSnapshotFile, selectRegions } from '../snapshot-source.js';
 import { checkFlags, clusterFlags, liveRegions, regionFlags, selectedChecks, settingsFrom } from '../scope.js';
@@ -84,7 +84,7 @@ export async function scanCommand(argv: readonly string[], io: CliIo): Promise<n
     dryRun: !publish,
     terminatedClusters: [],
   };
-  const outcome = await runAudit(request, { settings, checks: CHECKS, loadSnapshot, ...(publisher ? { publish: publisher } : {}) });
+  const outcome = await runAudit(request, { settings, checks: CHECKS, clock: clockOf(io), loadSnapshot, ...(publisher ? { publish: publisher } : {}) });
 
   io.stdout.write(await render(format, { ...outcome, clusterIds, source, verbose: flags.has('verbose') }, io));
   if (outcome.published && format !== 'table') reportPublished(outcome.published, io);

@@ -6,6 +6,7 @@
  * exceptions, so a failed call is recorded on the resource it concerns and the audit goes on.
  */
 import { setMaxListeners } from 'node:events';
+import type { Clock } from '../clock.js';
 import { KeyedLimiter } from '../concurrency.js';
 import type { Pacer } from './pacing.js';
 import type { CollectionError, ResourceKind } from '../snapshot.js';
@@ -56,10 +57,10 @@ export function toCollectionError(kind: ResourceKind, resourceId: string, failur
 export interface CallRunnerOptions {
   /** Concurrent calls per API and scope. */
   concurrency: number;
-  /** Epoch ms after which no call starts (and pending retries are aborted). */
+  /** Epoch ms of `clock` after which no call starts (and pending retries are aborted). */
   deadline?: number;
-  /** The clock, for tests. */
-  now?: () => number;
+  /** The run's clock: the deadline is measured on it, and nothing else. */
+  clock: Clock;
   /** Waits for a rate-limit token before each call; without one, calls are not paced. */
   pacer?: Pacer;
 }
@@ -70,25 +71,22 @@ export type CallScope = string;
 export class CallRunner {
   private readonly limiter: KeyedLimiter;
   private readonly controller = new AbortController();
-  private readonly timer: NodeJS.Timeout | undefined;
-  private readonly now: () => number;
+  private readonly cancelTimer: (() => void) | undefined;
 
   constructor(private readonly options: CallRunnerOptions) {
     this.limiter = new KeyedLimiter(() => options.concurrency);
-    this.now = options.now ?? Date.now;
     // Every call in flight listens on the one signal; many concurrent calls are expected.
     setMaxListeners(0, this.controller.signal);
     if (options.deadline !== undefined) {
-      const wait = Math.max(0, options.deadline - this.now());
+      const wait = Math.max(0, options.deadline - options.clock.now());
       // Aborting at the deadline also cuts an SDK retry back-off short, so a throttled API
-      // cannot hold the Lambda past its budget.
-      this.timer = setTimeout(() => this.controller.abort(), wait);
-      this.timer.unref();
+      // cannot hold the Lambda past its budget. close() cancels it, so it never keeps a process up.
+      this.cancelTimer = options.clock.setTimer(wait, () => this.controller.abort());
     }
   }
 
   expired(): boolean {
-    return this.options.deadline !== undefined && this.now() >= this.options.deadline;
+    return this.options.deadline !== undefined && this.options.clock.now() >= this.options.deadline;
   }
 
   /**
@@ -130,7 +128,7 @@ export class CallRunner {
 
   /** Releases the deadline timer. */
   close(): void {
-    if (this.timer) clearTimeout(this.timer);
+    this.cancelTimer?.();
   }
 }
 

@@ -20,6 +20,7 @@
 import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import type { Check } from '../../checks/contract.js';
 import type { AwsClients } from '../aws/clients.js';
+import type { Clock } from '../clock.js';
 import type { Settings } from '../settings.js';
 import { emptyRegion, SNAPSHOT_SCHEMA_VERSION, type RegionSnapshot, type Snapshot } from '../snapshot.js';
 import { CallRunner, failureOf } from './calls.js';
@@ -49,10 +50,12 @@ export interface CollectOptions {
   clients: AwsClients;
   /** Known account id (Lambda: from the function ARN); otherwise STS GetCallerIdentity. */
   accountId?: string;
-  /** Epoch ms after which no new work starts; unfinished work is recorded as TimeBudgetExceeded errors. */
+  /** Epoch ms of `clock` after which no new work starts; unfinished work is recorded as TimeBudgetExceeded errors. */
   deadline?: number;
   onProgress?: (p: CollectProgress) => void;
-  /** The run's start time (snapshot.collectedAt). */
+  /** The run's clock (deadline, pacing): the entry point's, never a second one. */
+  clock: Clock;
+  /** The run's start time (snapshot.collectedAt); default: the clock's now. */
   now?: Date;
 }
 
@@ -82,13 +85,14 @@ async function callerAccount(clients: AwsClients): Promise<string> {
 }
 
 export async function collectSnapshot(options: CollectOptions): Promise<Snapshot> {
-  const startedAt = options.now ?? new Date();
+  const startedAt = options.now ?? new Date(options.clock.now());
   const collectedAt = startedAt.toISOString();
   const accountId = options.accountId ?? (await callerAccount(options.clients));
   const needs = dataNeeds(options.checks);
   const calls = new CallRunner({
     concurrency: options.settings.apiConcurrency,
-    pacer: new Pacer({ multiplier: options.settings.rateMultiplier }),
+    clock: options.clock,
+    pacer: new Pacer({ clock: options.clock, multiplier: options.settings.rateMultiplier }),
     ...(options.deadline !== undefined ? { deadline: options.deadline } : {}),
   });
   const iam = new IamCollector(options.clients.iam, calls);

@@ -6,8 +6,9 @@
  * SDK's adaptive retry stays in place as the safety net for what pacing cannot see (other callers
  * spending the same tokens).
  *
- * Pure: time comes from an injected clock, so the tests drive it by hand.
+ * Pure: time comes from the run's injected clock (lib/clock.ts), so the tests drive it by hand.
  */
+import type { Clock } from '../clock.js';
 import { API_QUOTAS, SHARED_QUOTAS, scaleRate, type ApiQuota, type Rate, type SharedBucket } from './quotas.js';
 
 /** Tokens are compared with this slack: refills computed from float times land a hair under 1. */
@@ -58,23 +59,9 @@ export class TokenBucket {
   }
 }
 
-export interface PacingClock {
-  /** Monotonic milliseconds. */
-  now(): number;
-  /** Calls `wake` after `ms`; returns a function that cancels it. */
-  setTimer(ms: number, wake: () => void): () => void;
-}
-
-export const systemPacingClock: PacingClock = {
-  now: () => performance.now(),
-  setTimer: (ms, wake) => {
-    // Not unref'd: while a call waits for a token, the process must stay up for it.
-    const t = setTimeout(wake, Math.max(0, Math.ceil(ms)));
-    return () => clearTimeout(t);
-  },
-};
-
 export interface PacerOptions {
+  /** The run's clock: buckets refill on its time and waits are its timers. */
+  clock: Clock;
   /** Per-API quotas keyed `service:Operation`; APIs not listed are not paced. Default: the documented defaults. */
   quotas?: Readonly<Record<string, ApiQuota>>;
   shared?: Readonly<Record<SharedBucket, Rate>>;
@@ -82,7 +69,6 @@ export interface PacerOptions {
   multiplier?: number;
   /** See GUARD_MS. */
   guardMs?: number;
-  clock?: PacingClock;
 }
 
 interface Waiter {
@@ -113,7 +99,7 @@ export class Pacer {
   private readonly quotas: Readonly<Record<string, ApiQuota>>;
   private readonly sharedRates: Readonly<Record<SharedBucket, Rate>>;
   private readonly multiplier: number;
-  private readonly clock: PacingClock;
+  private readonly clock: Clock;
   private readonly guardMs: number;
   private readonly lanes = new Map<string, Lane | null>();
   private readonly sharedBuckets = new Map<string, TokenBucket>();
@@ -121,13 +107,13 @@ export class Pacer {
   private timer: { at: number; cancel: () => void } | undefined;
   private waited = 0;
 
-  constructor(options: PacerOptions = {}) {
+  constructor(options: PacerOptions) {
     const multiplier = options.multiplier ?? 1;
     if (!(multiplier > 0) || !Number.isFinite(multiplier)) throw new Error(`rate multiplier must be a positive number, got ${multiplier}`);
     this.quotas = options.quotas ?? API_QUOTAS;
     this.sharedRates = options.shared ?? SHARED_QUOTAS;
     this.multiplier = multiplier;
-    this.clock = options.clock ?? systemPacingClock;
+    this.clock = options.clock;
     this.guardMs = options.guardMs ?? GUARD_MS;
   }
 

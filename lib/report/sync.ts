@@ -7,6 +7,7 @@ import type { Check } from '../../checks/contract.js';
 import { CHECKS } from '../../checks/index.js';
 import type { AuditDeps, PublishSummary } from '../audit.js';
 import type { AwsClients } from '../aws/clients.js';
+import { sleep, type Clock } from '../clock.js';
 import type { AuditRequest } from '../request.js';
 import type { Settings } from '../settings.js';
 import type { Snapshot } from '../snapshot.js';
@@ -30,13 +31,13 @@ export interface PublisherOptions {
   log?: (level: 'info' | 'warn' | 'error', message: string, data?: Record<string, unknown>) => void;
   /** The check registry (default: every check). */
   checks?: readonly Check[];
-  /** Waits between retries (tests replace it). */
+  /** The run's clock: retry waits are its timers. */
+  clock: Clock;
+  /** Waits between retries (default: on the clock; tests replace it). */
   sleep?: (ms: number) => Promise<void>;
   /** Retries of a batch's retryable failures (default 3). */
   maxRetries?: number;
 }
-
-const wait = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 export function createPublisher(options: PublisherOptions): NonNullable<AuditDeps['publish']> {
   const log: PublishLog = options.log ?? (() => undefined);
@@ -56,7 +57,7 @@ export function createPublisher(options: PublisherOptions): NonNullable<AuditDep
         settings: options.settings,
         checks,
       };
-      const part = await syncRegion(run, ctx, options.clients, { log, sleep: options.sleep ?? wait, maxRetries: options.maxRetries ?? 3 });
+      const part = await syncRegion(run, ctx, options.clients, { log, sleep: options.sleep ?? ((ms) => sleep(options.clock, ms)), maxRetries: options.maxRetries ?? 3 });
       summary.imported += part.imported;
       summary.archived += part.archived;
       summary.failed += part.failed;

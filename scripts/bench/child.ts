@@ -6,6 +6,7 @@
  *   node --import tsx scripts/bench/child.ts --n 100 [--time-scale auto|K] [--seed S]
  */
 import type { Result } from '../../checks/contract.js';
+import { systemClock } from '../../lib/clock.js';
 import type { Snapshot } from '../../lib/snapshot.js';
 import { SECRET_MARKERS, buildAccount, type SimAccount } from './account.js';
 import { activeClusters, lowerBound, minimumCalls, naiveCalls, neededApis, type CallCounts } from './expected.js';
@@ -233,7 +234,7 @@ async function main(): Promise<void> {
   let snapshot: Snapshot | undefined;
   let failure: string | undefined;
   const outcome = await Promise.race([
-    collectSnapshot({ regions: [REGION], settings, clients, checks: CHECKS, now: new Date() }).then(
+    collectSnapshot({ regions: [REGION], settings, clients, checks: CHECKS, clock: systemClock }).then(
       (s) => {
         snapshot = s;
         return 'done' as const;

@@ -1,3 +1,4 @@
+import { systemClock } from '../../lib/clock.js';
 import { DescribeClusterCommand } from '@aws-sdk/client-emr';
 import { describe, expect, it } from 'vitest';
 import { CallRunner, Memo, allPages, chunk, failureOf } from '../../lib/collect/calls.js';
@@ -51,7 +52,7 @@ describe('limiters', () => {
 
 describe('CallRunner', () => {
   it('bounds concurrency per scope and API', async () => {
-    const runner = new CallRunner({ concurrency: 2 });
+    const runner = new CallRunner({ concurrency: 2, clock: systemClock });
     const max = await peak((task) => Array.from({ length: 8 }, () => runner.call('us-east-1', 'emr:DescribeCluster', task)));
     const mixed = await peak((task) => [
       ...Array.from({ length: 4 }, () => runner.call('us-east-1', 'emr:DescribeCluster', task)),
@@ -64,7 +65,7 @@ describe('CallRunner', () => {
 
   it('starts nothing after the deadline', async () => {
     let now = 1000;
-    const runner = new CallRunner({ concurrency: 1, deadline: 2000, now: () => now });
+    const runner = new CallRunner({ concurrency: 1, deadline: 2000, clock: { now: () => now, setTimer: () => () => undefined } });
     await expect(runner.call('r', 'api', () => Promise.resolve('ok'))).resolves.toBe('ok');
     now = 2000;
     let called = false;
@@ -79,7 +80,7 @@ describe('CallRunner', () => {
   });
 
   it('attempt turns a thrown AWS error into a failure with its code', async () => {
-    const runner = new CallRunner({ concurrency: 1 });
+    const runner = new CallRunner({ concurrency: 1, clock: systemClock });
     const err = Object.assign(new Error('User is not authorized'), { name: 'AccessDenied' });
     await expect(runner.attempt('iam:GetRole', () => Promise.reject(err))).resolves.toEqual({
       ok: false,

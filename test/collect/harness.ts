@@ -1,4 +1,5 @@
 /** Shared set-up of the collector tests: a fake account, its mocks, and one call to collect. */
+import { systemClock } from '../../lib/clock.js';
 import { collectSnapshot, type CollectOptions } from '../../lib/collect/index.js';
 import { defaultSettings } from '../../lib/settings.js';
 import { Snapshot, type RegionSnapshot } from '../../lib/snapshot.js';
@@ -8,12 +9,17 @@ export const NOW = new Date('2026-11-23T12:00:00Z');
 
 export type Overrides = Partial<Omit<CollectOptions, 'clients'>> & { clients?: CollectOptions['clients'] };
 
-/** Collects from the fake account (its `clients()` unless given), with the test's fixed clock. */
+/**
+ * Collects from the fake account (its `clients()` unless given). The snapshot's time is the fixed
+ * NOW; deadlines in these tests are relative to the system clock (`Date.now() + 100`), which is
+ * the run's clock here, so nothing depends on today's date.
+ */
 export async function collect(fake: FakeAccount, overrides: Overrides = {}): Promise<Snapshot> {
   const snapshot = await collectSnapshot({
     regions: [REGION],
     settings: defaultSettings(),
     clients: fake.clients(),
+    clock: systemClock,
     now: NOW,
     ...overrides,
   });

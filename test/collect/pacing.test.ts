@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { Pacer, PacingAbortedError, TokenBucket, type PacingClock } from '../../lib/collect/pacing.js';
+import type { Clock } from '../../lib/clock.js';
+import { Pacer, PacingAbortedError, TokenBucket } from '../../lib/collect/pacing.js';
 import type { ApiQuota } from '../../lib/collect/quotas.js';
 
 /** A clock the test moves by hand; timers fire in time order as it passes them. */
-class FakeClock implements PacingClock {
+class FakeClock implements Clock {
   private t = 0;
   private timers: Array<{ at: number; wake: () => void; cancelled: boolean }> = [];
 
@@ -190,8 +191,8 @@ describe('Pacer', () => {
   });
 
   it('rejects a multiplier that is not a positive number', () => {
-    expect(() => new Pacer({ multiplier: 0 })).toThrow(/positive/);
-    expect(() => new Pacer({ multiplier: Number.NaN })).toThrow(/positive/);
+    expect(() => new Pacer({ clock: new FakeClock(), multiplier: 0 })).toThrow(/positive/);
+    expect(() => new Pacer({ clock: new FakeClock(), multiplier: Number.NaN })).toThrow(/positive/);
   });
 
   it('an aborted waiter is rejected, leaves the queue, and the next one takes its place', async () => {

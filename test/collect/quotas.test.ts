@@ -1,3 +1,4 @@
+import { systemClock } from '../../lib/clock.js';
 import { DescribeClusterCommand } from '@aws-sdk/client-emr';
 import { describe, expect, it } from 'vitest';
 import { API_SPECS, SHARED_BUCKETS } from '../../scripts/bench/limits.js';
@@ -54,8 +55,8 @@ describe('the rateMultiplier setting', () => {
 
 describe('pacing in the call runner', () => {
   it('a call waiting for a token at the deadline fails with TimeBudgetExceeded and is never sent', async () => {
-    const pacer = new Pacer({ quotas: { 'x:Api': { own: { burst: 1, perSecond: 0.001 } } }, guardMs: 0 });
-    const runner = new CallRunner({ concurrency: 4, pacer, deadline: Date.now() + 60 });
+    const pacer = new Pacer({ quotas: { 'x:Api': { own: { burst: 1, perSecond: 0.001 } } }, guardMs: 0, clock: systemClock });
+    const runner = new CallRunner({ concurrency: 4, pacer, clock: systemClock, deadline: Date.now() + 60 });
     let sent = 0;
     const send = (): Promise<string> => {
       sent += 1;
@@ -72,8 +73,8 @@ describe('pacing in the call runner', () => {
   });
 
   it('paces inside the concurrency slot: calls go out spaced by the refill interval', async () => {
-    const pacer = new Pacer({ quotas: { 'x:Api': { own: { burst: 1, perSecond: 20 } } }, guardMs: 0 });
-    const runner = new CallRunner({ concurrency: 4, pacer });
+    const pacer = new Pacer({ quotas: { 'x:Api': { own: { burst: 1, perSecond: 20 } } }, guardMs: 0, clock: systemClock });
+    const runner = new CallRunner({ concurrency: 4, pacer, clock: systemClock });
     const at: number[] = [];
     await Promise.all(Array.from({ length: 4 }, () => runner.call('r', 'x:Api', () => Promise.resolve(at.push(performance.now())))));
     runner.close();

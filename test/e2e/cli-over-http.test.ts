@@ -5,6 +5,7 @@
  * stdout. The reference is the same account collected in-process through the simulator
  * middleware: going over HTTP must change nothing.
  */
+import { systemClock } from '../../lib/clock.js';
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
@@ -69,7 +70,7 @@ beforeAll(async () => {
   // The CLI without EMR_AUDIT_* variables runs with the default settings and every check.
   const settings = loadSettings({});
   const clients = newSimulator().instrument(createAwsClients({ maxAttempts: settings.maxAttempts, homeRegion: REGION }));
-  const snapshot = await collectSnapshot({ regions: [REGION], settings, clients, checks: CHECKS, now: new Date() });
+  const snapshot = await collectSnapshot({ regions: [REGION], settings, clients, checks: CHECKS, clock: systemClock });
   baseline = { snapshot, results: evaluateSnapshot(snapshot, { checks: CHECKS, settings }) };
 });
 

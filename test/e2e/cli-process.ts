@@ -29,6 +29,10 @@ export interface IsolatedEnv {
   cleanup(): void;
 }
 
+function timeFakingEnv(): Record<string, string> {
+  return Object.fromEntries(Object.entries(process.env).filter((e): e is [string, string] => e[1] !== undefined && /^(LD_PRELOAD|FAKETIME\w*|DONT_FAKE_MONOTONIC)$/.test(e[0])));
+}
+
 /** The environment of one CLI run against `endpointUrl` (plus `extra`, e.g. a per-service override). */
 export function isolatedEnv(region: string, endpointUrl: string | undefined, extra: Record<string, string> = {}): IsolatedEnv {
   const home = mkdtempSync(join(tmpdir(), 'emr-audit-e2e-home-'));
@@ -40,6 +44,9 @@ export function isolatedEnv(region: string, endpointUrl: string | undefined, ext
     AWS_EC2_METADATA_DISABLED: 'true',
     AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
     ...(endpointUrl ? { AWS_ENDPOINT_URL: endpointUrl } : {}),
+    // The child shares the machine's clock: when the suite runs under faketime (CI runs it a year
+    // ahead), so must the CLI it starts, or the two disagree about which nodes are overdue.
+    ...timeFakingEnv(),
     ...extra,
   };
   return { home, env, cleanup: () => rmSync(home, { recursive: true, force: true }) };

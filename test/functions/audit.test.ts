@@ -7,6 +7,8 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createHandler, functionIdentity } from '../../functions/audit.js';
 import { collectSnapshot, type CollectOptions } from '../../lib/collect/index.js';
 import type { RunSummary } from '../../lib/report/run-summary.js';
+import type { Clock } from '../../lib/clock.js';
+import { TestClock } from '../helpers/clock.js';
 import { FakeAccount, type FakeMocks } from '../helpers/fake-account.js';
 import { FakeSecurityHub } from '../helpers/fake-security-hub.js';
 import { ACCOUNT, NOW } from '../helpers/fixtures.js';
@@ -84,21 +86,21 @@ afterEach(() => {
   mocks.restore();
 });
 
-function handler(env: Record<string, string> = ENV, now: Date = NOW) {
+function handler(env: Record<string, string> = ENV, clock: Clock = new TestClock(NOW)) {
   return createHandler({
     logger: new Logger({ serviceName: 'emr-audit' }),
     metrics: new Metrics({ namespace: 'EmrAudit', serviceName: 'emr-audit' }),
     env: () => env,
     clients: () => fake.clients(),
     collect,
-    now: () => now,
+    clock,
     newRunId: () => 'run-0001',
     sleep: () => Promise.resolve(),
   });
 }
 
-async function invoke(event: unknown, options: { env?: Record<string, string>; now?: Date; remaining?: number } = {}): Promise<RunSummary> {
-  return handler(options.env, options.now)(event, lambdaContext(options.remaining));
+async function invoke(event: unknown, options: { env?: Record<string, string>; now?: Date; clock?: Clock; remaining?: number } = {}): Promise<RunSummary> {
+  return handler(options.env, options.clock ?? new TestClock(options.now ?? NOW))(event, lambdaContext(options.remaining));
 }
 
 const jsonLines = (): Array<Record<string, unknown>> =>
@@ -180,6 +182,27 @@ describe('the audit Lambda', () => {
     await invoke(example('scheduled.json'), { env: { ...ENV, EMR_AUDIT_TIME_MARGIN_SECONDS: '90' }, remaining: 300_000 });
     expect(collect).toHaveBeenCalledTimes(1);
     expect(collect.mock.calls[0]?.[0]).toMatchObject({ regions: [EAST, WEST], accountId: ACCOUNT, deadline: NOW.getTime() + 300_000 - 90_000, now: NOW });
+  });
+
+  it('measures the deadline on the injected clock alone: a run dated years from today audits every cluster', async () => {
+    // Two clocks (the deadline on the injected one, the calls on the real one) made every call of such a run TimeBudgetExceeded.
+    for (const origin of ['2001-03-04T05:06:07Z', '2101-03-04T05:06:07Z']) {
+      hub = new FakeSecurityHub();
+      const summary = await invoke(example('scheduled.json'), { clock: new TestClock(new Date(origin)) });
+      expect(summary.clustersAudited, origin).toBe(3);
+      expect(summary.errors, origin).toEqual([]);
+      expect(summary.startedAt).toBe(new Date(origin).toISOString());
+    }
+  });
+
+  it('stops collecting when the injected clock passes the deadline, whatever the real time says', async () => {
+    const clock = new TestClock(NOW);
+    // The run's clock jumps past its budget while the clusters are listed: nothing more may be called.
+    fake.fail('elasticmapreduce:ListClusters', { code: 'Unused', when: () => (clock.advance(REMAINING_MS), false) });
+    const summary = await invoke(example('scheduled.json'), { clock });
+    expect(fake.count('elasticmapreduce:DescribeCluster')).toBe(0);
+    expect(summary.results.ERROR).toBeGreaterThan(0);
+    expect(summary.errors.join('\n')).toContain('TimeBudgetExceeded');
   });
 
   it('archives what was fixed on the next run, keeping CreatedAt of what is still failing', async () => {

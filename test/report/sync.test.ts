@@ -1,3 +1,4 @@
+import { systemClock } from '../../lib/clock.js';
 import { BatchImportFindingsCommand, type AwsSecurityFinding } from '@aws-sdk/client-securityhub';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { Result } from '../../checks/contract.js';
@@ -37,7 +38,7 @@ function twoClusters(region = REGION): Snapshot {
 }
 
 function sync(run: Run) {
-  const publish = createPublisher({ clients: clients(), settings: settings(run.settings), checks: TEST_CHECKS, sleep: noSleep, log });
+  const publish = createPublisher({ clients: clients(), settings: settings(run.settings), checks: TEST_CHECKS, clock: systemClock, sleep: noSleep, log });
   return publish({ snapshot: run.snapshot ?? twoClusters(), results: run.results, request: request(run.request), now: run.now ?? NOW });
 }
 
