@@ -1,0 +1,165 @@
+/**
+ * The network path of the clusters' nodes: their subnets, and the route tables and network ACLs of
+ * the VPCs those subnets are in. Routes and ACLs are mutable, so they are read every run — once
+ * per run for all clusters, by filter (`subnet-id`, `vpc-id`; filters never fail on an id that no
+ * longer exists, unlike id lists), batched and paged to the end. A failure is recorded on the VPC
+ * or subnet it concerns: reachability through it is then unknown (ERROR), never "not reachable".
+ */
+import {
+  DescribeNetworkAclsCommand,
+  DescribeRouteTablesCommand,
+  DescribeSubnetsCommand,
+  type NetworkAcl as SdkNetworkAcl,
+  type Route as SdkRoute,
+  type RouteTable as SdkRouteTable,
+} from '@aws-sdk/client-ec2';
+import type { NetworkAcl, NetworkAclEntry, RegionVpcData, Route, RouteTable } from '../snapshot-vpc.js';
+import { allPages, chunk, type CallFailure } from './calls.js';
+import { regionCall, str, type RegionContext } from './context.js';
+
+/** Values per filter: EC2 accepts up to 200 values in one filter. */
+export const FILTER_VALUES_BATCH = 200;
+
+export interface VpcFailure {
+  /** `subnet`: DescribeSubnets for that subnet id; `vpc`: route tables or ACLs of that VPC. */
+  kind: 'subnet' | 'vpc';
+  resourceId: string;
+  failure: CallFailure;
+}
+
+export interface VpcCollection {
+  data: RegionVpcData;
+  failures: VpcFailure[];
+}
+
+/** Subnets, route tables and network ACLs for nodes in `subnetIds` of `vpcIds` (both from DescribeInstances). */
+export async function collectVpcData(ctx: RegionContext, subnetIds: readonly string[], vpcIds: readonly string[]): Promise<VpcCollection> {
+  const out: VpcCollection = { data: { subnets: {}, routeTables: {}, networkAcls: {} }, failures: [] };
+  const subnets = [...new Set(subnetIds)].sort();
+  const vpcs = [...new Set(vpcIds)].sort();
+  await Promise.all([
+    ...chunk(subnets, FILTER_VALUES_BATCH).map(async (batch) => {
+      const api = 'ec2:DescribeSubnets';
+      const got = await ctx.calls.attempt(api, () =>
+        allPages(async (NextToken) => {
+          const r = await regionCall(ctx, api, (abortSignal) =>
+            ctx.clients.ec2.send(new DescribeSubnetsCommand({ Filters: [{ Name: 'subnet-id', Values: batch }], MaxResults: 1000, NextToken }), { abortSignal }),
+          );
+          return { items: r.Subnets ?? [], next: r.NextToken };
+        }),
+      );
+      if (!got.ok) {
+        for (const id of batch) out.failures.push({ kind: 'subnet', resourceId: id, failure: got.failures[0]! });
+        return;
+      }
+      const wanted = new Set(batch);
+      for (const s of got.value) {
+        if (s.SubnetId && s.VpcId && wanted.has(s.SubnetId)) out.data.subnets[s.SubnetId] = { subnetId: s.SubnetId, vpcId: s.VpcId };
+      }
+    }),
+    ...chunk(vpcs, FILTER_VALUES_BATCH).flatMap((batch) => [
+      (async () => {
+        const api = 'ec2:DescribeRouteTables';
+        const got = await ctx.calls.attempt(api, () =>
+          allPages(async (NextToken) => {
+            const r = await regionCall(ctx, api, (abortSignal) =>
+              ctx.clients.ec2.send(new DescribeRouteTablesCommand({ Filters: [{ Name: 'vpc-id', Values: batch }], MaxResults: 100, NextToken }), { abortSignal }),
+            );
+            return { items: r.RouteTables ?? [], next: r.NextToken };
+          }),
+        );
+        if (!got.ok) {
+          for (const id of batch) out.failures.push({ kind: 'vpc', resourceId: id, failure: got.failures[0]! });
+          return;
+        }
+        const wanted = new Set(batch);
+        for (const t of got.value) {
+          const table = toRouteTable(t);
+          if (table && wanted.has(table.vpcId)) out.data.routeTables[table.routeTableId] = table;
+        }
+      })(),
+      (async () => {
+        const api = 'ec2:DescribeNetworkAcls';
+        const got = await ctx.calls.attempt(api, () =>
+          allPages(async (NextToken) => {
+            const r = await regionCall(ctx, api, (abortSignal) =>
+              ctx.clients.ec2.send(new DescribeNetworkAclsCommand({ Filters: [{ Name: 'vpc-id', Values: batch }], MaxResults: 100, NextToken }), { abortSignal }),
+            );
+            return { items: r.NetworkAcls ?? [], next: r.NextToken };
+          }),
+        );
+        if (!got.ok) {
+          for (const id of batch) out.failures.push({ kind: 'vpc', resourceId: id, failure: got.failures[0]! });
+          return;
+        }
+        const wanted = new Set(batch);
+        for (const a of got.value) {
+          const acl = toNetworkAcl(a);
+          if (acl && wanted.has(acl.vpcId)) out.data.networkAcls[acl.networkAclId] = acl;
+        }
+      })(),
+    ]),
+  ]);
+  return out;
+}
+
+/** The route's target as one id (`igw-…`, `nat-…`, `local`…), whichever field EC2 filled. */
+function routeTarget(r: SdkRoute): string | undefined {
+  return (
+    str(r.GatewayId) ??
+    str(r.EgressOnlyInternetGatewayId) ??
+    str(r.NatGatewayId) ??
+    str(r.TransitGatewayId) ??
+    str(r.VpcPeeringConnectionId) ??
+    str(r.NetworkInterfaceId) ??
+    str(r.InstanceId) ??
+    str(r.LocalGatewayId) ??
+    str(r.CarrierGatewayId) ??
+    str(r.CoreNetworkArn)
+  );
+}
+
+export function toRouteTable(t: SdkRouteTable): RouteTable | undefined {
+  if (!t.RouteTableId || !t.VpcId) return undefined;
+  // A disassociating association no longer decides anything; an absent state is a live one.
+  const live = (t.Associations ?? []).filter((a) => (a.AssociationState?.State ?? 'associated') === 'associated');
+  const routes: Route[] = [];
+  for (const r of t.Routes ?? []) {
+    const cidr = str(r.DestinationCidrBlock) ?? str(r.DestinationIpv6CidrBlock);
+    const prefixListId = str(r.DestinationPrefixListId);
+    const destination: Route['destination'] | undefined = cidr ? { type: 'cidr', cidr } : prefixListId ? { type: 'prefixList', prefixListId } : undefined;
+    if (!destination) continue;
+    const target = routeTarget(r);
+    const state = str(r.State);
+    routes.push({ destination, ...(target ? { target } : {}), ...(state ? { state } : {}) });
+  }
+  return {
+    routeTableId: t.RouteTableId,
+    vpcId: t.VpcId,
+    main: live.some((a) => a.Main === true),
+    subnetIds: live.map((a) => str(a.SubnetId)).filter((s): s is string => s !== undefined),
+    routes,
+  };
+}
+
+export function toNetworkAcl(a: SdkNetworkAcl): NetworkAcl | undefined {
+  if (!a.NetworkAclId || !a.VpcId) return undefined;
+  const entries: NetworkAclEntry[] = [];
+  for (const e of a.Entries ?? []) {
+    const cidr = str(e.CidrBlock) ?? str(e.Ipv6CidrBlock);
+    if (e.RuleNumber === undefined || !cidr || (e.RuleAction !== 'allow' && e.RuleAction !== 'deny')) continue;
+    const entry: NetworkAclEntry = { ruleNumber: e.RuleNumber, egress: e.Egress === true, protocol: str(e.Protocol) ?? '-1', action: e.RuleAction, cidr };
+    if (e.PortRange?.From !== undefined && e.PortRange.To !== undefined) {
+      entry.fromPort = e.PortRange.From;
+      entry.toPort = e.PortRange.To;
+    }
+    entries.push(entry);
+  }
+  return {
+    networkAclId: a.NetworkAclId,
+    vpcId: a.VpcId,
+    isDefault: a.IsDefault === true,
+    subnetIds: (a.Associations ?? []).map((x) => str(x.SubnetId)).filter((s): s is string => s !== undefined),
+    entries,
+  };
+}
