@@ -1,50 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { Clock } from '../../lib/clock.js';
 import { Pacer, PacingAbortedError, TokenBucket } from '../../lib/collect/pacing.js';
 import type { ApiQuota } from '../../lib/collect/quotas.js';
-
-/** A clock the test moves by hand; timers fire in time order as it passes them. */
-class FakeClock implements Clock {
-  private t = 0;
-  private timers: Array<{ at: number; wake: () => void; cancelled: boolean }> = [];
-
-  now(): number {
-    return this.t;
-  }
-
-  setTimer(ms: number, wake: () => void): () => void {
-    const timer = { at: this.t + ms, wake, cancelled: false };
-    this.timers.push(timer);
-    return () => {
-      timer.cancelled = true;
-    };
-  }
-
-  /** Pending (not cancelled) timers. */
-  get pending(): number {
-    return this.timers.filter((x) => !x.cancelled).length;
-  }
-
-  /** Moves time forward to `to`, firing each due timer at its own time, and lets promises settle. */
-  async advanceTo(to: number): Promise<void> {
-    // Grants already made see the time they were made at.
-    await settle();
-    for (;;) {
-      const due = this.timers.filter((x) => !x.cancelled && x.at <= to).sort((a, b) => a.at - b.at)[0];
-      if (!due) break;
-      this.timers = this.timers.filter((x) => x !== due);
-      this.t = Math.max(this.t, due.at);
-      due.wake();
-      await settle();
-    }
-    this.t = to;
-    await settle();
-  }
-}
-
-const settle = async (): Promise<void> => {
-  for (let i = 0; i < 5; i++) await Promise.resolve();
-};
+import { ManualClock as FakeClock, settle } from '../helpers/clock.js';
 
 /** Acquires and records the clock time at which each token was handed out. */
 function recorder(pacer: Pacer, clock: FakeClock) {

@@ -1,6 +1,7 @@
-import { systemClock } from '../../lib/clock.js';
 import { DescribeClusterCommand } from '@aws-sdk/client-emr';
 import { describe, expect, it } from 'vitest';
+import { systemClock } from '../../lib/clock.js';
+import { drain, ManualClock } from '../helpers/clock.js';
 import { API_SPECS, SHARED_BUCKETS } from '../../scripts/bench/limits.js';
 import { CallRunner } from '../../lib/collect/calls.js';
 import { clearPolicyVersionCache, collectionPermissions } from '../../lib/collect/index.js';
@@ -72,27 +73,37 @@ describe('pacing in the call runner', () => {
     runner.close();
   });
 
-  it('paces inside the concurrency slot: calls go out spaced by the refill interval', async () => {
-    const pacer = new Pacer({ quotas: { 'x:Api': { own: { burst: 1, perSecond: 20 } } }, guardMs: 0, clock: systemClock });
-    const runner = new CallRunner({ concurrency: 4, pacer, clock: systemClock });
+  it('paces inside the concurrency slot: calls go out spaced by the refill interval, on the run clock', async () => {
+    const clock = new ManualClock(0);
+    const pacer = new Pacer({ quotas: { 'x:Api': { own: { burst: 1, perSecond: 20 } } }, guardMs: 0, clock });
+    const runner = new CallRunner({ concurrency: 4, pacer, clock });
     const at: number[] = [];
-    await Promise.all(Array.from({ length: 4 }, () => runner.call('r', 'x:Api', () => Promise.resolve(at.push(performance.now())))));
+    const all = Promise.all(Array.from({ length: 4 }, () => runner.call('r', 'x:Api', () => Promise.resolve(at.push(clock.now())))));
+    await clock.advanceTo(1000);
+    await all;
     runner.close();
-    const gaps = at.slice(1).map((t, i) => t - at[i]!);
-    // 20 per second: 50 ms apart (timers may fire a millisecond early or late).
-    for (const gap of gaps) expect(gap).toBeGreaterThanOrEqual(45);
+    // 20 per second: one call every 50 ms of the run's clock.
+    expect(at).toEqual([0, 50, 100, 150]);
   });
 });
 
 describe('collectSnapshot paces to the quotas scaled by rateMultiplier', () => {
-  /** 15 clusters and a deadline 150 ms away: DescribeCluster's bucket decides how many are described. */
+  /**
+   * 15 clusters and a deadline 150 ms away on a clock only the test moves: DescribeCluster's bucket
+   * decides how many are described, whatever the machine's load.
+   */
   async function describedWithin150ms(rateMultiplier: number): Promise<{ described: number; calls: number; errors: string[] }> {
     clearPolicyVersionCache();
     const fake = new FakeAccount().withDefaults();
     for (let c = 0; c < 15; c++) fake.addCluster(defaultCluster(`j-${String(c).padStart(2, '0')}`, { instances: [] }));
     const mocks = fake.mock();
+    const clock = new ManualClock(0);
     try {
-      const snap = await collect(fake, { accountId: fake.accountId, settings: { ...defaultSettings(), rateMultiplier }, deadline: Date.now() + 150 });
+      const collecting = collect(fake, { accountId: fake.accountId, settings: { ...defaultSettings(), rateMultiplier }, clock, deadline: 150 });
+      // Everything that can go now goes; then the clock reaches the deadline.
+      await drain();
+      await clock.advanceTo(150);
+      const snap = await collecting;
       const r = regionOf(snap);
       return {
         described: r.clusters.filter((c) => c.described).length,
