@@ -20,7 +20,7 @@ export const check: ClusterCheck = {
     text: 'Remove the inbound rule from 0.0.0.0/0 or ::/0, or narrow its source to specific CIDRs, prefix lists or security groups. If the port must be public by design, list it in the EMR_AUDIT_ALLOWED_PUBLIC_PORTS setting.',
     url: 'https://docs.aws.amazon.com/emr/latest/ManagementGuide/emr-security-groups.html',
   },
-  permissions: ['elasticmapreduce:DescribeCluster', 'ec2:DescribeSecurityGroups'],
+  permissions: ['elasticmapreduce:DescribeCluster', 'ec2:DescribeSecurityGroups', 'ec2:DescribeManagedPrefixLists', 'ec2:GetManagedPrefixListEntries'],
   // The rules the other three checks report are not reported here, so their settings shape this one too.
   settings: ['allowedPublicPorts', 'applicationPorts', 'trustedCidrs', 'widePublicCidrPrefixV4', 'widePublicCidrPrefixV6'],
   evaluate(cluster, ctx) {
@@ -32,6 +32,7 @@ export const check: ClusterCheck = {
         found.value,
         {
           reported: rules.filter((r) => r.otherPort),
+          unresolved: found.value.unresolved.filter((r) => r.otherPort),
           failLead: 'Ports other than SSH and the EMR application ports are open to the internet',
           passVerb: passVerb(ctx.settings.allowedPublicPorts),
           elsewhere: [
