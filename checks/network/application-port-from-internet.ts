@@ -10,7 +10,7 @@ export const check: ClusterCheck = {
     'EMR web interfaces and RPC ports (YARN, HDFS, Spark, Hive, Livy, Hue, JupyterHub…) mostly have no authentication by default, so opening them to the internet lets anyone read data or run code on the cluster.',
   types: [TYPES.networkReachability],
   remediation: {
-    text: 'Remove the inbound rules that open EMR application ports to 0.0.0.0/0 or ::/0. Reach the web interfaces through an SSH tunnel, Session Manager port forwarding, EMR Studio or a VPN, and allow only specific CIDRs, prefix lists or security groups.',
+    text: 'Remove the inbound rules that open EMR application ports to the internet (0.0.0.0/0, ::/0, an internet-scale CIDR such as 0.0.0.0/1 or 52.0.0.0/8, or a customer-managed prefix list holding one). Reach the web interfaces through an SSH tunnel, Session Manager port forwarding, EMR Studio or a VPN, and allow only specific CIDRs, prefix lists or security groups.',
     url: 'https://docs.aws.amazon.com/emr/latest/ManagementGuide/emr-security-groups.html',
   },
   permissions: ['elasticmapreduce:DescribeCluster', 'ec2:DescribeSecurityGroups', 'ec2:DescribeManagedPrefixLists', 'ec2:GetManagedPrefixListEntries'],

@@ -60,7 +60,7 @@ export const check: ClusterCheck = {
     'SSH open to the internet exposes every node to password and key brute-forcing and to SSH vulnerabilities; EMR created exactly this rule in ElasticMapReduce-master before December 2020.',
   types: [TYPES.networkReachability],
   remediation: {
-    text: 'Delete the inbound tcp 22 rule from 0.0.0.0/0 or ::/0 (on ElasticMapReduce-master it is the old EMR default). Connect through Session Manager, or allow SSH only from specific CIDRs; list those in the EMR_AUDIT_TRUSTED_CIDRS setting.',
+    text: 'Delete the inbound tcp 22 rule from the internet (0.0.0.0/0, ::/0, an internet-scale CIDR such as 0.0.0.0/1 or 52.0.0.0/8, or a customer-managed prefix list holding one) (on ElasticMapReduce-master it is the old EMR default). Connect through Session Manager, or allow SSH only from specific CIDRs; list those in the EMR_AUDIT_TRUSTED_CIDRS setting.',
     url: 'https://docs.aws.amazon.com/emr/latest/ManagementGuide/emr-connect-ssh-prereqs.html',
   },
   permissions: [
