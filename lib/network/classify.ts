@@ -18,6 +18,14 @@
  *   reports it unless those other ports are allowed.
  * Further choices: application ports are tcp ports (a udp rule covering 8088 is an other-port
  * finding); `allowedPublicPorts` applies to tcp and udp alike.
+ *
+ * Prefix-list sources (CHECKS.md "from the internet"; where it is silent, our choices):
+ * - a customer-managed list with an internet-scale entry is classified like a CIDR rule, `via`
+ *   naming the list and its internet entries; it is trusted (SSH exemption) only when every one of
+ *   those entries lies inside a trusted CIDR;
+ * - a list whose description or entries are unknown yields an `unresolved` rule carrying the flags
+ *   it would have from the internet: the checks that would report it cannot PASS (ERROR, or a note
+ *   beside a certain FAIL), the others are unaffected.
  */
 import type { Settings } from '../settings.js';
 import type { IngressRule, SecurityGroup } from '../snapshot.js';
