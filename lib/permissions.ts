@@ -52,6 +52,8 @@ export const READ_ACTION_CATALOGUE: Readonly<Record<string, { resourceType?: str
   'elasticmapreduce:ListReleaseLabels': {},
   'ec2:DescribeSecurityGroups': {},
   'ec2:DescribeInstances': {},
+  'ec2:DescribeManagedPrefixLists': {},
+  'ec2:GetManagedPrefixListEntries': { resourceType: 'prefix-list' },
   'iam:GetInstanceProfile': { resourceType: 'instance-profile' },
   'iam:GetRole': { resourceType: 'role' },
   'iam:ListAttachedRolePolicies': { resourceType: 'role' },

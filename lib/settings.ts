@@ -45,8 +45,11 @@ export interface Settings {
   /** Port → service name for `network/application-port-from-internet`. */
   applicationPorts: Record<number, string>;
   /**
-   * Also treat public (globally routable) CIDRs shorter than /N as "from the internet".
-   * Undefined: only 0.0.0.0/0 and ::/0 are.
+   * The internet-scale threshold (CHECKS.md "from the internet"): a CIDR is "from the internet" when
+   * it holds at least as many public addresses as a CIDR shorter than /N, i.e. 2^(33−N) IPv4 or
+   * 2^(129−N) IPv6 addresses (0.0.0.0/0 and ::/0 always are). Defaults 9 and 17 (2^24 public IPv4
+   * addresses, a /8's worth; an IPv6 /16 of global unicast space); 1 means only 0.0.0.0/0 (::/0).
+   * Undefined: the defaults (lib/network/sources.ts).
    */
   widePublicCidrPrefixV4?: number;
   widePublicCidrPrefixV6?: number;
@@ -154,8 +157,8 @@ export const SETTING_SPECS = [
   spec({ key: 'trustedCidrs', env: 'EMR_AUDIT_TRUSTED_CIDRS', parse: cidrs, defaultText: '(none)', doc: 'CIDRs whose SSH access is not reported by `network/ssh-from-internet`.' }),
   spec({ key: 'allowedPublicPorts', env: 'EMR_AUDIT_ALLOWED_PUBLIC_PORTS', parse: portRanges, defaultText: '(none)', doc: 'Ports or ranges (e.g. `443,8000-8010`) a rule from the internet may open without a `network/other-port-from-internet` finding.' }),
   spec({ key: 'applicationPorts', env: 'EMR_AUDIT_APPLICATION_PORTS', parse: applicationPorts, defaultText: 'the EMR list in CHECKS.md', doc: 'Ports (optionally `port:name`) that `network/application-port-from-internet` treats as EMR application ports; replaces the default list.' }),
-  spec({ key: 'widePublicCidrPrefixV4', env: 'EMR_AUDIT_WIDE_PUBLIC_CIDR_V4', parse: int(1, 32), defaultText: 'off', doc: 'Also treat public IPv4 CIDRs shorter than /N as "from the internet".' }),
-  spec({ key: 'widePublicCidrPrefixV6', env: 'EMR_AUDIT_WIDE_PUBLIC_CIDR_V6', parse: int(1, 128), defaultText: 'off', doc: 'Also treat public IPv6 CIDRs shorter than /N as "from the internet".' }),
+  spec({ key: 'widePublicCidrPrefixV4', env: 'EMR_AUDIT_WIDE_PUBLIC_CIDR_V4', parse: int(1, 32), defaultText: '9', doc: 'Treat an IPv4 CIDR holding as many public addresses as a CIDR shorter than /N (2^(33−N)) as "from the internet"; 0.0.0.0/0 always is. The default 9 means 2^24, a /8\'s worth (`0.0.0.0/1`, `52.0.0.0/8`); private and other non-public space never counts. Raise N to catch narrower CIDRs, `1` for only 0.0.0.0/0.' }),
+  spec({ key: 'widePublicCidrPrefixV6', env: 'EMR_AUDIT_WIDE_PUBLIC_CIDR_V6', parse: int(1, 128), defaultText: '17', doc: 'The same for IPv6, counting global unicast (2000::/3) public addresses: the default 17 makes a /16 inside 2000::/3 (or any wider CIDR holding one) "from the internet"; ::/0 always is. `1` for only ::/0.' }),
   spec({ key: 'ssmGraceMinutes', env: 'EMR_AUDIT_SSM_GRACE_MINUTES', parse: int(0, 10_080), defaultText: '15', doc: 'Minutes a new instance may run before `ssm/instance-not-managed` judges it.' }),
   spec({ key: 'maxMinorReleasesBehind', env: 'EMR_AUDIT_MAX_MINOR_RELEASES_BEHIND', parse: int(0, 1000), defaultText: '6', doc: 'Minor releases a cluster may trail the newest of its major.' }),
   spec({ key: 'minimumMajorRelease', env: 'EMR_AUDIT_MINIMUM_MAJOR_RELEASE', parse: int(0, 100), defaultText: '6', doc: 'Oldest acceptable EMR major release.' }),
@@ -174,6 +177,9 @@ export function defaultSettings(): Settings {
     trustedCidrs: [],
     allowedPublicPorts: [],
     applicationPorts: { ...DEFAULT_APPLICATION_PORTS },
+    // Internet-scale CIDRs (lib/network/sources.ts DEFAULT_WIDE_PUBLIC_CIDR_PREFIX).
+    widePublicCidrPrefixV4: 9,
+    widePublicCidrPrefixV6: 17,
     ssmGraceMinutes: 15,
     maxMinorReleasesBehind: 6,
     minimumMajorRelease: 6,

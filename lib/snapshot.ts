@@ -19,6 +19,7 @@ export const ResourceKind = z.enum([
   'cluster', // DescribeCluster of one cluster
   'clusterInstances', // ListInstances / ListInstanceGroups / ListInstanceFleets of one cluster
   'securityGroup',
+  'prefixList', // DescribeManagedPrefixLists / GetManagedPrefixListEntries of one managed prefix list
   'securityConfiguration',
   'instanceProfile',
   'role', // GetRole (permissions boundary) and the role's policy lists
@@ -76,6 +77,28 @@ export const SecurityGroup = z.object({
   ingress: z.array(IngressRule),
 });
 export type SecurityGroup = z.infer<typeof SecurityGroup>;
+
+/** One entry of a managed prefix list (GetManagedPrefixListEntries). */
+export const PrefixListEntry = z.object({ cidr: z.string(), description: z.string().optional() });
+export type PrefixListEntry = z.infer<typeof PrefixListEntry>;
+
+/**
+ * A managed prefix list named as a rule source (DescribeManagedPrefixLists). AWS-managed lists
+ * (owner `AWS`, names `com.amazonaws.*`) are AWS service ranges: their entries are not read.
+ */
+export const PrefixList = z.object({
+  prefixListId: z.string(),
+  name: z.string().optional(),
+  ownerId: z.string().optional(),
+  /** `IPv4` or `IPv6`. */
+  addressFamily: z.string().optional(),
+  /**
+   * Every entry (all pages) of a customer-managed list; absent for AWS-managed lists and when the
+   * entries could not be read (then a `prefixList` error says why).
+   */
+  entries: z.array(PrefixListEntry).optional(),
+});
+export type PrefixList = z.infer<typeof PrefixList>;
 
 // ---------------------------------------------------------------- EMR security configuration
 
@@ -200,7 +223,7 @@ export const ClusterInstance = z.object({
 });
 export type ClusterInstance = z.infer<typeof ClusterInstance>;
 
-/** EC2's view of an instance (DescribeInstances): metadata options and launch time. */
+/** EC2's view of an instance (DescribeInstances): metadata options, launch time and public addresses. */
 export const Ec2Instance = z.object({
   instanceId: z.string(),
   state: z.string().optional(),
@@ -208,7 +231,10 @@ export const Ec2Instance = z.object({
   /** `MetadataOptions.HttpTokens`: `required` (IMDSv2 only) or `optional`. */
   httpTokens: z.string().optional(),
   httpEndpoint: z.string().optional(),
+  /** `PublicIpAddress`: includes an Elastic IP associated after launch. */
   publicIpAddress: z.string().optional(),
+  /** `NetworkInterfaces[].Ipv6Addresses[]` (and `Ipv6Address`), each once; global unicast ones are public. */
+  ipv6Addresses: z.array(z.string()).optional(),
 });
 export type Ec2Instance = z.infer<typeof Ec2Instance>;
 
@@ -251,8 +277,9 @@ export const Cluster = z.object({
     })
     .optional(),
   /**
-   * Kerberos is configured on the cluster (`KerberosAttributes` present). Only the realm is kept:
-   * the KDC admin, cross-realm and AD join passwords never leave DescribeCluster's response.
+   * Kerberos is configured on the cluster: `KerberosAttributes` with a `Realm` (an empty object is
+   * not Kerberos; snapshots written before that rule may hold `{}`, which checks ignore). Only the
+   * realm is kept: the KDC admin, cross-realm and AD join passwords never leave DescribeCluster.
    */
   kerberos: z.object({ realm: z.string().optional() }).optional(),
   tags: z.record(z.string(), z.string()).default({}),
@@ -269,7 +296,11 @@ export type Cluster = z.infer<typeof Cluster>;
 export const BlockPublicAccess = z.object({
   /** False only when the API says so; an empty response is the AWS default (true). */
   blockPublicSecurityGroupRules: z.boolean(),
-  permittedPortRanges: z.array(z.object({ minRange: z.number().int(), maxRange: z.number().int().optional() })),
+  /**
+   * `PermittedPublicSecurityGroupRuleRanges` as returned. A range without `minRange` (or with
+   * `maxRange` below it) cannot be read: it is kept so the check answers ERROR, not PASS.
+   */
+  permittedPortRanges: z.array(z.object({ minRange: z.number().int().optional(), maxRange: z.number().int().optional() })),
   /** True when the response held no configuration and the AWS default applies. */
   isDefault: z.boolean().optional(),
 });
@@ -287,6 +318,8 @@ export const RegionSnapshot = z.object({
   /** Active clusters in scope (STARTING, BOOTSTRAPPING, RUNNING, WAITING). */
   clusters: z.array(Cluster),
   securityGroups: z.record(z.string(), SecurityGroup).default({}),
+  /** Managed prefix lists that rules of the cluster security groups name, keyed by id. */
+  prefixLists: z.record(z.string(), PrefixList).default({}),
   securityConfigurations: z.record(z.string(), SecurityConfiguration).default({}),
   /** Keyed by the reference the cluster used (name or ARN). */
   instanceProfiles: z.record(z.string(), InstanceProfile).default({}),

@@ -7,8 +7,11 @@ import { TYPES, type ClusterCheck } from '../contract.js';
 function mechanisms(cluster: Cluster, config: SecurityConfiguration | undefined): string[] {
   const found: string[] = [];
   const kerberos = config?.authentication?.kerberos;
-  const realm = kerberos?.realm ?? cluster.kerberos?.realm;
-  if (kerberos || cluster.kerberos) found.push(`Kerberos${realm ? ` (realm ${realm})` : ''}`);
+  // On the cluster only a Realm counts: `KerberosAttributes: {}` (kept as `kerberos: {}` by older
+  // snapshots) is not Kerberos.
+  const clusterRealm = cluster.kerberos?.realm;
+  const realm = kerberos?.realm ?? clusterRealm;
+  if (kerberos || clusterRealm) found.push(`Kerberos${realm ? ` (realm ${realm})` : ''}`);
   if (config?.authentication?.identityCenter === true) found.push('IAM Identity Center');
   if (config?.authentication?.ldap === true) found.push('LDAP');
   if (config?.authorization?.runtimeRoles === true) found.push('runtime roles');

@@ -4,11 +4,22 @@ import type { BlockPublicAccess } from '../../lib/snapshot.js';
 
 const SSH_PORT = 22;
 
-type PortRange = BlockPublicAccess['permittedPortRanges'][number];
+type RawRange = BlockPublicAccess['permittedPortRanges'][number];
+type PortRange = RawRange & { minRange: number };
+
+/** A range that can be read: it has a MinRange, and no MaxRange below it. */
+function readable(r: RawRange): r is PortRange {
+  return r.minRange !== undefined && (r.maxRange === undefined || r.maxRange >= r.minRange);
+}
 
 /** A range without maxRange is the single port minRange. */
 function describeRange(r: PortRange): string {
   return r.maxRange === undefined || r.maxRange === r.minRange ? `${r.minRange}` : `${r.minRange}-${r.maxRange}`;
+}
+
+/** `MinRange absent, MaxRange 8080`, `MinRange 9000, MaxRange 80`. */
+function describeRaw(r: RawRange): string {
+  return `MinRange ${r.minRange ?? 'absent'}, MaxRange ${r.maxRange ?? 'absent'}`;
 }
 
 function onlySsh(r: PortRange): boolean {
@@ -47,12 +58,27 @@ export const check: RegionCheck = {
         },
       ];
     }
-    const extra = config.permittedPortRanges.filter((r) => !onlySsh(r));
+    const unreadable = config.permittedPortRanges.filter((r) => !readable(r));
+    const unreadableText = unreadable.map((r) => `(${describeRaw(r)})`).join(', ');
+    const extra = config.permittedPortRanges.filter(readable).filter((r) => !onlySsh(r));
     if (extra.length > 0) {
+      // A readable range beyond port 22 is certain; an unreadable one beside it is named, not ignored.
+      const note = unreadable.length > 0 ? ` It also permits ranges that cannot be read: ${unreadableText}.` : '';
       return [
         {
           status: 'FAIL',
-          message: `EMR block public access ${where} permits public security group rules on ports other than 22: ${extra.map(describeRange).join(', ')}.`,
+          message: `EMR block public access ${where} permits public security group rules on ports other than 22: ${extra.map(describeRange).join(', ')}.${note}`,
+          resources: [account],
+        },
+      ];
+    }
+    if (unreadable.length > 0) {
+      return [
+        {
+          ...errorOutcome(
+            'the permitted port ranges of EMR block public access',
+            `GetBlockPublicAccessConfiguration ${where} returned PermittedPublicSecurityGroupRuleRanges without a MinRange or with a MaxRange below it: ${unreadableText}; which ports they permit is unknown.`,
+          ),
           resources: [account],
         },
       ];

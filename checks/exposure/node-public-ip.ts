@@ -18,6 +18,7 @@ export const check: ClusterCheck = {
     'elasticmapreduce:ListInstances',
     'elasticmapreduce:ListInstanceGroups',
     'elasticmapreduce:ListInstanceFleets',
+    'ec2:DescribeInstances',
   ],
   settings: [],
   evaluate(cluster, ctx) {

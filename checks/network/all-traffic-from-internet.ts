@@ -10,10 +10,10 @@ export const check: ClusterCheck = {
     'A cluster security group that accepts all traffic from the internet exposes every service of the nodes, including unauthenticated Hadoop and Spark interfaces, to anyone.',
   types: [TYPES.networkReachability],
   remediation: {
-    text: 'Delete the inbound rule that allows all traffic (protocol -1 or all ports) from 0.0.0.0/0 or ::/0. Grant only the ports users need, from specific CIDRs, prefix lists or security groups, and reach the nodes through Session Manager or a bastion instead of a public rule.',
+    text: 'Delete the inbound rule that allows all traffic (protocol -1 or all ports) from the internet (0.0.0.0/0, ::/0, an internet-scale CIDR such as 0.0.0.0/1 or 52.0.0.0/8, or a customer-managed prefix list holding one). Grant only the ports users need, from specific CIDRs, prefix lists or security groups, and reach the nodes through Session Manager or a bastion instead of a public rule.',
     url: 'https://docs.aws.amazon.com/emr/latest/ManagementGuide/emr-security-groups.html',
   },
-  permissions: ['elasticmapreduce:DescribeCluster', 'ec2:DescribeSecurityGroups'],
+  permissions: ['elasticmapreduce:DescribeCluster', 'ec2:DescribeSecurityGroups', 'ec2:DescribeManagedPrefixLists', 'ec2:GetManagedPrefixListEntries'],
   settings: ['widePublicCidrPrefixV4', 'widePublicCidrPrefixV6'],
   evaluate(cluster, ctx) {
     const found = lookupInternetRules(cluster, ctx);
@@ -23,6 +23,7 @@ export const check: ClusterCheck = {
         found.value,
         {
           reported: found.value.rules.filter((r) => r.allTraffic),
+          unresolved: found.value.unresolved.filter((r) => r.allTraffic),
           failLead: 'All traffic is open to the internet',
           passVerb: 'allows all traffic from the internet',
         },

@@ -1,6 +1,5 @@
 import { TYPES, type ClusterCheck } from '../contract.js';
-import { describeRule } from '../../lib/network/groups.js';
-import { lookupInternetRules, reportOutcome } from '../../lib/network/internet.js';
+import { describeInternetRule, lookupInternetRules, reportOutcome } from '../../lib/network/internet.js';
 
 export const check: ClusterCheck = {
   id: 'network/application-port-from-internet',
@@ -11,10 +10,10 @@ export const check: ClusterCheck = {
     'EMR web interfaces and RPC ports (YARN, HDFS, Spark, Hive, Livy, Hue, JupyterHub…) mostly have no authentication by default, so opening them to the internet lets anyone read data or run code on the cluster.',
   types: [TYPES.networkReachability],
   remediation: {
-    text: 'Remove the inbound rules that open EMR application ports to 0.0.0.0/0 or ::/0. Reach the web interfaces through an SSH tunnel, Session Manager port forwarding, EMR Studio or a VPN, and allow only specific CIDRs, prefix lists or security groups.',
+    text: 'Remove the inbound rules that open EMR application ports to the internet (0.0.0.0/0, ::/0, an internet-scale CIDR such as 0.0.0.0/1 or 52.0.0.0/8, or a customer-managed prefix list holding one). Reach the web interfaces through an SSH tunnel, Session Manager port forwarding, EMR Studio or a VPN, and allow only specific CIDRs, prefix lists or security groups.',
     url: 'https://docs.aws.amazon.com/emr/latest/ManagementGuide/emr-security-groups.html',
   },
-  permissions: ['elasticmapreduce:DescribeCluster', 'ec2:DescribeSecurityGroups'],
+  permissions: ['elasticmapreduce:DescribeCluster', 'ec2:DescribeSecurityGroups', 'ec2:DescribeManagedPrefixLists', 'ec2:GetManagedPrefixListEntries'],
   settings: ['applicationPorts', 'widePublicCidrPrefixV4', 'widePublicCidrPrefixV6'],
   evaluate(cluster, ctx) {
     const found = lookupInternetRules(cluster, ctx);
@@ -25,7 +24,8 @@ export const check: ClusterCheck = {
         found.value,
         {
           reported: found.value.rules.filter((r) => r.applicationPorts.length > 0),
-          describe: (r) => `${describeRule(r.rule)} exposes ${r.applicationPorts.map((p) => `${p} (${names[p] ?? 'application port'})`).join(', ')}`,
+          unresolved: found.value.unresolved.filter((r) => r.applicationPorts.length > 0),
+          describe: (r) => `${describeInternetRule(r)} exposes ${r.applicationPorts.map((p) => `${p} (${names[p] ?? 'application port'})`).join(', ')}`,
           failLead: 'EMR application ports are open to the internet',
           passVerb: 'opens an EMR application port to the internet',
           elsewhere: [{ checkId: 'network/all-traffic-from-internet', rules: found.value.rules.filter((r) => r.allTraffic) }],

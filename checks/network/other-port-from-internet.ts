@@ -17,10 +17,10 @@ export const check: ClusterCheck = {
     'Any port of a cluster node that is open to the internet and not explicitly allowed widens the attack surface of the cluster beyond what its users need.',
   types: [TYPES.networkReachability],
   remediation: {
-    text: 'Remove the inbound rule from 0.0.0.0/0 or ::/0, or narrow its source to specific CIDRs, prefix lists or security groups. If the port must be public by design, list it in the EMR_AUDIT_ALLOWED_PUBLIC_PORTS setting.',
+    text: 'Remove the inbound rule from the internet (0.0.0.0/0, ::/0, an internet-scale CIDR such as 0.0.0.0/1 or 52.0.0.0/8, or a customer-managed prefix list holding one), or narrow its source to specific CIDRs, prefix lists or security groups. If the port must be public by design, list it in the EMR_AUDIT_ALLOWED_PUBLIC_PORTS setting.',
     url: 'https://docs.aws.amazon.com/emr/latest/ManagementGuide/emr-security-groups.html',
   },
-  permissions: ['elasticmapreduce:DescribeCluster', 'ec2:DescribeSecurityGroups'],
+  permissions: ['elasticmapreduce:DescribeCluster', 'ec2:DescribeSecurityGroups', 'ec2:DescribeManagedPrefixLists', 'ec2:GetManagedPrefixListEntries'],
   // The rules the other three checks report are not reported here, so their settings shape this one too.
   settings: ['allowedPublicPorts', 'applicationPorts', 'trustedCidrs', 'widePublicCidrPrefixV4', 'widePublicCidrPrefixV6'],
   evaluate(cluster, ctx) {
@@ -32,6 +32,7 @@ export const check: ClusterCheck = {
         found.value,
         {
           reported: rules.filter((r) => r.otherPort),
+          unresolved: found.value.unresolved.filter((r) => r.otherPort),
           failLead: 'Ports other than SSH and the EMR application ports are open to the internet',
           passVerb: passVerb(ctx.settings.allowedPublicPorts),
           elsewhere: [

@@ -6,13 +6,16 @@
  */
 import {
   DescribeInstancesCommand,
+  DescribeManagedPrefixListsCommand,
   DescribeSecurityGroupsCommand,
+  GetManagedPrefixListEntriesCommand,
   type Instance as Ec2SdkInstance,
   type IpPermission,
   type SecurityGroup as Ec2SdkSecurityGroup,
 } from '@aws-sdk/client-ec2';
-import type { Ec2Instance, IngressRule, SecurityGroup } from '../snapshot.js';
-import { allPages, chunk, type CallFailure } from './calls.js';
+import { isAwsManaged } from '../network/prefix-lists.js';
+import type { Ec2Instance, IngressRule, PrefixList, PrefixListEntry, SecurityGroup } from '../snapshot.js';
+import { allPages, chunk, type CallFailure, type Fetched } from './calls.js';
 import { iso, regionCall, str, type RegionContext } from './context.js';
 
 /**
@@ -158,6 +161,75 @@ export function flattenPermission(p: IpPermission): IngressRule[] {
   return rules;
 }
 
+// ---------------------------------------------------------------- managed prefix lists
+
+/** Ids per DescribeManagedPrefixLists call, and the page size of both prefix-list APIs (EC2's maximum). */
+export const PREFIX_LIST_PAGE = 100;
+
+/** The prefix-list ids the ingress rules of these groups name, each once, in order. */
+export function prefixListIdsOf(groups: readonly SecurityGroup[]): string[] {
+  const ids = new Set<string>();
+  for (const g of groups) for (const r of g.ingress) if (r.source.type === 'prefixList') ids.add(r.source.prefixListId);
+  return [...ids];
+}
+
+/** One batch (at most PREFIX_LIST_PAGE distinct ids) of managed prefix lists, without entries, added to `out`. */
+export function describePrefixListBatch(ctx: RegionContext, batch: string[], out: BatchResult<PrefixList>): Promise<void> {
+  const api = 'ec2:DescribeManagedPrefixLists';
+  return describeBatch(
+    batch,
+    {
+      api,
+      what: 'Prefix list',
+      idPattern: /\bpl-[0-9a-zA-Z]+/g,
+      describe: async (ids) => {
+        const lists = await allPages(async (NextToken) => {
+          const page = await regionCall(ctx, api, (abortSignal) =>
+            ctx.clients.ec2.send(new DescribeManagedPrefixListsCommand({ PrefixListIds: ids, MaxResults: PREFIX_LIST_PAGE, NextToken }), { abortSignal }),
+          );
+          return { items: page.PrefixLists ?? [], next: page.NextToken };
+        });
+        return lists.flatMap((l) => (l.PrefixListId ? [toPrefixList(l.PrefixListId, l.PrefixListName, l.OwnerId, l.AddressFamily)] : []));
+      },
+      idOf: (l) => l.prefixListId,
+    },
+    ctx,
+    out,
+  );
+}
+
+function toPrefixList(prefixListId: string, name: string | undefined, ownerId: string | undefined, addressFamily: string | undefined): PrefixList {
+  const list: PrefixList = { prefixListId };
+  if (str(name)) list.name = name!;
+  if (str(ownerId)) list.ownerId = ownerId!;
+  if (str(addressFamily)) list.addressFamily = addressFamily!;
+  return list;
+}
+
+/** AWS-managed lists are AWS service ranges: their entries are never needed (nor read). */
+export function needsEntries(list: PrefixList): boolean {
+  return !isAwsManaged(list);
+}
+
+/** Every entry of a managed prefix list, all pages (a list holds up to 1,000 entries). */
+export function prefixListEntries(ctx: RegionContext, prefixListId: string): Promise<Fetched<PrefixListEntry[]>> {
+  const api = 'ec2:GetManagedPrefixListEntries';
+  return ctx.calls.attempt(api, async () => {
+    const entries = await allPages(async (NextToken) => {
+      const page = await regionCall(ctx, api, (abortSignal) =>
+        ctx.clients.ec2.send(new GetManagedPrefixListEntriesCommand({ PrefixListId: prefixListId, MaxResults: PREFIX_LIST_PAGE, NextToken }), { abortSignal }),
+      );
+      return { items: page.Entries ?? [], next: page.NextToken };
+    });
+    return entries.flatMap((e) => {
+      const cidr = str(e.Cidr);
+      if (!cidr) return [];
+      const description = str(e.Description);
+      return [description ? { cidr, description } : { cidr }];
+    });
+  });
+}
+
 // ---------------------------------------------------------------- instances
 
 /** EC2's view of an instance plus the EMR role tag (used only to resolve node roles, not stored). */
@@ -199,7 +271,7 @@ function instanceSpec(ctx: RegionContext): BatchSpec<DescribedInstance> {
 
 export function toDescribedInstance(i: Ec2SdkInstance & { InstanceId: string }): DescribedInstance {
   const instance: Ec2Instance = { instanceId: i.InstanceId };
-  const set = (key: Exclude<keyof Ec2Instance, 'instanceId'>, value: string | undefined): void => {
+  const set = (key: Exclude<keyof Ec2Instance, 'instanceId' | 'ipv6Addresses'>, value: string | undefined): void => {
     if (value !== undefined) instance[key] = value;
   };
   set('state', str(i.State?.Name));
@@ -207,6 +279,26 @@ export function toDescribedInstance(i: Ec2SdkInstance & { InstanceId: string }):
   set('httpTokens', str(i.MetadataOptions?.HttpTokens));
   set('httpEndpoint', str(i.MetadataOptions?.HttpEndpoint));
   set('publicIpAddress', str(i.PublicIpAddress));
+  const ipv6 = ipv6Addresses(i);
+  if (ipv6.length > 0) instance.ipv6Addresses = ipv6;
   const tag = str(i.Tags?.find((t) => t.Key === EMR_ROLE_TAG)?.Value);
   return tag ? { instance, emrRoleTag: tag } : { instance };
+}
+
+/**
+ * Every IPv6 address of the instance, each once: the primary `Ipv6Address` and those of every
+ * network interface (a secondary interface may carry the global address). Which ones are public
+ * (global unicast) is the checks' call.
+ */
+function ipv6Addresses(i: Ec2SdkInstance): string[] {
+  const found = new Set<string>();
+  const primary = str(i.Ipv6Address);
+  if (primary) found.add(primary);
+  for (const ni of i.NetworkInterfaces ?? []) {
+    for (const a of ni.Ipv6Addresses ?? []) {
+      const address = str(a.Ipv6Address);
+      if (address) found.add(address);
+    }
+  }
+  return [...found];
 }

@@ -107,10 +107,10 @@ export function toCluster(c: EmrCluster, summary: ClusterSummary & { Id: string 
     setIf(attrs, 'serviceAccessSecurityGroup', str(ec2.ServiceAccessSecurityGroup));
     cluster.ec2 = attrs;
   }
-  if (c.KerberosAttributes) {
-    const realm = str(c.KerberosAttributes.Realm);
-    cluster.kerberos = realm ? { realm } : {};
-  }
+  // Only a Realm means Kerberos: DescribeCluster returns `KerberosAttributes: {}` for clusters
+  // without it. The passwords beside the realm are never read.
+  const realm = str(c.KerberosAttributes?.Realm);
+  if (realm) cluster.kerberos = { realm };
   return cluster;
 }
 
@@ -234,10 +234,14 @@ export async function blockPublicAccess(ctx: RegionContext): Promise<Fetched<Blo
   if (!cfg || (cfg.BlockPublicSecurityGroupRules === undefined && cfg.PermittedPublicSecurityGroupRuleRanges === undefined)) {
     return { ok: true, value: structuredClone(DEFAULT_BLOCK_PUBLIC_ACCESS) };
   }
+  // Every range is kept, even one without MinRange: dropped, it would read as "no exception" (a
+  // PASS); kept, the check answers ERROR.
   const ranges: BlockPublicAccess['permittedPortRanges'] = [];
   for (const r of cfg.PermittedPublicSecurityGroupRuleRanges ?? []) {
-    if (typeof r.MinRange !== 'number') continue;
-    ranges.push(typeof r.MaxRange === 'number' ? { minRange: r.MinRange, maxRange: r.MaxRange } : { minRange: r.MinRange });
+    const range: BlockPublicAccess['permittedPortRanges'][number] = {};
+    if (typeof r.MinRange === 'number') range.minRange = r.MinRange;
+    if (typeof r.MaxRange === 'number') range.maxRange = r.MaxRange;
+    ranges.push(range);
   }
   return {
     ok: true,

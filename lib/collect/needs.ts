@@ -9,6 +9,8 @@ export interface DataNeeds {
   /** ListInstances + ListInstanceGroups/ListInstanceFleets per cluster. */
   instances: boolean;
   securityGroups: boolean;
+  /** The managed prefix lists the groups' rules name, and the entries of customer-managed ones. */
+  prefixLists: boolean;
   securityConfigurations: boolean;
   /** DescribeInstances for the RUNNING instances. */
   ec2Instances: boolean;
@@ -26,6 +28,7 @@ export interface DataNeeds {
 export const ALL_DATA: Readonly<DataNeeds> = {
   instances: true,
   securityGroups: true,
+  prefixLists: true,
   securityConfigurations: true,
   ec2Instances: true,
   instanceProfiles: true,
@@ -60,6 +63,7 @@ export const INSTANCE_PROFILE_PERMISSIONS = [
 const PERMISSIONS_OF: Record<keyof DataNeeds, readonly string[]> = {
   instances: ['elasticmapreduce:ListInstances', 'elasticmapreduce:ListInstanceGroups', 'elasticmapreduce:ListInstanceFleets'],
   securityGroups: ['ec2:DescribeSecurityGroups'],
+  prefixLists: ['ec2:DescribeSecurityGroups', 'ec2:DescribeManagedPrefixLists', 'ec2:GetManagedPrefixListEntries'],
   securityConfigurations: ['elasticmapreduce:DescribeSecurityConfiguration'],
   ec2Instances: ['ec2:DescribeInstances'],
   instanceProfiles: INSTANCE_PROFILE_PERMISSIONS,
@@ -79,10 +83,13 @@ export function dataNeeds(checks?: readonly PermissionHolder[]): DataNeeds {
   const any = (action: string): boolean => declared.some((set) => set.has(action.toLowerCase()));
   const ec2Instances = any('ec2:DescribeInstances');
   const ssmInstances = any('ssm:DescribeInstanceInformation');
+  const prefixLists = any('ec2:DescribeManagedPrefixLists') || any('ec2:GetManagedPrefixListEntries');
   return {
     // EC2 and SSM are asked about the instances' EC2 ids, which only ListInstances gives.
     instances: any('elasticmapreduce:ListInstances') || ec2Instances || ssmInstances,
-    securityGroups: any('ec2:DescribeSecurityGroups'),
+    // Prefix lists are named by the groups' rules, so reading them needs the groups.
+    securityGroups: any('ec2:DescribeSecurityGroups') || prefixLists,
+    prefixLists,
     securityConfigurations: any('elasticmapreduce:DescribeSecurityConfiguration'),
     ec2Instances,
     instanceProfiles: any('iam:GetInstanceProfile'),

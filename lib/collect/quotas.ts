@@ -16,7 +16,7 @@
  *     and, account-wide per Region over ALL EMR operations, 25 / 5 (L-283CCA2A / L-432FAB44): a
  *     call needs a token from both. GetBlockPublicAccessConfiguration and ListReleaseLabels have no
  *     published per-API quota: assumed 10 / 1 (called once per Region).
- * - EC2 — one request-token bucket per API; non-mutating (Describe*) actions 100 / 20:
+ * - EC2 — one request-token bucket per API; non-mutating (Describe*, Get*) actions 100 / 20:
  *   https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-throttling.html
  * - IAM — no published read-API rates; IAM is global (shared by every Region and every other IAM
  *   caller of the account) and its rates cannot be raised. Assumed: one account-wide bucket over
@@ -66,6 +66,9 @@ export const API_QUOTAS: Readonly<Record<string, ApiQuota>> = {
   'ec2:DescribeSubnets': { own: { burst: 100, perSecond: 20 } },
   'ec2:DescribeRouteTables': { own: { burst: 100, perSecond: 20 } },
   'ec2:DescribeNetworkAcls': { own: { burst: 100, perSecond: 20 } },
+  // Get* are non-mutating actions too: the same 100 / 20 bucket class as Describe*.
+  'ec2:DescribeManagedPrefixLists': { own: { burst: 100, perSecond: 20 } },
+  'ec2:GetManagedPrefixListEntries': { own: { burst: 100, perSecond: 20 } },
   'iam:GetInstanceProfile': iam,
   'iam:GetRole': iam,
   'iam:ListAttachedRolePolicies': iam,

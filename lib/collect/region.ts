@@ -6,16 +6,29 @@
  * instance profile, service role; each distinct one once per run) and list its instance groups or
  * fleets. RUNNING instances go into EC2 DescribeInstances and SSM DescribeInstanceInformation
  * batches that are sent the moment they are full; only the remainders wait for the last cluster.
+ * The managed prefix lists the security groups' rules name are described in batches as the groups
+ * arrive, and each customer-managed list's entries are read once, to the last page.
  * No stage waits for all clusters, yet no call is made that batching everything at the end would
  * not make. Account settings start at once. Every failure is recorded on the resource it concerns.
  */
 import type { ClusterSummary } from '@aws-sdk/client-emr';
 import { createLimiter } from '../concurrency.js';
 import { clusterSecurityGroupRefs } from '../lookup.js';
-import { emptyRegion, type Cluster, type CollectionError, type RegionSnapshot, type ResourceKind, type SecurityGroup } from '../snapshot.js';
+import { emptyRegion, type Cluster, type CollectionError, type PrefixList, type RegionSnapshot, type ResourceKind, type SecurityGroup } from '../snapshot.js';
 import { StreamingBatcher, toCollectionError, type CallFailure } from './calls.js';
 import { str, type RegionContext } from './context.js';
-import { describeInstanceBatch, describeSecurityGroupBatch, EC2_ID_BATCH, emptyBatchResult, type DescribedInstance } from './ec2.js';
+import {
+  describeInstanceBatch,
+  describePrefixListBatch,
+  describeSecurityGroupBatch,
+  EC2_ID_BATCH,
+  emptyBatchResult,
+  needsEntries,
+  PREFIX_LIST_PAGE,
+  prefixListEntries,
+  prefixListIdsOf,
+  type DescribedInstance,
+} from './ec2.js';
 import {
   blockPublicAccess,
   describeCluster,
@@ -140,6 +153,9 @@ class SharedWork {
   private readonly policyArns = new Set<string>();
   private readonly started = new Set<string>();
   private readonly groups: StreamingBatcher | undefined;
+  private readonly prefixLists: StreamingBatcher | undefined;
+  /** Entry reads of customer-managed lists, started as their descriptions arrive. */
+  private readonly prefixListEntryReads: Promise<void>[] = [];
   private readonly ec2: StreamingBatcher | undefined;
   private readonly ssm: StreamingBatcher | undefined;
   private readonly ec2Out = emptyBatchResult<DescribedInstance>();
@@ -153,6 +169,18 @@ class SharedWork {
     private readonly errors: ErrorLog,
   ) {
     const { ctx, needs } = run;
+    if (needs.securityGroups && needs.prefixLists) {
+      this.prefixLists = new StreamingBatcher(PREFIX_LIST_PAGE, async (batch) => {
+        this.phase('prefix-lists', `${batch.length} prefix list(s)`);
+        const out = emptyBatchResult<PrefixList>();
+        await describePrefixListBatch(ctx, batch, out);
+        for (const list of out.found) {
+          snap.prefixLists[list.prefixListId] = list;
+          if (needsEntries(list)) this.prefixListEntryReads.push(this.prefixListEntries(list));
+        }
+        for (const { id, failure } of out.failed) errors.add('prefixList', id, failure);
+      });
+    }
     if (needs.securityGroups) {
       this.groups = new StreamingBatcher(EC2_ID_BATCH, async (batch) => {
         this.phase('security-groups', `${batch.length} group(s)`);
@@ -160,6 +188,8 @@ class SharedWork {
         await describeSecurityGroupBatch(ctx, batch, out);
         for (const g of out.found) snap.securityGroups[g.groupId] = g;
         for (const { id, failure } of out.failed) errors.add('securityGroup', id, failure);
+        // The batcher sends each id once: each list is described, and its entries read, once per run.
+        this.prefixLists?.add(prefixListIdsOf(out.found));
       });
     }
     if (needs.instances && needs.ec2Instances) {
@@ -219,7 +249,7 @@ class SharedWork {
 
   /** Sends the partial batches, waits for everything, and stores the instance answers. */
   async finish(): Promise<void> {
-    await Promise.all([this.groups?.finish(), this.ec2?.finish(), this.ssm?.finish(), Promise.all(this.tasks)]);
+    await Promise.all([this.groupsAndPrefixLists(), this.ec2?.finish(), this.ssm?.finish(), Promise.all(this.tasks)]);
     const { snap, errors } = this;
     const roleTags = new Map<string, string>();
     for (const d of this.ec2Out.found) {
@@ -241,6 +271,19 @@ class SharedWork {
       }
       if ((cluster.instances ?? []).some((i) => i.state === 'RUNNING' && !i.role)) errors.add('clusterInstances', cluster.id, failure);
     }
+  }
+
+  /** Groups first: their last batch may still name prefix lists; then the lists, then their entries. */
+  private async groupsAndPrefixLists(): Promise<void> {
+    await this.groups?.finish();
+    await this.prefixLists?.finish();
+    await Promise.all(this.prefixListEntryReads);
+  }
+
+  private async prefixListEntries(list: PrefixList): Promise<void> {
+    const r = await prefixListEntries(this.run.ctx, list.prefixListId);
+    if (r.ok) list.entries = r.value;
+    else for (const f of r.failures) this.errors.add('prefixList', list.prefixListId, f);
   }
 
   private async securityConfiguration(name: string): Promise<void> {

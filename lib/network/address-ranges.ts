@@ -3,7 +3,8 @@
  * the arithmetic behind "which internet addresses can reach this node" (routes, network ACL
  * entries and security-group sources are all CIDRs, and the answer is where they overlap).
  */
-import { parseCidr, type Cidr, type Family } from './sources.js';
+import { parseCidr, type Cidr, type Family } from './cidr.js';
+import { publicSpace } from './public-space.js';
 
 export interface AddressRange {
   first: bigint;
@@ -72,10 +73,6 @@ export function size(ranges: readonly AddressRange[]): bigint {
   return normalise(ranges).reduce((n, r) => n + (r.last - r.first + 1n), 0n);
 }
 
-export function contains(ranges: readonly AddressRange[], address: bigint): boolean {
-  return ranges.some((r) => r.first <= address && address <= r.last);
-}
-
 /**
  * Splits `universe` into cells at every edge of `ranges`: within a cell each range holds all of
  * it or none of it, so anything decided by those ranges (a longest-prefix route, a first-match
@@ -102,42 +99,13 @@ export function cells(universe: readonly AddressRange[], ranges: readonly Addres
   return out;
 }
 
-const ranges = (family: Family, cidrs: readonly string[]): AddressRange[] => cidrs.map((c) => rangeOfCidr(c, family)!);
-
-/**
- * Addresses that are not on the public internet (IANA's special-purpose registries: private,
- * shared, loopback, link-local, documentation, benchmarking, multicast, reserved). Traffic from
- * them never arrives through an internet gateway.
- */
-const NON_PUBLIC_V4 = ranges('ipv4', [
-  '0.0.0.0/8',
-  '10.0.0.0/8',
-  '100.64.0.0/10',
-  '127.0.0.0/8',
-  '169.254.0.0/16',
-  '172.16.0.0/12',
-  '192.0.0.0/24',
-  '192.0.2.0/24',
-  '192.88.99.0/24',
-  '192.168.0.0/16',
-  '198.18.0.0/15',
-  '198.51.100.0/24',
-  '203.0.113.0/24',
-  '224.0.0.0/4',
-  '240.0.0.0/4',
-]);
-
-/** Global unicast (2000::/3) less documentation space: the IPv6 internet. */
-const PUBLIC_V6 = subtract(ranges('ipv6', ['2000::/3']), ranges('ipv6', ['2001:db8::/32']));
+/** The public internet of each family as ranges: public-space.ts's base less its non-public blocks. */
+function publicRanges(family: Family): AddressRange[] {
+  const space = publicSpace(family);
+  return subtract([cidrRange(space.base)], space.nonPublic.map(cidrRange));
+}
 
 export const PUBLIC_SPACE: Readonly<Record<Family, readonly AddressRange[]>> = {
-  ipv4: subtract(ranges('ipv4', ['0.0.0.0/0']), NON_PUBLIC_V4),
-  ipv6: PUBLIC_V6,
+  ipv4: publicRanges('ipv4'),
+  ipv6: publicRanges('ipv6'),
 };
-
-/** Is this single address (no prefix) a public one? */
-export function isPublicAddress(address: string): boolean {
-  const text = address.includes('/') ? address : `${address}/${address.includes(':') ? 128 : 32}`;
-  const cidr = parseCidr(text);
-  return cidr !== undefined && contains(PUBLIC_SPACE[cidr.family], cidr.network);
-}

@@ -18,11 +18,20 @@
  *   reports it unless those other ports are allowed.
  * Further choices: application ports are tcp ports (a udp rule covering 8088 is an other-port
  * finding); `allowedPublicPorts` applies to tcp and udp alike.
+ *
+ * Prefix-list sources (CHECKS.md "from the internet"; where it is silent, our choices):
+ * - a customer-managed list with an internet-scale entry is classified like a CIDR rule, `via`
+ *   naming the list and its internet entries; it is trusted (SSH exemption) only when every one of
+ *   those entries lies inside a trusted CIDR;
+ * - a list whose description or entries are unknown yields an `unresolved` rule carrying the flags
+ *   it would have from the internet: the checks that would report it cannot PASS (ERROR, or a note
+ *   beside a certain FAIL), the others are unaffected.
  */
 import type { Settings } from '../settings.js';
 import type { IngressRule, SecurityGroup } from '../snapshot.js';
 import { coversPort, isAllTraffic, portSpans, ruleTraffic, spanWithin } from './ports.js';
-import { isInternetSource, isTrustedSource } from './sources.js';
+import { judgePrefixList, type PrefixListData, type PrefixListVia } from './prefix-lists.js';
+import { isInternetSource, isTrustedCidr, isTrustedSource } from './sources.js';
 
 export const SSH_PORT = 22;
 
@@ -45,31 +54,53 @@ export interface InternetRule {
   applicationPorts: number[];
   /** Reported by `network/other-port-from-internet`. */
   otherPort: boolean;
+  /** A prefix-list source: the list and its internet-scale entries. */
+  via?: PrefixListVia;
+  /**
+   * The source is a prefix list whose entries are unknown (the reason): the flags say which checks
+   * would report the rule were it from the internet, and those checks cannot pass.
+   */
+  unresolved?: string;
 }
+
+/** No prefix list known: every prefix-list source is unresolved (tests, callers without a region). */
+const NO_PREFIX_LISTS: PrefixListData = { snapshot: { prefixLists: {} }, errorsFor: () => [] };
 
 /**
  * The classified rules of each group object for one settings object: a group is shared by many
  * clusters and read by four checks each, so it is classified once per audit, not per (cluster, check).
  */
-const classified = new WeakMap<SecurityGroup, { settings: ClassifySettings; rules: readonly InternetRule[] }>();
+const classified = new WeakMap<SecurityGroup, { settings: ClassifySettings; region: PrefixListData; rules: readonly InternetRule[] }>();
 
-/** Every rule from the internet of the given groups, in group and rule order, with its reporters. */
-export function classifyInternetRules(groups: readonly SecurityGroup[], settings: ClassifySettings): InternetRule[] {
+/**
+ * Every rule from the internet of the given groups, in group and rule order, with its reporters,
+ * and (marked `unresolved`) every rule whose prefix-list source could not be judged.
+ */
+export function classifyInternetRules(groups: readonly SecurityGroup[], settings: ClassifySettings, region: PrefixListData = NO_PREFIX_LISTS): InternetRule[] {
   let appPorts: number[] | undefined;
   const out: InternetRule[] = [];
   for (const group of groups) {
     const cached = classified.get(group);
-    if (cached && cached.settings === settings) {
+    if (cached && cached.settings === settings && cached.region === region) {
       out.push(...cached.rules);
       continue;
     }
     appPorts ??= applicationPortList(settings);
     const rules: InternetRule[] = [];
     for (const rule of group.ingress) {
+      if (rule.source.type === 'prefixList') {
+        const verdict = judgePrefixList(rule.source.prefixListId, region, settings);
+        if (verdict.kind === 'not-internet') continue;
+        // Trusted only when every internet-scale entry of the list is inside a trusted CIDR.
+        const trusted = verdict.kind === 'internet' && verdict.via.entries.every((e) => isTrustedCidr(e, settings.trustedCidrs));
+        const classifiedRule = classifyRule(group, rule, appPorts, settings, trusted);
+        rules.push(Object.freeze(verdict.kind === 'internet' ? { ...classifiedRule, via: verdict.via } : { ...classifiedRule, unresolved: verdict.reason }));
+        continue;
+      }
       if (!isInternetSource(rule.source, settings)) continue;
-      rules.push(Object.freeze(classifyRule(group, rule, appPorts, settings)));
+      rules.push(Object.freeze(classifyRule(group, rule, appPorts, settings, isTrustedSource(rule.source, settings.trustedCidrs))));
     }
-    classified.set(group, { settings, rules });
+    classified.set(group, { settings, region, rules });
     out.push(...rules);
   }
   return out;
@@ -82,10 +113,10 @@ function applicationPortList(settings: ClassifySettings): number[] {
     .sort((a, b) => a - b);
 }
 
-function classifyRule(group: SecurityGroup, rule: IngressRule, appPorts: readonly number[], settings: ClassifySettings): InternetRule {
+function classifyRule(group: SecurityGroup, rule: IngressRule, appPorts: readonly number[], settings: ClassifySettings, trustedSource: boolean): InternetRule {
   const allTraffic = isAllTraffic(rule);
   const coversSsh = !allTraffic && coversPort(rule, 'tcp', SSH_PORT);
-  const sshTrusted = coversSsh && isTrustedSource(rule.source, settings.trustedCidrs);
+  const sshTrusted = coversSsh && trustedSource;
   const ssh = coversSsh && !sshTrusted;
   const applicationPorts = allTraffic ? [] : appPorts.filter((p) => coversPort(rule, 'tcp', p));
   const reportedAbove = allTraffic || ssh || applicationPorts.length > 0;

@@ -1,19 +1,25 @@
 /**
  * The shared path of the four "from the internet" checks: find the cluster's groups, classify
  * their internet rules once (lib/network/classify.ts), and turn the rules one check reports into
- * its outcome. A clean result needs every group; a violation on a collected group is reported even
- * when another group is missing (the FAIL names what could not be examined).
+ * its outcome. A clean result needs every group and every prefix list its rules would depend on;
+ * a violation on a collected group is reported even when another group or a prefix list is
+ * missing (the FAIL names what could not be examined).
  */
 import type { EvalContext, Outcome } from '../../checks/contract.js';
 import { errorOutcome } from '../lookup.js';
 import type { Cluster, SecurityGroup } from '../snapshot.js';
 import { classifyInternetRules, type InternetRule } from './classify.js';
-import { clusterGroupIds, describeRule, groupLabel, groupRefs, lookupGroups, missingGroupsOutcome, missingNote, type MissingGroup } from './groups.js';
+import { clusterGroupIds, describeMissing, describeRule, groupLabel, groupRefs, lookupGroups, missingNote, type MissingGroup } from './groups.js';
+import { prefixListLabel } from './prefix-lists.js';
+import { describeTraffic } from './ports.js';
 
 export interface InternetRules {
   groups: SecurityGroup[];
   missing: MissingGroup[];
+  /** Rules from the internet (CIDR or prefix-list entry). */
   rules: InternetRule[];
+  /** Rules whose prefix-list source could not be judged (`unresolved` says why). */
+  unresolved: InternetRule[];
 }
 
 export type InternetRulesLookup = { ok: true; value: InternetRules } | { ok: false; outcome: Outcome };
@@ -25,12 +31,22 @@ export function lookupInternetRules(cluster: Cluster, ctx: EvalContext): Interne
     return { ok: false, outcome: errorOutcome("the cluster's security groups", 'DescribeCluster reported no security group for the cluster') };
   }
   const { groups, missing } = lookupGroups(ids, ctx);
-  return { ok: true, value: { groups, missing, rules: classifyInternetRules(groups, ctx.settings) } };
+  const all = classifyInternetRules(groups, ctx.settings, ctx.region);
+  return { ok: true, value: { groups, missing, rules: all.filter((r) => r.unresolved === undefined), unresolved: all.filter((r) => r.unresolved !== undefined) } };
+}
+
+/** `tcp 22 from 0.0.0.0/0`; `tcp 22 from prefix list pl-0abc (corp-ranges), entry 0.0.0.0/0`. */
+export function describeInternetRule(r: InternetRule): string {
+  if (!r.via) return describeRule(r.rule);
+  const { entries } = r.via;
+  return `${describeTraffic(r.rule)} from prefix list ${prefixListLabel(r.via)}, ${entries.length === 1 ? 'entry' : 'entries'} ${entries.join(', ')}`;
 }
 
 export interface ReportSpec {
   /** The rules this check reports. */
   reported: InternetRule[];
+  /** Rules this check would report were their prefix list the internet, but its entries are unknown. */
+  unresolved?: InternetRule[];
   /** What one reported rule exposes, after `sg-… (name): `; default `tcp 22 from 0.0.0.0/0`. */
   describe?: (r: InternetRule) => string;
   /** Opening of the FAIL message, e.g. `SSH (tcp 22) is open to the internet`. */
@@ -47,22 +63,37 @@ export interface ReportSpec {
 }
 
 /** `sg-a (name): tcp 22 from 0.0.0.0/0; sg-b (name): …`. */
-export function listRules(rules: readonly InternetRule[], describe: (r: InternetRule) => string = (r) => describeRule(r.rule)): string {
+export function listRules(rules: readonly InternetRule[], describe: (r: InternetRule) => string = describeInternetRule): string {
   return rules.map((r) => `${groupLabel(r.group)}: ${describe(r)}`).join('; ');
 }
 
+/** `sg-a (name): tcp 22 from prefix list pl-1 — <why its entries are unknown>`. */
+function describeUnresolved(rules: readonly InternetRule[]): string {
+  return rules.map((r) => `${groupLabel(r.group)}: ${describeRule(r.rule)} — ${r.unresolved ?? 'unknown'}`).join('; ');
+}
+
 export function reportOutcome(found: InternetRules, spec: ReportSpec, ctx: EvalContext): Outcome {
+  const unresolved = spec.unresolved ?? [];
   if (spec.reported.length > 0) {
+    const unresolvedNote = unresolved.length === 0 ? '' : ` Not judged (prefix list entries unknown): ${describeUnresolved(unresolved)}.`;
     return {
       status: 'FAIL',
-      message: `${spec.failLead}: ${listRules(spec.reported, spec.describe)}.${missingNote(found.missing)}`,
+      message: `${spec.failLead}: ${listRules(spec.reported, spec.describe)}.${missingNote(found.missing)}${unresolvedNote}`,
       resources: groupRefs(
         spec.reported.map((r) => r.group),
         ctx,
       ),
     };
   }
-  if (found.missing.length > 0) return missingGroupsOutcome(found.missing);
+  if (found.missing.length > 0 || unresolved.length > 0) {
+    const parts = [
+      ...(found.missing.length > 0 ? [describeMissing(found.missing)] : []),
+      ...(unresolved.length > 0 ? [`rules from prefix lists whose entries are unknown: ${describeUnresolved(unresolved)}`] : []),
+    ];
+    const what = found.missing.length === 0 ? 'prefix list entries' : found.missing.length === 1 ? 'a cluster security group' : 'cluster security groups';
+    const outcome: Outcome = { status: 'ERROR', message: `Could not evaluate: ${what} unavailable — ${parts.join('; ')}` };
+    return unresolved.length > 0 ? { ...outcome, resources: groupRefs(unresolved.map((r) => r.group), ctx) } : outcome;
+  }
   const labels = found.groups.map(groupLabel).join(', ');
   const elsewhere = (spec.elsewhere ?? []).filter((e) => e.rules.length > 0);
   const other = elsewhere.length === 0 ? '' : `, other than the rules reported by ${elsewhere.map((e) => `${e.checkId} (${listRules(e.rules)})`).join(' and ')}`;

@@ -17,7 +17,8 @@
 import type { NetworkAcl, NetworkAclEntry, RouteTable, Subnet } from '../snapshot-vpc.js';
 import { cells, cidrRange, intersect, normalise, PUBLIC_SPACE, rangeOfCidr, type AddressRange } from './address-ranges.js';
 import { MAX_PORT, portSpans, type RulePorts, type Transport } from './ports.js';
-import { parseCidr, type Family } from './sources.js';
+import { parseCidr, type Family } from './cidr.js';
+import { isPublicAddress } from './public-space.js';
 
 export const EPHEMERAL_PORTS = { from: 1024, to: MAX_PORT } as const;
 
@@ -100,10 +101,7 @@ export function networkAclOf(subnet: Subnet, vpc: VpcLookup): NetworkAcl | undef
 
 function publicAddressOf(node: NodeAddressing, family: Family): string | undefined {
   if (family === 'ipv4') return node.publicIpv4;
-  return node.ipv6Addresses.find((a) => {
-    const c = parseCidr(`${a}/128`);
-    return c !== undefined && intersect([cidrRange(c)], PUBLIC_SPACE.ipv6).length > 0;
-  });
+  return node.ipv6Addresses.find(isPublicAddress);
 }
 
 interface CidrRoute {

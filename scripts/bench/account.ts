@@ -36,6 +36,16 @@ export interface SimSecurityGroup {
   ingress: SimRule[];
 }
 
+/** A managed prefix list (DescribeManagedPrefixLists / GetManagedPrefixListEntries). */
+export interface SimPrefixList {
+  id: string;
+  name: string;
+  /** The account, or `AWS` for AWS-managed lists. */
+  ownerId: string;
+  addressFamily: 'IPv4' | 'IPv6';
+  entries: Array<{ cidr: string; description?: string }>;
+}
+
 export interface SimSecurityConfiguration {
   name: string;
   /** The JSON document DescribeSecurityConfiguration returns (a string, as the API returns it). */
@@ -164,6 +174,8 @@ export interface SimAccount {
   /** Newest first, as ListClusters returns them; terminated clusters included. */
   clusters: SimCluster[];
   securityGroups: Map<string, SimSecurityGroup>;
+  /** Managed prefix lists the groups' rules name, by id. */
+  prefixLists: Map<string, SimPrefixList>;
   securityConfigurations: Map<string, SimSecurityConfiguration>;
   instanceProfiles: Map<string, SimInstanceProfile>;
   /** Instance-profile roles and service roles, by name. */
@@ -380,6 +392,25 @@ export function buildAccount(options: AccountOptions): SimAccount {
     additional.push(id);
   }
 
+  // Every list a rule names exists: customer-managed office ranges (never the internet), built
+  // without drawing from the generator so the rest of the account stays as it was.
+  const prefixLists = new Map<string, SimPrefixList>();
+  for (const g of securityGroups.values()) {
+    for (const r of g.ingress) {
+      for (const id of r.prefixLists ?? []) {
+        if (prefixLists.has(id)) continue;
+        const k = prefixLists.size;
+        prefixLists.set(id, {
+          id,
+          name: `corp-offices-${k}`,
+          ownerId: accountId,
+          addressFamily: 'IPv4',
+          entries: Array.from({ length: 3 + (k % 4) }, (_, e) => ({ cidr: `10.${k % 256}.${e}.0/24`, description: `office ${e}` })),
+        });
+      }
+    }
+  }
+
   // ------------------------------------------------------------ security configurations
   const securityConfigurations = new Map<string, SimSecurityConfiguration>();
   const configCount = Math.min(6, Math.max(1, Math.ceil(n / 50)));
@@ -477,6 +508,7 @@ export function buildAccount(options: AccountOptions): SimAccount {
     now,
     clusters,
     securityGroups,
+    prefixLists,
     securityConfigurations,
     instanceProfiles,
     roles,

@@ -44,6 +44,8 @@ const K = {
   listReleaseLabels: 'emr:ListReleaseLabels',
   describeSecurityGroups: 'ec2:DescribeSecurityGroups',
   describeInstances: 'ec2:DescribeInstances',
+  describeManagedPrefixLists: 'ec2:DescribeManagedPrefixLists',
+  getManagedPrefixListEntries: 'ec2:GetManagedPrefixListEntries',
   getInstanceProfile: 'iam:GetInstanceProfile',
   getRole: 'iam:GetRole',
   listAttachedRolePolicies: 'iam:ListAttachedRolePolicies',
@@ -57,6 +59,9 @@ const K = {
 } as const;
 
 const ceilDiv = (a: number, b: number): number => Math.ceil(a / b);
+
+/** Ids per DescribeManagedPrefixLists call and entries per GetManagedPrefixListEntries page (EC2's maximum). */
+export const PREFIX_LIST_PAGE = 100;
 
 /**
  * Ids per EC2 describe call in the minimum: 200, EC2's documented limit of filter values per
@@ -99,6 +104,8 @@ export function neededApis(checks: readonly PermissionHolder[]): Set<string> {
   add(any(K.describeInstances), K.describeInstances);
   add(any(K.describeInstanceInformation), K.describeInstanceInformation);
   for (const k of [K.describeSecurityConfiguration, K.describeSecurityGroups, K.blockPublicAccess, K.listReleaseLabels, K.getServiceSetting]) add(any(k), k);
+  // Prefix lists are named by the groups' rules: reading them needs the groups.
+  add(any(K.describeManagedPrefixLists) || any(K.getManagedPrefixListEntries), K.describeSecurityGroups, K.describeManagedPrefixLists, K.getManagedPrefixListEntries);
   add(any(K.getInstanceProfile), K.getInstanceProfile, K.getRole, K.listAttachedRolePolicies, K.listRolePolicies, K.getRolePolicy, K.getPolicy, K.getPolicyVersion);
   if (declared.some((set) => set.has(action(K.listAttachedRolePolicies)) && !set.has(action(K.getInstanceProfile)))) needed.add(SERVICE_ROLES);
   add(needed.has(SERVICE_ROLES), K.listAttachedRolePolicies);
@@ -112,6 +119,8 @@ interface AccountFacts {
   active: SimCluster[];
   runningEc2Ids: string[];
   groupIds: Set<string>;
+  /** Prefix lists the rules of the active clusters' groups name. */
+  prefixListIds: Set<string>;
   configs: Set<string>;
   profileNames: Set<string>;
   profileRoles: Set<string>;
@@ -146,7 +155,9 @@ function facts(account: SimAccount): AccountFacts {
     for (const arn of role.attachedArns) managedArns.add(arn);
     if (role.boundaryArn) managedArns.add(role.boundaryArn);
   }
-  return { active, runningEc2Ids, groupIds, configs, profileNames, profileRoles, serviceRoles, inlinePolicies, managedArns };
+  const prefixListIds = new Set<string>();
+  for (const g of groupIds) for (const r of account.securityGroups.get(g)?.ingress ?? []) for (const p of r.prefixLists ?? []) prefixListIds.add(p);
+  return { active, runningEc2Ids, groupIds, prefixListIds, configs, profileNames, profileRoles, serviceRoles, inlinePolicies, managedArns };
 }
 
 const nonTerminated = (c: SimCluster): number => c.instances.filter((i) => i.state !== 'TERMINATED').length;
@@ -166,6 +177,9 @@ export function minimumCalls(account: SimAccount, needed: ReadonlySet<string>, o
   set(K.describeSecurityConfiguration, f.configs.size);
   set(K.describeSecurityGroups, ceilDiv(f.groupIds.size, EC2_BATCH));
   set(K.describeInstances, ceilDiv(new Set(f.runningEc2Ids).size, EC2_BATCH));
+  set(K.describeManagedPrefixLists, ceilDiv(f.prefixListIds.size, PREFIX_LIST_PAGE));
+  const customerLists = [...f.prefixListIds].flatMap((id) => account.prefixLists.get(id) ?? []).filter((l) => l.ownerId !== 'AWS' && !l.name.startsWith('com.amazonaws.'));
+  set(K.getManagedPrefixListEntries, customerLists.reduce((n, l) => n + Math.max(1, ceilDiv(l.entries.length, PREFIX_LIST_PAGE)), 0));
   set(K.describeInstanceInformation, ceilDiv(new Set(f.runningEc2Ids).size, SSM_MAX_RESULTS));
   set(K.getInstanceProfile, f.profileNames.size);
   set(K.getRole, f.profileRoles.size);
@@ -264,6 +278,8 @@ export function lowerBound(account: SimAccount, calls: CallCounts): LowerBound {
     [K.listInstanceFleets]: clusterHead,
     [K.describeSecurityConfiguration]: clusterHead,
     [K.describeSecurityGroups]: clusterHead,
+    [K.describeManagedPrefixLists]: clusterHead + L(K.describeSecurityGroups),
+    [K.getManagedPrefixListEntries]: clusterHead + L(K.describeSecurityGroups) + L(K.describeManagedPrefixLists),
     [K.getInstanceProfile]: clusterHead,
     [K.listAttachedRolePolicies]: clusterHead,
     [K.getRole]: profileHead,

@@ -71,6 +71,8 @@ export const API_SPECS: readonly ApiSpec[] = [
   spec('emr', 'ListReleaseLabels', 100),
   spec('ec2', 'DescribeSecurityGroups', 150, 0.5),
   spec('ec2', 'DescribeInstances', 200, 1),
+  spec('ec2', 'DescribeManagedPrefixLists', 120, 0.5),
+  spec('ec2', 'GetManagedPrefixListEntries', 100, 0.2),
   spec('iam', 'GetInstanceProfile', 90),
   spec('iam', 'GetRole', 90),
   spec('iam', 'ListAttachedRolePolicies', 90),

@@ -56,6 +56,7 @@ describe('emr-audit permissions', () => {
     expect(actions).toContain('securityhub:BatchImportFindings');
     expect(actions).toContain('elasticmapreduce:DescribeCluster');
     for (const c of CHECKS) for (const p of c.permissions) expect(actions, `${c.id} ${p}`).toContain(p);
+    expect(actions).toEqual(expect.arrayContaining(['ec2:DescribeManagedPrefixLists', 'ec2:GetManagedPrefixListEntries']));
 
     const readOnly = statementsOf((await runCli(['permissions', '--no-publish'])).stdout).flatMap((s) => s.Action);
     expect(readOnly.some((a) => a.startsWith('securityhub:'))).toBe(false);

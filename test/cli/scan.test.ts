@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import * as z from 'zod';
 import { STATUSES, SEVERITIES } from '../../checks/contract.js';
 import { CHECKS } from '../../checks/index.js';
-import { makeCluster, makeSnapshot } from '../helpers/fixtures.js';
+import { accessDenied, makeCluster, makeGroup, makeSnapshot } from '../helpers/fixtures.js';
 import { ANSI, runCli, tempDir, writeJson } from './run-cli.js';
 
 /** The `--format json` contract of DESIGN.md "Public interfaces". */
@@ -126,6 +126,29 @@ describe('--fail-on', () => {
     const file = noLogSnapshot();
     expect((await runCli(['scan', '--snapshot', file, '--check', 'logging/no-log-uri', '--fail-on', 'MEDIUM'])).code).toBe(0);
     expect((await runCli(['scan', '--snapshot', file, '--check', 'logging/no-log-uri'])).code).toBe(0);
+  });
+
+  it('exits 1 under --fail-on CRITICAL for SSH from the internet when ListInstances failed (severity fails closed)', async () => {
+    const { instances: _unknown, ...cluster } = makeCluster({ id: 'j-NOINSTANCES1' });
+    const file = writeJson(
+      tempDir(),
+      'snapshot.json',
+      makeSnapshot([
+        {
+          clusters: [cluster],
+          securityGroups: {
+            'sg-master': makeGroup({ groupId: 'sg-master', ingress: [{ protocol: 'tcp', fromPort: 22, toPort: 22, source: { type: 'cidr4', cidr: '0.0.0.0/0' } }] }),
+            'sg-slave': makeGroup({ groupId: 'sg-slave' }),
+          },
+          errors: [accessDenied('clusterInstances', 'j-NOINSTANCES1', 'elasticmapreduce:ListInstances')],
+        },
+      ]),
+    );
+    const run = await runCli(['scan', '--snapshot', file, '--check', 'network/ssh-from-internet', '--fail-on', 'CRITICAL', '--format', 'json']);
+    expect(run.code).toBe(1);
+    const [result] = JsonReport.parse(JSON.parse(run.stdout)).results;
+    expect(result).toMatchObject({ status: 'FAIL', severity: 'CRITICAL' });
+    expect(result!.message).toContain('Severity CRITICAL (fail closed)');
   });
 
   it('exits 1 on the demo with --fail-on HIGH (it has HIGH and CRITICAL FAILs), 0 when only LOW checks run', async () => {

@@ -38,6 +38,16 @@ describe('readActions', () => {
     }
   });
 
+  it('adds the prefix-list reads behind the internet checks, and only for them', () => {
+    const all = readActions(CHECKS);
+    expect(all).toContain('ec2:DescribeManagedPrefixLists');
+    expect(all).toContain('ec2:GetManagedPrefixListEntries');
+    const ssh = readActions(CHECKS.filter((c) => c.id === 'network/ssh-from-internet'));
+    for (const a of ['ec2:DescribeSecurityGroups', 'ec2:DescribeManagedPrefixLists', 'ec2:GetManagedPrefixListEntries', 'ec2:DescribeInstances']) expect(ssh).toContain(a);
+    expect(readActions([makeCheck('x/groups-only', ['ec2:DescribeSecurityGroups'])])).not.toContain('ec2:GetManagedPrefixListEntries');
+    expect(readActions([makeCheck('x/lists', ['ec2:GetManagedPrefixListEntries'])])).toEqual(expect.arrayContaining(['ec2:DescribeSecurityGroups', 'ec2:DescribeManagedPrefixLists']));
+  });
+
   it('keeps the collectors’ base permissions when no check is run', () => {
     expect(readActions([])).toEqual([...COLLECTOR_BASE_PERMISSIONS].sort());
     expect(readActions([])).toContain('elasticmapreduce:ListClusters');

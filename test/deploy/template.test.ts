@@ -255,6 +255,8 @@ describe('the role', () => {
     const granted = roleStatements(byDefault.template).flatMap(actionsOf);
     expect(new Set(granted).size).toBe(granted.length);
     expect([...granted].sort()).toEqual([...auditActions({ publish: true }), ...LOG_ACTIONS, 'sqs:SendMessage'].sort());
+    // Prefix-list sources are judged by their entries: the deployed role reads them.
+    expect(granted).toEqual(expect.arrayContaining(['ec2:DescribeManagedPrefixLists', 'ec2:GetManagedPrefixListEntries', 'ec2:DescribeInstances']));
   });
 
   it('carries the generated statements unchanged', () => {

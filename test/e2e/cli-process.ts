@@ -13,7 +13,8 @@ import * as z from 'zod';
 export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const BIN = join(REPO_ROOT, 'bin/emr-audit.js');
 /** A run that has not ended by then is a hung client: kill it rather than hang the suite. */
-const RUN_TIMEOUT_MS = 30_000;
+// Seconds alone; generous because a loaded shared machine can slow five concurrent CLI processes a lot.
+const RUN_TIMEOUT_MS = 90_000;
 
 export interface ProcessRun {
   code: number | null;

@@ -52,6 +52,9 @@ describe('examples/demo-account.json', () => {
       for (const c of region.clusters) {
         const groups = [c.ec2?.emrManagedMasterSecurityGroup, c.ec2?.emrManagedSlaveSecurityGroup, c.ec2?.serviceAccessSecurityGroup, ...(c.ec2?.additionalMasterSecurityGroups ?? []), ...(c.ec2?.additionalSlaveSecurityGroups ?? [])];
         for (const g of groups.filter((x): x is string => x !== undefined)) expect(region.securityGroups[g], `${c.name} ${g}`).toBeDefined();
+        for (const g of groups.filter((x): x is string => x !== undefined)) {
+          for (const rule of region.securityGroups[g]!.ingress) if (rule.source.type === 'prefixList') expect(region.prefixLists[rule.source.prefixListId], `${g} ${rule.source.prefixListId}`).toBeDefined();
+        }
         if (c.securityConfiguration) expect(region.securityConfigurations[c.securityConfiguration], c.name).toBeDefined();
         const profile = region.instanceProfiles[c.ec2!.instanceProfile!];
         expect(profile, c.name).toBeDefined();
@@ -125,6 +128,12 @@ describe('examples/demo-account.json', () => {
     // The pre-2020 default rule, escalated to CRITICAL by the public nodes.
     expect(of('legacy-etl-nightly').find((r) => r.checkId === 'network/ssh-from-internet')).toMatchObject({ status: 'FAIL', severity: 'CRITICAL' });
     expect(of('legacy-etl-nightly').find((r) => r.checkId === 'network/ssh-from-internet')?.message).toContain('ElasticMapReduce-master');
+    // A customer-managed prefix list holding 0.0.0.0/0 behind tcp 22, named with its entry; the
+    // AWS-managed CloudFront list on clickstream-prod (a clean cluster) is never the internet.
+    const viaList = of('reporting-hive').find((r) => r.checkId === 'network/ssh-from-internet');
+    expect(viaList).toMatchObject({ status: 'FAIL' });
+    expect(viaList?.message).toContain('tcp 22 from prefix list pl-0b7e3c5a9d2f41e68 (reporting-vendor-access), entry 0.0.0.0/0');
+    expect(statusOf('clickstream-prod', 'network/other-port-from-internet')).toEqual(['PASS']);
     // Block public access: off in us-east-1, the AWS default in eu-west-1.
     const bpa = results.filter((r) => r.checkId === 'exposure/block-public-access-disabled').map((r) => `${r.region} ${r.status}`);
     expect(bpa).toEqual(['us-east-1 FAIL', 'eu-west-1 PASS']);

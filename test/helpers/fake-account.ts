@@ -20,13 +20,22 @@
  *   const mocks = fake.mock();            // afterEach: mocks.restore()
  *   await collectSnapshot({ ..., clients: fake.clients() });
  */
-import { EC2Client, EC2ServiceException, DescribeInstancesCommand, DescribeSecurityGroupsCommand } from '@aws-sdk/client-ec2';
+import {
+  EC2Client,
+  EC2ServiceException,
+  DescribeInstancesCommand,
+  DescribeManagedPrefixListsCommand,
+  DescribeSecurityGroupsCommand,
+  GetManagedPrefixListEntriesCommand,
+} from '@aws-sdk/client-ec2';
 import type {
   EC2ClientResolvedConfig,
   ServiceInputTypes as Ec2In,
   ServiceOutputTypes as Ec2Out,
   DescribeInstancesCommandInput,
+  DescribeManagedPrefixListsCommandInput,
   DescribeSecurityGroupsCommandInput,
+  GetManagedPrefixListEntriesCommandInput,
   Filter as Ec2Filter,
   Instance as Ec2Instance,
   IpPermission,
@@ -113,7 +122,12 @@ export interface FakeInstance {
   role: NodeRole;
   /** EMR state; default RUNNING. */
   state?: InstanceState;
+  /** Public IPv4 that ListInstances and EC2 both report. */
   publicIp?: string;
+  /** An Elastic IP associated after launch: EC2's PublicIpAddress only (ListInstances does not see it). */
+  elasticIp?: string;
+  /** IPv6 addresses of the instance's network interface (EC2 only). */
+  ipv6?: string[];
   privateIp?: string;
   instanceType?: string;
   /** EC2 MetadataOptions.HttpTokens; default `required`. */
@@ -164,6 +178,18 @@ export interface FakeSecurityGroup {
   region?: string;
 }
 
+/** A managed prefix list as EC2 describes it, with its entries. */
+export interface FakePrefixList {
+  prefixListId: string;
+  name: string;
+  /** Default the account; `AWS` for AWS-managed lists. */
+  ownerId?: string;
+  addressFamily?: 'IPv4' | 'IPv6';
+  entries: Array<{ Cidr: string; Description?: string }>;
+  /** Default the fake's default region. */
+  region?: string;
+}
+
 export interface FakeRole {
   attached?: string[];
   /** Inline policies: documents as objects (or raw JSON strings); served URL-encoded like IAM. */
@@ -181,6 +207,7 @@ export interface FakePolicy {
 interface RegionModel {
   clusters: FakeCluster[];
   groups: Map<string, FakeSecurityGroup>;
+  prefixLists: Map<string, FakePrefixList>;
   securityConfigurations: Map<string, string>;
   /** undefined: the API answers without a configuration. */
   blockPublicAccess: BlockPublicAccessConfiguration | undefined;
@@ -269,6 +296,7 @@ export class FakeAccount {
       r = {
         clusters: [],
         groups: new Map(),
+        prefixLists: new Map(),
         securityConfigurations: new Map(),
         blockPublicAccess: { BlockPublicSecurityGroupRules: true, PermittedPublicSecurityGroupRuleRanges: [{ MinRange: 22, MaxRange: 22 }] },
         defaultHostManagement: null,
@@ -313,6 +341,11 @@ export class FakeAccount {
 
   addSecurityGroup(group: FakeSecurityGroup): this {
     this.region(group.region).groups.set(group.groupId, group);
+    return this;
+  }
+
+  addPrefixList(list: FakePrefixList): this {
+    this.region(list.region).prefixLists.set(list.prefixListId, list);
     return this;
   }
 
@@ -565,6 +598,41 @@ export class FakeAccount {
         const p = this.page('ec2:DescribeSecurityGroups', all, i.NextToken, i.MaxResults);
         return { SecurityGroups: p.items, NextToken: p.next };
       },
+      DescribeManagedPrefixLists: (input, region) => {
+        const i = input as DescribeManagedPrefixListsCommandInput;
+        if (i.MaxResults !== undefined && (i.MaxResults < 1 || i.MaxResults > 100)) {
+          throw awsError('ec2:DescribeManagedPrefixLists', 'InvalidParameterValue', 'MaxResults must be between 1 and 100.');
+        }
+        const lists = this.region(region).prefixLists;
+        const missing = (i.PrefixListIds ?? []).filter((id) => !lists.has(id));
+        if (missing.length > 0) {
+          throw awsError('ec2:DescribeManagedPrefixLists', 'InvalidPrefixListID.NotFound', `The prefix list ID '${missing.join("', '")}' does not exist`);
+        }
+        const wanted = idFilter(i.PrefixListIds, i.Filters, 'prefix-list-id');
+        const all = [...lists.values()]
+          .filter((l) => !wanted || wanted.has(l.prefixListId))
+          .map((l) => ({
+            PrefixListId: l.prefixListId,
+            PrefixListName: l.name,
+            OwnerId: l.ownerId ?? this.accountId,
+            AddressFamily: l.addressFamily ?? 'IPv4',
+            State: 'create-complete' as const,
+            MaxEntries: Math.max(1, l.entries.length),
+            Version: 1,
+          }));
+        const p = this.page('ec2:DescribeManagedPrefixLists', all, i.NextToken, i.MaxResults);
+        return { PrefixLists: p.items, NextToken: p.next };
+      },
+      GetManagedPrefixListEntries: (input, region) => {
+        const i = input as GetManagedPrefixListEntriesCommandInput;
+        if (i.MaxResults !== undefined && (i.MaxResults < 1 || i.MaxResults > 100)) {
+          throw awsError('ec2:GetManagedPrefixListEntries', 'InvalidParameterValue', 'MaxResults must be between 1 and 100.');
+        }
+        const list = this.region(region).prefixLists.get(i.PrefixListId ?? '');
+        if (!list) throw awsError('ec2:GetManagedPrefixListEntries', 'InvalidPrefixListID.NotFound', `The prefix list ID '${i.PrefixListId}' does not exist`);
+        const p = this.page('ec2:GetManagedPrefixListEntries', list.entries, i.NextToken, i.MaxResults);
+        return { Entries: p.items, NextToken: p.next };
+      },
       DescribeInstances: (input, region) => {
         const i = input as DescribeInstancesCommandInput;
         const all = this.region(region).clusters.flatMap((c) => this.instancesOf(c).map((x) => this.toEc2Instance(c, x)));
@@ -714,8 +782,9 @@ export class FakeAccount {
       InstanceId: x.ec2Id,
       State: { Name: running ? 'running' : 'pending', Code: running ? 16 : 0 },
       LaunchTime: x.launchTime ?? new Date('2026-11-23T10:00:00Z'),
-      PublicIpAddress: x.publicIp,
+      PublicIpAddress: x.elasticIp ?? x.publicIp,
       PrivateIpAddress: x.privateIp ?? '10.0.0.10',
+      ...(x.ipv6 ? { NetworkInterfaces: [{ NetworkInterfaceId: `eni-${x.ec2Id}`, Ipv6Addresses: x.ipv6.map((a) => ({ Ipv6Address: a })) }] } : {}),
       MetadataOptions: { HttpTokens: x.httpTokens ?? 'required', HttpEndpoint: 'enabled', State: 'applied' },
       Tags: [
         { Key: 'aws:elasticmapreduce:instance-group-role', Value: x.role },
@@ -742,6 +811,8 @@ export class FakeAccount {
     const ec2 = mockClient(EC2Client);
     ec2.on(DescribeSecurityGroupsCommand).callsFake(route('ec2:DescribeSecurityGroups'));
     ec2.on(DescribeInstancesCommand).callsFake(route('ec2:DescribeInstances'));
+    ec2.on(DescribeManagedPrefixListsCommand).callsFake(route('ec2:DescribeManagedPrefixLists'));
+    ec2.on(GetManagedPrefixListEntriesCommand).callsFake(route('ec2:GetManagedPrefixListEntries'));
     const iam = mockClient(IAMClient);
     iam.on(GetInstanceProfileCommand).callsFake(route('iam:GetInstanceProfile'));
     iam.on(GetRoleCommand).callsFake(route('iam:GetRole'));

@@ -1,5 +1,6 @@
 /** Rule and instance builders for the network and exposure tests. */
-import type { ClusterInstance, IngressRule } from '../../lib/snapshot.js';
+import type { Cluster, ClusterInstance, Ec2Instance, IngressRule, PrefixList } from '../../lib/snapshot.js';
+import type { RegionInput } from '../helpers/fixtures.js';
 
 export const ANY4 = { type: 'cidr4', cidr: '0.0.0.0/0' } as const satisfies IngressRule['source'];
 export const ANY6 = { type: 'cidr6', cidr: '::/0' } as const satisfies IngressRule['source'];
@@ -30,3 +31,28 @@ export function node(overrides: Partial<ClusterInstance> = {}): ClusterInstance 
   next += 1;
   return { id: `ci-${next}`, ec2InstanceId: `i-${String(next).padStart(4, '0')}`, state: 'RUNNING', role: 'CORE', privateIpAddress: '10.0.0.10', ...overrides };
 }
+
+/** EC2's view of the nodes (DescribeInstances answered for each), keyed by instance id. */
+export function ec2Of(nodes: readonly ClusterInstance[], overrides: Record<string, Partial<Ec2Instance>> = {}): Record<string, Ec2Instance> {
+  const out: Record<string, Ec2Instance> = {};
+  for (const n of nodes) {
+    if (!n.ec2InstanceId) continue;
+    out[n.ec2InstanceId] = { instanceId: n.ec2InstanceId, state: 'running', httpTokens: 'required', ...(n.publicIpAddress ? { publicIpAddress: n.publicIpAddress } : {}), ...overrides[n.ec2InstanceId] };
+  }
+  return out;
+}
+
+/** A region input whose EC2 view of the cluster's nodes is complete (unless the test sets its own). */
+export function withEc2(cluster: Cluster, region: RegionInput = {}): RegionInput {
+  return region.ec2Instances ? region : { ...region, ec2Instances: ec2Of(cluster.instances ?? []) };
+}
+
+export const customerList = (prefixListId: string, name: string, cidrs: string[]): PrefixList => ({
+  prefixListId,
+  name,
+  ownerId: '123456789012',
+  addressFamily: 'IPv4',
+  entries: cidrs.map((cidr) => ({ cidr })),
+});
+
+export const awsList = (prefixListId: string, name: string): PrefixList => ({ prefixListId, name, ownerId: 'AWS', addressFamily: 'IPv4' });

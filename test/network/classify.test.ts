@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { classifyInternetRules, type ClassifySettings } from '../../lib/network/classify.js';
 import { defaultSettings } from '../../lib/settings.js';
-import type { IngressRule } from '../../lib/snapshot.js';
-import { makeGroup } from '../helpers/fixtures.js';
+import type { CollectionError, IngressRule, PrefixList } from '../../lib/snapshot.js';
+import { ACCOUNT, accessDenied, makeGroup } from '../helpers/fixtures.js';
 
 const ANY4 = { type: 'cidr4', cidr: '0.0.0.0/0' } as const;
 const ANY6 = { type: 'cidr6', cidr: '::/0' } as const;
@@ -52,6 +52,8 @@ describe('classifyInternetRules', () => {
     ['trusted tcp 0-9000 → application still reports (trust is for SSH only)', tcp(0, 9000), { trustedCidrs: ['0.0.0.0/0'] }, { ...none, sshTrusted: true, app: [4040, 8020, 8042, 8080, 8088, 8443, 8888, 8890, 8998] }],
     ['trusted source does not exempt all traffic', { protocol: '-1', source: ANY4 }, { trustedCidrs: ['0.0.0.0/0'] }, { ...none, allTraffic: true }],
     ['widened public /8 with N=16 → ssh', tcp(22, 22, { type: 'cidr4', cidr: '8.0.0.0/8' }), { widePublicCidrPrefixV4: 16 }, { ...none, ssh: true }],
+    ['split half 0.0.0.0/1 by default → ssh', tcp(22, 22, { type: 'cidr4', cidr: '0.0.0.0/1' }), {}, { ...none, ssh: true }],
+    ['52.0.0.0/8 by default → ssh', tcp(22, 22, { type: 'cidr4', cidr: '52.0.0.0/8' }), {}, { ...none, ssh: true }],
     ['widened public /8 exempt when trusted', tcp(22, 22, { type: 'cidr4', cidr: '8.0.0.0/8' }), { widePublicCidrPrefixV4: 16, trustedCidrs: ['8.0.0.0/7'] }, { ...none, sshTrusted: true }],
     ['custom application ports replace the list', tcp(8000, 9000), { applicationPorts: { 8500: 'Consul' } }, { ...none, app: [8500] }],
     ['custom application ports: 8088 is then "other"', tcp(8088), { applicationPorts: { 8500: 'Consul' } }, { ...none, other: true }],
@@ -61,11 +63,49 @@ describe('classifyInternetRules', () => {
 
   it.each([
     ['a private CIDR', tcp(22, 22, { type: 'cidr4', cidr: '10.0.0.0/8' })],
-    ['a public CIDR without the widening setting', tcp(22, 22, { type: 'cidr4', cidr: '8.0.0.0/8' })],
-    ['a prefix list', tcp(22, 22, { type: 'prefixList', prefixListId: 'pl-1' })],
+    ['a public CIDR below internet scale (a /9)', tcp(22, 22, { type: 'cidr4', cidr: '8.0.0.0/9' })],
+    ['shared address space 100.64.0.0/10', tcp(22, 22, { type: 'cidr4', cidr: '100.64.0.0/10' })],
     ['a security group', { protocol: '-1', source: { type: 'securityGroup', groupId: 'sg-b' } }],
   ] as const)('ignores rules from %s', (_name, rule) => {
     expect(classifyOne(rule as IngressRule)).toBeUndefined();
+  });
+
+  describe('prefix-list sources', () => {
+    const plRule = tcp(22, 22, { type: 'prefixList', prefixListId: 'pl-1' });
+    const region = (lists: Record<string, PrefixList>, errors: CollectionError[] = []) => ({
+      snapshot: { prefixLists: lists },
+      errorsFor: (kind: string, id: string) => errors.filter((e) => e.kind === kind && e.resourceId === id),
+    });
+    const classify = (r: ReturnType<typeof region>, settings: Partial<ClassifySettings> = {}) =>
+      classifyInternetRules([makeGroup({ groupId: 'sg-a', ingress: [plRule] })], { ...defaultSettings(), ...settings }, r);
+
+    it('a customer list with an internet-scale entry is the internet, naming the list and the entry', () => {
+      const out = classify(region({ 'pl-1': { prefixListId: 'pl-1', name: 'corp', ownerId: ACCOUNT, entries: [{ cidr: '10.0.0.0/8' }, { cidr: '0.0.0.0/0' }] } }));
+      expect(out).toHaveLength(1);
+      expect(out[0]).toMatchObject({ ssh: true, via: { prefixListId: 'pl-1', name: 'corp', entries: ['0.0.0.0/0'] } });
+      expect(out[0]!.unresolved).toBeUndefined();
+    });
+
+    it('a customer list of private entries, and AWS-managed lists, are not', () => {
+      expect(classify(region({ 'pl-1': { prefixListId: 'pl-1', ownerId: ACCOUNT, entries: [{ cidr: '10.0.0.0/8' }, { cidr: '100.64.0.0/10' }] } }))).toEqual([]);
+      expect(classify(region({ 'pl-1': { prefixListId: 'pl-1', name: 'com.amazonaws.us-east-1.s3', ownerId: 'AWS' } }))).toEqual([]);
+      expect(classify(region({ 'pl-1': { prefixListId: 'pl-1', name: 'com.amazonaws.global.cloudfront.origin-facing' } }))).toEqual([]);
+    });
+
+    it('an unreadable or unknown list is unresolved, with the flags of an internet rule and the reason', () => {
+      const denied = accessDenied('prefixList', 'pl-1', 'ec2:GetManagedPrefixListEntries');
+      const [r] = classify(region({ 'pl-1': { prefixListId: 'pl-1', name: 'corp', ownerId: ACCOUNT } }, [denied]));
+      expect(r).toMatchObject({ ssh: true });
+      expect(r!.unresolved).toContain('entries of prefix list pl-1 (corp): ec2:GetManagedPrefixListEntries AccessDenied');
+      const [unknown] = classifyInternetRules([makeGroup({ groupId: 'sg-b', ingress: [plRule] })], defaultSettings());
+      expect(unknown!.unresolved).toContain('prefix list pl-1: the data was not collected');
+    });
+
+    it('trusted when every internet-scale entry is inside a trusted CIDR', () => {
+      const lists = { 'pl-1': { prefixListId: 'pl-1', ownerId: ACCOUNT, entries: [{ cidr: '8.0.0.0/8' }] } };
+      expect(classify(region(lists), { trustedCidrs: ['8.0.0.0/7'] })[0]).toMatchObject({ ssh: false, sshTrusted: true });
+      expect(classify(region(lists), { trustedCidrs: ['9.0.0.0/8'] })[0]).toMatchObject({ ssh: true, sshTrusted: false });
+    });
   });
 
   it('keeps group and rule order and the rule itself', () => {

@@ -3,7 +3,8 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { nodeReachability, vpcLookup, type InternetIngress, type NodeAddressing, type Opening } from '../../lib/network/reachability.js';
 import type { NetworkAcl, NetworkAclEntry, Route, RouteTable } from '../../lib/snapshot-vpc.js';
-import { PUBLIC_SPACE, isPublicAddress, size, subtract, cells, intersect } from '../../lib/network/address-ranges.js';
+import { cells, intersect, PUBLIC_SPACE, size, subtract } from '../../lib/network/address-ranges.js';
+import { isPublicAddress } from '../../lib/network/public-space.js';
 
 const SUBNET = 'subnet-1';
 const VPC = 'vpc-1';

@@ -1,5 +1,5 @@
 /** EC2 (ec2Query: form-encoded request, XML response) answered from the simulated account. */
-import type { SimAccount, SimEc2Instance, SimRule, SimSecurityGroup } from '../account.js';
+import type { SimAccount, SimEc2Instance, SimPrefixList, SimRule, SimSecurityGroup } from '../account.js';
 import { ec2Error, ec2Response, formFilters, formList, x, xl, xn, type ParsedRequest, type SimResponse } from '../wire.js';
 
 /**
@@ -85,6 +85,33 @@ function idsFrom(req: ParsedRequest, listPrefix: string, filterName: string): { 
   return { ids };
 }
 
+function prefixList(l: SimPrefixList, region: string): string {
+  return (
+    x('prefixListId', l.id) +
+    x('addressFamily', l.addressFamily) +
+    x('state', 'create-complete') +
+    x('prefixListArn', `arn:aws:ec2:${region}:${l.ownerId}:prefix-list/${l.id}`) +
+    x('prefixListName', l.name) +
+    x('maxEntries', Math.max(1, l.entries.length)) +
+    x('version', 1) +
+    x('ownerId', l.ownerId)
+  );
+}
+
+/** MaxResults of the prefix-list APIs: 1–100, default 100; undefined when out of range. */
+function maxResults(req: ParsedRequest): number | undefined {
+  const raw = req.form.get('MaxResults');
+  if (raw === null) return 100;
+  const n = Number(raw);
+  return Number.isInteger(n) && n >= 1 && n <= 100 ? n : undefined;
+}
+
+function page<T>(items: readonly T[], req: ParsedRequest, max: number): { items: T[]; next: string } {
+  const start = Number(req.form.get('NextToken') ?? '0');
+  const slice = items.slice(start, start + max);
+  return { items: slice, next: start + max < items.length ? x('nextToken', String(start + max)) : '' };
+}
+
 export function handleEc2(account: SimAccount, req: ParsedRequest): SimResponse {
   switch (req.operation) {
     case 'DescribeSecurityGroups': {
@@ -124,6 +151,27 @@ export function handleEc2(account: SimAccount, req: ParsedRequest): SimResponse 
       }
       const body = xl('reservationSet', [...reservations.entries()], ([groupId, list]) => x('reservationId', `r-${groupId.slice(3).toLowerCase()}`) + x('ownerId', account.accountId) + x('requesterId', '123456789012') + xl('instancesSet', list, instance));
       return ec2Response('DescribeInstances', body, instances.length);
+    }
+    case 'DescribeManagedPrefixLists': {
+      const { ids, error } = idsFrom(req, 'PrefixListId', 'prefix-list-id');
+      if (error) return error;
+      const max = maxResults(req);
+      if (max === undefined) return ec2Error(400, 'InvalidParameterValue', 'MaxResults must be between 1 and 100');
+      const byList = formList(req.form, 'PrefixListId').length > 0;
+      const missing = ids.filter((id) => !account.prefixLists.has(id));
+      if (byList && missing.length > 0) return ec2Error(400, 'InvalidPrefixListID.NotFound', `The prefix list ID '${missing.join("', '")}' does not exist`);
+      const lists = ids.length > 0 ? [...new Set(ids)].flatMap((id) => account.prefixLists.get(id) ?? []) : [...account.prefixLists.values()];
+      const { items, next } = page(lists, req, max);
+      return ec2Response('DescribeManagedPrefixLists', xl('prefixListSet', items, (l) => prefixList(l, account.region)) + next, items.length);
+    }
+    case 'GetManagedPrefixListEntries': {
+      const id = req.form.get('PrefixListId') ?? '';
+      const list = account.prefixLists.get(id);
+      if (!list) return ec2Error(400, 'InvalidPrefixListID.NotFound', `The prefix list ID '${id}' does not exist`);
+      const max = maxResults(req);
+      if (max === undefined) return ec2Error(400, 'InvalidParameterValue', 'MaxResults must be between 1 and 100');
+      const { items, next } = page(list.entries, req, max);
+      return ec2Response('GetManagedPrefixListEntries', xl('entrySet', items, (e) => x('cidr', e.cidr) + x('description', e.description)) + next, items.length);
     }
     default:
       return ec2Error(400, 'InvalidAction', `The simulator does not implement ec2:${req.operation}`);

@@ -19,6 +19,13 @@ describe('authentication/no-authentication', () => {
     expect(o.message).toContain('acts as its instance profile EMR_EC2_DefaultRole');
   });
 
+  it('fails on a cluster whose DescribeCluster KerberosAttributes is {} (empty is not Kerberos)', () => {
+    const { cluster, region } = withConfig(encryptionOnly);
+    const o = only(runCluster(check, { ...cluster, kerberos: {} }, region));
+    expect(o.status).toBe('FAIL');
+    expect(o.message).toContain('sets up no authentication');
+  });
+
   it('fails when the blocks are present but switched off', () => {
     const { cluster, region } = withConfig({
       ...encryptionOnly,
@@ -75,10 +82,15 @@ describe('authentication/no-authentication', () => {
     expect(o.message).toContain('AccessDenied');
   });
 
-  it('passes on the cluster Kerberos attributes even when the configuration could not be fetched', () => {
+  it('passes on the cluster Kerberos attributes (a Realm) even when the configuration could not be fetched', () => {
     const { cluster, region } = unreadableConfig();
-    const o = only(runCluster(check, { ...cluster, kerberos: {} }, region));
+    const o = only(runCluster(check, { ...cluster, kerberos: { realm: 'EC2.INTERNAL' } }, region));
     expect(o.status).toBe('PASS');
-    expect(o.message).toContain('Kerberos');
+    expect(o.message).toContain('Kerberos (realm EC2.INTERNAL)');
+  });
+
+  it('does not read empty KerberosAttributes ({}) as Kerberos: ERROR with an unreadable configuration', () => {
+    const { cluster, region } = unreadableConfig();
+    expect(only(runCluster(check, { ...cluster, kerberos: {} }, region)).status).toBe('ERROR');
   });
 });

@@ -34,6 +34,24 @@ describe('exposure/block-public-access-disabled', () => {
     expect(run({ blockPublicSecurityGroupRules: true, permittedPortRanges: [...ranges] }).status).toBe(expected);
   });
 
+  it.each([
+    ['a range without MinRange', [{ minRange: 22 }, { maxRange: 8080 }], 'MinRange absent, MaxRange 8080'],
+    ['an empty range object', [{}], 'MinRange absent, MaxRange absent'],
+    ['MaxRange below MinRange', [{ minRange: 9000, maxRange: 80 }], 'MinRange 9000, MaxRange 80'],
+  ] as const)('answers ERROR on %s (it cannot be read), never PASS', (_name, ranges, shown) => {
+    const o = run({ blockPublicSecurityGroupRules: true, permittedPortRanges: [...ranges] });
+    expect(o.status).toBe('ERROR');
+    expect(o.message).toContain('the permitted port ranges of EMR block public access unavailable');
+    expect(o.message).toContain(`(${shown})`);
+    expect(o.resources).toEqual([account]);
+  });
+
+  it('still fails on a readable range beyond 22 beside an unreadable one, naming both', () => {
+    const o = run({ blockPublicSecurityGroupRules: true, permittedPortRanges: [{ minRange: 443 }, { maxRange: 8080 }] });
+    expect(o.status).toBe('FAIL');
+    expect(o.message).toContain('other than 22: 443. It also permits ranges that cannot be read: (MinRange absent, MaxRange 8080).');
+  });
+
   it('names the permitted ports other than 22', () => {
     const o = run({ blockPublicSecurityGroupRules: true, permittedPortRanges: [{ minRange: 22 }, { minRange: 8080, maxRange: 8090 }, { minRange: 443 }] });
     expect(o.message).toBe(`EMR block public access in ${REGION} permits public security group rules on ports other than 22: 8080-8090, 443.`);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { check } from '../../../checks/network/all-traffic-from-internet.js';
 import { ACCOUNT, accessDenied, makeCluster, makeGroup, only, runCluster } from '../../helpers/fixtures.js';
-import { ANY6, allTraffic, cidr4, fromGroup, fromPrefixList, tcp, udp } from '../../network/builders.js';
+import { ANY6, allTraffic, awsList, cidr4, customerList, fromGroup, fromPrefixList, tcp, udp } from '../../network/builders.js';
 import type { SecurityGroup } from '../../../lib/snapshot.js';
 
 const cluster = makeCluster();
@@ -50,17 +50,30 @@ describe('network/all-traffic-from-internet', () => {
     const o = only(
       runCluster(check, cluster, {
         securityGroups: groups({ ingress: [tcp(22), tcp(1, 65535), allTraffic(fromGroup('sg-slave')), allTraffic(fromPrefixList('pl-1')), allTraffic(cidr4('10.0.0.0/8'))] }),
+        prefixLists: { 'pl-1': awsList('pl-1', 'com.amazonaws.us-east-1.dynamodb') },
       }),
     );
     expect(o.status).toBe('PASS');
     expect(o.message).toBe('No ingress rule of sg-master (ElasticMapReduce-master), sg-slave (ElasticMapReduce-slave) allows all traffic from the internet.');
   });
 
-  it('widens "internet" to public CIDRs shorter than the /N setting', () => {
+  it('treats internet-scale CIDRs as the internet by default, and the /N setting moves the threshold', () => {
     const region = { securityGroups: groups({ ingress: [allTraffic(cidr4('8.0.0.0/8'))] }) };
-    expect(only(runCluster(check, cluster, region)).status).toBe('PASS');
-    expect(only(runCluster(check, cluster, region, { widePublicCidrPrefixV4: 16 })).status).toBe('FAIL');
+    expect(only(runCluster(check, cluster, region)).status).toBe('FAIL');
     expect(only(runCluster(check, cluster, region, { widePublicCidrPrefixV4: 8 })).status).toBe('PASS');
+    const narrow = { securityGroups: groups({ ingress: [allTraffic(cidr4('8.0.0.0/12'))] }) };
+    expect(only(runCluster(check, cluster, narrow)).status).toBe('PASS');
+    expect(only(runCluster(check, cluster, narrow, { widePublicCidrPrefixV4: 16 })).status).toBe('FAIL');
+  });
+
+  it('reports all traffic from a customer prefix list with an internet entry; ERROR when the list is unreadable', () => {
+    const region = { securityGroups: groups({ ingress: [allTraffic(fromPrefixList('pl-0x'))] }), prefixLists: { 'pl-0x': customerList('pl-0x', 'partners', ['::/0']) } };
+    const o = only(runCluster(check, cluster, region));
+    expect(o.status).toBe('FAIL');
+    expect(o.message).toContain('all traffic (protocol -1) from prefix list pl-0x (partners), entry ::/0');
+    const unreadable = only(runCluster(check, cluster, { ...region, prefixLists: {}, errors: [accessDenied('prefixList', 'pl-0x', 'ec2:DescribeManagedPrefixLists')] }));
+    expect(unreadable.status).toBe('ERROR');
+    expect(unreadable.message).toContain('pl-0x');
   });
 
   it('answers ERROR with the reason when a group could not be collected', () => {

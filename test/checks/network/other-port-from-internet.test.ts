@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { check } from '../../../checks/network/other-port-from-internet.js';
 import type { SecurityGroup } from '../../../lib/snapshot.js';
 import { accessDenied, makeCluster, makeGroup, only, runCluster } from '../../helpers/fixtures.js';
-import { ANY6, allTraffic, cidr4, protocol, tcp, udp } from '../../network/builders.js';
+import { ANY6, allTraffic, cidr4, customerList, protocol, tcp, udp } from '../../network/builders.js';
 
 const cluster = makeCluster();
 
@@ -72,7 +72,7 @@ describe('network/other-port-from-internet', () => {
 
   it('ignores private, prefix-list and group sources', () => {
     const rules = [udp(53, 53, cidr4('10.0.0.0/8')), tcp(443, 443, { type: 'prefixList', prefixListId: 'pl-1' }), tcp(443, 443, { type: 'securityGroup', groupId: 'sg-lb' })];
-    expect(only(runCluster(check, cluster, { securityGroups: groups(rules) })).status).toBe('PASS');
+    expect(only(runCluster(check, cluster, { securityGroups: groups(rules), prefixLists: { 'pl-1': customerList('pl-1', 'office', ['203.0.113.0/24']) } })).status).toBe('PASS');
   });
 
   it('answers ERROR with the reason when a group could not be collected', () => {

@@ -1,8 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { check } from '../../../checks/network/ssh-from-internet.js';
-import type { SecurityGroup } from '../../../lib/snapshot.js';
-import { accessDenied, makeCluster, makeGroup, only, runCluster } from '../../helpers/fixtures.js';
-import { ANY6, allTraffic, cidr4, cidr6, node, tcp, udp } from '../../network/builders.js';
+import type { Cluster, SecurityGroup } from '../../../lib/snapshot.js';
+import type { Settings } from '../../../lib/settings.js';
+import { accessDenied, makeCluster, makeGroup, only, runCluster, type RegionInput } from '../../helpers/fixtures.js';
+import { ANY6, allTraffic, awsList, cidr4, cidr6, customerList, ec2Of, fromPrefixList, node, tcp, udp, withEc2 } from '../../network/builders.js';
+
+/** Runs the check with EC2's view of every node collected (unless the test sets its own). */
+const run = (c: Cluster, region: RegionInput = {}, settings: Partial<Settings> = {}) => runCluster(check, c, withEc2(c, region), settings);
 
 function groups(masterRules: SecurityGroup['ingress'], masterName = 'emr-master-custom'): Record<string, SecurityGroup> {
   return {
@@ -15,7 +19,7 @@ const privateCluster = makeCluster({ instances: [node({ role: 'MASTER' }), node(
 
 describe('network/ssh-from-internet', () => {
   it('fails at HIGH on tcp 22 from 0.0.0.0/0 when no node has a public IP, naming group, rule and source', () => {
-    const o = only(runCluster(check, privateCluster, { securityGroups: groups([tcp(22)]) }));
+    const o = only(run(privateCluster, { securityGroups: groups([tcp(22)]) }));
     expect(o.status).toBe('FAIL');
     expect(o.severity).toBeUndefined();
     expect(o.message).toBe('SSH (tcp 22) is open to the internet: sg-master (emr-master-custom): tcp 22 from 0.0.0.0/0. No running node has a public IP address.');
@@ -24,7 +28,7 @@ describe('network/ssh-from-internet', () => {
 
   it('is CRITICAL when a running node has a public IP, and lists the node', () => {
     const c = makeCluster({ instances: [node({ role: 'MASTER', ec2InstanceId: 'i-0master', publicIpAddress: '198.51.100.7' }), node({ role: 'CORE', ec2InstanceId: 'i-0core' })] });
-    const o = only(runCluster(check, c, { securityGroups: groups([tcp(22)]) }));
+    const o = only(run(c, { securityGroups: groups([tcp(22)]) }));
     expect(o.status).toBe('FAIL');
     expect(o.severity).toBe('CRITICAL');
     expect(o.message).toContain('Nodes with a public IP address make it reachable from the internet: i-0master (198.51.100.7).');
@@ -33,20 +37,99 @@ describe('network/ssh-from-internet', () => {
 
   it('ignores public IPs of nodes that are not RUNNING', () => {
     const c = makeCluster({ instances: [node({ role: 'MASTER', state: 'TERMINATED', publicIpAddress: '198.51.100.7' })] });
-    expect(only(runCluster(check, c, { securityGroups: groups([tcp(22)]) })).severity).toBeUndefined();
+    expect(only(run(c, { securityGroups: groups([tcp(22)]) })).severity).toBeUndefined();
   });
 
-  it('keeps HIGH and says so when the instances could not be listed', () => {
+  it('stays CRITICAL (fail closed) and says why when the instances could not be listed', () => {
     const { instances: _omit, ...unknown } = makeCluster();
-    const o = only(runCluster(check, unknown, { securityGroups: groups([tcp(22)]), errors: [accessDenied('clusterInstances', 'j-TEST00000001', 'elasticmapreduce:ListInstances')] }));
+    const o = only(run(unknown, { securityGroups: groups([tcp(22)]), errors: [accessDenied('clusterInstances', 'j-TEST00000001', 'elasticmapreduce:ListInstances')] }));
     expect(o.status).toBe('FAIL');
-    expect(o.severity).toBeUndefined();
-    expect(o.message).toContain('Severity kept at HIGH: whether a node has a public IP address is unknown');
+    expect(o.severity).toBe('CRITICAL');
+    expect(o.message).toContain('Severity CRITICAL (fail closed): whether a node has a public IP address is unknown');
     expect(o.message).toContain('elasticmapreduce:ListInstances AccessDenied');
   });
 
+  it('stays CRITICAL (fail closed) when DescribeInstances failed for a node, naming it and the reason', () => {
+    const c = makeCluster({ instances: [node({ role: 'MASTER', ec2InstanceId: 'i-0master' }), node({ role: 'CORE', ec2InstanceId: 'i-0core' })] });
+    const o = only(
+      run(c, {
+        securityGroups: groups([tcp(22)]),
+        ec2Instances: ec2Of(c.instances!.filter((i) => i.ec2InstanceId === 'i-0master')),
+        errors: [accessDenied('ec2Instance', 'i-0core', 'ec2:DescribeInstances')],
+      }),
+    );
+    expect(o.severity).toBe('CRITICAL');
+    expect(o.message).toContain('Severity CRITICAL (fail closed): the public addresses of some running nodes are unknown (i-0core: ec2:DescribeInstances AccessDenied');
+    expect(o.resources?.map((r) => r.id)).toEqual(['sg-master', 'i-0core']);
+  });
+
+  it('is CRITICAL for a node whose only public address is an Elastic IP (EC2 PublicIpAddress)', () => {
+    const c = makeCluster({ instances: [node({ role: 'MASTER', ec2InstanceId: 'i-0master' })] });
+    const o = only(run(c, { securityGroups: groups([tcp(22)]), ec2Instances: ec2Of(c.instances!, { 'i-0master': { publicIpAddress: '54.1.2.3' } }) }));
+    expect(o.severity).toBe('CRITICAL');
+    expect(o.message).toContain('i-0master (54.1.2.3)');
+  });
+
+  it('is CRITICAL for an IPv6-only node with a global unicast address, not for a link-local one', () => {
+    const c = makeCluster({ instances: [node({ role: 'CORE', ec2InstanceId: 'i-0v6' })] });
+    const global = only(run(c, { securityGroups: groups([tcp(22, 22, ANY6)]), ec2Instances: ec2Of(c.instances!, { 'i-0v6': { ipv6Addresses: ['2600:1f18:abcd::10'] } }) }));
+    expect(global.severity).toBe('CRITICAL');
+    expect(global.message).toContain('i-0v6 (2600:1f18:abcd::10)');
+    const local = only(run(c, { securityGroups: groups([tcp(22, 22, ANY6)]), ec2Instances: ec2Of(c.instances!, { 'i-0v6': { ipv6Addresses: ['fd00::10'] } }) }));
+    expect(local.severity).toBeUndefined();
+  });
+
+  it('fails on the split 0.0.0.0/1 + 128.0.0.0/1 pair and on 52.0.0.0/8 by default', () => {
+    const split = only(run(privateCluster, { securityGroups: groups([tcp(22, 22, cidr4('0.0.0.0/1')), tcp(22, 22, cidr4('128.0.0.0/1'))]) }));
+    expect(split.status).toBe('FAIL');
+    expect(split.message).toContain('tcp 22 from 0.0.0.0/1; sg-master (emr-master-custom): tcp 22 from 128.0.0.0/1');
+    expect(only(run(privateCluster, { securityGroups: groups([tcp(22, 22, cidr4('52.0.0.0/8'))]) })).status).toBe('FAIL');
+    expect(only(run(privateCluster, { securityGroups: groups([tcp(22, 22, cidr6('2000::/16'))]) })).status).toBe('FAIL');
+  });
+
+  it('passes private, shared, unique-local and documentation space, however wide', () => {
+    const rules = [cidr4('10.0.0.0/8'), cidr4('100.64.0.0/10'), cidr6('fd00::/8'), cidr6('2001:db8::/32')].map((s) => tcp(22, 22, s));
+    expect(only(run(privateCluster, { securityGroups: groups(rules) })).status).toBe('PASS');
+    expect(only(run(privateCluster, { securityGroups: groups(rules) }, { widePublicCidrPrefixV4: 32, widePublicCidrPrefixV6: 128 })).status).toBe('PASS');
+  });
+
+  it('fails on a customer-managed prefix list holding 0.0.0.0/0, naming the list and the entry', () => {
+    const region = { securityGroups: groups([tcp(22, 22, fromPrefixList('pl-0corp'))]), prefixLists: { 'pl-0corp': customerList('pl-0corp', 'corp-ranges', ['10.0.0.0/8', '0.0.0.0/0']) } };
+    const o = only(run(privateCluster, region));
+    expect(o.status).toBe('FAIL');
+    expect(o.message).toContain('sg-master (emr-master-custom): tcp 22 from prefix list pl-0corp (corp-ranges), entry 0.0.0.0/0');
+  });
+
+  it('passes an AWS-managed prefix list and a customer list of private entries', () => {
+    const region = {
+      securityGroups: groups([tcp(22, 22, fromPrefixList('pl-aws')), tcp(22, 22, fromPrefixList('pl-0lan'))]),
+      prefixLists: { 'pl-aws': awsList('pl-aws', 'com.amazonaws.global.cloudfront.origin-facing'), 'pl-0lan': customerList('pl-0lan', 'lan', ['10.0.0.0/8', '192.168.0.0/16']) },
+    };
+    expect(only(run(privateCluster, region)).status).toBe('PASS');
+  });
+
+  it('answers ERROR naming the list when a prefix list behind tcp 22 could not be read, never PASS', () => {
+    const { entries: _e, ...described } = customerList('pl-0corp', 'corp-ranges', []);
+    const region = {
+      securityGroups: groups([tcp(22, 22, fromPrefixList('pl-0corp'))]),
+      prefixLists: { 'pl-0corp': described },
+      errors: [accessDenied('prefixList', 'pl-0corp', 'ec2:GetManagedPrefixListEntries')],
+    };
+    const o = only(run(privateCluster, region));
+    expect(o.status).toBe('ERROR');
+    expect(o.message).toContain('prefix list entries unavailable');
+    expect(o.message).toContain('sg-master (emr-master-custom): tcp 22 from prefix list pl-0corp — entries of prefix list pl-0corp (corp-ranges): ec2:GetManagedPrefixListEntries AccessDenied');
+  });
+
+  it('still fails on a certain rule beside an unreadable prefix list, and names the list', () => {
+    const region = { securityGroups: groups([tcp(22), tcp(22, 22, fromPrefixList('pl-0gone'))]), errors: [accessDenied('prefixList', 'pl-0gone', 'ec2:DescribeManagedPrefixLists')] };
+    const o = only(run(privateCluster, region));
+    expect(o.status).toBe('FAIL');
+    expect(o.message).toContain('Not judged (prefix list entries unknown): sg-master (emr-master-custom): tcp 22 from prefix list pl-0gone — prefix list pl-0gone: ec2:DescribeManagedPrefixLists AccessDenied');
+  });
+
   it('names the pre-December-2020 default rule on ElasticMapReduce-master', () => {
-    const o = only(runCluster(check, privateCluster, { securityGroups: groups([tcp(22)], 'ElasticMapReduce-master') }));
+    const o = only(run(privateCluster, { securityGroups: groups([tcp(22)], 'ElasticMapReduce-master') }));
     expect(o.message).toContain('sg-master (ElasticMapReduce-master): tcp 22 from 0.0.0.0/0 (on ElasticMapReduce-master: the rule EMR created by default before December 2020)');
   });
 
@@ -55,46 +138,51 @@ describe('network/ssh-from-internet', () => {
     ['a range covering 22', tcp(20, 30)],
     ['protocol 6', { protocol: '6', fromPort: 22, toPort: 22, source: cidr4('0.0.0.0/0') }],
   ])('fails on %s', (_name, rule) => {
-    expect(only(runCluster(check, privateCluster, { securityGroups: groups([rule]) })).status).toBe('FAIL');
+    expect(only(run(privateCluster, { securityGroups: groups([rule]) })).status).toBe('FAIL');
   });
 
   it('does not report again a rule that network/all-traffic-from-internet reports, and says so when passing', () => {
-    const o = only(runCluster(check, privateCluster, { securityGroups: groups([allTraffic(), tcp(0, 65535)]) }));
+    const o = only(run(privateCluster, { securityGroups: groups([allTraffic(), tcp(0, 65535)]) }));
     expect(o.status).toBe('PASS');
     expect(o.message).toContain('other than the rules reported by network/all-traffic-from-internet (sg-master (emr-master-custom): all traffic (protocol -1) from 0.0.0.0/0; sg-master (emr-master-custom): tcp 0-65535 from 0.0.0.0/0)');
   });
 
   it('does not count a udp-only all-ports rule as SSH', () => {
-    const o = only(runCluster(check, privateCluster, { securityGroups: groups([udp(0, 65535)]) }));
+    const o = only(run(privateCluster, { securityGroups: groups([udp(0, 65535)]) }));
     expect(o.status).toBe('PASS');
     expect(o.message).toBe('No ingress rule of sg-master (emr-master-custom), sg-slave (emr-slave-custom) allows SSH (tcp 22) from the internet.');
   });
 
-  it('passes udp 22, and tcp 22 from private, prefix-list and group sources', () => {
+  it('passes udp 22, and tcp 22 from private, AWS prefix-list and group sources', () => {
     const rules = [udp(22), tcp(22, 22, cidr4('10.0.0.0/8')), tcp(22, 22, { type: 'prefixList', prefixListId: 'pl-1' }), tcp(22, 22, { type: 'securityGroup', groupId: 'sg-bastion' })];
-    expect(only(runCluster(check, privateCluster, { securityGroups: groups(rules) })).status).toBe('PASS');
+    expect(only(run(privateCluster, { securityGroups: groups(rules), prefixLists: { 'pl-1': awsList('pl-1', 'com.amazonaws.us-east-1.s3') } })).status).toBe('PASS');
   });
 
   it('exempts trusted CIDRs (IPv4 and IPv6) and names the exemptions', () => {
     const region = { securityGroups: groups([tcp(22), tcp(22, 22, ANY6)]) };
-    expect(only(runCluster(check, privateCluster, region, { trustedCidrs: ['0.0.0.0/0'] })).status).toBe('FAIL');
-    const o = only(runCluster(check, privateCluster, region, { trustedCidrs: ['0.0.0.0/0', '::/0'] }));
+    expect(only(run(privateCluster, region, { trustedCidrs: ['0.0.0.0/0'] })).status).toBe('FAIL');
+    const o = only(run(privateCluster, region, { trustedCidrs: ['0.0.0.0/0', '::/0'] }));
     expect(o.status).toBe('PASS');
     expect(o.message).toContain('Exempt as trusted CIDRs: sg-master (emr-master-custom): tcp 22 from 0.0.0.0/0; sg-master (emr-master-custom): tcp 22 from ::/0.');
   });
 
-  it('with the widening setting, reports a public /8 but exempts it when trusted', () => {
-    const region = { securityGroups: groups([tcp(22, 22, cidr4('8.0.0.0/8')), tcp(22, 22, cidr6('2a05::/16'))]) };
-    expect(only(runCluster(check, privateCluster, region)).status).toBe('PASS');
-    const wide = only(runCluster(check, privateCluster, region, { widePublicCidrPrefixV4: 16, widePublicCidrPrefixV6: 32 }));
+  it('with a loosened setting, reports a public /9 and /20 but exempts them when trusted', () => {
+    const region = { securityGroups: groups([tcp(22, 22, cidr4('8.0.0.0/9')), tcp(22, 22, cidr6('2a05::/20'))]) };
+    expect(only(run(privateCluster, region)).status).toBe('PASS');
+    const wide = only(run(privateCluster, region, { widePublicCidrPrefixV4: 16, widePublicCidrPrefixV6: 32 }));
     expect(wide.status).toBe('FAIL');
-    expect(wide.message).toContain('tcp 22 from 8.0.0.0/8');
-    expect(wide.message).toContain('tcp 22 from 2a05::/16');
-    expect(only(runCluster(check, privateCluster, region, { widePublicCidrPrefixV4: 16, widePublicCidrPrefixV6: 32, trustedCidrs: ['8.0.0.0/8', '2a05::/16'] })).status).toBe('PASS');
+    expect(wide.message).toContain('tcp 22 from 8.0.0.0/9');
+    expect(wide.message).toContain('tcp 22 from 2a05::/20');
+    expect(only(run(privateCluster, region, { widePublicCidrPrefixV4: 16, widePublicCidrPrefixV6: 32, trustedCidrs: ['8.0.0.0/8', '2a05::/16'] })).status).toBe('PASS');
+  });
+
+  it('a tightened setting (N=1) leaves only 0.0.0.0/0 and ::/0', () => {
+    const region = { securityGroups: groups([tcp(22, 22, cidr4('0.0.0.0/1')), tcp(22, 22, cidr6('2000::/3'))]) };
+    expect(only(run(privateCluster, region, { widePublicCidrPrefixV4: 1, widePublicCidrPrefixV6: 1 })).status).toBe('PASS');
   });
 
   it('answers ERROR with the reason when a group could not be collected and nothing is open', () => {
-    const o = only(runCluster(check, privateCluster, { securityGroups: { 'sg-master': groups([])['sg-master']! }, errors: [accessDenied('securityGroup', 'sg-slave', 'ec2:DescribeSecurityGroups')] }));
+    const o = only(run(privateCluster, { securityGroups: { 'sg-master': groups([])['sg-master']! }, errors: [accessDenied('securityGroup', 'sg-slave', 'ec2:DescribeSecurityGroups')] }));
     expect(o.status).toBe('ERROR');
     expect(o.message).toBe('Could not evaluate: a cluster security group unavailable — security group sg-slave: ec2:DescribeSecurityGroups AccessDenied (User is not authorized to perform: ec2:DescribeSecurityGroups)');
   });
