@@ -153,7 +153,7 @@ export function renderHtml(input: ReportInput, view?: Partial<ViewOptions>): str
 <html lang="en">
 <head>
 <meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy" content="${escapeHtml(CSP)}">
+<meta http-equiv="Content-Security-Policy" content="${CSP}">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="generator" content="emr-audit ${escapeHtml(input.toolVersion)}">
 <link rel="icon" href="data:,">
