@@ -6,8 +6,7 @@ import { ACCOUNT, makeCluster, makeSnapshot, NOW } from '../helpers/fixtures.js'
 
 const EVIL = `<script>window.__pwned = 1</script><img src=x onerror="alert(1)">&"'`;
 
-const meta = (id: string, extra: Record<string, unknown> = {}): CheckMeta =>
-  ({
+const meta = (id: string, extra: Record<string, unknown> = {}): CheckMeta => ({
     id,
     title: `Title of ${id}`,
     severity: 'HIGH',
@@ -17,8 +16,8 @@ const meta = (id: string, extra: Record<string, unknown> = {}): CheckMeta =>
     remediation: { text: `Fix ${id}.`, url: 'https://docs.aws.amazon.com/emr/x.html' },
     permissions: [],
     settings: [],
-    ...extra,
-  }) as CheckMeta;
+  ...extra,
+});
 
 function result(r: Partial<Result> & Pick<Result, 'checkId' | 'status'>): Result {
   return { severity: 'HIGH', region: 'us-east-1', accountId: ACCOUNT, clusterId: 'j-AAA', clusterName: EVIL, title: 't', message: 'm', resources: [], resourceDetails: [], resourceId: 'j-AAA', ...r };
