@@ -14,6 +14,7 @@ import type { Snapshot } from '../../lib/snapshot.js';
 import { parseFlags, UsageError, type FlagSpecs } from '../args.js';
 import { SCAN_HELP } from '../help.js';
 import { AuditCouldNotRunError, type CliIo } from '../io.js';
+import { restrictToCompliance } from '../compliance.js';
 import { collectLive, defaultClients } from '../live.js';
 import { outputPlan, preparePaths, reportFileName, writeReports, type OutputPlan } from '../output.js';
 import { checkProfile } from '../profile.js';
@@ -67,12 +68,9 @@ export async function scanCommand(argv: readonly string[], io: CliIo): Promise<n
   if (profileName !== undefined && (demo || snapshotPath !== undefined)) {
     throw new UsageError(`--profile works on live AWS data only, not with ${demo ? '--demo' : '--snapshot'}`);
   }
-  const compliance = flags.string('compliance');
-  // Issue 15 part A provides checksForCompliance(name); until it is merged the flag is refused.
-  if (compliance !== undefined) throw new UsageError(`--compliance ${compliance}: compliance mappings are not available in this version of emr-audit yet`);
 
   const settings = settingsFrom(flags, io);
-  const checkIds = checkFlags(flags, settings);
+  const checkIds = restrictToCompliance(checkFlags(flags, settings), flags.string('compliance'));
   const clusterIds = clusterFlags(flags);
   const allRegionsWanted = wantsAllRegions(flags);
   // Before any AWS call: a typo in a path or a profile must not cost a long collection.
