@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { DescribeRegionsCommand } from '@aws-sdk/client-ec2';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { emrRegions } from '../../cli/all-regions.js';
+import { createAwsClients } from '../../lib/aws/clients.js';
 import { profilesIn } from '../../cli/profile.js';
 import { reportFileName } from '../../cli/output.js';
 import { FakeAccount, type FakeMocks } from '../helpers/fake-account.js';
@@ -142,6 +143,13 @@ describe('--profile', () => {
 
   it('is refused with offline sources', async () => {
     expect((await runCli(['scan', '--demo', '--profile', 'x'])).stderrLines).toEqual(['emr-audit: --profile works on live AWS data only, not with --demo']);
+  });
+
+  it('is handed to every SDK client', () => {
+    const clients = createAwsClients({ maxAttempts: 1, profile: 'audit', homeRegion: 'eu-west-1' });
+    const profileOf = (client: { config: unknown }): unknown => (client.config as { profile?: string }).profile;
+    expect([profileOf(clients.forRegion('us-east-1').emr), profileOf(clients.forRegion('us-east-1').ec2), profileOf(clients.iam), profileOf(clients.sts)]).toEqual(['audit', 'audit', 'audit', 'audit']);
+    expect(profileOf(createAwsClients({ maxAttempts: 1 }).sts)).toBeUndefined();
   });
 
   it('reads profile names from both shared files', () => {
