@@ -35,18 +35,29 @@ Credentials come from the standard AWS chain; AWS_PROFILE, AWS_REGION and AWS_EN
 
 What to audit
   --region R        Region to audit; repeat for several. Default: EMR_AUDIT_REGIONS, else
-                    AWS_REGION / AWS_DEFAULT_REGION, else the region of your AWS profile
+                    AWS_REGION / AWS_DEFAULT_REGION, else the region of your AWS profile.
+                    \`--region all\`: every region enabled for the account (ec2:DescribeRegions)
   --cluster ID      Only this cluster (j-…); repeat for several
   --check ID        Only this check; repeat for several. \`network/*\` selects an area.
                     \`emr-audit checks\` lists them
 
 Where the data comes from (default: live AWS)
+  --profile NAME    The AWS profile to use (from ~/.aws/config or ~/.aws/credentials)
   --demo            The bundled demo account: no AWS access needed
   --snapshot FILE   A snapshot saved by \`emr-audit collect\`
 
 Output
-  --format F        table, json or asff. Default: table on a terminal, json otherwise
+  --format F[,F]    table (the default, also when piped), json, asff or html; several with
+                    --output-dir. sarif, ocsf and csv are not in this version yet
+  -o, --output FILE Write the report to FILE (format from --format or the extension)
+  --output-dir DIR  Write one file per format into DIR, named after account, regions and time
+  --severity S[,S]  Show only results of these severities (INFORMATIONAL … CRITICAL)
+  --status S[,S]    Show only results of these statuses (FAIL, ERROR, SUPPRESSED, PASS,
+                    NOT_APPLICABLE). Neither filter changes what is evaluated, published or
+                    counted for --fail-on
   --verbose         Table: also list the checks that passed or did not apply
+  -q, --quiet       No progress and no "wrote" lines: only the report and errors
+  --no-color        No colours (as NO_COLOR=1)
   --fail-on SEV     Exit 1 when a FAIL of this severity or higher exists
                     (INFORMATIONAL, LOW, MEDIUM, HIGH, CRITICAL); suppressed results never count
   --publish         Also update AWS Security Hub, as the deployed Lambda does (live AWS only)
@@ -57,7 +68,9 @@ Settings
 
 Examples
   emr-audit scan --demo
+  emr-audit scan --demo --output-dir reports --format json,html
   emr-audit scan --region eu-west-1 --fail-on HIGH
+  emr-audit scan --region all --profile audit --severity CRITICAL,HIGH
   emr-audit scan --region us-east-1 --cluster j-2AXXXXXXGAPLF --format json > audit.json
   emr-audit scan --check 'network/*' --set trustedCidrs=203.0.113.0/24
 `;

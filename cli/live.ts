@@ -18,6 +18,10 @@ export interface LiveOptions {
   regions: string[];
   clusterIds: string[];
   checks: readonly Check[];
+  /** Shared-config profile for the SDK clients (--profile). */
+  profile?: string;
+  /** No progress line (--quiet). */
+  quiet?: boolean;
 }
 
 export interface Live {
@@ -27,11 +31,11 @@ export interface Live {
 
 export async function collectLive(options: LiveOptions): Promise<Live> {
   const { io, settings, regions } = options;
-  const clients = io.clients ?? (await defaultClients(settings, regions));
+  const clients = io.clients ?? (await defaultClients(settings, regions, options.profile));
   const collect = await import('../lib/collect/index.js');
   return {
     loadSnapshot: async () => {
-      const progress = progressLine(io);
+      const progress: ReturnType<typeof progressLine> = options.quiet ? { done: () => undefined } : progressLine(io);
       try {
         return await collect.collectSnapshot({
           regions,
@@ -69,9 +73,9 @@ export async function collectSnapshotLive(options: LiveOptions): Promise<Snapsho
   return live.loadSnapshot({ trigger: 'cli', dryRun: true, terminatedClusters: [] });
 }
 
-async function defaultClients(settings: Settings, regions: readonly string[]): Promise<AwsClients> {
+export async function defaultClients(settings: Settings, regions: readonly string[], profile?: string): Promise<AwsClients> {
   const { createAwsClients } = await import('../lib/aws/clients.js');
-  return createAwsClients({ maxAttempts: settings.maxAttempts, ...(regions[0] ? { homeRegion: regions[0] } : {}) });
+  return createAwsClients({ maxAttempts: settings.maxAttempts, ...(regions[0] ? { homeRegion: regions[0] } : {}), ...(profile ? { profile } : {}) });
 }
 
 /** One self-overwriting status line on stderr, only on a terminal (pipes and logs stay clean). */

@@ -3,11 +3,11 @@
  * the public contract (0 done, 1 --fail-on, 2 usage, 3 could not run). Everything reaches the
  * outside through `io`, so tests run it in-process.
  */
-import { readFileSync } from 'node:fs';
 import { UsageError } from './args.js';
 import { CHECKS_HELP, COLLECT_HELP, MAIN_HELP, PERMISSIONS_HELP, SCAN_HELP, settingsHelp } from './help.js';
 import { AuditCouldNotRunError, type CliIo } from './io.js';
 import { closest } from './suggest.js';
+import { packageVersion } from './version.js';
 
 export type { CliIo } from './io.js';
 
@@ -89,13 +89,6 @@ async function help(topics: readonly string[], io: CliIo): Promise<number> {
   }
   io.stdout.write(await text());
   return 0;
-}
-
-function packageVersion(): string {
-  // Our own package.json, not outside data: a plain read keeps --version instant.
-  const pkg: unknown = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
-  const version = typeof pkg === 'object' && pkg !== null && 'version' in pkg ? pkg.version : undefined;
-  return typeof version === 'string' ? version : 'unknown';
 }
 
 /** Messages go on one line: the contract promises one line on stderr for a usage error. */

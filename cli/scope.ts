@@ -32,21 +32,35 @@ export function regionFlags(flags: ParsedFlags): string[] {
 }
 
 /** Regions of a live run: flags, else settings, else the environment, else the SDK's profile region. */
-export async function liveRegions(flags: ParsedFlags, settings: Settings, io: CliIo): Promise<string[]> {
+export async function liveRegions(flags: ParsedFlags, settings: Settings, io: CliIo, profile?: string): Promise<string[]> {
   const fromFlags = regionFlags(flags);
   if (fromFlags.length > 0) return fromFlags;
-  if (settings.regions.length > 0) return [...new Set(settings.regions)];
-  const fromEnv = io.env.AWS_REGION?.trim() || io.env.AWS_DEFAULT_REGION?.trim();
-  if (fromEnv) return [fromEnv];
-  const configured = await (io.configuredRegion ?? sdkConfiguredRegion)();
-  if (configured) return [configured];
+  const fallback = await defaultRegions(settings, io, profile);
+  if (fallback) return fallback;
   throw new UsageError('no region to audit: pass --region (e.g. --region eu-west-1), or set AWS_REGION or EMR_AUDIT_REGIONS');
 }
 
+/** `--region all` (alone: it cannot be combined with named regions). */
+export function wantsAllRegions(flags: ParsedFlags): boolean {
+  const values = flags.strings('region');
+  if (!values.some((r) => r.toLowerCase() === 'all')) return false;
+  if (values.length > 1) throw new UsageError('--region all cannot be combined with other --region values');
+  return true;
+}
+
+/** The regions a run without --region uses: settings, else the environment, else the profile's. */
+export async function defaultRegions(settings: Settings, io: CliIo, profile?: string): Promise<string[] | undefined> {
+  if (settings.regions.length > 0) return [...new Set(settings.regions)];
+  const fromEnv = io.env.AWS_REGION?.trim() || io.env.AWS_DEFAULT_REGION?.trim();
+  if (fromEnv) return [fromEnv];
+  const configured = await (io.configuredRegion ?? (() => sdkConfiguredRegion(profile)))();
+  return configured ? [configured] : undefined;
+}
+
 /** The region the SDK resolves from its shared config files, or undefined when it has none. */
-async function sdkConfiguredRegion(): Promise<string | undefined> {
+async function sdkConfiguredRegion(profile?: string): Promise<string | undefined> {
   const { STSClient } = await import('@aws-sdk/client-sts');
-  const client = new STSClient({});
+  const client = new STSClient(profile ? { profile } : {});
   try {
     return await client.config.region();
   } catch {

@@ -90,7 +90,12 @@ export interface AuditActionsOptions {
   checks?: readonly Check[];
 }
 
+/** What `emr-audit scan --region all` calls to list the account's enabled regions (CLI only). */
+export const LIST_REGIONS_ACTION = 'ec2:DescribeRegions';
+
 export interface AuditPolicyOptions extends AuditActionsOptions {
+  /** Include ec2:DescribeRegions for the CLI's `--region all` (the Lambda never lists regions). */
+  listRegions?: boolean;
   /** ARN partition; default `aws`. */
   partition?: string;
   /** Account id in the scoped ARNs; default `*` (any account: the policy works as printed). */
@@ -159,9 +164,11 @@ function abstractStatements(options: AuditActionsOptions): AbstractStatement[] {
 export function buildAuditPolicy(options: AuditPolicyOptions): PolicyDocumentJson {
   const partition = options.partition ?? 'aws';
   const account = options.accountId ?? '*';
+  const statements = abstractStatements(options);
+  if (options.listRegions) statements.push({ Sid: 'ListRegionsForRegionAll', Action: [LIST_REGIONS_ACTION], Resource: '*' });
   return {
     Version: '2012-10-17',
-    Statement: abstractStatements(options).map((s) => ({
+    Statement: statements.map((s) => ({
       Sid: s.Sid,
       Effect: 'Allow',
       Action: s.Action,

@@ -1,3 +1,4 @@
+import { formatDuration } from '../../lib/duration.js';
 import { errorOutcome, instanceRef } from '../../lib/lookup.js';
 import {
   countInstances,
@@ -75,7 +76,7 @@ export const check: ClusterCheck = {
       }
       const minutes = (now - since) / MINUTE_MS;
       if (minutes > graceMinutes) {
-        overdue.push({ i, label: labelInstance(i, `running since ${new Date(since).toISOString()}`, `${Math.floor(minutes)} min`) });
+        overdue.push({ i, label: labelInstance(i, `running since ${new Date(since).toISOString()}`, formatDuration(now - since)) });
       } else {
         inGrace.push(i.ec2InstanceId);
       }

@@ -5,35 +5,45 @@
 import { SEVERITIES, type Result, type Severity } from '../../checks/contract.js';
 import { CHECKS } from '../../checks/index.js';
 import { runAudit, type AuditDeps, type PublishSummary } from '../../lib/audit.js';
-import { renderJson } from '../../lib/report/json.js';
+import { FORMATS, type ViewOptions } from '../../lib/report/formats.js';
 import { wantsColor } from '../../lib/report/render-style.js';
 import { everyRegionFailed, oneLine, severityRank } from '../../lib/report/render-summary.js';
-import { renderTable } from '../../lib/report/table.js';
+import type { ReportInput } from '../../lib/report/report-input.js';
 import type { AuditRequest } from '../../lib/request.js';
 import type { Snapshot } from '../../lib/snapshot.js';
 import { parseFlags, UsageError, type FlagSpecs } from '../args.js';
 import { SCAN_HELP } from '../help.js';
 import { AuditCouldNotRunError, clockOf, type CliIo } from '../io.js';
-import { collectLive } from '../live.js';
+import { restrictToCompliance } from '../compliance.js';
+import { collectLive, defaultClients } from '../live.js';
+import { outputPlan, preparePaths, reportFileName, writeReports, type OutputPlan } from '../output.js';
+import { checkProfile } from '../profile.js';
 import { checkClustersPresent, readDemoSnapshot, readSnapshotFile, selectRegions } from '../snapshot-source.js';
-import { checkFlags, clusterFlags, liveRegions, regionFlags, selectedChecks, settingsFrom } from '../scope.js';
+import { checkFlags, clusterFlags, defaultRegions, liveRegions, regionFlags, selectedChecks, settingsFrom, wantsAllRegions } from '../scope.js';
+import { applyShown, describeShown, shownFilter, showsPasses, type ShownFilter } from '../shown.js';
+import { packageVersion } from '../version.js';
 
 const FLAGS: FlagSpecs = {
   region: { type: 'string', multiple: true },
   cluster: { type: 'string', multiple: true },
   check: { type: 'string', multiple: true },
   format: { type: 'string' },
+  output: { type: 'string', short: 'o' },
+  'output-dir': { type: 'string' },
   snapshot: { type: 'string' },
   demo: { type: 'boolean' },
   publish: { type: 'boolean' },
   'fail-on': { type: 'string' },
+  severity: { type: 'string', multiple: true },
+  status: { type: 'string', multiple: true },
+  profile: { type: 'string' },
+  compliance: { type: 'string' },
   set: { type: 'string', multiple: true },
   verbose: { type: 'boolean' },
+  quiet: { type: 'boolean', short: 'q' },
+  'no-color': { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 };
-
-const FORMATS = ['table', 'json', 'asff'] as const;
-type Format = (typeof FORMATS)[number];
 
 export async function scanCommand(argv: readonly string[], io: CliIo): Promise<number> {
   const flags = parseFlags(argv, FLAGS, 'scan');
@@ -43,19 +53,29 @@ export async function scanCommand(argv: readonly string[], io: CliIo): Promise<n
   }
   if (flags.positionals.length > 0) throw new UsageError(`scan takes no arguments (got "${flags.positionals[0]}"); run \`emr-audit scan --help\``);
 
-  const format = parseFormat(flags.string('format'), io.stdoutIsTTY);
+  const plan = outputPlan(flags);
+  const shown = shownFilter(flags);
   const failOn = parseFailOn(flags.string('fail-on'));
   const snapshotPath = flags.string('snapshot');
   const demo = flags.has('demo');
   const publish = flags.has('publish');
+  const quiet = flags.has('quiet');
+  const profileName = flags.string('profile');
   if (demo && snapshotPath !== undefined) throw new UsageError('--demo and --snapshot cannot be combined: pick one source');
   if (publish && (demo || snapshotPath !== undefined)) {
     throw new UsageError(`--publish works on live AWS data only, not with ${demo ? '--demo' : '--snapshot'}`);
   }
+  if (profileName !== undefined && (demo || snapshotPath !== undefined)) {
+    throw new UsageError(`--profile works on live AWS data only, not with ${demo ? '--demo' : '--snapshot'}`);
+  }
 
   const settings = settingsFrom(flags, io);
-  const checkIds = checkFlags(flags, settings);
+  const checkIds = restrictToCompliance(checkFlags(flags, settings), flags.string('compliance'));
   const clusterIds = clusterFlags(flags);
+  const allRegionsWanted = wantsAllRegions(flags);
+  // Before any AWS call: a typo in a path or a profile must not cost a long collection.
+  await preparePaths(plan.target);
+  const profile = profileName === undefined ? undefined : await checkProfile(profileName, io.env);
 
   let loadSnapshot: AuditDeps['loadSnapshot'];
   let regions: string[];
@@ -63,14 +83,23 @@ export async function scanCommand(argv: readonly string[], io: CliIo): Promise<n
   let publisher: AuditDeps['publish'];
   if (demo || snapshotPath !== undefined) {
     const label = demo ? 'demo account' : `snapshot ${snapshotPath}`;
-    const saved = selectRegions(demo ? await readDemoSnapshot() : await readSnapshotFile(snapshotPath!), regionFlags(flags), label);
+    const saved = selectRegions(demo ? await readDemoSnapshot() : await readSnapshotFile(snapshotPath!), allRegionsWanted ? [] : regionFlags(flags), label);
     checkClustersPresent(saved, clusterIds, label);
     regions = saved.regions.map((r) => r.region);
     loadSnapshot = () => Promise.resolve(saved);
     source = label;
   } else {
-    regions = await liveRegions(flags, settings, io);
-    const live = await collectLive({ io, settings, regions, clusterIds, checks: selectedChecks(checkIds, settings) });
+    let liveIo = io;
+    if (allRegionsWanted) {
+      const home = (await defaultRegions(settings, io, profile))?.[0] ?? 'us-east-1';
+      const clients = io.clients ?? (await defaultClients(settings, [home], profile));
+      const { allRegions } = await import('../all-regions.js');
+      regions = await allRegions(clients, home, io.stderr, quiet);
+      liveIo = { ...io, clients };
+    } else {
+      regions = await liveRegions(flags, settings, io, profile);
+    }
+    const live = await collectLive({ io: liveIo, settings, regions, clusterIds, checks: selectedChecks(checkIds, settings), quiet, ...(profile ? { profile } : {}) });
     loadSnapshot = live.loadSnapshot;
     if (publish) publisher = await live.publisher();
     source = 'live AWS';
@@ -86,17 +115,50 @@ export async function scanCommand(argv: readonly string[], io: CliIo): Promise<n
   };
   const outcome = await runAudit(request, { settings, checks: CHECKS, clock: clockOf(io), loadSnapshot, ...(publisher ? { publish: publisher } : {}) });
 
-  io.stdout.write(await render(format, { ...outcome, clusterIds, source, verbose: flags.has('verbose') }, io));
-  if (outcome.published && format !== 'table') reportPublished(outcome.published, io);
+  const input: ReportInput = {
+    // Only what is shown is filtered: evaluation, publishing and the exit code use every result.
+    results: applyShown(outcome.results, shown),
+    snapshot: outcome.snapshot,
+    checks: CHECKS,
+    startedAt: outcome.startedAt,
+    toolVersion: packageVersion(),
+    ...(clusterIds.length > 0 ? { clusterIds } : {}),
+    ...(outcome.published ? { published: outcome.published } : {}),
+  };
+  await emit(plan, input, viewFor(flags, shown, source, io), io, quiet);
+  if (outcome.published && (plan.target.kind !== 'stdout' || plan.formats[0] !== 'table')) reportPublished(outcome.published, io, quiet);
 
   return exitCode(outcome.snapshot, outcome.results, failOn, io);
 }
 
-function parseFormat(raw: string | undefined, stdoutIsTTY: boolean): Format {
-  if (raw === undefined) return stdoutIsTTY ? 'table' : 'json';
-  const format = FORMATS.find((f) => f === raw.toLowerCase());
-  if (!format) throw new UsageError(`--format ${raw}: expected table, json or asff`);
-  return format;
+function viewFor(flags: ReturnType<typeof parseFlags>, shown: ShownFilter, source: string, io: CliIo): ViewOptions {
+  const filterNote = describeShown(shown);
+  return {
+    color: !flags.has('no-color') && wantsColor(io.env, io.stdoutIsTTY),
+    ...(io.columns ? { width: io.columns } : {}),
+    verbose: flags.has('verbose') || showsPasses(shown),
+    source,
+    ...(filterNote ? { filterNote } : {}),
+  };
+}
+
+/** Render every requested format from the one input, then print or write them. */
+async function emit(plan: OutputPlan, input: ReportInput, view: ViewOptions, io: CliIo, quiet: boolean): Promise<void> {
+  if (plan.target.kind === 'stdout') {
+    const render = await FORMATS[plan.formats[0]!].load!();
+    io.stdout.write(render(input, view));
+    return;
+  }
+  // Files never get terminal colours; the table in a file keeps the default width.
+  const fileView: ViewOptions = { ...view, color: false };
+  delete fileView.width;
+  const rendered = [];
+  for (const format of plan.formats) {
+    const render = await FORMATS[format].load!();
+    rendered.push({ format, text: render(input, fileView), fileName: reportFileName(input.snapshot.accountId, input.snapshot.regions.map((r) => r.region), input.startedAt, format) });
+  }
+  const written = await writeReports(plan.target, rendered);
+  if (!quiet) for (const w of written) io.stderr.write(`emr-audit: wrote ${w.format} report to ${w.path}\n`);
 }
 
 function parseFailOn(raw: string | undefined): Severity | undefined {
@@ -106,39 +168,8 @@ function parseFailOn(raw: string | undefined): Severity | undefined {
   return severity;
 }
 
-interface RenderInput {
-  snapshot: Snapshot;
-  results: Result[];
-  startedAt: Date;
-  published?: PublishSummary;
-  clusterIds: string[];
-  source: string;
-  verbose: boolean;
-}
-
-async function render(format: Format, input: RenderInput, io: CliIo): Promise<string> {
-  const clusterIds = input.clusterIds.length > 0 ? input.clusterIds : undefined;
-  if (format === 'json') {
-    return renderJson({ results: input.results, snapshot: input.snapshot, ...(clusterIds ? { clusterIds } : {}), ...(input.published ? { published: input.published } : {}) });
-  }
-  if (format === 'asff') {
-    const { buildFindings } = await import('../../lib/report/asff.js');
-    return `${JSON.stringify(buildFindings(input.results, input.snapshot, input.startedAt), null, 2)}\n`;
-  }
-  return renderTable({
-    results: input.results,
-    snapshot: input.snapshot,
-    ...(clusterIds ? { clusterIds } : {}),
-    checks: CHECKS,
-    verbose: input.verbose,
-    color: wantsColor(io.env, io.stdoutIsTTY),
-    ...(io.columns ? { width: io.columns } : {}),
-    source: input.source,
-    ...(input.published ? { published: input.published } : {}),
-  });
-}
-
-function reportPublished(p: PublishSummary, io: CliIo): void {
+function reportPublished(p: PublishSummary, io: CliIo, quiet: boolean): void {
+  if (quiet && p.failed === 0 && p.errors.length === 0) return;
   io.stderr.write(`Security Hub: ${p.imported} findings imported, ${p.archived} archived, ${p.failed} failed\n`);
   for (const e of p.errors) io.stderr.write(`  ${oneLine(e)}\n`);
 }

@@ -29,10 +29,12 @@ export interface ClientOptions {
   maxAttempts: number;
   /** Region for global services (IAM, STS) and the default region. */
   homeRegion?: string;
+  /** Shared-config profile (CLI --profile); default: the SDK's (AWS_PROFILE, else `default`). */
+  profile?: string;
 }
 
 export function createAwsClients(options: ClientOptions): AwsClients {
-  const common = { maxAttempts: options.maxAttempts, retryMode: 'adaptive' as const };
+  const common = { maxAttempts: options.maxAttempts, retryMode: 'adaptive' as const, ...(options.profile ? { profile: options.profile } : {}) };
   const cache = new Map<string, RegionClients>();
   const home = options.homeRegion ? { region: options.homeRegion } : {};
   return {

@@ -1,13 +1,23 @@
 /**
- * `--format json`: one JSON object `{ "results": [...], "summary": {...} }` (DESIGN.md, public
- * contract: fields may be added, never renamed or removed).
+ * `--format json`: one JSON object `{ "schemaVersion", "tool", "results": [...], "summary": {...} }`
+ * (DESIGN.md, public contract: fields may be added, never renamed or removed).
  */
 import type { Result } from '../../checks/contract.js';
 import type { PublishSummary } from '../audit.js';
 import type { Snapshot } from '../snapshot.js';
 import { buildSummary, type ReportSummary } from './render-summary.js';
+import type { ReportInput } from './report-input.js';
+
+/**
+ * The version of this JSON shape. Bumped only for an incompatible change (which the contract
+ * forbids): consumers may rely on every field of version 1 staying as it is.
+ */
+export const JSON_SCHEMA_VERSION = 1;
 
 export interface JsonReport {
+  schemaVersion: typeof JSON_SCHEMA_VERSION;
+  /** What produced the report, so a stored report says which version of the checks it reflects. */
+  tool: { name: 'emr-audit'; version: string };
   results: Result[];
   summary: ReportSummary & { published?: PublishSummary };
 }
@@ -19,11 +29,15 @@ export interface JsonReportInput {
   clusterIds?: readonly string[];
   /** Present when the run synchronised Security Hub. */
   published?: PublishSummary;
+  /** emr-audit's version; `unknown` when the caller does not know it. */
+  toolVersion?: string;
 }
 
 export function buildJsonReport(input: JsonReportInput): JsonReport {
   const summary = buildSummary(input.results, input.snapshot, input.clusterIds);
   return {
+    schemaVersion: JSON_SCHEMA_VERSION,
+    tool: { name: 'emr-audit', version: input.toolVersion ?? 'unknown' },
     // Explicit field order: people read this output too.
     results: input.results.map((r) => ({
       checkId: r.checkId,
@@ -47,4 +61,15 @@ export function buildJsonReport(input: JsonReportInput): JsonReport {
 
 export function renderJson(input: JsonReportInput): string {
   return `${JSON.stringify(buildJsonReport(input), null, 2)}\n`;
+}
+
+/** The JSON report as a format of the registry (lib/report/formats.ts). */
+export function renderJsonReport(input: ReportInput): string {
+  return renderJson({
+    results: input.results,
+    snapshot: input.snapshot,
+    toolVersion: input.toolVersion,
+    ...(input.clusterIds && input.clusterIds.length > 0 ? { clusterIds: input.clusterIds } : {}),
+    ...(input.published ? { published: input.published } : {}),
+  });
 }

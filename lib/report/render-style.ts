@@ -91,5 +91,31 @@ export function wrap(text: string, width: number, indent: string): string[] {
     }
     lines.push(line);
   }
-  return lines.map((l) => (l === '' ? '' : indent + l));
+  return lines.map((l) => (l === '' ? '' : outdented(l, width, indent)));
+}
+
+/** A line that is one word too long for the indent starts further left, so it still fits if it can. */
+function outdented(line: string, width: number, indent: string): string {
+  if (indent.length + line.length <= width || /\s/.test(line)) return indent + line;
+  return ' '.repeat(Math.max(0, width - line.length)) + line;
+}
+
+/**
+ * Join `parts` with `separator`, starting a new line (prefixed by `continuation`) before a part
+ * that would pass `width`: for lines made of `a · b · c` facts, which must not break inside a fact.
+ * Parts and separator may hold ANSI codes; only visible characters count.
+ */
+export function joinFitting(parts: readonly string[], separator: string, width: number, continuation: string): string[] {
+  const lines: string[] = [];
+  let line = '';
+  for (const part of parts) {
+    if (line === '') line = part;
+    else if (visibleLength(line) + visibleLength(separator) + visibleLength(part) <= width) line += separator + part;
+    else {
+      lines.push(line);
+      line = continuation + part;
+    }
+  }
+  if (line !== '') lines.push(line);
+  return lines;
 }

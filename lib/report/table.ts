@@ -6,7 +6,9 @@
 import type { CheckMeta, Result, Severity } from '../../checks/contract.js';
 import type { PublishSummary } from '../audit.js';
 import type { Cluster, Snapshot } from '../snapshot.js';
-import { makeStyler, padEnd, SEVERITY_STYLE, STATUS_STYLE, wrap, type Styler } from './render-style.js';
+import type { ViewOptions } from './formats.js';
+import type { ReportInput } from './report-input.js';
+import { joinFitting, makeStyler, padEnd, SEVERITY_STYLE, STATUS_STYLE, wrap, type Styler } from './render-style.js';
 import { buildSummary, describeCollectionError, severityRank, SEVERITIES_DESC, type ReportSummary } from './render-summary.js';
 
 export interface TableReportInput {
@@ -19,11 +21,34 @@ export interface TableReportInput {
   /** Also list PASS and NOT_APPLICABLE results. */
   verbose?: boolean;
   color: boolean;
-  /** Terminal width; default 100. */
+  /** Terminal width; default 80 (a pipe or a file), used up to MAX_WIDTH. */
   width?: number;
   /** Where the data came from, for the header (e.g. `demo account`, `snapshot audit.json`). */
   source?: string;
+  /** What the --severity/--status filters keep, for the header. */
+  filterNote?: string;
   published?: PublishSummary;
+}
+
+/** Below this the detail column gets too narrow to read; beyond MAX_WIDTH lines get too long to read. */
+const MIN_WIDTH = 60;
+const MAX_WIDTH = 160;
+const DEFAULT_WIDTH = 80;
+
+/** The table as a format of the registry (lib/report/formats.ts). */
+export function renderTableReport(input: ReportInput, view: ViewOptions): string {
+  return renderTable({
+    results: input.results,
+    snapshot: input.snapshot,
+    ...(input.clusterIds && input.clusterIds.length > 0 ? { clusterIds: input.clusterIds } : {}),
+    checks: input.checks,
+    verbose: view.verbose,
+    color: view.color,
+    ...(view.width ? { width: view.width } : {}),
+    ...(view.source ? { source: view.source } : {}),
+    ...(view.filterNote ? { filterNote: view.filterNote } : {}),
+    ...(input.published ? { published: input.published } : {}),
+  });
 }
 
 const LABEL_WIDTH = 8;
@@ -32,12 +57,12 @@ const DETAIL_INDENT = INDENT + ' '.repeat(LABEL_WIDTH + 2);
 
 export function renderTable(input: TableReportInput): string {
   const style = makeStyler(input.color);
-  const width = Math.min(Math.max(input.width ?? 100, 60), 140);
+  const width = Math.min(Math.max(input.width ?? DEFAULT_WIDTH, MIN_WIDTH), MAX_WIDTH);
   const order = new Map(input.checks.map((c, i) => [c.id, i]));
   const summary = buildSummary(input.results, input.snapshot, input.clusterIds);
   const out: string[] = [];
 
-  out.push(header(input, summary, style), '');
+  out.push(...header(input, summary, style, width), '');
 
   const active = input.results.filter((r) => r.status !== 'SUPPRESSED');
   const suppressed = input.results.filter((r) => r.status === 'SUPPRESSED');
@@ -53,7 +78,7 @@ export function renderTable(input: TableReportInput): string {
   out.push(...renderNextSteps(input.results, input.checks, summary, { style, width, order }));
 
   if (input.published) out.push(publishedLine(input.published, style), '');
-  out.push(summaryLine(summary, style));
+  out.push(...summaryLines(summary, style, width));
   return `${out.join('\n')}\n`;
 }
 
@@ -63,11 +88,13 @@ interface Ctx {
   order: Map<string, number>;
 }
 
-function header(input: TableReportInput, summary: ReportSummary, style: Styler): string {
+/** `emr-audit · account … · regions · data collected … · source`, broken between parts to fit. */
+function header(input: TableReportInput, summary: ReportSummary, style: Styler, width: number): string[] {
   const collected = summary.collectedAt.replace('T', ' ').replace(/:\d\d(\.\d+)?Z$/, ' UTC');
   const parts = [`account ${summary.accountId}`, summary.regions.join(', ') || 'no regions', `data collected ${collected}`];
   if (input.source) parts.push(input.source);
-  return `${style('bold', 'emr-audit')} ${style('dim', '·')} ${parts.join(style('dim', ' · '))}`;
+  if (input.filterNote) parts.push(input.filterNote);
+  return joinFitting([style('bold', 'emr-audit'), ...parts], style('dim', ' · '), width, '  ');
 }
 
 function renderRegion(
@@ -78,7 +105,7 @@ function renderRegion(
   ctx: Ctx & { verbose: boolean; clusterIds: readonly string[] | undefined; suppressed: readonly Result[] },
 ): string[] {
   const { style, width } = ctx;
-  const out: string[] = [style('bold', `${region} ${'─'.repeat(Math.max(3, Math.min(width, 100) - region.length - 1))}`)];
+  const out: string[] = [style('bold', `${region} ${'─'.repeat(Math.max(3, width - region.length - 1))}`)];
   const regionFailed = errors.length > 0 && results.length > 0 && results.every((r) => r.clusterId === null && r.status === 'ERROR');
 
   const accountLevel = results.filter((r) => r.clusterId === null);
@@ -140,9 +167,10 @@ function renderGroup(results: readonly Result[], ctx: Ctx & { verbose: boolean }
   ].join(' · ');
   if (results.length === 0 && suppressedCount === 0) out.push(`${INDENT}${style('dim', 'no checks ran')}`);
   else if (fails.length === 0 && errors.length === 0) {
-    out.push(`${INDENT}${style('green', '✓')} ${style('dim', `${suppressedCount > 0 ? 'no open problems' : 'no problems found'} · ${counted}`)}`);
+    const lines = wrap(`✓ ${suppressedCount > 0 ? 'no open problems' : 'no problems found'} · ${counted}`, ctx.width, INDENT);
+    out.push(...lines.map((l, i) => (i === 0 ? `${INDENT}${style('green', '✓')}${style('dim', l.slice(INDENT.length + 1))}` : style('dim', l))));
   }
-  else if (passed.length + notApplicable.length + suppressedCount > 0) out.push(`${INDENT}${style('dim', counted)}`);
+  else if (passed.length + notApplicable.length + suppressedCount > 0) out.push(...wrap(counted, ctx.width, INDENT).map((l) => style('dim', l)));
   return out;
 }
 
@@ -193,13 +221,16 @@ function renderNextSteps(results: readonly Result[], checks: readonly CheckMeta[
     .sort((a, b) => severityRank(b.severity) - severityRank(a.severity) || (ctx.order.get(a.check.id) ?? 0) - (ctx.order.get(b.check.id) ?? 0));
 
   if (failing.length > 0) {
-    out.push(style('bold', 'How to fix') + style('dim', ' · most severe first; `emr-audit checks --format json` has the full remediation'), '');
+    const note = 'most severe first; `emr-audit checks --format json` has the full remediation';
+    if ('How to fix · '.length + note.length <= width) out.push(style('bold', 'How to fix') + style('dim', ` · ${note}`), '');
+    else out.push(style('bold', 'How to fix') + style('dim', ' · most severe first'), style('dim', '  `emr-audit checks --format json` has the full remediation'), '');
     for (const { check, severity, clusters } of failing) {
       const label = style(SEVERITY_STYLE[severity], padEnd(severityLabel(severity), LABEL_WIDTH));
       const where = check.scope === 'region' ? `${clusters} region${clusters === 1 ? '' : 's'}` : `${clusters} cluster${clusters === 1 ? '' : 's'}`;
       out.push(`${INDENT}${label}  ${style('bold', check.id)} ${style('dim', `· ${where}`)}`);
       out.push(...wrap(firstSentence(check.remediation.text), width, DETAIL_INDENT));
-      out.push(`${DETAIL_INDENT}${style('dim', check.remediation.url)}`);
+      // A URL is never broken; one too long for the detail column starts further left instead.
+      out.push(...wrap(check.remediation.url, width, DETAIL_INDENT).map((l) => style('dim', l)));
     }
     out.push('');
   }
@@ -228,6 +259,15 @@ function publishedLine(p: PublishSummary, style: Styler): string {
 
 /** `8 clusters in 2 regions · 14 FAIL (2 CRITICAL, 5 HIGH, …) · 3 ERROR · 40 PASS · 2 SUPPRESSED`. */
 export function summaryLine(summary: ReportSummary, style: Styler = makeStyler(false)): string {
+  return summaryParts(summary, style).join(style('dim', ' · '));
+}
+
+/** The summary line, broken between its parts to fit `width`. */
+function summaryLines(summary: ReportSummary, style: Styler, width: number): string[] {
+  return joinFitting(summaryParts(summary, style), style('dim', ' · '), width, '  ');
+}
+
+function summaryParts(summary: ReportSummary, style: Styler): string[] {
   const { counts } = summary;
   const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
   const bySeverity = SEVERITIES_DESC.filter((s) => summary.failBySeverity[s] > 0)
@@ -241,7 +281,7 @@ export function summaryLine(summary: ReportSummary, style: Styler = makeStyler(f
     ...(counts.NOT_APPLICABLE > 0 ? [`${counts.NOT_APPLICABLE} NOT_APPLICABLE`] : []),
     ...(counts.SUPPRESSED > 0 ? [style('gray', `${counts.SUPPRESSED} SUPPRESSED`)] : []),
   ];
-  return parts.join(style('dim', ' · '));
+  return parts;
 }
 
 function sortResults(results: readonly Result[], order: Map<string, number>): Result[] {

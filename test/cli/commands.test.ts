@@ -62,6 +62,12 @@ describe('emr-audit permissions', () => {
     expect(readOnly.some((a) => a.startsWith('securityhub:'))).toBe(false);
     expect(readOnly).toContain('elasticmapreduce:DescribeCluster');
   });
+
+  it('includes ec2:DescribeRegions, which scan --region all calls', async () => {
+    for (const args of [['permissions'], ['permissions', '--no-publish']]) {
+      expect(statementsOf((await runCli(args)).stdout).flatMap((s) => s.Action)).toContain('ec2:DescribeRegions');
+    }
+  });
 });
 
 describe('top level', () => {

@@ -74,11 +74,11 @@ describe('emr-audit against a mocked account', () => {
   });
 
   it('audits the region of AWS_REGION by default, and EMR_AUDIT_REGIONS when set', async () => {
-    const byEnv = JSON.parse((await runCli(['scan'], { env: ENV, clients: fake.clients() })).stdout) as JsonOut;
+    const byEnv = JSON.parse((await runCli(['scan', '--format', 'json'], { env: ENV, clients: fake.clients() })).stdout) as JsonOut;
     expect(byEnv.summary.regions).toEqual(['us-east-1']);
-    const bySetting = JSON.parse((await runCli(['scan'], { env: { ...ENV, EMR_AUDIT_REGIONS: 'eu-west-1' }, clients: fake.clients() })).stdout) as JsonOut;
+    const bySetting = JSON.parse((await runCli(['scan', '--format', 'json'], { env: { ...ENV, EMR_AUDIT_REGIONS: 'eu-west-1' }, clients: fake.clients() })).stdout) as JsonOut;
     expect(bySetting.summary.regions).toEqual(['eu-west-1']);
-    const byProfile = JSON.parse((await runCli(['scan'], { env: {}, clients: fake.clients(), configuredRegion: () => Promise.resolve('eu-west-1') })).stdout) as JsonOut;
+    const byProfile = JSON.parse((await runCli(['scan', '--format', 'json'], { env: {}, clients: fake.clients(), configuredRegion: () => Promise.resolve('eu-west-1') })).stdout) as JsonOut;
     expect(byProfile.summary.regions).toEqual(['eu-west-1']);
   });
 
@@ -94,7 +94,7 @@ describe('emr-audit against a mocked account', () => {
 
   it('exits 3 when every region fails, still printing what it knows', async () => {
     fake.fail('elasticmapreduce:ListClusters', { code: 'AccessDeniedException', message: 'not authorized to perform: elasticmapreduce:ListClusters' });
-    const run = await runCli(['scan', '--region', 'us-east-1', '--region', 'eu-west-1'], { env: ENV, clients: fake.clients() });
+    const run = await runCli(['scan', '--region', 'us-east-1', '--region', 'eu-west-1', '--format', 'json'], { env: ENV, clients: fake.clients() });
     expect(run.code).toBe(3);
     expect(run.stderrLines).toHaveLength(1);
     expect(run.stderrLines[0]).toMatch(/^emr-audit: the audit could not run: every region failed \(us-east-1: elasticmapreduce:ListClusters AccessDeniedException; eu-west-1: /);
@@ -118,7 +118,7 @@ describe('emr-audit against a mocked account', () => {
 
   it('exits 0 when one region of two fails', async () => {
     fake.fail('elasticmapreduce:ListClusters', { code: 'AccessDeniedException', when: (_input, region) => region === 'eu-west-1' });
-    const run = await runCli(['scan', '--region', 'us-east-1', '--region', 'eu-west-1'], { env: ENV, clients: fake.clients() });
+    const run = await runCli(['scan', '--region', 'us-east-1', '--region', 'eu-west-1', '--format', 'json'], { env: ENV, clients: fake.clients() });
     expect(run.code).toBe(0);
     const out = JSON.parse(run.stdout) as JsonOut;
     expect(out.results.filter((r) => r.region === 'eu-west-1').every((r) => r.status === 'ERROR')).toBe(true);

@@ -66,22 +66,24 @@ describe('emr-audit scan --demo --format json', () => {
     }
   });
 
-  it('defaults to JSON when stdout is not a terminal, and to the table on a terminal', async () => {
+  it('defaults to the table on a terminal and when piped (`| less`): JSON only with --format json', async () => {
     const piped = await runCli(['scan', '--demo']);
-    expect(() => JsonReport.parse(JSON.parse(piped.stdout))).not.toThrow();
     const tty = await runCli(['scan', '--demo'], { stdoutIsTTY: true, env: { NO_COLOR: '1' } });
-    expect(tty.stdout).toMatch(/^emr-audit · account 123456789012/);
-    expect(tty.stdout).toContain('8 clusters in 2 regions');
+    for (const run of [piped, tty]) {
+      expect(run.stdout).toMatch(/^emr-audit · account 123456789012/);
+      expect(run.stdout).toContain('8 clusters in 2 regions');
+    }
+    expect(piped.stdout).toBe(tty.stdout);
   });
 
   it('restricts the evaluation to --region, --cluster and --check', async () => {
-    const run = await runCli(['scan', '--demo', '--region', 'eu-west-1', '--check', 'logging/no-log-uri', '--check', 'lifecycle/*']);
+    const run = await runCli(['scan', '--demo', '--region', 'eu-west-1', '--check', 'logging/no-log-uri', '--check', 'lifecycle/*', '--format', 'json']);
     const report = JsonReport.parse(JSON.parse(run.stdout));
     expect(new Set(report.results.map((r) => r.region))).toEqual(new Set(['eu-west-1']));
     expect(new Set(report.results.map((r) => r.checkId))).toEqual(new Set(['logging/no-log-uri', 'lifecycle/outdated-release']));
     expect(report.summary.clustersAudited).toBe(4);
 
-    const one = JsonReport.parse(JSON.parse((await runCli(['scan', '--demo', '--cluster', report.results[0]!.clusterId!])).stdout));
+    const one = JsonReport.parse(JSON.parse((await runCli(['scan', '--demo', '--cluster', report.results[0]!.clusterId!, '--format', 'json'])).stdout));
     expect(new Set(one.results.map((r) => r.clusterId))).toEqual(new Set([report.results[0]!.clusterId]));
     expect(one.summary.clustersAudited).toBe(1);
   });
@@ -106,7 +108,7 @@ describe('emr-audit scan --demo --format json', () => {
       { region: 'us-east-1', clusters: [makeCluster()] },
       { region: 'eu-west-1', errors: [{ kind: 'region', resourceId: 'eu-west-1', api: 'elasticmapreduce:ListClusters', code: 'AccessDeniedException', message: 'denied' }] },
     ]);
-    const run = await runCli(['scan', '--snapshot', writeJson(tempDir(), 's.json', snapshot), '--check', 'logging/no-log-uri']);
+    const run = await runCli(['scan', '--snapshot', writeJson(tempDir(), 's.json', snapshot), '--check', 'logging/no-log-uri', '--format', 'json']);
     expect(run.code).toBe(0);
     const report = JsonReport.parse(JSON.parse(run.stdout));
     expect(report.results.map((r) => `${r.region} ${r.status}`).sort()).toEqual(['eu-west-1 ERROR', 'us-east-1 PASS']);
@@ -152,7 +154,7 @@ describe('--fail-on', () => {
   });
 
   it('exits 1 on the demo with --fail-on HIGH (it has HIGH and CRITICAL FAILs), 0 when only LOW checks run', async () => {
-    const high = await runCli(['scan', '--demo', '--fail-on', 'HIGH']);
+    const high = await runCli(['scan', '--demo', '--fail-on', 'HIGH', '--format', 'json']);
     const report = JsonReport.parse(JSON.parse(high.stdout));
     expect(report.summary.failBySeverity.HIGH + report.summary.failBySeverity.CRITICAL).toBeGreaterThan(0);
     expect(high.code).toBe(1);
@@ -161,7 +163,7 @@ describe('--fail-on', () => {
 
   it('never counts SUPPRESSED results', async () => {
     const file = noLogSnapshot({ 'emr-audit:suppress': 'logging/no-log-uri' });
-    const run = await runCli(['scan', '--snapshot', file, '--check', 'logging/no-log-uri', '--fail-on', 'INFORMATIONAL']);
+    const run = await runCli(['scan', '--snapshot', file, '--check', 'logging/no-log-uri', '--fail-on', 'INFORMATIONAL', '--format', 'json']);
     expect(JsonReport.parse(JSON.parse(run.stdout)).results.map((r) => r.status)).toEqual(['SUPPRESSED']);
     expect(run.code).toBe(0);
   });
@@ -222,7 +224,7 @@ describe('scan usage errors (exit 2, one line)', () => {
     ['an unknown flag, with a suggestion', ['scan', '--demo', '--regoin', 'eu-west-1'], /^emr-audit: unknown option --regoin for scan \(did you mean --region\?\); run `emr-audit scan --help`$/],
     ['a flag without its value', ['scan', '--snapshot'], /^emr-audit: --snapshot needs a value/],
     ['a flag swallowing the next flag', ['scan', '--region', '--demo'], /^emr-audit: --region needs a value/],
-    ['an unknown format', ['scan', '--demo', '--format', 'xml'], /^emr-audit: --format xml: expected table, json or asff$/],
+    ['an unknown format', ['scan', '--demo', '--format', 'xml'], /^emr-audit: --format xml: expected table, json, asff, html$/],
     ['an unknown check, with a suggestion', ['scan', '--demo', '--check', 'network/ssh-from-internt'], /^emr-audit: --check network\/ssh-from-internt: unknown check \(did you mean network\/ssh-from-internet\?\)/],
     ['an unknown check area', ['scan', '--demo', '--check', 'nope/*'], /^emr-audit: --check nope\/\*: unknown check;/],
     ['a cluster name instead of an id', ['scan', '--demo', '--cluster', 'analytics-prod'], /^emr-audit: --cluster analytics-prod: expected a cluster id/],
@@ -264,7 +266,7 @@ describe('scan usage errors (exit 2, one line)', () => {
   });
 
   it('applies settings from the environment and --set (disabled checks are not run)', async () => {
-    const run = await runCli(['scan', '--demo'], { env: { EMR_AUDIT_DISABLED_CHECKS: 'logging/no-log-uri' } });
+    const run = await runCli(['scan', '--demo', '--format', 'json'], { env: { EMR_AUDIT_DISABLED_CHECKS: 'logging/no-log-uri' } });
     expect(run.code).toBe(0);
     const ids = new Set(JsonReport.parse(JSON.parse(run.stdout)).results.map((r) => r.checkId));
     expect(ids.has('logging/no-log-uri')).toBe(false);
@@ -292,7 +294,7 @@ describe('scan --format table', () => {
   });
 
   it('groups by region then cluster, lists suppressed results apart, and ends with the summary line', async () => {
-    const { stdout } = await runCli(['scan', '--demo', '--format', 'table']);
+    const { stdout } = await runCli(['scan', '--demo', '--format', 'table'], { columns: 160 });
     const lines = stdout.trimEnd().split('\n');
     const at = (text: string): number => lines.findIndex((l) => l.includes(text));
     expect(at('us-east-1 ──')).toBeGreaterThan(0);

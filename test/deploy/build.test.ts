@@ -111,6 +111,12 @@ describe('bundleHandler', () => {
       expect(last).toMatch(/^rejected .*somebody-else/);
       expect(result.stdout + result.stderr).not.toMatch(/ECONNREFUSED|Dynamic require/);
     });
+
+    it('leaves out the CLI-only report code (HTML renderer, format registry)', async () => {
+      const code = await readFile(bundle, 'utf8');
+      expect(code).not.toContain('Content-Security-Policy');
+      expect(code).not.toContain('results shown');
+    });
   });
 });
 

@@ -35,11 +35,13 @@ const results = [
 ];
 
 describe('renderJson', () => {
-  it('prints one JSON object of results and summary', () => {
-    const text = renderJson({ results, snapshot });
+  it('prints one JSON object: schema version, tool, results and summary', () => {
+    const text = renderJson({ results, snapshot, toolVersion: '1.2.3' });
     expect(text.endsWith('}\n')).toBe(true);
-    const parsed = JSON.parse(text) as { results: unknown[]; summary: unknown };
-    expect(Object.keys(parsed)).toEqual(['results', 'summary']);
+    const parsed = JSON.parse(text) as { schemaVersion: number; tool: unknown; results: unknown[]; summary: unknown };
+    expect(Object.keys(parsed)).toEqual(['schemaVersion', 'tool', 'results', 'summary']);
+    expect(parsed.schemaVersion).toBe(1);
+    expect(parsed.tool).toEqual({ name: 'emr-audit', version: '1.2.3' });
     expect(parsed.results).toHaveLength(results.length);
   });
 

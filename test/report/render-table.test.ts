@@ -56,9 +56,14 @@ const render = (extra: Partial<Parameters<typeof renderTable>[0]> = {}): string 
 
 describe('renderTable', () => {
   it('starts with what was audited and ends with the summary line', () => {
-    const lines = render().trimEnd().split('\n');
+    const lines = render({ width: 160 }).trimEnd().split('\n');
     expect(lines[0]).toBe(`emr-audit · account ${ACCOUNT} · us-east-1, eu-west-1 · data collected 2026-11-23 12:00 UTC · demo account`);
     expect(lines.at(-1)).toBe('2 clusters in 2 regions · 3 FAIL (1 CRITICAL, 1 HIGH, 1 LOW) · 1 ERROR · 2 PASS · 1 NOT_APPLICABLE · 1 SUPPRESSED');
+  });
+
+  it('breaks the header between its parts when it does not fit', () => {
+    const lines = render({ width: 80 }).split('\n');
+    expect(lines.slice(0, 2)).toEqual([`emr-audit · account ${ACCOUNT} · us-east-1, eu-west-1`, '  data collected 2026-11-23 12:00 UTC · demo account']);
   });
 
   it('groups by region, account settings first, then clusters by name, worst first within a cluster', () => {
@@ -166,7 +171,9 @@ describe('renderTable', () => {
     expect(lines.length).toBeGreaterThan(2);
     for (const l of lines.filter((x) => !x.includes(arn))) expect(l.length).toBeLessThanOrEqual(80);
     expect(lines.some((l) => l.trim() === arn || l.trim() === `${arn} end`)).toBe(true);
-    for (const l of lines) expect(l.startsWith('              ')).toBe(true);
+    for (const l of lines.filter((x) => !x.includes(arn))) expect(l.startsWith('              ')).toBe(true);
+    // Too long for the detail column, the ARN starts further left rather than being cut.
+    expect(lines.find((l) => l.includes(arn))!.trimStart().startsWith(arn)).toBe(true);
   });
 
   it('uses no ANSI codes without colour, and colours severities, statuses and the summary with it', () => {

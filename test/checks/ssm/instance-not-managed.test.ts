@@ -23,6 +23,13 @@ describe('ssm/instance-not-managed', () => {
     expect(o.resources?.map((r) => r.id)).toEqual(['i-1']);
   });
 
+  it('gives a long-running instance its age in days, not in minutes', () => {
+    const cluster = makeCluster({ instances: [node('i-1', { readyAt: ago(92_154) })] });
+    const o = only(runCluster(check, cluster, { ssmInstances: registered(), ssmQueried: ['i-1'] }));
+    expect(o.message).toContain(`running since ${ago(92_154)}, 63 days)`);
+    expect(o.message).not.toMatch(/\d{3,} min/);
+  });
+
   it('lists every overdue instance in one outcome', () => {
     const cluster = makeCluster({ instances: [node('i-1', { readyAt: ago(30) }), node('i-2', { readyAt: ago(40) })] });
     const o = only(runCluster(check, cluster, { ssmQueried: ['i-1', 'i-2'] }));

@@ -1,0 +1,13 @@
+/** emr-audit's version, from our own package.json (beside cli/ in a checkout, beside dist-cli/ when packed). */
+import { readFileSync } from 'node:fs';
+
+let cached: string | undefined;
+
+export function packageVersion(): string {
+  if (cached !== undefined) return cached;
+  // Our own file, not outside data: a plain read keeps --version instant.
+  const pkg: unknown = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
+  const version = typeof pkg === 'object' && pkg !== null && 'version' in pkg ? pkg.version : undefined;
+  cached = typeof version === 'string' ? version : 'unknown';
+  return cached;
+}

@@ -1,0 +1,73 @@
+/**
+ * The report formats the CLI can write: name → renderer, file extension and media type. Every
+ * renderer is a pure function of the one ReportInput of a run, so files of several formats written
+ * by one run always agree. Renderers load on demand: `--format json` never loads the HTML code.
+ *
+ * CLI-only: the Lambda (functions/audit.ts) must not import this module.
+ */
+import type { ReportInput } from './report-input.js';
+
+/** How a human-facing format is laid out; machine formats ignore it. */
+export interface ViewOptions {
+  color: boolean;
+  /** Terminal width, for the table. */
+  width?: number;
+  /** Table: also list PASS and NOT_APPLICABLE results. */
+  verbose: boolean;
+  /** Where the data came from (`demo account`, `snapshot audit.json`, `live AWS`). */
+  source?: string;
+  /** What the --severity/--status filters keep, to say so in the report ("showing FAIL only"). */
+  filterNote?: string;
+}
+
+/**
+ * A renderer. Part A's renderers are `(input: ReportInput) => string`: a function of fewer
+ * parameters is assignable here, so they plug in unchanged.
+ */
+export type Renderer = (input: ReportInput, view: ViewOptions) => string;
+
+export const FORMAT_NAMES = ['table', 'json', 'asff', 'html', 'sarif', 'ocsf', 'csv'] as const;
+export type FormatName = (typeof FORMAT_NAMES)[number];
+
+export interface ReportFormat {
+  /** File name extension (without the dot) for --output-dir. */
+  extension: string;
+  mediaType: string;
+  /** Undefined: the format is planned but not in this build (a clear usage error, not a crash). */
+  load?: () => Promise<Renderer>;
+}
+
+export const FORMATS: Record<FormatName, ReportFormat> = {
+  table: { extension: 'txt', mediaType: 'text/plain', load: async () => (await import('./table.js')).renderTableReport },
+  json: { extension: 'json', mediaType: 'application/json', load: async () => (await import('./json.js')).renderJsonReport },
+  asff: {
+    extension: 'asff.json',
+    mediaType: 'application/json',
+    load: async () => {
+      const { buildFindings } = await import('./asff.js');
+      return (input) => `${JSON.stringify(buildFindings(input.results, input.snapshot, input.startedAt), null, 2)}\n`;
+    },
+  },
+  html: { extension: 'html', mediaType: 'text/html', load: async () => (await import('./html.js')).renderHtml },
+  // Issue 15 part A: each renderer is wired in with one `load`, e.g.
+  //   sarif: { ..., load: async () => (await import('./sarif.js')).renderSarif },
+  sarif: { extension: 'sarif', mediaType: 'application/sarif+json' },
+  ocsf: { extension: 'ocsf.json', mediaType: 'application/json' },
+  csv: { extension: 'csv', mediaType: 'text/csv' },
+};
+
+export function isFormatName(name: string): name is FormatName {
+  return (FORMAT_NAMES as readonly string[]).includes(name);
+}
+
+/** The formats this build can write. */
+export function availableFormats(): FormatName[] {
+  return FORMAT_NAMES.filter((name) => FORMATS[name].load !== undefined);
+}
+
+/** The format a file name asks for by its extension (`audit.html` → html), longest extension first. */
+export function formatForFile(path: string): FormatName | undefined {
+  const lower = path.toLowerCase();
+  const byLength = [...availableFormats()].sort((a, b) => FORMATS[b].extension.length - FORMATS[a].extension.length);
+  return byLength.find((name) => lower.endsWith(`.${FORMATS[name].extension}`));
+}
