@@ -1,6 +1,7 @@
 import { TYPES, type ClusterCheck } from '../contract.js';
 import { describeRule } from '../../lib/network/groups.js';
 import { lookupInternetRules, reportOutcome } from '../../lib/network/internet.js';
+import { complianceFor } from '../../lib/compliance.js';
 
 export const check: ClusterCheck = {
   id: 'network/application-port-from-internet',
@@ -16,6 +17,7 @@ export const check: ClusterCheck = {
   },
   permissions: ['elasticmapreduce:DescribeCluster', 'ec2:DescribeSecurityGroups'],
   settings: ['applicationPorts', 'widePublicCidrPrefixV4', 'widePublicCidrPrefixV6'],
+  compliance: complianceFor('network/application-port-from-internet'),
   evaluate(cluster, ctx) {
     const found = lookupInternetRules(cluster, ctx);
     if (!found.ok) return [found.outcome];

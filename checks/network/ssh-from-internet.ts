@@ -6,6 +6,7 @@ import { lookupInternetRules, reportOutcome } from '../../lib/network/internet.j
 import { instanceRef, lookupRunningInstances } from '../../lib/lookup.js';
 import { describeInstance } from '../../lib/network/public-ips.js';
 import type { Cluster } from '../../lib/snapshot.js';
+import { complianceFor } from '../../lib/compliance.js';
 
 /** EMR's default master group in public subnets; before December 2020 it came with tcp 22 from 0.0.0.0/0. */
 const LEGACY_DEFAULT_GROUP = 'elasticmapreduce-master';
@@ -49,6 +50,7 @@ export const check: ClusterCheck = {
   },
   permissions: ['elasticmapreduce:DescribeCluster', 'ec2:DescribeSecurityGroups', 'elasticmapreduce:ListInstances'],
   settings: ['trustedCidrs', 'widePublicCidrPrefixV4', 'widePublicCidrPrefixV6'],
+  compliance: complianceFor('network/ssh-from-internet'),
   evaluate(cluster, ctx) {
     const found = lookupInternetRules(cluster, ctx);
     if (!found.ok) return [found.outcome];
