@@ -2,13 +2,17 @@
  * `--format json`: one JSON object `{ "results": [...], "summary": {...} }` (DESIGN.md, public
  * contract: fields may be added, never renamed or removed).
  */
-import type { Result } from '../../checks/contract.js';
+import type { CheckMeta, Result } from '../../checks/contract.js';
+import { complianceFor, type ComplianceRef } from '../compliance.js';
 import type { PublishSummary } from '../audit.js';
 import type { Snapshot } from '../snapshot.js';
 import { buildSummary, type ReportSummary } from './render-summary.js';
 
+/** A result as the JSON output carries it: the engine's fields plus its check's compliance mapping. */
+export type JsonResult = Result & { compliance: ComplianceRef[] };
+
 export interface JsonReport {
-  results: Result[];
+  results: JsonResult[];
   summary: ReportSummary & { published?: PublishSummary };
 }
 
@@ -19,10 +23,14 @@ export interface JsonReportInput {
   clusterIds?: readonly string[];
   /** Present when the run synchronised Security Hub. */
   published?: PublishSummary;
+  /** The checks' metadata, for their compliance mapping; default: the mapping of lib/compliance.ts by check id. */
+  checks?: readonly CheckMeta[];
 }
 
 export function buildJsonReport(input: JsonReportInput): JsonReport {
   const summary = buildSummary(input.results, input.snapshot, input.clusterIds);
+  const byId = new Map((input.checks ?? []).map((c) => [c.id, c]));
+  const compliance = (checkId: string): ComplianceRef[] => [...(byId.get(checkId)?.compliance ?? complianceFor(checkId))];
   return {
     // Explicit field order: people read this output too.
     results: input.results.map((r) => ({
@@ -40,6 +48,8 @@ export function buildJsonReport(input: JsonReportInput): JsonReport {
       resourceId: r.resourceId,
       ...(r.originalStatus ? { originalStatus: r.originalStatus } : {}),
       ...(r.suppressedBy ? { suppressedBy: r.suppressedBy } : {}),
+      // Added field (the contract allows additions): the frameworks' requirements this result relates to.
+      compliance: compliance(r.checkId),
     })),
     summary: input.published ? { ...summary, published: input.published } : summary,
   };
