@@ -5,22 +5,23 @@ import { demoInput } from './demo-input.js';
 
 /*
  * The attributes of OCSF Detection Finding (class_uid 2004) that the schema marks required or
- * recommended, with the Cloud profile applied. Sources:
- *   https://schema.ocsf.io/1.3.0/classes/detection_finding?extensions=&profiles=cloud
+ * recommended, with the Cloud profile applied. Read from the OCSF schema sources:
  *   https://github.com/ocsf/ocsf-schema/blob/main/events/findings/detection_finding.json
- *     (confidence_id, evidences, resources: recommended)
+ *     (confidence_id, evidences, resources: recommended; is_alert: recommended in newer
+ *     schemas than the 1.3.0 we declare, so not emitted)
  *   https://github.com/ocsf/ocsf-schema/blob/main/events/findings/finding.json
  *     (finding_info: required; confidence_id, resources, status_id: recommended)
- *   https://github.com/ocsf/ocsf-schema/blob/main/events/base_event.json and its occurrence and
- *     classification includes (activity_id, category_uid, class_uid, metadata, severity_id, time,
- *     type_uid: required; message, observables, timezone_offset: recommended)
+ *   https://github.com/ocsf/ocsf-schema/blob/main/events/base_event.json (metadata: required;
+ *     message, observables: recommended) with its classification and occurrence attributes
+ *     (activity_id, category_uid, class_uid, severity_id, time, type_uid: required;
+ *     timezone_offset: recommended), as the class page shows them:
+ *     https://schema.ocsf.io/1.3.0/classes/detection_finding?profiles=cloud
  *   https://github.com/ocsf/ocsf-schema/blob/main/profiles/cloud.json (cloud: required)
  * Not applied: the Security Control profile (action_id, disposition_id), which describes a
  * control that blocks or allows traffic, not a configuration audit.
  */
 const REQUIRED = ['activity_id', 'category_uid', 'class_uid', 'cloud', 'finding_info', 'metadata', 'severity_id', 'time', 'type_uid'] as const;
 const RECOMMENDED = ['confidence_id', 'evidences', 'message', 'observables', 'resources', 'status_id', 'timezone_offset'] as const;
-/** Required inside the objects: metadata (product, version), product (vendor_name), finding_info (uid), cloud (provider). */
 
 const input = demoInput();
 const events = buildOcsf(input);
