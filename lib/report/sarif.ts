@@ -2,8 +2,10 @@
  * `--format sarif`: SARIF 2.1.0 (OASIS), the format code-scanning dashboards read (GitHub code
  * scanning, Azure DevOps, SonarQube…). One rule per check, with its remediation as help text and a
  * `security-severity` score; one result per FAIL. A finding here is about a cloud resource, not a
- * source file, so results are located by logical locations (the account/region/cluster and the
- * resources involved) and carry no physical location. Pure: a function of the ReportInput.
+ * source file: results are located by logical locations (the account/region/cluster and the
+ * resources involved). GitHub code scanning rejects a result without a physical location whose
+ * artifact URI is a relative path, so each result also names `aws/<account>/<region>/<cluster>`
+ * as its artifact: a stable pseudo-path, not a file. Pure: a function of the ReportInput.
  */
 import type { CheckMeta, Result, Severity } from '../../checks/contract.js';
 import { controlsFor } from '../compliance.js';
@@ -66,7 +68,7 @@ interface SarifResult {
   ruleIndex: number;
   level: 'error' | 'warning' | 'note';
   message: SarifMessage;
-  locations: Array<{ logicalLocations: LogicalLocation[] }>;
+  locations: Array<{ physicalLocation: { artifactLocation: { uri: string } }; logicalLocations: LogicalLocation[] }>;
   partialFingerprints: Record<string, string>;
   properties: Record<string, unknown>;
 }
@@ -132,6 +134,11 @@ function locations(r: Result): LogicalLocation[] {
   return [primary, ...involved];
 }
 
+/** The pseudo-path of a result's subject, relative (as GitHub requires), URI-safe. */
+export function artifactPath(r: Result): string {
+  return ['aws', r.accountId, r.region, r.clusterId ?? 'account'].map(encodeURIComponent).join('/');
+}
+
 export function buildSarif(input: ReportInput, options: SarifOptions = {}): SarifLog {
   const rules = input.checks.map(rule);
   const ruleIndex = new Map(input.checks.map((c, i) => [c.id, i]));
@@ -145,7 +152,7 @@ export function buildSarif(input: ReportInput, options: SarifOptions = {}): Sari
       ruleIndex: index,
       level: SARIF_LEVEL[r.severity],
       message: { text: r.message },
-      locations: [{ logicalLocations: locations(r) }],
+      locations: [{ physicalLocation: { artifactLocation: { uri: artifactPath(r) } }, logicalLocations: locations(r) }],
       // The Security Hub finding Id: stable across runs, so dashboards track one alert per problem.
       partialFingerprints: { 'emrAuditFindingId/v1': findingId(r.region, r.accountId, r.checkId, r.resourceId) },
       properties: {

@@ -74,10 +74,13 @@ describe('SARIF 2.1.0 output', () => {
     expect(resources.length).toBeGreaterThan(0);
     expect(run.tool.driver.rules[sarif.ruleIndex]!.id).toBe(sarif.ruleId);
     expect(sarif.partialFingerprints['emrAuditFindingId/v1']).toMatch(/^emr-audit\//);
+    // GitHub code scanning needs a relative artifact path on every result.
+    expect(sarif.locations[0]!.physicalLocation.artifactLocation.uri).toBe(`aws/${withResources.accountId}/${withResources.region}/${withResources.clusterId}`);
   });
 
   it('locates account-level results at the account and region', () => {
     const regional = run.results.find((r) => r.ruleId === 'exposure/block-public-access-disabled');
     expect(regional?.locations[0]!.logicalLocations[0]).toMatchObject({ kind: 'namespace', fullyQualifiedName: `${input.snapshot.accountId}/${String(regional?.properties.region)}` });
+    expect(regional?.locations[0]!.physicalLocation.artifactLocation.uri).toBe(`aws/${input.snapshot.accountId}/${String(regional?.properties.region)}/account`);
   });
 });
