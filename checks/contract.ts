@@ -7,6 +7,7 @@ import type { Cluster, CollectionError, RegionSnapshot, ResourceKind } from '../
 import type { Settings } from '../lib/settings.js';
 import type { ClusterGroupRef } from '../lib/lookup.js';
 import type { ReleaseVersion } from '../lib/release.js';
+import type { ComplianceRef } from '../lib/compliance.js';
 
 export const SEVERITIES = ['INFORMATIONAL', 'LOW', 'MEDIUM', 'HIGH', 'CRITICAL'] as const;
 export type Severity = (typeof SEVERITIES)[number];
@@ -75,6 +76,12 @@ export interface CheckMeta {
    * a run is restricted to some clusters, so its findings are left as they are.
    */
   needsAllClusters?: boolean;
+  /**
+   * The compliance frameworks' requirements this check relates to, each with its source (the
+   * Security Hub control it comes from, or `ours`). Data in lib/compliance.ts; every registered
+   * check has one (a test keeps it so).
+   */
+  compliance?: readonly ComplianceRef[];
 }
 
 /** Lookup helpers over one region's snapshot (see lib/evaluate.ts). */

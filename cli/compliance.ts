@@ -1,12 +1,17 @@
 /**
- * `--compliance NAME`: audit only the checks mapped to a compliance framework. The mapping lives in
- * the check metadata (issue 15 part A), which provides `checksForCompliance(name)`; until that is
- * merged the flag is a usage error saying so. Merging is one line: return its ids here.
+ * `--compliance NAME`: audit only the checks mapped to a compliance framework (the mapping is in
+ * each check's metadata, lib/compliance.ts).
  */
+import { CHECKS } from '../checks/index.js';
+import { checksForCompliance } from '../lib/compliance.js';
 import { UsageError } from './args.js';
 
-function checksForCompliance(name: string): readonly string[] {
-  throw new UsageError(`--compliance ${name}: compliance mappings are not available in this version of emr-audit yet`);
+function mappedCheckIds(name: string): readonly string[] {
+  try {
+    return checksForCompliance(name, CHECKS).map((c) => c.id);
+  } catch (e) {
+    throw new UsageError(`--compliance ${name}: ${e instanceof Error ? e.message : String(e)}`);
+  }
 }
 
 /**
@@ -15,7 +20,7 @@ function checksForCompliance(name: string): readonly string[] {
  */
 export function restrictToCompliance(checkIds: readonly string[], name: string | undefined): string[] {
   if (name === undefined) return [...checkIds];
-  const mapped = checksForCompliance(name);
+  const mapped = mappedCheckIds(name);
   const ids = checkIds.length === 0 ? [...mapped] : checkIds.filter((id) => mapped.includes(id));
   if (ids.length === 0) throw new UsageError(`--compliance ${name}: none of the selected checks is mapped to it`);
   return ids;

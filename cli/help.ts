@@ -40,6 +40,8 @@ What to audit
   --cluster ID      Only this cluster (j-…); repeat for several
   --check ID        Only this check; repeat for several. \`network/*\` selects an area.
                     \`emr-audit checks\` lists them
+  --compliance NAME Only the checks mapped to a framework: aws-fsbp, cis, nist-800-53,
+                    nist-800-171, pci-dss
 
 Where the data comes from (default: live AWS)
   --profile NAME    The AWS profile to use (from ~/.aws/config or ~/.aws/credentials)
@@ -47,8 +49,8 @@ Where the data comes from (default: live AWS)
   --snapshot FILE   A snapshot saved by \`emr-audit collect\`
 
 Output
-  --format F[,F]    table (the default, also when piped), json, asff or html; several with
-                    --output-dir. sarif, ocsf and csv are not in this version yet
+  --format F[,F]    table (the default, also when piped), json, asff, html, sarif, ocsf or
+                    csv; several with --output-dir
   -o, --output FILE Write the report to FILE (format from --format or the extension)
   --output-dir DIR  Write one file per format into DIR, named after account, regions and time
   --severity S[,S]  Show only results of these severities (INFORMATIONAL … CRITICAL)

@@ -10,6 +10,7 @@ import { fileURLToPath } from 'node:url';
 import type { Check } from '../checks/contract.js';
 import { CHECKS } from '../checks/index.js';
 import { SETTING_SPECS } from '../lib/settings.js';
+import { CONTROLS, mappingNote, type ComplianceRef, type Framework } from '../lib/compliance.js';
 
 export const DOC_PATH = join(resolve(dirname(fileURLToPath(import.meta.url)), '..'), 'docs', 'checks.md');
 
@@ -32,6 +33,57 @@ export function anchor(id: string): string {
 
 const cell = (text: string): string => text.replace(/\|/g, '\\|').replace(/\s+/g, ' ');
 
+/** The Security Hub controls of a mapping, in mapping order (none when the mapping is ours only). */
+function controlsOf(refs: readonly ComplianceRef[]): string[] {
+  // FSBP entries come first in a mapping; the requirement entries keep the controls' order.
+  const requirementSources = refs.filter((r) => r.framework !== 'aws-fsbp').map((r) => r.source);
+  return [...new Set([...requirementSources, ...refs.map((r) => r.source)].filter((s) => s !== 'ours'))];
+}
+
+/** Requirement ids of one framework without the framework's name: `AC-4`, `4.0.1/1.4.4`. */
+function shortIds(refs: readonly ComplianceRef[], framework: Framework): string {
+  const prefix: Partial<Record<Framework, RegExp>> = {
+    cis: /^CIS AWS Foundations Benchmark v/,
+    'pci-dss': /^PCI DSS v/,
+    'nist-800-53': /^NIST\.800-53\.r5 /,
+    'nist-800-171': /^NIST\.800-171\.r2 /,
+  };
+  const strip = prefix[framework];
+  const ids = refs.filter((r) => r.framework === framework).map((r) => (strip ? r.id.replace(strip, '') : r.id));
+  return ids.length > 0 ? ids.join(', ') : '—';
+}
+
+/**
+ * The mapping table, check → Security Hub control(s) → requirements, one column per framework.
+ * README.md carries the same table (a test keeps them equal).
+ */
+export function renderComplianceTable(checks: readonly Check[]): string {
+  const rows = checks.map((c) => {
+    const refs = c.compliance ?? [];
+    const controls = controlsOf(refs);
+    const controlCell = controls.length > 0 ? controls.map((id) => (CONTROLS[id]?.fsbp ? `${id} (FSBP)` : id)).join(', ') : 'ours';
+    return `| \`${c.id}\` | ${controlCell} | ${shortIds(refs, 'cis')} | ${shortIds(refs, 'pci-dss')} | ${shortIds(refs, 'nist-800-53')} | ${shortIds(refs, 'nist-800-171')} |`;
+  });
+  return [
+    '| Check | Security Hub control(s) | CIS AWS Foundations | PCI DSS | NIST SP 800-53 r5 | NIST SP 800-171 r2 |',
+    '|---|---|---|---|---|---|',
+    ...rows,
+  ].join('\n');
+}
+
+function complianceLines(c: Check): string[] {
+  const refs = c.compliance ?? [];
+  if (refs.length === 0) return [];
+  const controls = controlsOf(refs);
+  const source =
+    controls.length > 0
+      ? `closest Security Hub CSPM control(s): ${controls.map((id) => `${id} (${CONTROLS[id]?.title ?? id}${CONTROLS[id]?.fsbp ? ', in FSBP' : ''})`).join('; ')}, with their published related requirements`
+      : 'no close Security Hub control: our own mapping to NIST SP 800-53 r5';
+  const requirements = refs.filter((r) => r.framework !== 'aws-fsbp').map((r) => `\`${r.id}\``);
+  const note = mappingNote(c.id);
+  return [`**Compliance** (${source}): ${requirements.join(', ')}.${note ? ` ${note}` : ''}`, ''];
+}
+
 export function renderChecksDoc(checks: readonly Check[]): string {
   const out: string[] = [
     '# emr-audit checks',
@@ -51,6 +103,19 @@ export function renderChecksDoc(checks: readonly Check[]): string {
     '',
   ];
 
+  out.push(
+    '## Compliance mapping',
+    '',
+    'Each check is mapped to the closest AWS Security Hub CSPM control(s) and the requirements that the Security Hub',
+    'controls reference publishes for them (FSBP: the control is part of AWS Foundational Security Best Practices).',
+    'Checks that no control covers are mapped to the NIST SP 800-53 r5 controls a reviewer would cite, marked *ours*.',
+    'The mapping travels with every finding (ASFF `Compliance.RelatedRequirements` and `AssociatedStandards`, and the',
+    'other output formats). Data: `lib/compliance.ts`.',
+    '',
+    renderComplianceTable(checks),
+    '',
+  );
+
   let area = '';
   for (const c of checks) {
     const thisArea = c.id.split('/')[0]!;
@@ -63,6 +128,7 @@ export function renderChecksDoc(checks: readonly Check[]): string {
     out.push(c.description, '');
     out.push(`**Remediation.** ${c.remediation.text} ([AWS documentation](${c.remediation.url}))`, '');
     out.push(`**IAM permissions read:** ${c.permissions.map((p) => `\`${p}\``).join(', ')}`, '');
+    out.push(...complianceLines(c));
     if (c.settings.length > 0) {
       out.push('**Settings:**', '');
       for (const key of c.settings) {

@@ -2,6 +2,7 @@ import { lookupSecurityConfiguration, errorOutcome } from '../../lib/lookup.js';
 import { noSecurityConfigurationOutcome } from '../../lib/security-configuration.js';
 import type { Cluster, SecurityConfiguration } from '../../lib/snapshot.js';
 import { TYPES, type ClusterCheck } from '../contract.js';
+import { complianceFor } from '../../lib/compliance.js';
 
 /** The authentication and authorization mechanisms in place, in words; empty when there are none. */
 function mechanisms(cluster: Cluster, config: SecurityConfiguration | undefined): string[] {
@@ -32,6 +33,7 @@ export const check: ClusterCheck = {
   },
   permissions: ['elasticmapreduce:DescribeCluster', 'elasticmapreduce:DescribeSecurityConfiguration'],
   settings: [],
+  compliance: complianceFor('authentication/no-authentication'),
   evaluate(cluster, ctx) {
     const found = lookupSecurityConfiguration(cluster, ctx);
     if (found.kind === 'none') return [noSecurityConfigurationOutcome()];

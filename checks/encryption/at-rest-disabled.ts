@@ -1,5 +1,6 @@
 import { judgeSecurityConfiguration } from '../../lib/security-configuration.js';
 import { TYPES, type ClusterCheck } from '../contract.js';
+import { complianceFor } from '../../lib/compliance.js';
 
 export const check: ClusterCheck = {
   id: 'encryption/at-rest-disabled',
@@ -15,6 +16,7 @@ export const check: ClusterCheck = {
   },
   permissions: ['elasticmapreduce:DescribeCluster', 'elasticmapreduce:DescribeSecurityConfiguration'],
   settings: [],
+  compliance: complianceFor('encryption/at-rest-disabled'),
   evaluate(cluster, ctx) {
     return judgeSecurityConfiguration(cluster, ctx, (config) => {
       if (config.encryption?.enableAtRestEncryption === true) {

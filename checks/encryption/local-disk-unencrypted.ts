@@ -1,5 +1,6 @@
 import { judgeSecurityConfiguration } from '../../lib/security-configuration.js';
 import { TYPES, type ClusterCheck } from '../contract.js';
+import { complianceFor } from '../../lib/compliance.js';
 
 export const check: ClusterCheck = {
   id: 'encryption/local-disk-unencrypted',
@@ -15,6 +16,7 @@ export const check: ClusterCheck = {
   },
   permissions: ['elasticmapreduce:DescribeCluster', 'elasticmapreduce:DescribeSecurityConfiguration'],
   settings: [],
+  compliance: complianceFor('encryption/local-disk-unencrypted'),
   evaluate(cluster, ctx) {
     return judgeSecurityConfiguration(cluster, ctx, (config) => {
       const encryption = config.encryption;

@@ -1,4 +1,5 @@
 import { TYPES, type ClusterCheck } from '../contract.js';
+import { complianceFor } from '../../lib/compliance.js';
 
 export const check: ClusterCheck = {
   id: 'encryption/no-security-configuration',
@@ -14,6 +15,7 @@ export const check: ClusterCheck = {
   },
   permissions: ['elasticmapreduce:DescribeCluster'],
   settings: [],
+  compliance: complianceFor('encryption/no-security-configuration'),
   evaluate(cluster) {
     const name = cluster.securityConfiguration;
     if (name) {

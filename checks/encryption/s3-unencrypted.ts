@@ -1,5 +1,6 @@
 import { judgeSecurityConfiguration } from '../../lib/security-configuration.js';
 import { TYPES, type ClusterCheck } from '../contract.js';
+import { complianceFor } from '../../lib/compliance.js';
 
 /** The one mode with Amazon S3 managed keys: `requireKmsForS3` rejects it. */
 const SSE_S3 = 'sse-s3';
@@ -18,6 +19,7 @@ export const check: ClusterCheck = {
   },
   permissions: ['elasticmapreduce:DescribeCluster', 'elasticmapreduce:DescribeSecurityConfiguration'],
   settings: ['requireKmsForS3'],
+  compliance: complianceFor('encryption/s3-unencrypted'),
   evaluate(cluster, ctx) {
     return judgeSecurityConfiguration(cluster, ctx, (config) => {
       const encryption = config.encryption;

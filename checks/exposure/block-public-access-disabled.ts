@@ -1,6 +1,7 @@
 import { TYPES, type RegionCheck, type ResourceRef } from '../contract.js';
 import { describeErrors, errorOutcome } from '../../lib/lookup.js';
 import type { BlockPublicAccess } from '../../lib/snapshot.js';
+import { complianceFor } from '../../lib/compliance.js';
 
 const SSH_PORT = 22;
 
@@ -40,6 +41,7 @@ export const check: RegionCheck = {
   },
   permissions: ['elasticmapreduce:GetBlockPublicAccessConfiguration'],
   settings: [],
+  compliance: complianceFor('exposure/block-public-access-disabled'),
   evaluate(ctx) {
     const account: ResourceRef = { type: 'AwsAccount', id: ctx.region.accountId };
     const config = ctx.region.snapshot.blockPublicAccess;

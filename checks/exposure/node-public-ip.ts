@@ -1,5 +1,6 @@
 import { TYPES, type ClusterCheck } from '../contract.js';
 import { publicIpOutcome } from '../../lib/network/public-ips.js';
+import { complianceFor } from '../../lib/compliance.js';
 
 export const check: ClusterCheck = {
   id: 'exposure/node-public-ip',
@@ -21,6 +22,7 @@ export const check: ClusterCheck = {
     'ec2:DescribeInstances',
   ],
   settings: [],
+  compliance: complianceFor('exposure/node-public-ip'),
   evaluate(cluster, ctx) {
     return [publicIpOutcome(cluster, ctx, ['CORE', 'TASK'], { node: 'core or task node', nodes: 'core and task nodes' })];
   },

@@ -1,6 +1,7 @@
 import { TYPES, type ClusterCheck, type Outcome } from '../contract.js';
 import { errorOutcome, roleRef } from '../../lib/lookup.js';
 import { capitalize, describeInstanceRole, isAwsManagedPolicy, lookupInstanceProfileRole } from '../../lib/iam/role.js';
+import { complianceFor } from '../../lib/compliance.js';
 
 const DEPRECATED = 'AmazonElasticMapReduceforEC2Role';
 
@@ -18,6 +19,7 @@ export const check: ClusterCheck = {
   },
   permissions: ['elasticmapreduce:DescribeCluster', 'iam:GetInstanceProfile', 'iam:GetRole', 'iam:ListAttachedRolePolicies'],
   settings: [],
+  compliance: complianceFor('iam/instance-profile-deprecated-policy'),
   evaluate(cluster, ctx): Outcome[] {
     const found = lookupInstanceProfileRole(cluster, ctx);
     if (!found.ok) return [errorOutcome('the instance profile role\'s attached policies', found.reason)];

@@ -4,6 +4,7 @@ import { describeGrant, describeRefusal, listStatements } from '../../lib/iam/de
 import { evaluateAccess, MISSING_GRANT_FINDING } from '../../lib/iam/evaluate.js';
 import { capitalize, describeInstanceRole, INSTANCE_ROLE_PERMISSIONS, lookupInstanceRolePolicies, statementResources } from '../../lib/iam/role.js';
 import { roleRef } from '../../lib/lookup.js';
+import { complianceFor } from '../../lib/compliance.js';
 
 /** What AmazonSSMManagedInstanceCore grants for the agent to register and for Session Manager channels. */
 export const SSM_ACTIONS = [
@@ -38,6 +39,7 @@ export const check: ClusterCheck = {
   },
   permissions: [...INSTANCE_ROLE_PERMISSIONS, 'ssm:GetServiceSetting'],
   settings: [],
+  compliance: complianceFor('iam/instance-profile-missing-ssm-permissions'),
   evaluate(cluster, ctx): Outcome[] {
     const dhmc = hostManagement(ctx);
     const region = ctx.region.region;

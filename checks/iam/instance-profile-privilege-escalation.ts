@@ -3,6 +3,7 @@ import { errorOutcome } from '../../lib/lookup.js';
 import { describeGrant, describeRefusal } from '../../lib/iam/describe.js';
 import { evaluateAccess, GRANT_FINDING, type Verdict } from '../../lib/iam/evaluate.js';
 import { capitalize, describeInstanceRole, INSTANCE_ROLE_PERMISSIONS, lookupInstanceRolePolicies, statementResources } from '../../lib/iam/role.js';
+import { complianceFor } from '../../lib/compliance.js';
 
 /** Actions that, with iam:PassRole on *, run code under any role (CHECKS.md). */
 export const LAUNCH_ACTIONS = ['elasticmapreduce:RunJobFlow', 'ec2:RunInstances', 'lambda:CreateFunction', 'glue:CreateJob', 'cloudformation:CreateStack'] as const;
@@ -35,6 +36,7 @@ export const check: ClusterCheck = {
   },
   permissions: [...INSTANCE_ROLE_PERMISSIONS],
   settings: [],
+  compliance: complianceFor('iam/instance-profile-privilege-escalation'),
   evaluate(cluster, ctx): Outcome[] {
     const found = lookupInstanceRolePolicies(cluster, ctx);
     if (!found.ok) return [errorOutcome('the instance profile role and its policies', found.reason)];

@@ -3,6 +3,7 @@ import { errorOutcome } from '../../lib/lookup.js';
 import { describeGrant, describeRefusal } from '../../lib/iam/describe.js';
 import { evaluateAccess, GRANT_FINDING } from '../../lib/iam/evaluate.js';
 import { capitalize, describeInstanceRole, INSTANCE_ROLE_PERMISSIONS, lookupInstanceRolePolicies, statementResources } from '../../lib/iam/role.js';
+import { complianceFor } from '../../lib/compliance.js';
 
 /** CHECKS.md: data actions that must not be allowed on every resource. */
 export const DATA_ACTIONS = [
@@ -30,6 +31,7 @@ export const check: ClusterCheck = {
   },
   permissions: [...INSTANCE_ROLE_PERMISSIONS],
   settings: [],
+  compliance: complianceFor('iam/instance-profile-wildcard-data-access'),
   evaluate(cluster, ctx): Outcome[] {
     const found = lookupInstanceRolePolicies(cluster, ctx);
     if (!found.ok) return [errorOutcome('the instance profile role and its policies', found.reason)];

@@ -1,6 +1,7 @@
 import { TYPES, type ClusterCheck, type Outcome, type ResourceRef } from '../contract.js';
 import { errorOutcome } from '../../lib/lookup.js';
 import { isAwsManagedPolicy, lookupServiceRole } from '../../lib/iam/role.js';
+import { complianceFor } from '../../lib/compliance.js';
 
 const DEPRECATED = 'AmazonElasticMapReduceRole';
 
@@ -18,6 +19,7 @@ export const check: ClusterCheck = {
   },
   permissions: ['elasticmapreduce:DescribeCluster', 'iam:ListAttachedRolePolicies'],
   settings: [],
+  compliance: complianceFor('iam/service-role-deprecated-policy'),
   evaluate(cluster, ctx): Outcome[] {
     const found = lookupServiceRole(cluster, ctx);
     if (!found.ok) return [errorOutcome('the service role\'s attached policies', found.reason)];

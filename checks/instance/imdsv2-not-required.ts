@@ -10,6 +10,7 @@ import {
   type UnknownInstance,
 } from '../../lib/running-ec2.js';
 import { TYPES, type ClusterCheck, type Outcome } from '../contract.js';
+import { complianceFor } from '../../lib/compliance.js';
 
 export const check: ClusterCheck = {
   id: 'instance/imdsv2-not-required',
@@ -30,6 +31,7 @@ export const check: ClusterCheck = {
     'ec2:DescribeInstances',
   ],
   settings: [],
+  compliance: complianceFor('instance/imdsv2-not-required'),
   evaluate(cluster, ctx) {
     const config = lookupSecurityConfiguration(cluster, ctx);
     if (config.kind === 'ok' && config.config.minimumImdsVersion === 2) {

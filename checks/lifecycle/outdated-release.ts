@@ -1,6 +1,7 @@
 import { describeErrors, errorOutcome } from '../../lib/lookup.js';
 import { minorReleasesBehind, newestRelease, parseReleaseLabel, type ReleaseVersion } from '../../lib/release.js';
 import { TYPES, type ClusterCheck } from '../contract.js';
+import { complianceFor } from '../../lib/compliance.js';
 
 export const check: ClusterCheck = {
   id: 'lifecycle/outdated-release',
@@ -16,6 +17,7 @@ export const check: ClusterCheck = {
   },
   permissions: ['elasticmapreduce:DescribeCluster', 'elasticmapreduce:ListReleaseLabels'],
   settings: ['maxMinorReleasesBehind', 'minimumMajorRelease'],
+  compliance: complianceFor('lifecycle/outdated-release'),
   evaluate(cluster, ctx) {
     const { minimumMajorRelease, maxMinorReleasesBehind } = ctx.settings;
     const available = ctx.region.releases;

@@ -1,4 +1,5 @@
 import { TYPES, type ClusterCheck } from '../contract.js';
+import { complianceFor } from '../../lib/compliance.js';
 
 export const check: ClusterCheck = {
   id: 'logging/no-log-uri',
@@ -14,6 +15,7 @@ export const check: ClusterCheck = {
   },
   permissions: ['elasticmapreduce:DescribeCluster'],
   settings: [],
+  compliance: complianceFor('logging/no-log-uri'),
   evaluate(cluster) {
     if (cluster.logUri) return [{ status: 'PASS', message: `Logs are archived to ${cluster.logUri}.` }];
     return [{ status: 'FAIL', message: `Cluster ${cluster.name} (${cluster.id}) has no LogUri: its step and node logs are lost when it terminates.` }];

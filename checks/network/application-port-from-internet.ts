@@ -1,5 +1,6 @@
 import { TYPES, type ClusterCheck } from '../contract.js';
 import { describeInternetRule, lookupInternetRules, reportOutcome } from '../../lib/network/internet.js';
+import { complianceFor } from '../../lib/compliance.js';
 
 export const check: ClusterCheck = {
   id: 'network/application-port-from-internet',
@@ -15,6 +16,7 @@ export const check: ClusterCheck = {
   },
   permissions: ['elasticmapreduce:DescribeCluster', 'ec2:DescribeSecurityGroups', 'ec2:DescribeManagedPrefixLists', 'ec2:GetManagedPrefixListEntries'],
   settings: ['applicationPorts', 'widePublicCidrPrefixV4', 'widePublicCidrPrefixV6'],
+  compliance: complianceFor('network/application-port-from-internet'),
   evaluate(cluster, ctx) {
     const found = lookupInternetRules(cluster, ctx);
     if (!found.ok) return [found.outcome];

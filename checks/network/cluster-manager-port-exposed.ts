@@ -3,6 +3,7 @@ import { clusterGroupIds, groupLabel, groupRefs, describeRule, lookupGroups, mis
 import { coversPort } from '../../lib/network/ports.js';
 import { errorOutcome } from '../../lib/lookup.js';
 import type { IngressRule, SecurityGroup } from '../../lib/snapshot.js';
+import { complianceFor } from '../../lib/compliance.js';
 
 const CLUSTER_MANAGER_PORT = 8443;
 
@@ -20,6 +21,7 @@ export const check: ClusterCheck = {
   },
   permissions: ['elasticmapreduce:DescribeCluster', 'ec2:DescribeSecurityGroups'],
   settings: [],
+  compliance: complianceFor('network/cluster-manager-port-exposed'),
   evaluate(cluster, ctx) {
     const serviceAccess = cluster.ec2?.serviceAccessSecurityGroup;
     if (!serviceAccess) {

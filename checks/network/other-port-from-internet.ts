@@ -1,6 +1,7 @@
 import { TYPES, type ClusterCheck } from '../contract.js';
 import { lookupInternetRules, reportOutcome } from '../../lib/network/internet.js';
 import type { PortRange } from '../../lib/settings.js';
+import { complianceFor } from '../../lib/compliance.js';
 
 function passVerb(allowed: readonly PortRange[]): string {
   if (allowed.length === 0) return 'opens any other port to the internet';
@@ -23,6 +24,7 @@ export const check: ClusterCheck = {
   permissions: ['elasticmapreduce:DescribeCluster', 'ec2:DescribeSecurityGroups', 'ec2:DescribeManagedPrefixLists', 'ec2:GetManagedPrefixListEntries'],
   // The rules the other three checks report are not reported here, so their settings shape this one too.
   settings: ['allowedPublicPorts', 'applicationPorts', 'trustedCidrs', 'widePublicCidrPrefixV4', 'widePublicCidrPrefixV6'],
+  compliance: complianceFor('network/other-port-from-internet'),
   evaluate(cluster, ctx) {
     const found = lookupInternetRules(cluster, ctx);
     if (!found.ok) return [found.outcome];

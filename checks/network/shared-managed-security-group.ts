@@ -1,6 +1,7 @@
 import { TYPES, type ClusterCheck, type EvalContext, type GroupUse, type ResourceRef } from '../contract.js';
 import { describeErrors, errorOutcome, groupRef, type GroupRole } from '../../lib/lookup.js';
 import type { Cluster } from '../../lib/snapshot.js';
+import { complianceFor } from '../../lib/compliance.js';
 
 const ROLE_NAMES: Record<GroupRole, string> = {
   master: 'EMR-managed master group',
@@ -51,6 +52,7 @@ export const check: ClusterCheck = {
   permissions: ['elasticmapreduce:ListClusters', 'elasticmapreduce:DescribeCluster'],
   settings: [],
   needsAllClusters: true,
+  compliance: complianceFor('network/shared-managed-security-group'),
   evaluate(cluster, ctx) {
     const managed = managedGroups(cluster);
     if (managed.length === 0) {

@@ -6,6 +6,7 @@ import { describeInternetRule, lookupInternetRules, reportOutcome } from '../../
 import { lookupRunningInstances } from '../../lib/lookup.js';
 import { describeNode, describeUnknownNodes, nodeAddresses, nodeRefs } from '../../lib/network/public-ips.js';
 import type { Cluster } from '../../lib/snapshot.js';
+import { complianceFor } from '../../lib/compliance.js';
 
 /** EMR's default master group in public subnets; before December 2020 it came with tcp 22 from 0.0.0.0/0. */
 const LEGACY_DEFAULT_GROUP = 'elasticmapreduce-master';
@@ -72,6 +73,7 @@ export const check: ClusterCheck = {
     'ec2:DescribeInstances',
   ],
   settings: ['trustedCidrs', 'widePublicCidrPrefixV4', 'widePublicCidrPrefixV6'],
+  compliance: complianceFor('network/ssh-from-internet'),
   evaluate(cluster, ctx) {
     const found = lookupInternetRules(cluster, ctx);
     if (!found.ok) return [found.outcome];

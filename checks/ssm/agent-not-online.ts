@@ -10,6 +10,7 @@ import {
   type UnknownInstance,
 } from '../../lib/running-ec2.js';
 import { TYPES, type ClusterCheck } from '../contract.js';
+import { complianceFor } from '../../lib/compliance.js';
 
 export const check: ClusterCheck = {
   id: 'ssm/agent-not-online',
@@ -25,6 +26,7 @@ export const check: ClusterCheck = {
   },
   permissions: ['elasticmapreduce:DescribeCluster', 'elasticmapreduce:ListInstances', 'ssm:DescribeInstanceInformation'],
   settings: [],
+  compliance: complianceFor('ssm/agent-not-online'),
   evaluate(cluster, ctx) {
     const running = lookupRunningEc2Instances(cluster, ctx);
     if (!running.ok) return [errorOutcome('the cluster instances', running.reason)];

@@ -13,6 +13,7 @@ import {
 } from '../../lib/running-ec2.js';
 import type { RegionSnapshot } from '../../lib/snapshot.js';
 import { TYPES, type ClusterCheck } from '../contract.js';
+import { complianceFor } from '../../lib/compliance.js';
 
 const MINUTE_MS = 60_000;
 
@@ -47,6 +48,7 @@ export const check: ClusterCheck = {
     'ssm:DescribeInstanceInformation',
   ],
   settings: ['ssmGraceMinutes'],
+  compliance: complianceFor('ssm/instance-not-managed'),
   evaluate(cluster, ctx) {
     const running = lookupRunningEc2Instances(cluster, ctx);
     if (!running.ok) return [errorOutcome('the cluster instances', running.reason)];

@@ -7,6 +7,7 @@ import { createHash } from 'node:crypto';
 import type { AwsSecurityFinding, ComplianceStatus, Partition, Resource } from '@aws-sdk/client-securityhub';
 import { SEVERITIES, TYPES, type Check, type ResourceRef, type Result, type Severity } from '../../checks/contract.js';
 import { CHECKS } from '../../checks/index.js';
+import { associatedStandards, relatedRequirements, type ComplianceRef } from '../compliance.js';
 import type { Cluster, Snapshot } from '../snapshot.js';
 
 export const SCHEMA_VERSION = '2018-10-08';
@@ -28,6 +29,8 @@ export const LIMITS = {
   otherDetailValue: 1023,
   /** A finding may not exceed 240 KB. */
   findingBytes: 240 * 1024,
+  /** Compliance.RelatedRequirements: at most 32 items (API reference, Compliance), each non-blank. */
+  relatedRequirements: 32,
 } as const;
 
 /** Our ProductFields keys: the identity of a stored finding is read back from them. */
@@ -38,6 +41,8 @@ export const FIELD = {
   clusterName: 'emr-audit/ClusterName',
   /** Evaluation gaps: the comma-separated check ids that could not be evaluated. */
   incompleteChecks: 'emr-audit/IncompleteChecks',
+  /** The Security Hub CSPM controls the check maps to (lib/compliance.ts), comma-separated. */
+  securityHubControls: 'emr-audit/SecurityHubControls',
 } as const;
 
 const PARTITIONS: ReadonlySet<string> = new Set(['aws', 'aws-cn', 'aws-us-gov', 'aws-us-iso', 'aws-us-iso-b']);
@@ -236,8 +241,30 @@ interface FindingShape {
   types: string[];
   remediation: { text: string; url: string };
   compliance: ComplianceStatus;
+  /** The check's compliance mapping (none for evaluation gaps). */
+  mapping?: readonly ComplianceRef[];
   resources: Resource[];
   extraFields?: Record<string, string>;
+}
+
+/**
+ * `Compliance`: our status, plus the frameworks' requirements the check relates to and the
+ * Security Hub standards they belong to. Only the status of a stored finding is carried into an
+ * archive record (stored-finding.ts), so an archived finding keeps its status but not its mapping.
+ */
+function complianceOf(status: ComplianceStatus, mapping: readonly ComplianceRef[] = []): AwsSecurityFinding['Compliance'] {
+  const related = relatedRequirements(mapping).filter((r) => /\S/.test(r)).slice(0, LIMITS.relatedRequirements);
+  const standards = associatedStandards(mapping);
+  return {
+    Status: status,
+    ...(related.length > 0 ? { RelatedRequirements: related } : {}),
+    ...(standards.length > 0 ? { AssociatedStandards: standards.map((StandardsId) => ({ StandardsId })) } : {}),
+  };
+}
+
+function controlsField(mapping: readonly ComplianceRef[] = []): Record<string, string> {
+  const controls = [...new Set(mapping.map((r) => r.source).filter((s) => s !== 'ours'))];
+  return controls.length > 0 ? { [FIELD.securityHubControls]: controls.join(',') } : {};
 }
 
 /** A brand-new finding: CreatedAt = UpdatedAt = first and last observation = now. */
@@ -260,7 +287,7 @@ function assemble(ctx: FindingContext, shape: FindingShape): AwsSecurityFinding 
       Severity: { Label: shape.severity, Original: shape.severity },
       Types: shape.types.length > 0 ? shape.types : [TYPES.bestPractices],
     },
-    Compliance: { Status: shape.compliance },
+    Compliance: complianceOf(shape.compliance, shape.mapping),
     RecordState: 'ACTIVE',
     Remediation: {
       Recommendation: { Text: truncate(nonEmpty(shape.remediation.text, 'See the linked documentation.'), LIMITS.remediationText), Url: shape.remediation.url },
@@ -271,6 +298,7 @@ function assemble(ctx: FindingContext, shape: FindingShape): AwsSecurityFinding 
       [FIELD.resourceId]: shape.resourceId,
       [FIELD.clusterId]: shape.clusterId,
       [FIELD.clusterName]: shape.clusterName,
+      ...controlsField(shape.mapping),
       ...shape.extraFields,
     }),
     Resources: shape.resources,
@@ -298,6 +326,7 @@ export function resultFinding(result: Result, ctx: FindingContext, compliance: '
     types: check?.types ?? [TYPES.bestPractices],
     remediation: check?.remediation ?? { text: 'See the linked documentation.', url: 'https://docs.aws.amazon.com/emr/latest/ManagementGuide/emr-security.html' },
     compliance,
+    ...(check?.compliance ? { mapping: check.compliance } : {}),
     resources,
   });
 }

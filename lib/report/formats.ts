@@ -20,10 +20,7 @@ export interface ViewOptions {
   filterNote?: string;
 }
 
-/**
- * A renderer. Part A's renderers are `(input: ReportInput) => string`: a function of fewer
- * parameters is assignable here, so they plug in unchanged.
- */
+/** A renderer; machine formats take only the input (a function of fewer parameters fits). */
 export type Renderer = (input: ReportInput, view: ViewOptions) => string;
 
 export const FORMAT_NAMES = ['table', 'json', 'asff', 'html', 'sarif', 'ocsf', 'csv'] as const;
@@ -49,11 +46,13 @@ export const FORMATS: Record<FormatName, ReportFormat> = {
     },
   },
   html: { extension: 'html', mediaType: 'text/html', load: async () => (await import('./html.js')).renderHtml },
-  // Issue 15 part A: each renderer is wired in with one `load`, e.g.
-  //   sarif: { ..., load: async () => (await import('./sarif.js')).renderSarif },
-  sarif: { extension: 'sarif', mediaType: 'application/sarif+json' },
-  ocsf: { extension: 'ocsf.json', mediaType: 'application/json' },
-  csv: { extension: 'csv', mediaType: 'text/csv' },
+  sarif: { extension: 'sarif', mediaType: 'application/sarif+json', load: async () => {
+      const { renderSarif } = await import('./sarif.js');
+      return (input) => renderSarif(input);
+    },
+  },
+  ocsf: { extension: 'ocsf.json', mediaType: 'application/json', load: async () => (await import('./ocsf.js')).renderOcsf },
+  csv: { extension: 'csv', mediaType: 'text/csv', load: async () => (await import('./csv.js')).renderCsv },
 };
 
 export function isFormatName(name: string): name is FormatName {

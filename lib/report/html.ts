@@ -299,10 +299,7 @@ function checksHtml(results: readonly Result[], checks: readonly CheckMeta[]): s
   return `<section id="checks"><h2>Checks in this report</h2><dl>${entries.join('\n')}</dl></section>`;
 }
 
-/**
- * The check's compliance mapping, when its metadata has one (issue 15 part A adds the field; its
- * exact shape is theirs): rendered generically — strings, lists and objects — and escaped.
- */
+/** The check's compliance mapping (lib/compliance.ts), rendered generically and escaped. */
 function complianceHtml(check: CheckMeta): string {
   const value: unknown = (check as CheckMeta & { compliance?: unknown }).compliance;
   if (value === undefined || value === null) return '';

@@ -2,7 +2,8 @@
  * `--format json`: one JSON object `{ "schemaVersion", "tool", "results": [...], "summary": {...} }`
  * (DESIGN.md, public contract: fields may be added, never renamed or removed).
  */
-import type { Result } from '../../checks/contract.js';
+import type { CheckMeta, Result } from '../../checks/contract.js';
+import { complianceFor, type ComplianceRef } from '../compliance.js';
 import type { PublishSummary } from '../audit.js';
 import type { Snapshot } from '../snapshot.js';
 import { buildSummary, type ReportSummary } from './render-summary.js';
@@ -14,11 +15,14 @@ import type { ReportInput } from './report-input.js';
  */
 export const JSON_SCHEMA_VERSION = 1;
 
+/** A result as the JSON output carries it: the engine's fields plus its check's compliance mapping. */
+export type JsonResult = Result & { compliance: ComplianceRef[] };
+
 export interface JsonReport {
   schemaVersion: typeof JSON_SCHEMA_VERSION;
   /** What produced the report, so a stored report says which version of the checks it reflects. */
   tool: { name: 'emr-audit'; version: string };
-  results: Result[];
+  results: JsonResult[];
   summary: ReportSummary & { published?: PublishSummary };
 }
 
@@ -31,10 +35,14 @@ export interface JsonReportInput {
   published?: PublishSummary;
   /** emr-audit's version; `unknown` when the caller does not know it. */
   toolVersion?: string;
+  /** The checks' metadata, for their compliance mapping; default: the mapping of lib/compliance.ts by check id. */
+  checks?: readonly CheckMeta[];
 }
 
 export function buildJsonReport(input: JsonReportInput): JsonReport {
   const summary = buildSummary(input.results, input.snapshot, input.clusterIds);
+  const byId = new Map((input.checks ?? []).map((c) => [c.id, c]));
+  const compliance = (checkId: string): ComplianceRef[] => [...(byId.get(checkId)?.compliance ?? complianceFor(checkId))];
   return {
     schemaVersion: JSON_SCHEMA_VERSION,
     tool: { name: 'emr-audit', version: input.toolVersion ?? 'unknown' },
@@ -54,6 +62,8 @@ export function buildJsonReport(input: JsonReportInput): JsonReport {
       resourceId: r.resourceId,
       ...(r.originalStatus ? { originalStatus: r.originalStatus } : {}),
       ...(r.suppressedBy ? { suppressedBy: r.suppressedBy } : {}),
+      // Added field (the contract allows additions): the frameworks' requirements this result relates to.
+      compliance: compliance(r.checkId),
     })),
     summary: input.published ? { ...summary, published: input.published } : summary,
   };
@@ -69,6 +79,7 @@ export function renderJsonReport(input: ReportInput): string {
     results: input.results,
     snapshot: input.snapshot,
     toolVersion: input.toolVersion,
+    checks: input.checks,
     ...(input.clusterIds && input.clusterIds.length > 0 ? { clusterIds: input.clusterIds } : {}),
     ...(input.published ? { published: input.published } : {}),
   });

@@ -56,8 +56,8 @@ describe('--output-dir and several formats', () => {
     ['several formats to stdout', () => ['--format', 'json,table'], /several formats need --output-dir DIR/],
     ['--output with --output-dir', (d: string) => ['--output', join(d, 'a.json'), '--output-dir', d], /--output and --output-dir cannot be combined/],
     ['an --output without a known extension or --format', (d: string) => ['--output', join(d, 'report')], /name the format with --format/],
-    ['a planned format not in this version yet', () => ['--format', 'sarif'], /^emr-audit: --format sarif: not available in this version of emr-audit yet \(available: table, json, asff, html\)$/],
-    ['--compliance before the mappings exist', () => ['--compliance', 'nist-800-53'], /^emr-audit: --compliance nist-800-53: compliance mappings are not available/],
+    ['an unknown format', () => ['--format', 'pdf'], /^emr-audit: --format pdf: /],
+    ['an unknown compliance framework', () => ['--compliance', 'iso-27001'], /^emr-audit: --compliance iso-27001: unknown compliance framework "iso-27001": expected one of /],
   ])('%s is a usage error before anything is collected', async (_name, args, message) => {
     const dir = tempDir();
     writeFileSync(join(dir, 'file.txt'), 'x');
@@ -67,6 +67,18 @@ describe('--output-dir and several formats', () => {
     expect(run.stdout).toBe('');
     expect(run.stderrLines).toHaveLength(1);
     expect(run.stderrLines[0]).toMatch(message);
+  });
+
+  it('--compliance narrows the audit to the checks mapped to the framework; --format sarif,ocsf,csv write their files', async () => {
+    const dir = tempDir();
+    const run = await runCli(['scan', '--demo', '--compliance', 'PCI-DSS', '--format', 'json']);
+    expect(run.code).toBe(0);
+    const ids = new Set(json(run.stdout).results.map((r) => r.checkId));
+    expect(ids.has('exposure/primary-node-public-ip')).toBe(true);
+    expect(ids.has('logging/no-log-uri')).toBe(false);
+    const all = await runCli(['scan', '--demo', '--output-dir', dir, '--format', 'sarif,ocsf,csv']);
+    expect(all.code).toBe(0);
+    expect(readdirSync(dir).map((f) => f.replace(/^emr-audit-.*-\d{8}T\d{6}Z/, 'X')).sort()).toEqual(['X.csv', 'X.ocsf.json', 'X.sarif']);
   });
 
   it('names files after at most three regions', () => {

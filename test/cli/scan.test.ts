@@ -224,7 +224,7 @@ describe('scan usage errors (exit 2, one line)', () => {
     ['an unknown flag, with a suggestion', ['scan', '--demo', '--regoin', 'eu-west-1'], /^emr-audit: unknown option --regoin for scan \(did you mean --region\?\); run `emr-audit scan --help`$/],
     ['a flag without its value', ['scan', '--snapshot'], /^emr-audit: --snapshot needs a value/],
     ['a flag swallowing the next flag', ['scan', '--region', '--demo'], /^emr-audit: --region needs a value/],
-    ['an unknown format', ['scan', '--demo', '--format', 'xml'], /^emr-audit: --format xml: expected table, json, asff, html$/],
+    ['an unknown format', ['scan', '--demo', '--format', 'xml'], /^emr-audit: --format xml: expected table, json, asff, html, sarif, ocsf, csv$/],
     ['an unknown check, with a suggestion', ['scan', '--demo', '--check', 'network/ssh-from-internt'], /^emr-audit: --check network\/ssh-from-internt: unknown check \(did you mean network\/ssh-from-internet\?\)/],
     ['an unknown check area', ['scan', '--demo', '--check', 'nope/*'], /^emr-audit: --check nope\/\*: unknown check;/],
     ['a cluster name instead of an id', ['scan', '--demo', '--cluster', 'analytics-prod'], /^emr-audit: --cluster analytics-prod: expected a cluster id/],

@@ -97,6 +97,15 @@ describe('bundleHandler', () => {
       expect(report.bytes).toBeLessThan(3 * 1024 * 1024);
     }, 30_000);
 
+    it('leaves out the report formats only the CLI renders (SARIF, OCSF, CSV)', async () => {
+      const code = await readFile(bundle, 'utf8');
+      expect(code).not.toContain('json.schemastore.org/sarif');
+      expect(code).not.toContain('Detection Finding');
+      expect(code).not.toMatch(/["']cluster_id["'],\s*["']cluster_name["']/);
+      // The compliance mapping is in: the ASFF findings the Lambda imports carry it.
+      expect(code).toContain('PCI DSS v4.0.1/1.4.4');
+    });
+
     it('exports `handler`', async () => {
       const result = await importInNode(bundle, '(m) => typeof m.handler');
       expect(result.stderr).toBe('');

@@ -248,3 +248,39 @@ describe('buildFindings', () => {
     expect(second.map((f) => f.Id)).toEqual(first.map((f) => f.Id));
   });
 });
+
+describe('compliance in ASFF', () => {
+  const real = findingContext(snapshot, NOW);
+  const fail = result({ checkId: 'exposure/primary-node-public-ip', status: 'FAIL', message: 'The primary node has 54.1.2.3.' });
+  const finding = resultFinding(fail, real, 'FAILED');
+
+  it('lists the related requirements of the check (EMR.1), within the 32-item limit', () => {
+    expect(finding.Compliance?.Status).toBe('FAILED');
+    expect(finding.Compliance?.RelatedRequirements).toEqual(expect.arrayContaining(['PCI DSS v4.0.1/1.4.4', 'PCI DSS v3.2.1/1.2.1', 'NIST.800-53.r5 SC-7(21)']));
+    expect(finding.Compliance?.RelatedRequirements?.length).toBeLessThanOrEqual(32);
+    // The FSBP control id is standards membership, not a requirement.
+    expect(finding.Compliance?.RelatedRequirements).not.toContain('EMR.1');
+  });
+
+  it('names the Security Hub standards by their StandardsId, and the controls in ProductFields', () => {
+    expect(finding.Compliance?.AssociatedStandards).toEqual([
+      { StandardsId: 'standards/aws-foundational-security-best-practices/v/1.0.0' },
+      { StandardsId: 'standards/pci-dss/v/3.2.1' },
+      { StandardsId: 'standards/pci-dss/v/4.0.1' },
+      { StandardsId: 'standards/nist-800-53/v/5.0.0' },
+    ]);
+    expect(finding.ProductFields?.['emr-audit/SecurityHubControls']).toBe('EMR.1');
+  });
+
+  it('keeps our own mapping out of the standards and the controls field', () => {
+    const f = resultFinding(result({ checkId: 'logging/no-log-uri', status: 'FAIL' }), real, 'FAILED');
+    expect(f.Compliance?.RelatedRequirements).toEqual(['NIST.800-53.r5 AU-2', 'NIST.800-53.r5 AU-11', 'NIST.800-53.r5 AU-12']);
+    expect(f.Compliance).not.toHaveProperty('AssociatedStandards');
+    expect(f.ProductFields).not.toHaveProperty('emr-audit/SecurityHubControls');
+  });
+
+  it('gives evaluation gaps a status only', () => {
+    const [gap] = buildFindings([result({ checkId: 'iam/instance-profile-admin', status: 'ERROR' })], snapshot, NOW);
+    expect(gap?.Compliance).toEqual({ Status: 'WARNING' });
+  });
+});

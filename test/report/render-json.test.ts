@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { Result } from '../../checks/contract.js';
+import type { CheckMeta, Result } from '../../checks/contract.js';
+import type { ComplianceRef } from '../../lib/compliance.js';
 import { buildJsonReport, renderJson } from '../../lib/report/json.js';
 import { buildSummary, describeCollectionError, everyRegionFailed } from '../../lib/report/render-summary.js';
 import { ACCOUNT, makeCluster, makeSnapshot } from '../helpers/fixtures.js';
@@ -35,6 +36,17 @@ const results = [
 ];
 
 describe('renderJson', () => {
+  it("adds each result's compliance mapping: the check's own when given, else the registry's by id", () => {
+    const mapped = result({ checkId: 'exposure/primary-node-public-ip', status: 'FAIL' });
+    const [fromRegistry] = buildJsonReport({ results: [mapped], snapshot }).results;
+    expect(fromRegistry!.compliance).toEqual(expect.arrayContaining([{ framework: 'aws-fsbp', id: 'EMR.1', source: 'EMR.1' }, { framework: 'pci-dss', id: 'PCI DSS v4.0.1/1.4.4', source: 'EMR.1' }]));
+    const own: ComplianceRef = { framework: 'nist-800-53', id: 'NIST.800-53.r5 AC-6', source: 'ours' };
+    const meta: CheckMeta = { id: 'a/one', title: 'A title', severity: 'HIGH', scope: 'cluster', description: 'd', types: [], remediation: { text: 't', url: 'https://docs.aws.amazon.com/x' }, permissions: [], settings: [], compliance: [own] };
+    const [fromChecks] = buildJsonReport({ results: [result({ checkId: 'a/one', status: 'FAIL' })], snapshot, checks: [meta] }).results;
+    expect(fromChecks!.compliance).toEqual([own]);
+    expect(buildJsonReport({ results: [result({ checkId: 'x/unknown', status: 'PASS' })], snapshot }).results[0]!.compliance).toEqual([]);
+  });
+
   it('prints one JSON object: schema version, tool, results and summary', () => {
     const text = renderJson({ results, snapshot, toolVersion: '1.2.3' });
     expect(text.endsWith('}\n')).toBe(true);
@@ -47,7 +59,7 @@ describe('renderJson', () => {
 
   it('keeps every field of a result, contract fields first, suppression details when suppressed', () => {
     const report = buildJsonReport({ results, snapshot });
-    expect(Object.keys(report.results[0]!)).toEqual(['checkId', 'status', 'severity', 'region', 'accountId', 'clusterId', 'clusterName', 'title', 'message', 'resources', 'resourceDetails', 'resourceId']);
+    expect(Object.keys(report.results[0]!)).toEqual(['checkId', 'status', 'severity', 'region', 'accountId', 'clusterId', 'clusterName', 'title', 'message', 'resources', 'resourceDetails', 'resourceId', 'compliance']);
     expect(report.results[4]).toMatchObject({ status: 'SUPPRESSED', originalStatus: 'FAIL', suppressedBy: 'cluster tag emr-audit:suppress' });
     expect(report.results[5]!.clusterId).toBeNull();
   });

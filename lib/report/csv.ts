@@ -1,0 +1,67 @@
+/**
+ * `--format csv`: one row per result, RFC 4180 (a header row, CRLF line ends, fields with a comma,
+ * quote or line break quoted, quotes doubled), for spreadsheets and ticketing imports.
+ *
+ * Spreadsheets run a cell that starts with `=`, `+`, `-`, `@`, a tab or a carriage return as a
+ * formula (CSV injection): messages quote security group names and tags, which anyone who can
+ * create a group controls. Such a cell gets a leading `'`, which spreadsheets show as text.
+ */
+import type { CheckMeta, Result } from '../../checks/contract.js';
+import { complianceFor, type ComplianceRef } from '../compliance.js';
+import type { ReportInput } from './report-input.js';
+
+export const CSV_COLUMNS = [
+  'account',
+  'region',
+  'cluster_id',
+  'cluster_name',
+  'check_id',
+  'title',
+  'severity',
+  'status',
+  'message',
+  'resources',
+  'compliance',
+] as const;
+
+const FORMULA_START = /^[=+\-@\t\r]/;
+
+/** A cell a spreadsheet will not evaluate. */
+export function neutralize(value: string): string {
+  return FORMULA_START.test(value) ? `'${value}` : value;
+}
+
+/** RFC 4180 quoting: only when the field needs it. */
+export function csvField(value: string): string {
+  const safe = neutralize(value);
+  return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
+}
+
+/** The compliance cell: Security Hub controls first, then every requirement, `; `-separated. */
+function complianceCell(refs: readonly ComplianceRef[]): string {
+  const controls = [...new Set(refs.map((r) => r.source).filter((s) => s !== 'ours'))];
+  const requirements = refs.filter((r) => r.framework !== 'aws-fsbp').map((r) => (r.source === 'ours' ? `${r.id} (ours)` : r.id));
+  return [...controls, ...requirements].join('; ');
+}
+
+function row(r: Result, check: CheckMeta | undefined): string[] {
+  return [
+    r.accountId,
+    r.region,
+    r.clusterId ?? '',
+    r.clusterName ?? '',
+    r.checkId,
+    r.title,
+    r.severity,
+    r.status,
+    r.message,
+    r.resources.join('; '),
+    complianceCell(check?.compliance ?? complianceFor(r.checkId)),
+  ];
+}
+
+export function renderCsv(input: ReportInput): string {
+  const checks = new Map(input.checks.map((c) => [c.id, c]));
+  const lines = [[...CSV_COLUMNS], ...input.results.map((r) => row(r, checks.get(r.checkId)))];
+  return lines.map((fields) => fields.map(csvField).join(',')).join('\r\n') + '\r\n';
+}
