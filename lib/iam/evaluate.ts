@@ -26,7 +26,7 @@
  */
 import type { PatternSpec, Statement } from './statements.js';
 import { globMatch, hasWildcard } from './glob.js';
-import { coversEveryResource, resourceTargetOf } from './resources.js';
+import { coversEveryResource, resourceTargetsOf } from './resources.js';
 import { and, anyOf, not, xor, type Tri } from './tri.js';
 import { ACTION_UNIVERSE, ANY_STRING_UNIVERSE, searchWitness, type SearchResult } from './witness.js';
 
@@ -65,7 +65,8 @@ export type VerdictOutcome =
 
 export interface Verdict {
   action: string;
-  scope: ResourceScope;
+  /** `resource`: asked about one named resource (evaluateOnResource). */
+  scope: ResourceScope | 'resource';
   outcome: VerdictOutcome;
   allowed: boolean;
   /** Allowed only through statements with a Condition. */
@@ -80,8 +81,10 @@ export interface Verdict {
   conditionalDenies: readonly Statement[];
   /** For a wildcard question that is not allowed: an action name that is not. */
   example?: string;
-  /** For scope `some`, when allowed: a resource it is allowed on (a pattern-free name or ARN). */
+  /** For scope `some`, when allowed: a resource it is allowed on (a pattern-free name or ARN); for scope `resource`, that resource. */
   allowedOn?: string;
+  /** For an action with several resource types, when not allowed on every resource: a type it is not allowed on every resource of. */
+  resourceType?: string;
   /** The role's permissions boundary, when it has one. */
   boundary?: { name: string; arn: string };
 }
@@ -169,7 +172,7 @@ function allStatements(layers: Layers): Statement[] {
   return [...layers.identityAllows, ...layers.identityDenies, ...(layers.boundary ? [...layers.boundary.allows, ...layers.boundary.denies] : []), ...layers.ignoredDenies];
 }
 
-const empty = (policies: RolePolicies, action: string, scope: ResourceScope): Omit<Verdict, 'outcome' | 'allowed'> => ({
+const empty = (policies: RolePolicies, action: string, scope: Verdict['scope']): Omit<Verdict, 'outcome' | 'allowed'> => ({
   action,
   scope,
   ...(policies.boundary ? { boundary: { name: policies.boundary.name, arn: policies.boundary.arn } } : {}),
@@ -204,10 +207,95 @@ function decide(policies: RolePolicies, action: string, scope: ResourceScope, op
     if (hasWildcard(a)) throw new Error('evaluateAccess: scope "some" takes a concrete action');
     return someResource(policies, a, empty(policies, action, 'some'), options);
   }
-  const target = resourceTargetOf(a);
-  const layers = layersOf(policies, options, (s) => coversEveryResource(s.resources, target));
   const base = empty(policies, action, 'every');
-  return hasWildcard(a) ? everyActionOf(layers, a, base) : concreteAction(layers, a, base);
+  const targets = resourceTargetsOf(a);
+  const perType = targets.map((target) => {
+    const layers = layersOf(policies, options, (s) => coversEveryResource(s.resources, target));
+    const v = hasWildcard(a) ? everyActionOf(layers, a, base) : concreteAction(layers, a, base);
+    return targets.length > 1 && target.type ? { ...v, resourceType: target.type } : v;
+  });
+  return allOf(perType);
+}
+
+const unique = <T>(items: readonly T[]): T[] => [...new Set(items)];
+
+/**
+ * Every resource of an action with several resource types is every resource of each type: the
+ * verdict is allowed when it is for each type (statements may cover one type each), else the
+ * first refusal (a decided one before an undecided one).
+ */
+function allOf(verdicts: Verdict[]): Verdict {
+  if (verdicts.length === 1) return verdicts[0]!;
+  const refused = verdicts.find((v) => !v.allowed && v.outcome !== 'undecided') ?? verdicts.find((v) => !v.allowed);
+  if (refused) return refused;
+  const { resourceType: _type, ...first } = verdicts[0]!;
+  return {
+    ...first,
+    conditional: verdicts.some((v) => v.conditional),
+    grants: unique(verdicts.flatMap((v) => v.grants)),
+    boundaryGrants: unique(verdicts.flatMap((v) => v.boundaryGrants)),
+    conditionalDenies: unique(verdicts.flatMap((v) => v.conditionalDenies)),
+  };
+}
+
+// ---------------------------------------------------------------- one action, one named resource
+
+/**
+ * Is the concrete `action` effectively allowed on the named `resource` (an ARN without wildcards)?
+ * A statement takes part when its Resource / NotResource matches that ARN (a pattern or `*` that
+ * covers it counts). Decided exactly: no search is needed for one action on one resource.
+ */
+export function evaluateOnResource(policies: RolePolicies, action: string, resource: string, options: EvaluateOptions): Verdict {
+  let memo = verdicts.get(policies);
+  if (!memo) {
+    memo = new Map();
+    verdicts.set(policies, memo);
+  }
+  const key = `resource\u0000${options.conditionalDenies}\u0000${action}\u0000${resource}`;
+  const known = memo.get(key);
+  if (known) return known;
+  const a = action.toLowerCase();
+  if (hasWildcard(a)) throw new Error('evaluateOnResource takes a concrete action');
+  const layers = layersOf(policies, options, (s) => specMatches(s.resources, resource));
+  const verdict = { ...concreteAction(layers, a, empty(policies, action, 'resource')), allowedOn: resource };
+  memo.set(key, verdict);
+  return verdict;
+}
+
+// ---------------------------------------------------------------- what the Denies take away
+
+const denyFree = new WeakMap<RolePolicies, RolePolicies>();
+
+/** The same policies without any Deny statement (identity and boundary): what the role would hold if no Deny applied. */
+export function withoutDenies(policies: RolePolicies): RolePolicies {
+  const known = denyFree.get(policies);
+  if (known) return known;
+  const allows = (list: readonly Statement[]): Statement[] => list.filter((s) => s.effect === 'Allow');
+  const stripped: RolePolicies = {
+    roleName: policies.roleName,
+    identity: allows(policies.identity),
+    ...(policies.boundary ? { boundary: { ...policies.boundary, statements: allows(policies.boundary.statements) } } : {}),
+  };
+  denyFree.set(policies, stripped);
+  return stripped;
+}
+
+/**
+ * The Deny statements (identity and boundary) that take part in the question "is `action` allowed
+ * on every resource" and match some action within it: what they remove from a grant of `*` or
+ * `iam:*`. Conditional Denies are among them only when the options count them.
+ */
+export function denialsOf(policies: RolePolicies, action: string, options: EvaluateOptions): Statement[] {
+  const a = action.toLowerCase();
+  const found: Statement[] = [];
+  for (const target of resourceTargetsOf(a)) {
+    const layers = layersOf(policies, options, (s) => coversEveryResource(s.resources, target));
+    for (const s of [...layers.identityDenies, ...(layers.boundary?.denies ?? [])]) {
+      const hit = hasWildcard(a) ? searchStatements([s], 'actions', a, (m) => m(s)).kind !== 'none' : specMatches(s.actions, a);
+      if (hit && !found.includes(s)) found.push(s);
+    }
+  }
+  return found;
 }
 
 // ---------------------------------------------------------------- one action, every resource

@@ -27,6 +27,8 @@ export interface Statement {
   effect: 'Allow' | 'Deny';
   /** Lowercased `Action` / `NotAction` patterns. */
   actions: PatternSpec;
+  /** The `Action` / `NotAction` patterns as the policy writes them, for messages. */
+  actionsAsWritten?: readonly string[];
   resources: PatternSpec;
   /** The statement has a `Condition`: it applies only when the condition holds. */
   conditional: boolean;
@@ -75,6 +77,7 @@ export function parsePolicy(source: PolicySource, document: PolicyDocument): Par
       ...(s.Sid ? { sid: s.Sid } : {}),
       effect: s.Effect,
       actions: { not: s.Action === undefined, patterns: actionList.map((a) => a.toLowerCase()) },
+      actionsAsWritten: actionList,
       resources: { not: s.Resource === undefined, patterns: resourceList },
       conditional: s.Condition !== undefined && Object.keys(s.Condition).length > 0,
     });
@@ -97,4 +100,10 @@ export function describeSource(source: PolicySource): string {
 export function describeStatement(s: Statement): string {
   const which = s.sid ? `statement "${s.sid}"` : `statement #${s.index}`;
   return `${describeSource(s.source)} ${which}${s.conditional ? ' (conditional)' : ''}`;
+}
+
+/** The actions a statement names, as written: `iam:CreateUser, iam:CreateAccessKey`, or `every action except s3:*` for NotAction. */
+export function describeActions(s: Statement): string {
+  const list = (s.actionsAsWritten ?? s.actions.patterns).join(', ');
+  return s.actions.not ? `every action except ${list}` : list;
 }
