@@ -4,7 +4,7 @@
  * managed policy attached to it, replace or drop its permissions boundary, or rewrite its trust
  * policy.
  */
-import type { ManagedPolicy, Role } from '../snapshot.js';
+import type { ManagedPolicy } from '../snapshot.js';
 import { evaluateOnResource, GRANT_FINDING, type RolePolicies, type Verdict } from './evaluate.js';
 
 export const SELF_ESCALATION_ACTIONS = [
@@ -31,7 +31,7 @@ export function isCustomerManaged(arn: string): boolean {
  * is a policy, on a customer managed policy attached to the role (AWS managed policies cannot be
  * rewritten). Conditional Denies do not remove them (they may not apply).
  */
-export function selfEscalations(role: Pick<Role, 'arn'>, attached: readonly Pick<ManagedPolicy, 'arn'>[], policies: RolePolicies): Verdict[] {
+export function selfEscalations(role: { arn: string }, attached: readonly Pick<ManagedPolicy, 'arn'>[], policies: RolePolicies): Verdict[] {
   const found: Verdict[] = [];
   for (const action of SELF_ESCALATION_ACTIONS) {
     // A policy version is written on a policy, not on a role: those two are judged on the role's own customer managed policies.

@@ -160,7 +160,17 @@ describe('time budget', () => {
         code: 'TimeBudgetExceeded',
         message: 'The run reached its time budget while this call was in progress (waiting for an answer or a retry); it was abandoned.',
       },
+      // The attached list was read while GetRole waited: its policies were still to fetch when the time ran out.
+      {
+        kind: 'managedPolicy',
+        resourceId: 'arn:aws:iam::aws:policy/service-role/AmazonElasticMapReduceforEC2Role',
+        api: 'iam:GetPolicy',
+        code: 'TimeBudgetExceeded',
+        message: 'The run reached its time budget before this call could be made.',
+      },
     ]);
+    expect(r.roles.EMR_EC2_DefaultRole?.attachedPolicyArns).toEqual(['arn:aws:iam::aws:policy/service-role/AmazonElasticMapReduceforEC2Role']);
+    expect(r.roles.EMR_EC2_DefaultRole?.arn).toBeUndefined();
     expect(fake.count('iam:GetRole')).toBe(1);
   });
 });

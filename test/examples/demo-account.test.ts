@@ -57,7 +57,7 @@ describe('examples/demo-account.json', () => {
         expect(profile, c.name).toBeDefined();
         const role = region.roles[profile!.roleNames[0]!];
         expect(role, c.name).toBeDefined();
-        for (const arn of role!.attachedPolicyArns) expect(region.managedPolicies[arn], arn).toBeDefined();
+        for (const arn of role!.attachedPolicyArns ?? []) expect(region.managedPolicies[arn], arn).toBeDefined();
         expect(region.serviceRoles[c.serviceRole!], c.name).toBeDefined();
         for (const i of c.instances ?? []) {
           expect(region.ec2Instances[i.ec2InstanceId!], i.ec2InstanceId).toBeDefined();
