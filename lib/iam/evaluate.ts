@@ -13,8 +13,15 @@
  * - Resource scope `every` ("on `*`"): a statement takes part when it covers every resource of
  *   the action (resources.ts). A Deny limited to some resources leaves the allow on the others,
  *   which is still an unscoped grant.
+ *   An action with several resource types (ec2:RunInstances) is allowed on every resource when it
+ *   is on every resource of each type: statements may cover one type each.
  * - Resource scope `some`: allowed on at least one resource — a resource name exists that an
  *   Allow matches and no counted Deny matches (the boundary likewise), decided exactly.
+ * - One named resource (evaluateOnResource): the statements whose Resource / NotResource match
+ *   that ARN take part — the question "may the role do this to itself".
+ * - What Denies take away: withoutDenies gives the same policies without any Deny, and denialsOf
+ *   the Denies that take part in an "every resource" question (administrator-equivalence: a grant
+ *   of `*` that only Denies reduce).
  * - Conditions are not evaluated. A conditional Allow grants (CHECKS.md: conditions are usually
  *   satisfiable from the instance); the verdict says whether the grant depends on one. A
  *   conditional Deny is counted or not by the caller (`conditionalDenies`): a check that reports
