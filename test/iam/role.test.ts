@@ -139,7 +139,7 @@ describe('partial roles (issue 11, item 10)', () => {
     const old = makeSnapshot([iamRegion({ inline: [{ name: 'data', document: { Statement: { Effect: 'Allow', Action: 's3:GetObject', Resource: 'arn:aws:s3:::b/*' } } }] })]);
     const reparsed = Snapshot.parse(JSON.parse(JSON.stringify(old)));
     expect(reparsed.regions[0]!.roles[ROLE]).toEqual({ name: ROLE, arn: `arn:aws:iam::123456789012:role/${ROLE}`, attachedPolicyArns: [], inlinePolicies: [old.regions[0]!.roles[ROLE]!.inlinePolicies![0]] });
-    const ctx = makeContext(reparsed.regions[0]!);
+    const ctx = makeContext(reparsed.regions[0]);
     expect(lookupInstanceRolePolicies(makeCluster(), ctx).ok).toBe(true);
   });
 
