@@ -33,7 +33,7 @@
  */
 import type { PatternSpec, Statement } from './statements.js';
 import { globMatch, hasWildcard } from './glob.js';
-import { coversEveryResource, resourceTargetsOf } from './resources.js';
+import { coversEveryResource, partialCoverage, resourceTargetsOf, type ResourceTarget } from './resources.js';
 import { and, anyOf, not, xor, type Tri } from './tri.js';
 import { ACTION_UNIVERSE, ANY_STRING_UNIVERSE, searchWitness, type SearchResult } from './witness.js';
 
@@ -136,6 +136,53 @@ function specMatches(spec: PatternSpec, text: string): boolean {
   return spec.patterns.some((p) => globMatch(p, text)) !== spec.not;
 }
 
+/** The statement's Action / NotAction matches the (lowercased) action, within its restriction if it has one. */
+function actionMatches(s: Statement, a: string): boolean {
+  if (!specMatches(s.actions, a)) return false;
+  if (!s.restrict) return true;
+  return s.restrict.only.some((p) => globMatch(p, a)) && !s.restrict.except.some((p) => globMatch(p, a));
+}
+
+const derived = new WeakMap<Statement, Map<string, Statement | null>>();
+
+/**
+ * The statements that take part in "every resource" of a wildcard question: those covering every
+ * resource of its target, and the others restricted to the actions whose every resource they do
+ * cover (resources.ts, partialCoverage) — so `*` and a concrete action agree on one policy set.
+ */
+function everyResourceStatements(list: readonly Statement[], target: ResourceTarget, wildcard: boolean): Statement[] {
+  const out: Statement[] = [];
+  for (const s of list) {
+    if (coversEveryResource(s.resources, target)) {
+      out.push(s);
+      continue;
+    }
+    if (!wildcard) continue;
+    const key = `${target.service ?? ''}\u0000${target.type ?? ''}`;
+    let byTarget = derived.get(s);
+    if (!byTarget) {
+      byTarget = new Map();
+      derived.set(s, byTarget);
+    }
+    let d = byTarget.get(key);
+    if (d === undefined) {
+      const restrict = partialCoverage(s.resources, target, s.effect);
+      d = restrict ? { ...s, restrict } : null;
+      byTarget.set(key, d);
+    }
+    if (d) out.push(d);
+  }
+  return out;
+}
+
+function everyResourcePolicies(policies: RolePolicies, target: ResourceTarget, wildcard: boolean): RolePolicies {
+  return {
+    roleName: policies.roleName,
+    identity: everyResourceStatements(policies.identity, target, wildcard),
+    ...(policies.boundary ? { boundary: { ...policies.boundary, statements: everyResourceStatements(policies.boundary.statements, target, wildcard) } } : {}),
+  };
+}
+
 /**
  * Searches strings (action names, or resources) for one where `goal` holds, given a statement
  * matcher over the `spec` (actions or resources) of the statements the goal looks at. `target`, if
@@ -159,15 +206,24 @@ function searchStatements(
     return i;
   };
   const targetIndex = target === undefined ? undefined : add(target);
-  const specs = new Map<Statement, { indices: number[]; not: boolean }>();
-  for (const s of statements) specs.set(s, { indices: s[spec].patterns.map(add), not: s[spec].not });
+  const specs = new Map<Statement, { indices: number[]; not: boolean; only?: number[]; except?: number[] }>();
+  for (const s of statements) {
+    const entry: { indices: number[]; not: boolean; only?: number[]; except?: number[] } = { indices: s[spec].patterns.map(add), not: s[spec].not };
+    if (spec === 'actions' && s.restrict) {
+      entry.only = s.restrict.only.map(add);
+      entry.except = s.restrict.except.map(add);
+    }
+    specs.set(s, entry);
+  }
   return searchWitness(
     patterns,
     spec === 'actions' ? ACTION_UNIVERSE : ANY_STRING_UNIVERSE,
     (value) => {
       const matches = (s: Statement): Tri => {
         const m = specs.get(s);
-        return m === undefined ? false : xor(anyOf(m.indices, value), m.not);
+        if (m === undefined) return false;
+        const base = xor(anyOf(m.indices, value), m.not);
+        return m.only ? and(base, and(anyOf(m.only, value), not(anyOf(m.except ?? [], value)))) : base;
       };
       return targetIndex === undefined ? goal(matches) : and(value(targetIndex), goal(matches));
     },
@@ -217,7 +273,7 @@ function decide(policies: RolePolicies, action: string, scope: ResourceScope, op
   const base = empty(policies, action, 'every');
   const targets = resourceTargetsOf(a);
   const perType = targets.map((target) => {
-    const layers = layersOf(policies, options, (s) => coversEveryResource(s.resources, target));
+    const layers = layersOf(everyResourcePolicies(policies, target, hasWildcard(a)), options, () => true);
     const v = hasWildcard(a) ? everyActionOf(layers, a, base) : concreteAction(layers, a, base);
     return targets.length > 1 && target.type ? { ...v, resourceType: target.type } : v;
   });
@@ -296,9 +352,9 @@ export function denialsOf(policies: RolePolicies, action: string, options: Evalu
   const a = action.toLowerCase();
   const found: Statement[] = [];
   for (const target of resourceTargetsOf(a)) {
-    const layers = layersOf(policies, options, (s) => coversEveryResource(s.resources, target));
+    const layers = layersOf(everyResourcePolicies(policies, target, hasWildcard(a)), options, () => true);
     for (const s of [...layers.identityDenies, ...(layers.boundary?.denies ?? [])]) {
-      const hit = hasWildcard(a) ? searchStatements([s], 'actions', a, (m) => m(s)).kind !== 'none' : specMatches(s.actions, a);
+      const hit = hasWildcard(a) ? searchStatements([s], 'actions', a, (m) => m(s)).kind !== 'none' : actionMatches(s, a);
       if (hit && !found.includes(s)) found.push(s);
     }
   }
@@ -310,7 +366,7 @@ export function denialsOf(policies: RolePolicies, action: string, options: Evalu
 type VerdictBase = Omit<Verdict, 'outcome' | 'allowed'>;
 
 function concreteAction(layers: Layers, a: string, start: VerdictBase): Verdict {
-  const m = (s: Statement): boolean => specMatches(s.actions, a);
+  const m = (s: Statement): boolean => actionMatches(s, a);
   const base = {
     ...start,
     grants: layers.identityAllows.filter(m),
@@ -339,7 +395,7 @@ function everyActionOf(layers: Layers, t: string, start: VerdictBase): Verdict {
   const undecided: Verdict = { ...base, outcome: 'undecided', allowed: false };
 
   const failure = (outcome: VerdictOutcome, example: string): Verdict => {
-    const m = (s: Statement): boolean => specMatches(s.actions, example);
+    const m = (s: Statement): boolean => actionMatches(s, example);
     return {
       ...base,
       outcome,

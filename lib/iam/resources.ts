@@ -134,3 +134,40 @@ export function coversEveryResource(spec: PatternSpec, target: ResourceTarget): 
   if (!spec.not) return spec.patterns.some((p) => isUnscoped(p, target));
   return !spec.patterns.some((p) => excludesEverything(p, target));
 }
+
+/** Lowercased action patterns a statement is limited to: within one of `only` and none of `except`. */
+export interface ActionRestriction {
+  only: readonly string[];
+  except: readonly string[];
+}
+
+const literalService = (pattern: string): string | undefined => {
+  const service = pattern.split(':')[2]?.toLowerCase();
+  return pattern.toLowerCase().startsWith('arn:') && service && !/[*?]/.test(service) ? service : undefined;
+};
+
+/**
+ * For a question about a wildcard (`*`, `iam:*`) that a statement's Resource does not cover as a
+ * whole: the actions within it whose every resource the statement still covers, one service or
+ * action at a time (`Resource: arn:aws:iam::*:*` covers every resource of every IAM action;
+ * `arn:aws:iam::*:role/*` every resource of iam:PassRole, but not of iam:CreateUser). An Allow
+ * must cover every resource type of an action, a Deny removes it by covering one of its required
+ * types. Undefined when nothing is covered (or for NotResource, judged as a whole).
+ */
+export function partialCoverage(spec: PatternSpec, target: ResourceTarget, effect: 'Allow' | 'Deny'): ActionRestriction | undefined {
+  if (spec.not) return undefined;
+  const services = target.service !== undefined ? [target.service] : [...new Set(spec.patterns.map(literalService).filter((x): x is string => x !== undefined))];
+  // Services whose every resource the statement covers: their actions take part, except the known ones it does not cover.
+  const wholes = services.filter((service) => coversEveryResource(spec, { service }));
+  const only: string[] = [];
+  const except: string[] = [];
+  for (const [action, known] of Object.entries(ACTION_TYPES)) {
+    const per = known.types.length === 0 ? [coversEveryResource(spec, { service: known.service })] : known.types.map((type) => coversEveryResource(spec, { service: known.service, type }));
+    const covered = effect === 'Allow' ? per.every(Boolean) : per.some(Boolean);
+    const inWhole = wholes.includes(action.slice(0, action.indexOf(':')));
+    if (covered && !inWhole) only.push(action);
+    if (!covered && inWhole) except.push(action);
+  }
+  for (const service of wholes) only.push(`${service}:*`);
+  return only.length > 0 ? { only, except } : undefined;
+}

@@ -32,6 +32,11 @@ export interface Statement {
   resources: PatternSpec;
   /** The statement has a `Condition`: it applies only when the condition holds. */
   conditional: boolean;
+  /**
+   * Only on statements the evaluator derives for a wildcard question: the statement takes part
+   * for these actions only (those whose every resource its Resource covers).
+   */
+  restrict?: { only: readonly string[]; except: readonly string[] };
 }
 
 const OneOrMany = z.union([z.string(), z.array(z.string())]).transform((v) => (typeof v === 'string' ? [v] : v));

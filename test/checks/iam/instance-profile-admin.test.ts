@@ -167,6 +167,18 @@ describe('iam/instance-profile-admin', () => {
     expect(onSelf.message).toContain('has an effective allow of * on all resources');
   });
 
+  it('judges a Deny or an Allow written on one service\'s ARNs for the actions of that service', () => {
+    // Deny iam:* on every IAM resource is Deny iam:* (not administrator-equivalent)…
+    const denied = only(runCluster(check, makeCluster(), withDeny(ADMINISTRATOR_ACCESS, { Effect: 'Deny', Action: 'iam:*', Resource: 'arn:aws:iam::*:*' })));
+    expect(denied.status).toBe('PASS');
+    // …and every action but iam:PassRole on *, with iam:PassRole on every role, is every action on every resource.
+    const split = only(
+      runCluster(check, makeCluster(), withDeny({ Statement: [{ Effect: 'Allow', NotAction: 'iam:PassRole', Resource: '*' }] }, { Effect: 'Allow', Action: 'iam:PassRole', Resource: 'arn:aws:iam::*:role/*' })),
+    );
+    expect(split.status).toBe('FAIL');
+    expect(split.message).toContain('has an effective allow of * on all resources');
+  });
+
   it('reads URL-encoded documents as IAM returns them', () => {
     const encoded = encodeURIComponent(JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }, { Effect: 'Deny', Action: 'iam:CreateUser', Resource: '*' }] }));
     const parsed = parsePolicyDocument(encoded);
