@@ -8,6 +8,7 @@ import type {
   Cluster,
   ClusterInstance,
   CollectionError,
+  InlinePolicy,
   InstanceProfile,
   ManagedPolicy,
   Role,
@@ -119,9 +120,16 @@ export function nameFromRef(ref: string): string {
   return resource.slice(resource.lastIndexOf('/') + 1);
 }
 
+/** A role every part of which was read. */
+export type CompleteRole = Role & { arn: string; attachedPolicyArns: string[]; inlinePolicies: InlinePolicy[] };
+
+function isComplete(role: Role): role is CompleteRole {
+  return role.arn !== undefined && role.attachedPolicyArns !== undefined && role.inlinePolicies !== undefined;
+}
+
 export interface InstanceProfileData {
   profile: InstanceProfile;
-  role: Role;
+  role: CompleteRole;
   /** Attached managed policies, in the role's order. */
   attached: ManagedPolicy[];
   /** The permissions boundary policy, when the role has one. */
@@ -144,6 +152,47 @@ export function roleErrors(roleName: string, ctx: EvalContext): CollectionError[
   return [...ctx.region.errorsFor('role', roleName), ...ctx.region.errorsFor('rolePolicies', roleName)];
 }
 
+/** The parts of a role, each read by its own calls: a check asks only for the parts it uses. */
+export type RolePart = 'meta' | 'attached' | 'inline';
+
+const PART_APIS: Record<RolePart, readonly string[]> = {
+  meta: ['iam:GetRole'],
+  attached: ['iam:ListAttachedRolePolicies'],
+  inline: ['iam:ListRolePolicies', 'iam:GetRolePolicy'],
+};
+const KNOWN_APIS = new Set(Object.values(PART_APIS).flat());
+
+/**
+ * Why the given parts of a role are not known, naming each missing part and the calls that failed,
+ * or undefined when they all are. A part is missing when it is absent from the snapshot or a call
+ * that reads it failed (an error of an unknown call counts against every part: fail closed).
+ */
+export function missingRoleParts(roleName: string, role: Role | undefined, parts: readonly RolePart[], ctx: EvalContext): string | undefined {
+  const errors = roleErrors(roleName, ctx);
+  if (!role) return `role ${roleName}: ${describeErrors(errors)}`;
+  const reasons: string[] = [];
+  const unknown = errors.filter((e) => !KNOWN_APIS.has(e.api));
+  for (const part of parts) {
+    const failed = [...errors.filter((e) => PART_APIS[part].includes(e.api)), ...unknown];
+    const absent =
+      part === 'meta' ? role.arn === undefined : part === 'attached' ? role.attachedPolicyArns === undefined : role.inlinePolicies === undefined || (role.unreadInlinePolicies ?? []).length > 0;
+    if (!absent && failed.length === 0) continue;
+    const unread = role.unreadInlinePolicies ?? [];
+    const what =
+      part === 'meta'
+        ? `role ${roleName} (its ARN and permissions boundary)`
+        : part === 'attached'
+          ? `the attached policy list of role ${roleName}`
+          : role.inlinePolicies === undefined
+            ? `the inline policy list of role ${roleName}`
+            : unread.length > 0
+              ? `inline ${unread.length === 1 ? 'policy' : 'policies'} ${unread.map((n) => `${roleName}/${n}`).join(', ')}`
+              : `the inline policies of role ${roleName}`;
+    reasons.push(`${what}: ${describeErrors(failed)}`);
+  }
+  return reasons.length > 0 ? reasons.join('; ') : undefined;
+}
+
 /**
  * The cluster's instance profile, its role, the role's managed policies and its boundary — all of
  * it or the reason some of it is missing (a partial policy set could hide a Deny or an Allow).
@@ -153,9 +202,12 @@ export function lookupInstanceProfile(cluster: Cluster, ctx: EvalContext): Looku
   if (!named.ok) return named;
   const { profile, roleName } = named.value;
   const snap = ctx.region.snapshot;
-  const role = snap.roles[roleName];
-  const errors = roleErrors(roleName, ctx);
-  if (!role || errors.length > 0) return missing(`role ${roleName}: ${describeErrors(errors)}`);
+  const stored = snap.roles[roleName];
+  const gap = missingRoleParts(roleName, stored, ['meta', 'attached', 'inline'], ctx);
+  if (gap !== undefined || !stored) return missing(gap ?? `role ${roleName}: the data was not collected.`);
+  // The same object, not a copy: parsed policies and verdicts are cached per role object.
+  if (!isComplete(stored)) return missing(`role ${roleName}: the data was not collected.`);
+  const role = stored;
   const attached: ManagedPolicy[] = [];
   const reasons: string[] = [];
   const policy = (arn: string): ManagedPolicy | undefined => {

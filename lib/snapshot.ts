@@ -167,13 +167,23 @@ export type InstanceProfile = z.infer<typeof InstanceProfile>;
 export const InlinePolicy = z.object({ name: z.string(), document: PolicyDocument });
 export type InlinePolicy = z.infer<typeof InlinePolicy>;
 
+/**
+ * An instance-profile role with what could be read of it. Each part comes from its own call and
+ * is stored when that call succeeded, whatever happened to the others; a part that could not be
+ * read is absent (never an empty list), and the `role` / `rolePolicies` errors say why. Snapshots
+ * written before partial roles were stored hold only complete roles, which read the same.
+ */
 export const Role = z.object({
   name: z.string(),
-  arn: z.string(),
+  /** From GetRole; absent when it failed — then the permissions boundary is unknown too. */
+  arn: z.string().optional(),
   permissionsBoundaryArn: z.string().optional(),
-  /** ARNs of attached managed policies; their documents are in `managedPolicies`. */
-  attachedPolicyArns: z.array(z.string()),
-  inlinePolicies: z.array(InlinePolicy),
+  /** ARNs of attached managed policies (their documents are in `managedPolicies`); absent when ListAttachedRolePolicies failed. */
+  attachedPolicyArns: z.array(z.string()).optional(),
+  /** The inline policies whose documents were read; absent when ListRolePolicies failed. */
+  inlinePolicies: z.array(InlinePolicy).optional(),
+  /** Inline policies ListRolePolicies named whose document could not be read (GetRolePolicy failed). */
+  unreadInlinePolicies: z.array(z.string()).optional(),
 });
 export type Role = z.infer<typeof Role>;
 

@@ -1,9 +1,10 @@
 import { TYPES, type ClusterCheck, type Outcome } from '../contract.js';
 import { errorOutcome } from '../../lib/lookup.js';
-import { describeGrant, describeRefusal } from '../../lib/iam/describe.js';
+import { describeGrant, describeRefusal, describeScopedGrant } from '../../lib/iam/describe.js';
 import { evaluateAccess, GRANT_FINDING, type Verdict } from '../../lib/iam/evaluate.js';
 import { capitalize, describeInstanceRole, INSTANCE_ROLE_PERMISSIONS, lookupInstanceRolePolicies, statementResources } from '../../lib/iam/role.js';
 import { complianceFor } from '../../lib/compliance.js';
+import { selfEscalations } from '../../lib/iam/self-escalation.js';
 
 /** Actions that, with iam:PassRole on *, run code under any role (CHECKS.md). */
 export const LAUNCH_ACTIONS = ['elasticmapreduce:RunJobFlow', 'ec2:RunInstances', 'lambda:CreateFunction', 'glue:CreateJob', 'cloudformation:CreateStack'] as const;
@@ -28,10 +29,10 @@ export const check: ClusterCheck = {
   severity: 'HIGH',
   scope: 'cluster',
   description:
-    'The instance profile role can gain permissions it does not have: iam:PassRole on * with an action that launches compute under the passed role, an IAM write that grants permissions, or sts:AssumeRole on *.',
+    'The instance profile role can gain permissions it does not have: iam:PassRole on every role with an action that launches compute under the passed role (on any resource scope), an IAM write that grants permissions or sts:AssumeRole on every resource, or an IAM write on the role itself (attach or put a policy, rewrite an attached customer managed policy, change its permissions boundary or trust policy).',
   types: [TYPES.bestPractices],
   remediation: {
-    text: 'Remove these grants from the instance profile role or scope them: iam:PassRole only to named role ARNs (with an iam:PassedToService condition), no IAM writes that attach or put policies, create policy versions, access keys or login profiles, or add users to groups, and sts:AssumeRole only on named role ARNs. Otherwise any process on a node can obtain more privileges than the role grants.',
+    text: 'Remove these grants from the instance profile role or scope them: iam:PassRole only to named role ARNs (with an iam:PassedToService condition), no IAM writes that attach or put policies, create policy versions, access keys or login profiles, or add users to groups, none at all on the role itself or its own policies, and sts:AssumeRole only on named role ARNs. Otherwise any process on a node can obtain more privileges than the role grants.',
     url: 'https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_use_passrole.html',
   },
   permissions: [...INSTANCE_ROLE_PERMISSIONS],
@@ -44,26 +45,34 @@ export const check: ClusterCheck = {
     const who = describeInstanceRole(data.profile, data.role);
     const ask = (action: string): Verdict => evaluateAccess(policies, action, 'every', GRANT_FINDING);
     const passRole = ask('iam:PassRole');
-    const launches = LAUNCH_ACTIONS.map(ask);
+    // The caller names the resource it launches: any resource scope lets it launch something with a passed role.
+    const launches = LAUNCH_ACTIONS.map((action) => evaluateAccess(policies, action, 'some', GRANT_FINDING));
     const writes = PERMISSION_WRITES.map(ask);
     const assumeRole = ask('sts:AssumeRole');
+    const unscopedWrites = new Set(writes.filter((w) => w.allowed).map((w) => w.action));
+    // A write already allowed on every resource is reported as such, not again on the role itself.
+    const selfModification = selfEscalations(data.role, data.attached, policies).filter((v) => !unscopedWrites.has(v.action));
 
     const paths: string[] = [];
     const used: Verdict[] = [];
     const launching = launches.filter((v) => v.allowed);
     if (passRole.allowed && launching.length > 0) {
-      paths.push(`${describeGrant(passRole)}, together with ${launching.map(describeGrant).join(', ')}`);
+      paths.push(`${describeScopedGrant(passRole, 'on every role')}, together with ${launching.map((v) => describeGrant(v)).join(', ')} (on any resource scope: the caller names what it launches)`);
       used.push(passRole, ...launching);
     }
     for (const v of [...writes, assumeRole].filter((w) => w.allowed)) {
-      paths.push(describeGrant(v));
+      paths.push(describeScopedGrant(v, 'on every resource'));
       used.push(v);
+    }
+    if (selfModification.length > 0) {
+      paths.push(`self-modification: ${selfModification.map((v) => describeGrant(v)).join(', ')}`);
+      used.push(...selfModification);
     }
     if (paths.length > 0) {
       return [
         {
           status: 'FAIL',
-          message: `${capitalize(who)} can escalate its privileges with an effective allow on Resource * of: ${paths.join('; ')}.`,
+          message: `${capitalize(who)} can escalate its privileges through: ${paths.join('; ')}.`,
           resources: statementResources(data.role, used.flatMap((v) => [...v.grants, ...v.boundaryGrants])),
         },
       ];
@@ -72,7 +81,7 @@ export const check: ClusterCheck = {
     const relevant = [...(launching.length > 0 || launches.some((v) => v.outcome === 'undecided') ? [passRole] : []), ...(passRole.allowed || passRole.outcome === 'undecided' ? launches : []), ...writes, assumeRole];
     const undecided = relevant.find((v) => v.outcome === 'undecided');
     if (undecided) return [errorOutcome(`the policies of ${who}`, `${describeRefusal(undecided)}.`)];
-    const partial = passRole.allowed ? ` iam:PassRole on * is allowed (${describeGrant(passRole)}), but none of ${LAUNCH_ACTIONS.join(', ')} is.` : '';
-    return [{ status: 'PASS', message: `${capitalize(who)} has no privilege escalation path on all resources.${partial}` }];
+    const partial = passRole.allowed ? ` iam:PassRole on every role is allowed (${describeScopedGrant(passRole, 'on every role')}), but none of ${LAUNCH_ACTIONS.join(', ')} is.` : '';
+    return [{ status: 'PASS', message: `${capitalize(who)} has no privilege escalation path.${partial}` }];
   },
 };

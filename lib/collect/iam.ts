@@ -69,7 +69,7 @@ export function clearPolicyVersionCache(): void {
 
 export type ProfileData = Omit<InstanceProfile, 'ref'>;
 
-/** A role, complete, or the errors (kind `role` / `rolePolicies`) that kept it from being known. */
+/** A role with the parts that could be read (none: absent), and the errors (kind `role` / `rolePolicies`) of the others. */
 export interface RoleResult {
   role?: Role;
   errors: CollectionError[];
@@ -82,6 +82,8 @@ export class IamCollector {
   private readonly roles = new Memo<string, RoleResult>();
   private readonly attached = new Memo<string, Fetched<string[]>>();
   private readonly policies = new Memo<string, Fetched<ManagedPolicy>>();
+  /** Role ARNs as GetInstanceProfile lists them: the role keeps its ARN when GetRole fails. */
+  private readonly roleArns = new Map<string, string>();
 
   constructor(
     private readonly iam: IAMClient,
@@ -104,22 +106,38 @@ export class IamCollector {
       const p = got.value.InstanceProfile;
       if (!p) return { ok: false, failures: [{ api, code: 'EmptyResponse', message: 'GetInstanceProfile returned no instance profile.' }] };
       const roleNames = (p.Roles ?? []).map((r) => r.RoleName).filter((n): n is string => !!n);
+      for (const r of p.Roles ?? []) if (r.RoleName && r.Arn) this.roleArns.set(r.RoleName, r.Arn);
       return { ok: true, value: { name: p.InstanceProfileName ?? name, arn: p.Arn ?? (ref.startsWith('arn:') ? ref : ''), roleNames } };
     });
   }
 
-  /** A role with its permissions boundary, attached policy ARNs and inline policy documents. */
+  /**
+   * A role with its permissions boundary, attached policy ARNs and inline policy documents. Each
+   * part is kept when its own calls succeeded, whatever happened to the others (GetRolePolicy
+   * denied still leaves the attached list for the checks that need only it); a part that failed is
+   * left out, never stored empty, and its errors are returned.
+   */
   role(name: string): Promise<RoleResult> {
     return this.roles.get(name, async () => {
       const [meta, attached, inline] = await Promise.all([this.roleMeta(name), this.attachedPolicyArns(name), this.inlinePolicies(name)]);
       const errors: CollectionError[] = [];
       if (!meta.ok) for (const f of meta.failures) errors.push(toCollectionError('role', name, f));
       if (!attached.ok) for (const f of attached.failures) errors.push(toCollectionError('rolePolicies', name, f));
-      if (!inline.ok) for (const f of inline.failures) errors.push(toCollectionError('rolePolicies', name, f));
-      // A role with a part missing is not stored: an empty policy list would read as "no policies".
-      if (!meta.ok || !attached.ok || !inline.ok) return { errors };
-      const role: Role = { name, arn: meta.value.arn, attachedPolicyArns: attached.value, inlinePolicies: inline.value };
-      if (meta.value.boundary) role.permissionsBoundaryArn = meta.value.boundary;
+      for (const f of inline.failures) errors.push(toCollectionError('rolePolicies', name, f));
+      if (!meta.ok && !attached.ok && !inline.listed) return { errors };
+      const role: Role = { name };
+      if (meta.ok) {
+        role.arn = meta.value.arn;
+        if (meta.value.boundary) role.permissionsBoundaryArn = meta.value.boundary;
+      } else {
+        const known = this.roleArns.get(name);
+        if (known) role.arn = known;
+      }
+      if (attached.ok) role.attachedPolicyArns = attached.value;
+      if (inline.listed) {
+        role.inlinePolicies = inline.read;
+        if (inline.unread.length > 0) role.unreadInlinePolicies = inline.unread;
+      }
       return { role, errors };
     });
   }
@@ -185,7 +203,8 @@ export class IamCollector {
     });
   }
 
-  private async inlinePolicies(roleName: string): Promise<Fetched<InlinePolicy[]>> {
+  /** The inline policy names, then each document: the ones read are kept even when another could not be. */
+  private async inlinePolicies(roleName: string): Promise<InlineResult> {
     const list = 'iam:ListRolePolicies';
     const names = await this.calls.attempt(list, () =>
       allPages(async (Marker) => {
@@ -193,7 +212,7 @@ export class IamCollector {
         return { items: out.PolicyNames ?? [], next: out.IsTruncated ? out.Marker : undefined };
       }),
     );
-    if (!names.ok) return names;
+    if (!names.ok) return { listed: false, read: [], unread: [], failures: names.failures };
     const api = 'iam:GetRolePolicy';
     const docs = await Promise.all(
       names.value.map(async (policyName): Promise<Fetched<InlinePolicy>> => {
@@ -206,8 +225,20 @@ export class IamCollector {
         return { ok: true, value: { name: policyName, document: parsed.document } };
       }),
     );
-    const failures: CallFailure[] = docs.flatMap((d) => (d.ok ? [] : d.failures));
-    if (failures.length > 0) return { ok: false, failures };
-    return { ok: true, value: docs.flatMap((d) => (d.ok ? [d.value] : [])) };
+    return {
+      listed: true,
+      read: docs.flatMap((d) => (d.ok ? [d.value] : [])),
+      unread: names.value.filter((_, i) => !docs[i]!.ok),
+      failures: docs.flatMap((d) => (d.ok ? [] : d.failures)),
+    };
   }
+}
+
+interface InlineResult {
+  /** ListRolePolicies succeeded. */
+  listed: boolean;
+  read: InlinePolicy[];
+  /** Names listed whose document could not be read. */
+  unread: string[];
+  failures: CallFailure[];
 }

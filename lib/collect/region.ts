@@ -308,7 +308,8 @@ class SharedWork {
         for (const e of r.errors) this.errors.push(e);
         if (!r.role) return;
         this.snap.roles[roleName] = r.role;
-        await this.managedPolicies(r.role.permissionsBoundaryArn ? [...r.role.attachedPolicyArns, r.role.permissionsBoundaryArn] : r.role.attachedPolicyArns);
+        const attached = r.role.attachedPolicyArns ?? [];
+        await this.managedPolicies(r.role.permissionsBoundaryArn ? [...attached, r.role.permissionsBoundaryArn] : attached);
       }),
     );
   }

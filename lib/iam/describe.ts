@@ -7,11 +7,18 @@ export function listStatements(statements: readonly Statement[]): string {
 }
 
 /**
- * `s3:GetObject via managed policy X statement #1` — for an allowed verdict, with the boundary
+ * `s3:GetObject via managed policy X statement #1` (`iam:PutRolePolicy on arn:… via …` for a
+ * verdict on one resource; `scope` words it otherwise) — for an allowed verdict, with the boundary
  * statements that let it through and any conditional Deny that may limit it.
  */
 export function describeGrant(v: Verdict): string {
-  let text = `${v.action} via ${listStatements(v.grants)}`;
+  return describeScopedGrant(v, v.scope === 'resource' && v.allowedOn ? `on ${v.allowedOn}` : undefined);
+}
+
+/** describeGrant with the scope worded by the caller: `iam:PassRole on every role via …`. */
+export function describeScopedGrant(v: Verdict, scope: string | undefined): string {
+  const on = scope ? ` ${scope}` : '';
+  let text = `${v.action}${on} via ${listStatements(v.grants)}`;
   if (v.conditional) text += ' — only under a condition';
   if (v.boundary && v.boundaryGrants.length > 0) text += `, let through by ${listStatements(v.boundaryGrants)}`;
   if (v.conditionalDenies.length > 0) text += `, unless a conditional Deny applies: ${listStatements(v.conditionalDenies)}`;
@@ -20,7 +27,7 @@ export function describeGrant(v: Verdict): string {
 
 /** Why a verdict is not an allow: `no statement allows it`, `denied by …`, `… the permissions boundary B does not allow it`. */
 export function describeRefusal(v: Verdict): string {
-  const example = v.example ? ` (e.g. ${v.example})` : '';
+  const example = v.example ? ` (e.g. ${v.example})` : v.resourceType ? ` (on every ${v.resourceType})` : '';
   switch (v.outcome) {
     case 'allowed':
       return `${v.action} is allowed`;

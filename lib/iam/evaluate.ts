@@ -13,8 +13,15 @@
  * - Resource scope `every` ("on `*`"): a statement takes part when it covers every resource of
  *   the action (resources.ts). A Deny limited to some resources leaves the allow on the others,
  *   which is still an unscoped grant.
+ *   An action with several resource types (ec2:RunInstances) is allowed on every resource when it
+ *   is on every resource of each type: statements may cover one type each.
  * - Resource scope `some`: allowed on at least one resource — a resource name exists that an
  *   Allow matches and no counted Deny matches (the boundary likewise), decided exactly.
+ * - One named resource (evaluateOnResource): the statements whose Resource / NotResource match
+ *   that ARN take part — the question "may the role do this to itself".
+ * - What Denies take away: withoutDenies gives the same policies without any Deny, and denialsOf
+ *   the Denies that take part in an "every resource" question (administrator-equivalence: a grant
+ *   of `*` that only Denies reduce).
  * - Conditions are not evaluated. A conditional Allow grants (CHECKS.md: conditions are usually
  *   satisfiable from the instance); the verdict says whether the grant depends on one. A
  *   conditional Deny is counted or not by the caller (`conditionalDenies`): a check that reports
@@ -26,7 +33,7 @@
  */
 import type { PatternSpec, Statement } from './statements.js';
 import { globMatch, hasWildcard } from './glob.js';
-import { coversEveryResource, resourceTargetOf } from './resources.js';
+import { coversEveryResource, partialCoverage, resourceTargetsOf, type ResourceTarget } from './resources.js';
 import { and, anyOf, not, xor, type Tri } from './tri.js';
 import { ACTION_UNIVERSE, ANY_STRING_UNIVERSE, searchWitness, type SearchResult } from './witness.js';
 
@@ -65,7 +72,8 @@ export type VerdictOutcome =
 
 export interface Verdict {
   action: string;
-  scope: ResourceScope;
+  /** `resource`: asked about one named resource (evaluateOnResource). */
+  scope: ResourceScope | 'resource';
   outcome: VerdictOutcome;
   allowed: boolean;
   /** Allowed only through statements with a Condition. */
@@ -80,8 +88,10 @@ export interface Verdict {
   conditionalDenies: readonly Statement[];
   /** For a wildcard question that is not allowed: an action name that is not. */
   example?: string;
-  /** For scope `some`, when allowed: a resource it is allowed on (a pattern-free name or ARN). */
+  /** For scope `some`, when allowed: a resource it is allowed on (a pattern-free name or ARN); for scope `resource`, that resource. */
   allowedOn?: string;
+  /** For an action with several resource types, when not allowed on every resource: a type it is not allowed on every resource of. */
+  resourceType?: string;
   /** The role's permissions boundary, when it has one. */
   boundary?: { name: string; arn: string };
 }
@@ -126,6 +136,53 @@ function specMatches(spec: PatternSpec, text: string): boolean {
   return spec.patterns.some((p) => globMatch(p, text)) !== spec.not;
 }
 
+/** The statement's Action / NotAction matches the (lowercased) action, within its restriction if it has one. */
+function actionMatches(s: Statement, a: string): boolean {
+  if (!specMatches(s.actions, a)) return false;
+  if (!s.restrict) return true;
+  return s.restrict.only.some((p) => globMatch(p, a)) && !s.restrict.except.some((p) => globMatch(p, a));
+}
+
+const derived = new WeakMap<Statement, Map<string, Statement | null>>();
+
+/**
+ * The statements that take part in "every resource" of a wildcard question: those covering every
+ * resource of its target, and the others restricted to the actions whose every resource they do
+ * cover (resources.ts, partialCoverage) — so `*` and a concrete action agree on one policy set.
+ */
+function everyResourceStatements(list: readonly Statement[], target: ResourceTarget, wildcard: boolean): Statement[] {
+  const out: Statement[] = [];
+  for (const s of list) {
+    if (coversEveryResource(s.resources, target)) {
+      out.push(s);
+      continue;
+    }
+    if (!wildcard) continue;
+    const key = `${target.service ?? ''}\u0000${target.type ?? ''}`;
+    let byTarget = derived.get(s);
+    if (!byTarget) {
+      byTarget = new Map();
+      derived.set(s, byTarget);
+    }
+    let d = byTarget.get(key);
+    if (d === undefined) {
+      const restrict = partialCoverage(s.resources, target, s.effect);
+      d = restrict ? { ...s, restrict } : null;
+      byTarget.set(key, d);
+    }
+    if (d) out.push(d);
+  }
+  return out;
+}
+
+function everyResourcePolicies(policies: RolePolicies, target: ResourceTarget, wildcard: boolean): RolePolicies {
+  return {
+    roleName: policies.roleName,
+    identity: everyResourceStatements(policies.identity, target, wildcard),
+    ...(policies.boundary ? { boundary: { ...policies.boundary, statements: everyResourceStatements(policies.boundary.statements, target, wildcard) } } : {}),
+  };
+}
+
 /**
  * Searches strings (action names, or resources) for one where `goal` holds, given a statement
  * matcher over the `spec` (actions or resources) of the statements the goal looks at. `target`, if
@@ -149,15 +206,24 @@ function searchStatements(
     return i;
   };
   const targetIndex = target === undefined ? undefined : add(target);
-  const specs = new Map<Statement, { indices: number[]; not: boolean }>();
-  for (const s of statements) specs.set(s, { indices: s[spec].patterns.map(add), not: s[spec].not });
+  const specs = new Map<Statement, { indices: number[]; not: boolean; only?: number[]; except?: number[] }>();
+  for (const s of statements) {
+    const entry: { indices: number[]; not: boolean; only?: number[]; except?: number[] } = { indices: s[spec].patterns.map(add), not: s[spec].not };
+    if (spec === 'actions' && s.restrict) {
+      entry.only = s.restrict.only.map(add);
+      entry.except = s.restrict.except.map(add);
+    }
+    specs.set(s, entry);
+  }
   return searchWitness(
     patterns,
     spec === 'actions' ? ACTION_UNIVERSE : ANY_STRING_UNIVERSE,
     (value) => {
       const matches = (s: Statement): Tri => {
         const m = specs.get(s);
-        return m === undefined ? false : xor(anyOf(m.indices, value), m.not);
+        if (m === undefined) return false;
+        const base = xor(anyOf(m.indices, value), m.not);
+        return m.only ? and(base, and(anyOf(m.only, value), not(anyOf(m.except ?? [], value)))) : base;
       };
       return targetIndex === undefined ? goal(matches) : and(value(targetIndex), goal(matches));
     },
@@ -169,7 +235,7 @@ function allStatements(layers: Layers): Statement[] {
   return [...layers.identityAllows, ...layers.identityDenies, ...(layers.boundary ? [...layers.boundary.allows, ...layers.boundary.denies] : []), ...layers.ignoredDenies];
 }
 
-const empty = (policies: RolePolicies, action: string, scope: ResourceScope): Omit<Verdict, 'outcome' | 'allowed'> => ({
+const empty = (policies: RolePolicies, action: string, scope: Verdict['scope']): Omit<Verdict, 'outcome' | 'allowed'> => ({
   action,
   scope,
   ...(policies.boundary ? { boundary: { name: policies.boundary.name, arn: policies.boundary.arn } } : {}),
@@ -204,10 +270,95 @@ function decide(policies: RolePolicies, action: string, scope: ResourceScope, op
     if (hasWildcard(a)) throw new Error('evaluateAccess: scope "some" takes a concrete action');
     return someResource(policies, a, empty(policies, action, 'some'), options);
   }
-  const target = resourceTargetOf(a);
-  const layers = layersOf(policies, options, (s) => coversEveryResource(s.resources, target));
   const base = empty(policies, action, 'every');
-  return hasWildcard(a) ? everyActionOf(layers, a, base) : concreteAction(layers, a, base);
+  const targets = resourceTargetsOf(a);
+  const perType = targets.map((target) => {
+    const layers = layersOf(everyResourcePolicies(policies, target, hasWildcard(a)), options, () => true);
+    const v = hasWildcard(a) ? everyActionOf(layers, a, base) : concreteAction(layers, a, base);
+    return targets.length > 1 && target.type ? { ...v, resourceType: target.type } : v;
+  });
+  return allOf(perType);
+}
+
+const unique = <T>(items: readonly T[]): T[] => [...new Set(items)];
+
+/**
+ * Every resource of an action with several resource types is every resource of each type: the
+ * verdict is allowed when it is for each type (statements may cover one type each), else the
+ * first refusal (a decided one before an undecided one).
+ */
+function allOf(verdicts: Verdict[]): Verdict {
+  if (verdicts.length === 1) return verdicts[0]!;
+  const refused = verdicts.find((v) => !v.allowed && v.outcome !== 'undecided') ?? verdicts.find((v) => !v.allowed);
+  if (refused) return refused;
+  const { resourceType: _type, ...first } = verdicts[0]!;
+  return {
+    ...first,
+    conditional: verdicts.some((v) => v.conditional),
+    grants: unique(verdicts.flatMap((v) => v.grants)),
+    boundaryGrants: unique(verdicts.flatMap((v) => v.boundaryGrants)),
+    conditionalDenies: unique(verdicts.flatMap((v) => v.conditionalDenies)),
+  };
+}
+
+// ---------------------------------------------------------------- one action, one named resource
+
+/**
+ * Is the concrete `action` effectively allowed on the named `resource` (an ARN without wildcards)?
+ * A statement takes part when its Resource / NotResource matches that ARN (a pattern or `*` that
+ * covers it counts). Decided exactly: no search is needed for one action on one resource.
+ */
+export function evaluateOnResource(policies: RolePolicies, action: string, resource: string, options: EvaluateOptions): Verdict {
+  let memo = verdicts.get(policies);
+  if (!memo) {
+    memo = new Map();
+    verdicts.set(policies, memo);
+  }
+  const key = `resource\u0000${options.conditionalDenies}\u0000${action}\u0000${resource}`;
+  const known = memo.get(key);
+  if (known) return known;
+  const a = action.toLowerCase();
+  if (hasWildcard(a)) throw new Error('evaluateOnResource takes a concrete action');
+  const layers = layersOf(policies, options, (s) => specMatches(s.resources, resource));
+  const verdict = { ...concreteAction(layers, a, empty(policies, action, 'resource')), allowedOn: resource };
+  memo.set(key, verdict);
+  return verdict;
+}
+
+// ---------------------------------------------------------------- what the Denies take away
+
+const denyFree = new WeakMap<RolePolicies, RolePolicies>();
+
+/** The same policies without any Deny statement (identity and boundary): what the role would hold if no Deny applied. */
+export function withoutDenies(policies: RolePolicies): RolePolicies {
+  const known = denyFree.get(policies);
+  if (known) return known;
+  const allows = (list: readonly Statement[]): Statement[] => list.filter((s) => s.effect === 'Allow');
+  const stripped: RolePolicies = {
+    roleName: policies.roleName,
+    identity: allows(policies.identity),
+    ...(policies.boundary ? { boundary: { ...policies.boundary, statements: allows(policies.boundary.statements) } } : {}),
+  };
+  denyFree.set(policies, stripped);
+  return stripped;
+}
+
+/**
+ * The Deny statements (identity and boundary) that take part in the question "is `action` allowed
+ * on every resource" and match some action within it: what they remove from a grant of `*` or
+ * `iam:*`. Conditional Denies are among them only when the options count them.
+ */
+export function denialsOf(policies: RolePolicies, action: string, options: EvaluateOptions): Statement[] {
+  const a = action.toLowerCase();
+  const found: Statement[] = [];
+  for (const target of resourceTargetsOf(a)) {
+    const layers = layersOf(everyResourcePolicies(policies, target, hasWildcard(a)), options, () => true);
+    for (const s of [...layers.identityDenies, ...(layers.boundary?.denies ?? [])]) {
+      const hit = hasWildcard(a) ? searchStatements([s], 'actions', a, (m) => m(s)).kind !== 'none' : actionMatches(s, a);
+      if (hit && !found.includes(s)) found.push(s);
+    }
+  }
+  return found;
 }
 
 // ---------------------------------------------------------------- one action, every resource
@@ -215,7 +366,7 @@ function decide(policies: RolePolicies, action: string, scope: ResourceScope, op
 type VerdictBase = Omit<Verdict, 'outcome' | 'allowed'>;
 
 function concreteAction(layers: Layers, a: string, start: VerdictBase): Verdict {
-  const m = (s: Statement): boolean => specMatches(s.actions, a);
+  const m = (s: Statement): boolean => actionMatches(s, a);
   const base = {
     ...start,
     grants: layers.identityAllows.filter(m),
@@ -244,7 +395,7 @@ function everyActionOf(layers: Layers, t: string, start: VerdictBase): Verdict {
   const undecided: Verdict = { ...base, outcome: 'undecided', allowed: false };
 
   const failure = (outcome: VerdictOutcome, example: string): Verdict => {
-    const m = (s: Statement): boolean => specMatches(s.actions, example);
+    const m = (s: Statement): boolean => actionMatches(s, example);
     return {
       ...base,
       outcome,

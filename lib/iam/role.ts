@@ -4,7 +4,7 @@
  * list of a role does not depend on its inline policies or its boundary).
  */
 import type { EvalContext, ResourceRef } from '../../checks/contract.js';
-import { describeErrors, lookupInstanceProfile, lookupProfileRoleName, policyRef, roleErrors, roleRef, type InstanceProfileData, type Lookup } from '../lookup.js';
+import { describeErrors, lookupInstanceProfile, lookupProfileRoleName, missingRoleParts, policyRef, roleRef, type InstanceProfileData, type Lookup } from '../lookup.js';
 import { INSTANCE_PROFILE_PERMISSIONS } from '../collect/needs.js';
 import type { Cluster, InstanceProfile, Role, ServiceRole } from '../snapshot.js';
 import type { RolePolicies } from './evaluate.js';
@@ -67,19 +67,18 @@ export function lookupInstanceRolePolicies(cluster: Cluster, ctx: EvalContext): 
   return { ok: true, value: { data: found.value, policies: policies.value } };
 }
 
-/** Failed calls that leave a role's attached-policy list intact. */
-const NOT_ATTACHED_LIST_APIS = new Set(['iam:GetRole', 'iam:ListRolePolicies', 'iam:GetRolePolicy']);
+function hasAttachedList(role: Role): role is Role & { attachedPolicyArns: string[] } {
+  return role.attachedPolicyArns !== undefined;
+}
 
-/** The instance profile and its role, for checks that read only the role's attached-policy list. */
-export function lookupInstanceProfileRole(cluster: Cluster, ctx: EvalContext): Lookup<{ profile: InstanceProfile; role: Role }> {
+/** The instance profile and its role with its attached-policy list, for checks that read only that list. */
+export function lookupInstanceProfileRole(cluster: Cluster, ctx: EvalContext): Lookup<{ profile: InstanceProfile; role: Role & { attachedPolicyArns: string[] } }> {
   const named = lookupProfileRoleName(cluster, ctx);
   if (!named.ok) return named;
   const { profile, roleName } = named.value;
   const role = ctx.region.snapshot.roles[roleName];
-  const errors = roleErrors(roleName, ctx);
-  if (!role) return missing(`role ${roleName}: ${describeErrors(errors)}`);
-  const relevant = errors.filter((e) => !NOT_ATTACHED_LIST_APIS.has(e.api));
-  if (relevant.length > 0) return missing(`role ${roleName}: ${describeErrors(relevant)}`);
+  const gap = missingRoleParts(roleName, role, ['attached'], ctx);
+  if (gap !== undefined || !role || !hasAttachedList(role)) return missing(gap ?? `role ${roleName}: the data was not collected.`);
   return { ok: true, value: { profile, role } };
 }
 

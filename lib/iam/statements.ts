@@ -27,9 +27,16 @@ export interface Statement {
   effect: 'Allow' | 'Deny';
   /** Lowercased `Action` / `NotAction` patterns. */
   actions: PatternSpec;
+  /** The `Action` / `NotAction` patterns as the policy writes them, for messages. */
+  actionsAsWritten?: readonly string[];
   resources: PatternSpec;
   /** The statement has a `Condition`: it applies only when the condition holds. */
   conditional: boolean;
+  /**
+   * Only on statements the evaluator derives for a wildcard question: the statement takes part
+   * for these actions only (those whose every resource its Resource covers).
+   */
+  restrict?: { only: readonly string[]; except: readonly string[] };
 }
 
 const OneOrMany = z.union([z.string(), z.array(z.string())]).transform((v) => (typeof v === 'string' ? [v] : v));
@@ -75,6 +82,7 @@ export function parsePolicy(source: PolicySource, document: PolicyDocument): Par
       ...(s.Sid ? { sid: s.Sid } : {}),
       effect: s.Effect,
       actions: { not: s.Action === undefined, patterns: actionList.map((a) => a.toLowerCase()) },
+      actionsAsWritten: actionList,
       resources: { not: s.Resource === undefined, patterns: resourceList },
       conditional: s.Condition !== undefined && Object.keys(s.Condition).length > 0,
     });
@@ -97,4 +105,10 @@ export function describeSource(source: PolicySource): string {
 export function describeStatement(s: Statement): string {
   const which = s.sid ? `statement "${s.sid}"` : `statement #${s.index}`;
   return `${describeSource(s.source)} ${which}${s.conditional ? ' (conditional)' : ''}`;
+}
+
+/** The actions a statement names, as written: `iam:CreateUser, iam:CreateAccessKey`, or `every action except s3:*` for NotAction. */
+export function describeActions(s: Statement): string {
+  const list = (s.actionsAsWritten ?? s.actions.patterns).join(', ');
+  return s.actions.not ? `every action except ${list}` : list;
 }

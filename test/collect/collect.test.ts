@@ -224,7 +224,7 @@ describe('paging', () => {
     expect(Object.keys(r.ec2Instances)).toHaveLength(6);
     expect(mocks.ec2.commandCalls(DescribeInstancesCommand)).toHaveLength(6);
     expect(r.roles.EMR_EC2_DefaultRole?.attachedPolicyArns).toHaveLength(2);
-    expect(r.roles.EMR_EC2_DefaultRole?.inlinePolicies.map((p) => p.name)).toEqual(['a', 'b']);
+    expect(r.roles.EMR_EC2_DefaultRole?.inlinePolicies?.map((p) => p.name)).toEqual(['a', 'b']);
     expect(Object.keys(r.managedPolicies).sort()).toEqual([extra, 'arn:aws:iam::aws:policy/service-role/AmazonElasticMapReduceforEC2Role'].sort());
     expect(Object.keys(r.ssmInstances)).toHaveLength(6);
     expect(mocks.ssm.commandCalls(DescribeInstanceInformationCommand)).toHaveLength(6);
@@ -246,20 +246,25 @@ describe('failures are recorded on the resource they concern', () => {
     const r = regionOf(snap);
 
     expect(r.errors).toEqual([{ kind: 'role', resourceId: 'role-a', api: 'iam:GetRole', code: 'AccessDenied', message: 'not authorized to perform: iam:GetRole' }]);
-    expect(Object.keys(r.roles)).toEqual(['role-b']);
+    // What was read of role-a is kept (its policy lists), without the boundary GetRole would have given;
+    // its ARN comes from the instance profile's role list.
+    expect(r.roles['role-a']).toEqual({ name: 'role-a', arn: 'arn:aws:iam::123456789012:role/role-a', attachedPolicyArns: [], inlinePolicies: [] });
     expect(r.clusters.every((c) => c.described && c.instances?.length === 3)).toBe(true);
     const ctx = { settings: defaultSettings(), now: new Date(snap.collectedAt), region: makeRegionView(r, snap) };
     const a = lookupInstanceProfile(cluster(r, 'j-a'), ctx);
-    expect(a).toEqual({ ok: false, reason: 'role role-a: iam:GetRole AccessDenied (not authorized to perform: iam:GetRole)' });
+    expect(a).toEqual({ ok: false, reason: 'role role-a (its ARN and permissions boundary): iam:GetRole AccessDenied (not authorized to perform: iam:GetRole)' });
     expect(lookupInstanceProfile(cluster(r, 'j-b'), ctx).ok).toBe(true);
   });
 
-  it('a role whose inline policy cannot be read is not stored (no empty policy list)', async () => {
-    fake.addRole('EMR_EC2_DefaultRole', { attached: [], inline: { broken: '{"Statement": [' } }).addCluster(defaultCluster('j-1'));
+  it('an inline policy that cannot be read is named as unread, and the rest of the role is kept', async () => {
+    fake
+      .addRole('EMR_EC2_DefaultRole', { attached: [], inline: { broken: '{"Statement": [', fine: { Statement: [{ Effect: 'Allow', Action: 's3:GetObject', Resource: 'arn:aws:s3:::d/*' }] } } })
+      .addCluster(defaultCluster('j-1'));
 
     const r = regionOf(await collect(fake));
 
-    expect(r.roles).toEqual({});
+    expect(r.roles.EMR_EC2_DefaultRole?.unreadInlinePolicies).toEqual(['broken']);
+    expect(r.roles.EMR_EC2_DefaultRole?.inlinePolicies?.map((p) => p.name)).toEqual(['fine']);
     expect(r.errors.map(({ message: _m, ...e }) => e)).toEqual([{ kind: 'rolePolicies', resourceId: 'EMR_EC2_DefaultRole', api: 'iam:GetRolePolicy', code: 'InvalidPolicyDocument' }]);
     expect(r.errors[0]?.message).toMatch(/^broken: The policy document is not valid JSON/);
   });

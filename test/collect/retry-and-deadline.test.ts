@@ -160,7 +160,18 @@ describe('time budget', () => {
         code: 'TimeBudgetExceeded',
         message: 'The run reached its time budget while this call was in progress (waiting for an answer or a retry); it was abandoned.',
       },
+      // The attached list was read while GetRole waited: its policies were still to fetch when the time ran out.
+      {
+        kind: 'managedPolicy',
+        resourceId: 'arn:aws:iam::aws:policy/service-role/AmazonElasticMapReduceforEC2Role',
+        api: 'iam:GetPolicy',
+        code: 'TimeBudgetExceeded',
+        message: 'The run reached its time budget before this call could be made.',
+      },
     ]);
+    expect(r.roles.EMR_EC2_DefaultRole?.attachedPolicyArns).toEqual(['arn:aws:iam::aws:policy/service-role/AmazonElasticMapReduceforEC2Role']);
+    // GetRole never answered; the ARN is the instance profile's.
+    expect(r.roles.EMR_EC2_DefaultRole?.arn).toBe('arn:aws:iam::123456789012:role/EMR_EC2_DefaultRole');
     expect(fake.count('iam:GetRole')).toBe(1);
   });
 });

@@ -60,7 +60,7 @@ describe('examples/demo-account.json', () => {
         expect(profile, c.name).toBeDefined();
         const role = region.roles[profile!.roleNames[0]!];
         expect(role, c.name).toBeDefined();
-        for (const arn of role!.attachedPolicyArns) expect(region.managedPolicies[arn], arn).toBeDefined();
+        for (const arn of role!.attachedPolicyArns ?? []) expect(region.managedPolicies[arn], arn).toBeDefined();
         expect(region.serviceRoles[c.serviceRole!], c.name).toBeDefined();
         for (const i of c.instances ?? []) {
           expect(region.ec2Instances[i.ec2InstanceId!], i.ec2InstanceId).toBeDefined();
@@ -149,7 +149,12 @@ describe('examples/demo-account.json', () => {
     expect(of('adhoc-spark').find((r) => r.checkId === 'ssm/agent-not-online')?.message).toContain('ConnectionLost');
     expect(statusOf('legacy-etl-nightly', 'lifecycle/outdated-release')).toEqual(['FAIL']);
     expect(statusOf('legacy-etl-nightly', 'iam/service-role-deprecated-policy')).toEqual(['FAIL']);
+    // AdministratorAccess with a Deny of two IAM actions is still administrator-equivalent: the role can attach policies to itself.
     expect(statusOf('ml-training', 'iam/instance-profile-admin')).toEqual(['FAIL']);
+    const admin = of('ml-training').find((r) => r.checkId === 'iam/instance-profile-admin')?.message;
+    expect(admin).toContain('is administrator-equivalent');
+    expect(admin).toContain('remove only iam:CreateUser, iam:CreateAccessKey (inline policy emr-ml-admin/no-iam-users statement "NoIamUsers")');
+    expect(admin).toContain('iam:AttachRolePolicy on arn:aws:iam::123456789012:role/emr-ml-admin');
     expect(statusOf('adhoc-spark', 'iam/instance-profile-privilege-escalation')).toEqual(['FAIL']);
     expect(statusOf('ml-training', 'network/cluster-manager-port-exposed')).toEqual(['FAIL']);
     // One missing security configuration is one finding, not six.

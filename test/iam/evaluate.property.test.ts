@@ -7,7 +7,7 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { evaluateAccess, type EvaluateOptions, type RolePolicies } from '../../lib/iam/evaluate.js';
+import { denialsOf, evaluateAccess, evaluateOnResource, GRANT_FINDING, withoutDenies, type EvaluateOptions, type RolePolicies } from '../../lib/iam/evaluate.js';
 import type { Statement } from '../../lib/iam/statements.js';
 import { rolePolicies } from './policies.js';
 
@@ -235,6 +235,21 @@ describe('evaluator on "some resource" against the reference model', () => {
   });
 });
 
+describe('evaluator on one named resource against the reference model', () => {
+  it('agrees on every candidate resource (the self-escalation question: an action on the role itself)', () => {
+    fc.assert(
+      fc.property(fc.array(resourceStatement, { maxLength: 5 }), fc.option(fc.array(resourceStatement, { maxLength: 3 }), { nil: undefined }), (identity, boundary) => {
+        const policies = rolePolicies([toResourceDoc(identity)], boundary ? toResourceDoc(boundary) : undefined);
+        for (const r of CANDIDATES.filter((c) => !c.includes('*') && !c.includes('?'))) {
+          const v = evaluateOnResource(policies, 'ssm:UpdateInstanceInformation', r, { conditionalDenies: 'apply' });
+          expect(v.allowed, r).toBe(referenceAt(identity, boundary, r));
+        }
+      }),
+      { numRuns: 300 },
+    );
+  });
+});
+
 describe('statement attribution', () => {
   it('every statement named as granting an allowed concrete action matches it', () => {
     fc.assert(
@@ -252,5 +267,158 @@ describe('statement attribution', () => {
       }),
       { numRuns: 200 },
     );
+  });
+});
+
+// ---------------------------------------------------------------- Deny subtraction (administrator-equivalence)
+
+describe('Deny subtraction against the reference model', () => {
+  it('the effective allow of a pattern is its Deny-free allow minus the Denies denialsOf names, action by action', () => {
+    fc.assert(
+      fc.property(scenario, actionPattern, fc.array(randomAction, { maxLength: 20 }), (s, target, samples) => {
+        const policies = policiesOf(s);
+        const options = { conditionalDenies: s.conditionalDenies };
+        const denials = denialsOf(policies, target, options);
+        const within = (a: string): boolean => regex(target, true).test(a);
+        const matches = (st: Statement, a: string): boolean => st.actions.patterns.some((p) => regex(p, true).test(a)) !== st.actions.not;
+        for (const d of denials) {
+          expect(d.effect).toBe('Deny');
+          if (s.conditionalDenies === 'ignore') expect(d.conditional).toBe(false);
+        }
+        const bare = withoutDenies(policies);
+        for (const a of [...ACTIONS, ...samples].filter(within)) {
+          const withoutDeny = { ...s, identity: s.identity.filter((st) => st.effect === 'Allow'), boundary: s.boundary?.filter((st) => st.effect === 'Allow') };
+          expect(evaluateAccess(bare, a, 'every', options).allowed, `${a} without Denies`).toBe(reference(withoutDeny, a));
+          expect(reference(s, a), `${a} within ${target}`).toBe(reference(withoutDeny, a) && !denials.some((d) => matches(d, a)));
+        }
+      }),
+      { numRuns: 300 },
+    );
+  });
+});
+
+// ---------------------------------------------------------------- resource-type wildcards
+
+const EC2_TYPES = ['image', 'instance', 'network-interface', 'security-group', 'subnet', 'volume'];
+/** The resource types of the actions, as `service/type` (a sentinel for actions with none listed). */
+const TYPES_OF: Record<string, string[]> = {
+  'iam:passrole': ['iam/role'],
+  'iam:attachrolepolicy': ['iam/role'],
+  'sts:assumerole': ['iam/role'],
+  'kms:decrypt': ['kms/key'],
+  'dynamodb:getitem': ['dynamodb/table'],
+  'ec2:runinstances': EC2_TYPES.map((t) => `ec2/${t}`),
+};
+const typesOf = (action: string): string[] => TYPES_OF[action] ?? [`${action.split(':')[0]}/-`];
+
+/** Resource specs with the reference answer "does it cover every resource of type t". */
+const TYPED_SPECS: Array<{ spec: Record<string, unknown>; covers: (type: string) => boolean }> = [
+  { spec: { Resource: '*' }, covers: () => true },
+  { spec: { Resource: 'arn:aws:s3:::bucket/*' }, covers: () => false },
+  { spec: { NotResource: '*' }, covers: () => false },
+  { spec: { Resource: 'arn:aws:iam::*:role/*' }, covers: (t) => t === 'iam/role' },
+  { spec: { Resource: 'arn:aws:iam::123456789012:role/emr-*' }, covers: () => false },
+  { spec: { Resource: 'arn:aws:kms:*:*:key/*' }, covers: (t) => t === 'kms/key' },
+  { spec: { Resource: ['arn:aws:ec2:*:*:instance/*', 'arn:aws:ec2:*::image/*'] }, covers: (t) => t === 'ec2/instance' || t === 'ec2/image' },
+  { spec: { Resource: ['arn:aws:ec2:*:*:subnet/*', 'arn:aws:ec2:*:*:network-interface/*'] }, covers: (t) => t === 'ec2/subnet' || t === 'ec2/network-interface' },
+  { spec: { Resource: ['arn:aws:ec2:*:*:security-group/*', 'arn:aws:ec2:us-east-1:123456789012:volume/*'] }, covers: (t) => t === 'ec2/security-group' || t === 'ec2/volume' },
+  { spec: { NotResource: 'arn:aws:ec2:*:*:subnet/*' }, covers: (t) => t !== 'ec2/subnet' },
+  { spec: { Resource: 'arn:aws:ec2:*:*:subnet/subnet-1' }, covers: () => false },
+  { spec: { Resource: 'arn:aws:iam::*:*' }, covers: (t) => t.startsWith('iam/') },
+  { spec: { Resource: ['arn:aws:s3:::*', 'arn:aws:kms:*:*:key/*'] }, covers: (t) => t.startsWith('s3/') || t === 'kms/key' },
+];
+/**
+ * The specs that cover only some of ec2:RunInstances' resource types (alone, or as a NotResource
+ * that leaves one out): left out of the wildcard property. For them a wildcard question ("is `*`
+ * allowed on every resource?") is answered per action name, not per resource type, so it may say
+ * "allowed" where RunInstances is not — the direction of a finding, never of an all-clear.
+ */
+const SPLIT_EC2 = new Set([6, 7, 8, 9]);
+
+const typedStatement = fc.record({
+  effect: fc.constantFrom('Allow' as const, 'Deny' as const),
+  not: fc.boolean(),
+  patterns: fc.array(actionPattern, { minLength: 1, maxLength: 3 }),
+  resource: fc.integer({ min: 0, max: TYPED_SPECS.length - 1 }),
+  conditional: fc.boolean(),
+});
+
+const toTypedDoc = (statements: GenStatement[]) => ({
+  Version: '2012-10-17',
+  Statement: statements.map((s) => ({
+    Effect: s.effect,
+    [s.not ? 'NotAction' : 'Action']: s.patterns,
+    ...TYPED_SPECS[s.resource]!.spec,
+    ...(s.conditional ? { Condition: { Bool: { 'aws:SecureTransport': 'true' } } } : {}),
+  })),
+});
+
+/** Reference: allowed on every resource of each of the action's types (statements may cover one type each). */
+function typedReference(s: Scenario, action: string): boolean {
+  return typesOf(action).every((type) => {
+    const matches = (st: GenStatement): boolean => TYPED_SPECS[st.resource]!.covers(type) && st.patterns.some((p) => regex(p, true).test(action)) !== st.not;
+    const layer = (list: GenStatement[]): boolean =>
+      list.some((st) => st.effect === 'Allow' && matches(st)) && !list.some((st) => st.effect === 'Deny' && (s.conditionalDenies === 'apply' || !st.conditional) && matches(st));
+    return layer(s.identity) && (s.boundary === undefined || layer(s.boundary));
+  });
+}
+
+describe('"every resource" with resource-type wildcards against the reference model', () => {
+  it('agrees on every concrete action: one wildcard per resource type, across statements, covers every resource', () => {
+    fc.assert(
+      fc.property(
+        fc.record({
+          identity: fc.array(typedStatement, { maxLength: 6 }),
+          boundary: fc.option(fc.array(typedStatement, { maxLength: 3 }), { nil: undefined }),
+          conditionalDenies: fc.constantFrom('ignore' as const, 'apply' as const),
+        }),
+        (s) => {
+          const policies = rolePolicies([toTypedDoc(s.identity)], s.boundary ? toTypedDoc(s.boundary) : undefined);
+          for (const action of ACTIONS) {
+            const v = evaluateAccess(policies, action, 'every', { conditionalDenies: s.conditionalDenies });
+            expect(v.allowed, action).toBe(typedReference(s, action));
+          }
+        },
+      ),
+      { numRuns: 400 },
+    );
+  });
+
+  it('answers wildcard questions soundly with typed resources: a wildcard and its concrete actions agree', () => {
+    const wholeStatement = typedStatement.filter((st) => !SPLIT_EC2.has(st.resource));
+    fc.assert(
+      fc.property(
+        fc.record({
+          identity: fc.array(wholeStatement, { maxLength: 5 }),
+          boundary: fc.option(fc.array(wholeStatement, { maxLength: 3 }), { nil: undefined }),
+          conditionalDenies: fc.constantFrom('ignore' as const, 'apply' as const),
+        }),
+        actionPattern,
+        fc.array(randomAction, { maxLength: 20 }),
+        (s, target, samples) => {
+          const policies = rolePolicies([toTypedDoc(s.identity)], s.boundary ? toTypedDoc(s.boundary) : undefined);
+          const v = evaluateAccess(policies, target, 'every', { conditionalDenies: s.conditionalDenies });
+          const within = (a: string): boolean => regex(target, true).test(a);
+          if (v.allowed) {
+            for (const a of [...ACTIONS, ...samples].filter(within)) expect(typedReference(s, a), `${target} allowed but ${a} is not`).toBe(true);
+          } else if (v.outcome !== 'undecided') {
+            const example = v.example ?? target.toLowerCase();
+            expect(within(example)).toBe(true);
+            expect(typedReference(s, example), `${example} should be refused`).toBe(false);
+          }
+        },
+      ),
+      { numRuns: 400 },
+    );
+  });
+
+  it('finds ec2:RunInstances allowed when each of its types is covered by some statement, and not when one is missing', () => {
+    const all = [6, 7, 8].map((resource) => ({ effect: 'Allow' as const, not: false, patterns: ['ec2:RunInstances'], resource, conditional: false }));
+    const s: Scenario = { identity: all, boundary: undefined, conditionalDenies: 'ignore' };
+    expect(typedReference(s, 'ec2:runinstances')).toBe(true);
+    expect(evaluateAccess(rolePolicies([toTypedDoc(all)]), 'ec2:RunInstances', 'every', GRANT_FINDING).allowed).toBe(true);
+    const v = evaluateAccess(rolePolicies([toTypedDoc(all.slice(0, 2))]), 'ec2:RunInstances', 'every', GRANT_FINDING);
+    expect(v.allowed).toBe(false);
+    expect(v.resourceType).toBe('security-group');
   });
 });

@@ -108,6 +108,18 @@ export const UNDECIDABLE_POLICY: PolicyDocument = {
   ],
 };
 
+/**
+ * Allow of the same 40 patterns and of everything but them: together every action, but proving it
+ * takes more than the search bound, even with no Deny at all.
+ */
+export const UNDECIDABLE_GRANT: PolicyDocument = {
+  Version: '2012-10-17',
+  Statement: [
+    { Effect: 'Allow', Action: (UNDECIDABLE_POLICY.Statement as Array<{ Action: string[] }>)[1]!.Action, Resource: '*' },
+    { Effect: 'Allow', NotAction: (UNDECIDABLE_POLICY.Statement as Array<{ Action: string[] }>)[1]!.Action, Resource: '*' },
+  ],
+};
+
 export const awsPolicyArn = (name: string, path = ''): string => `arn:aws:iam::aws:policy/${path}${name}`;
 export const customerPolicyArn = (name: string): string => `arn:aws:iam::123456789012:policy/${name}`;
 

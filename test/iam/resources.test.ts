@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { coversEveryResource, isUnscoped, resourceTargetOf } from '../../lib/iam/resources.js';
+import { coversEveryResource, isUnscoped, resourceTargetOf, resourceTargetsOf } from '../../lib/iam/resources.js';
 
 describe('resourceTargetOf', () => {
   it('knows the resource type of the actions the checks ask about', () => {
@@ -13,6 +13,31 @@ describe('resourceTargetOf', () => {
     expect(resourceTargetOf('iam:*')).toEqual({ service: 'iam' });
     expect(resourceTargetOf('*')).toEqual({});
     expect(resourceTargetOf('*:Get*')).toEqual({});
+  });
+});
+
+describe('resourceTargetsOf', () => {
+  it('knows every resource type of the actions the escalation list names', () => {
+    expect(resourceTargetsOf('ec2:RunInstances').map((t) => t.type)).toEqual(['image', 'instance', 'network-interface', 'security-group', 'subnet', 'volume']);
+    expect(resourceTargetsOf('lambda:CreateFunction')).toEqual([{ service: 'lambda', type: 'function' }]);
+    expect(resourceTargetsOf('glue:CreateJob')).toEqual([{ service: 'glue', type: 'job' }]);
+    expect(resourceTargetsOf('cloudformation:CreateStack')).toEqual([{ service: 'cloudformation', type: 'stack' }]);
+    // RunJobFlow supports no resource-level permissions: only a wildcard resource part is every resource.
+    expect(resourceTargetsOf('elasticmapreduce:RunJobFlow')).toEqual([{ service: 'elasticmapreduce' }]);
+    for (const a of ['iam:PassRole', 'iam:AttachRolePolicy', 'iam:PutRolePolicy', 'iam:UpdateAssumeRolePolicy', 'iam:PutRolePermissionsBoundary', 'iam:DeleteRolePermissionsBoundary', 'sts:AssumeRole']) {
+      expect(resourceTargetsOf(a), a).toEqual([{ service: 'iam', type: 'role' }]);
+    }
+    for (const a of ['iam:AttachUserPolicy', 'iam:PutUserPolicy', 'iam:CreateAccessKey', 'iam:CreateLoginProfile', 'iam:UpdateLoginProfile']) expect(resourceTargetsOf(a), a).toEqual([{ service: 'iam', type: 'user' }]);
+    for (const a of ['iam:CreatePolicyVersion', 'iam:SetDefaultPolicyVersion']) expect(resourceTargetsOf(a), a).toEqual([{ service: 'iam', type: 'policy' }]);
+    expect(resourceTargetsOf('iam:AddUserToGroup')).toEqual([{ service: 'iam', type: 'group' }]);
+  });
+
+  it('unscoped per type: arn:aws:ec2:*:*:subnet/* is every subnet, not every instance', () => {
+    expect(isUnscoped('arn:aws:ec2:*:*:subnet/*', { service: 'ec2', type: 'subnet' })).toBe(true);
+    expect(isUnscoped('arn:aws:ec2:*:*:subnet/*', { service: 'ec2', type: 'instance' })).toBe(false);
+    expect(isUnscoped('arn:aws:ec2:*::image/*', { service: 'ec2', type: 'image' })).toBe(true);
+    expect(isUnscoped('arn:aws:lambda:*:*:function:*', { service: 'lambda', type: 'function' })).toBe(true);
+    expect(isUnscoped('arn:aws:lambda:*:*:function:emr-*', { service: 'lambda', type: 'function' })).toBe(false);
   });
 });
 

@@ -6,7 +6,8 @@ import {
   lookupServiceRole,
   statementResources,
 } from '../../lib/iam/role.js';
-import { accessDenied, makeCluster, makeContext } from '../helpers/fixtures.js';
+import { accessDenied, makeCluster, makeContext, makeSnapshot } from '../helpers/fixtures.js';
+import { Snapshot } from '../../lib/snapshot.js';
 import { ADMINISTRATOR_ACCESS, awsPolicyArn, iamRegion, ROLE, SSM_MANAGED_INSTANCE_CORE } from './policies.js';
 
 describe('lookupInstanceRolePolicies', () => {
@@ -116,5 +117,35 @@ describe('statementResources', () => {
       { type: 'AwsIamPolicy', id: 'P', arn: managed.arn },
       { type: 'Other', id: `${ROLE}/x` },
     ]);
+  });
+});
+
+describe('partial roles (issue 11, item 10)', () => {
+  const region = (role: Record<string, unknown>, errors: ReturnType<typeof accessDenied>[] = []) => ({ ...iamRegion(), roles: { [ROLE]: { name: ROLE, ...role } as never }, errors });
+
+  it('a role with only its attached list serves the attached-list checks; the others are told which part is missing', () => {
+    const ctx = makeContext(region({ attachedPolicyArns: [] }, [accessDenied('role', ROLE, 'iam:GetRole'), accessDenied('rolePolicies', ROLE, 'iam:ListRolePolicies')]));
+    expect(lookupInstanceProfileRole(makeCluster(), ctx).ok).toBe(true);
+    const all = lookupInstanceRolePolicies(makeCluster(), ctx);
+    expect(all).toEqual({
+      ok: false,
+      reason:
+        `role ${ROLE} (its ARN and permissions boundary): iam:GetRole AccessDenied (User is not authorized to perform: iam:GetRole); ` +
+        `the inline policy list of role ${ROLE}: iam:ListRolePolicies AccessDenied (User is not authorized to perform: iam:ListRolePolicies)`,
+    });
+  });
+
+  it('an older snapshot (complete role, no unread list) still loads and reads as before', () => {
+    const old = makeSnapshot([iamRegion({ inline: [{ name: 'data', document: { Statement: { Effect: 'Allow', Action: 's3:GetObject', Resource: 'arn:aws:s3:::b/*' } } }] })]);
+    const reparsed = Snapshot.parse(JSON.parse(JSON.stringify(old)));
+    expect(reparsed.regions[0]!.roles[ROLE]).toEqual({ name: ROLE, arn: `arn:aws:iam::123456789012:role/${ROLE}`, attachedPolicyArns: [], inlinePolicies: [old.regions[0]!.roles[ROLE]!.inlinePolicies![0]] });
+    const ctx = makeContext(reparsed.regions[0]);
+    expect(lookupInstanceRolePolicies(makeCluster(), ctx).ok).toBe(true);
+  });
+
+  it('an error on a part fails that part even when the stored role looks complete (fail closed)', () => {
+    const ctx = makeContext(iamRegion({ errors: [accessDenied('rolePolicies', ROLE, 'iam:GetRolePolicy')] }));
+    expect(lookupInstanceProfileRole(makeCluster(), ctx).ok).toBe(true);
+    expect(lookupInstanceRolePolicies(makeCluster(), ctx)).toEqual({ ok: false, reason: expect.stringContaining(`the inline policies of role ${ROLE}: iam:GetRolePolicy AccessDenied`) as unknown });
   });
 });

@@ -14,6 +14,7 @@ describe('parsePolicy', () => {
         sid: 'One',
         effect: 'Allow',
         actions: { not: false, patterns: ['s3:getobject'] },
+        actionsAsWritten: ['S3:GetObject'],
         resources: { not: false, patterns: ['arn:aws:s3:::Bucket/*'] },
         conditional: false,
       },

@@ -9,8 +9,11 @@ import {
   POWER_USER_ACCESS,
   ROLE,
   SSM_MANAGED_INSTANCE_CORE,
+  UNDECIDABLE_GRANT,
   UNDECIDABLE_POLICY,
 } from '../../iam/policies.js';
+import { parsePolicyDocument } from '../../../lib/collect/iam.js';
+import type { PolicyDocument } from '../../../lib/snapshot.js';
 
 const adminAttached = { name: 'AdministratorAccess', arn: awsPolicyArn('AdministratorAccess'), document: ADMINISTRATOR_ACCESS };
 
@@ -78,12 +81,122 @@ describe('iam/instance-profile-admin', () => {
     expect(o.message).toContain('* is granted by managed policy AdministratorAccess statement #1 but the permissions boundary EmrNodeBoundary does not allow it');
   });
 
-  it('passes when an unconditional Deny removes part of IAM, naming the Deny', () => {
-    const o = only(
-      runCluster(check, makeCluster(), iamRegion({ attached: [adminAttached], inline: [{ name: 'no-iam-writes', document: { Statement: { Sid: 'NoIamWrites', Effect: 'Deny', Action: ['iam:Put*', 'iam:Attach*'], Resource: '*' } } }] })),
-    );
+  // ---------------------------------------------------------------- administrator-equivalent (issue 11, item 1)
+
+  const ROLE_ARN = `arn:aws:iam::123456789012:role/${ROLE}`;
+  const withDeny = (grant: PolicyDocument, ...Statement: Array<Record<string, unknown>>) =>
+    iamRegion({ attached: [{ name: 'Grant', document: grant }], inline: [{ name: 'guard', document: { Statement } }] });
+  const IAM_ALL: PolicyDocument = { Statement: [{ Effect: 'Allow', Action: 'iam:*', Resource: '*' }] };
+
+  it('fails on Allow * with a Deny of iam:CreateUser: administrator-equivalent, naming what the Deny removed', () => {
+    const o = only(runCluster(check, makeCluster(), iamRegion({ attached: [adminAttached], inline: [{ name: 'guard', document: { Statement: [{ Sid: 'NoUsers', Effect: 'Deny', Action: 'iam:CreateUser', Resource: '*' }] } }] })));
+    expect(o.status).toBe('FAIL');
+    expect(o.message).toContain(`Role ${ROLE} is administrator-equivalent: it has an allow of * on all resources (* via managed policy AdministratorAccess statement #1) from which Deny statements remove only iam:CreateUser (inline policy ${ROLE}/guard statement "NoUsers")`);
+    expect(o.message).toContain(`iam:AttachRolePolicy on ${ROLE_ARN} via managed policy AdministratorAccess statement #1`);
+    expect(o.resources).toContainEqual({ type: 'Other', id: `${ROLE}/guard` });
+  });
+
+  it('fails on Allow iam:* with a Deny of iam:CreateAccessKey, and with a Deny of iam:CreateLoginProfile', () => {
+    for (const denied of ['iam:CreateAccessKey', 'iam:CreateLoginProfile']) {
+      const o = only(runCluster(check, makeCluster(), withDeny(IAM_ALL, { Effect: 'Deny', Action: [denied], Resource: '*' })));
+      expect(o.status, denied).toBe('FAIL');
+      expect(o.message).toContain(`it has an allow of iam:* on all resources (iam:* via managed policy Grant statement #1) from which Deny statements remove only ${denied} (inline policy ${ROLE}/guard statement #1)`);
+      expect(o.message).toContain(`iam:PutRolePolicy on ${ROLE_ARN}`);
+    }
+  });
+
+  it('fails on Allow * with a Deny of organizations:*, naming the Deny rather than the remaining iam:*', () => {
+    const o = only(runCluster(check, makeCluster(), withDeny(ADMINISTRATOR_ACCESS, { Effect: 'Deny', Action: 'organizations:*', Resource: '*' })));
+    expect(o.status).toBe('FAIL');
+    expect(o.message).toContain('it has an allow of * on all resources');
+    expect(o.message).toContain(`remove only organizations:* (inline policy ${ROLE}/guard statement #1)`);
+  });
+
+  it('fails when a Deny of iam:Put* and iam:Attach* still leaves a self-escalation action on the role itself', () => {
+    const o = only(runCluster(check, makeCluster(), withDeny(ADMINISTRATOR_ACCESS, { Sid: 'NoIamWrites', Effect: 'Deny', Action: ['iam:Put*', 'iam:Attach*'], Resource: '*' })));
+    expect(o.status).toBe('FAIL');
+    expect(o.message).toContain(`remove only iam:Put*, iam:Attach* (inline policy ${ROLE}/guard statement "NoIamWrites")`);
+    expect(o.message).toContain(`iam:UpdateAssumeRolePolicy on ${ROLE_ARN}`);
+    expect(o.message).not.toContain('iam:PutRolePolicy on');
+  });
+
+  it('counts iam:CreatePolicyVersion on a customer managed policy attached to the role', () => {
+    const selfOnly = { Effect: 'Deny', NotAction: ['iam:CreatePolicyVersion', 's3:*'], Resource: '*' };
+    const o = only(runCluster(check, makeCluster(), withDeny(ADMINISTRATOR_ACCESS, selfOnly)));
+    expect(o.status).toBe('FAIL');
+    expect(o.message).toContain(`remove only every action except iam:CreatePolicyVersion, s3:* (inline policy ${ROLE}/guard statement #1)`);
+    expect(o.message).toContain('iam:CreatePolicyVersion on arn:aws:iam::123456789012:policy/Grant via managed policy Grant statement #1');
+    // With AWS managed policies only there is no policy of its own to rewrite.
+    const aws = iamRegion({ attached: [adminAttached], inline: [{ name: 'guard', document: { Statement: selfOnly } }] });
+    expect(only(runCluster(check, makeCluster(), aws)).status).toBe('PASS');
+  });
+
+  it('passes on Allow * with a Deny of iam:* (privilege-escalation reports the rest), saying what the Deny removes', () => {
+    const o = only(runCluster(check, makeCluster(), withDeny(ADMINISTRATOR_ACCESS, { Sid: 'NoIam', Effect: 'Deny', Action: 'iam:*', Resource: '*' })));
     expect(o.status).toBe('PASS');
-    expect(o.message).toContain(`denied by inline policy ${ROLE}/no-iam-writes statement "NoIamWrites"`);
+    expect(o.message).toContain(`denied by inline policy ${ROLE}/guard statement "NoIam"`);
+    expect(o.message).toContain('none of iam:AttachRolePolicy, iam:PutRolePolicy');
+  });
+
+  it('passes when the Denies name every self-escalation action, case-insensitively, as a single Statement object', () => {
+    const names = ['IAM:ATTACHROLEPOLICY', 'iam:putrolepolicy', 'iam:CreatePolicyVersion', 'iam:SetDefaultPolicyVersion', 'iam:*RolePermissionsBoundary', 'iam:UpdateAssumeRolePolicy'];
+    const o = only(runCluster(check, makeCluster(), iamRegion({ attached: [{ name: 'Grant', document: ADMINISTRATOR_ACCESS }], inline: [{ name: 'guard', document: { Statement: { Effect: 'Deny', Action: names, Resource: '*' } } }] })));
+    expect(o.status).toBe('PASS');
+  });
+
+  it('a Deny with a Condition removes nothing but is mentioned', () => {
+    const o = only(
+      runCluster(
+        check,
+        makeCluster(),
+        withDeny(ADMINISTRATOR_ACCESS, { Effect: 'Deny', Action: 'organizations:*', Resource: '*' }, { Effect: 'Deny', Action: 'iam:*', Resource: '*', Condition: { Bool: { 'aws:MultiFactorAuthPresent': 'false' } } }),
+      ),
+    );
+    expect(o.status).toBe('FAIL');
+    expect(o.message).toContain('remove only organizations:*');
+    expect(o.message).toContain(`Conditional Denies that may also apply: inline policy ${ROLE}/guard statement #2 (conditional)`);
+  });
+
+  it('NotResource: a Deny of iam:* on everything but the role itself still leaves the role its own policies', () => {
+    const o = only(runCluster(check, makeCluster(), withDeny(ADMINISTRATOR_ACCESS, { Effect: 'Deny', Action: 'iam:*', NotResource: ROLE_ARN })));
+    expect(o.status).toBe('FAIL');
+    expect(o.message).toContain('is administrator-equivalent');
+    // A Deny on the role itself only leaves iam:* on every other resource: the grant stays unscoped.
+    const onSelf = only(runCluster(check, makeCluster(), withDeny(ADMINISTRATOR_ACCESS, { Effect: 'Deny', Action: 'iam:*', Resource: ROLE_ARN })));
+    expect(onSelf.status).toBe('FAIL');
+    expect(onSelf.message).toContain('has an effective allow of * on all resources');
+  });
+
+  it('judges a Deny or an Allow written on one service\'s ARNs for the actions of that service', () => {
+    // Deny iam:* on every IAM resource is Deny iam:* (not administrator-equivalent)…
+    const denied = only(runCluster(check, makeCluster(), withDeny(ADMINISTRATOR_ACCESS, { Effect: 'Deny', Action: 'iam:*', Resource: 'arn:aws:iam::*:*' })));
+    expect(denied.status).toBe('PASS');
+    // …and every action but iam:PassRole on *, with iam:PassRole on every role, is every action on every resource.
+    const split = only(
+      runCluster(check, makeCluster(), withDeny({ Statement: [{ Effect: 'Allow', NotAction: 'iam:PassRole', Resource: '*' }] }, { Effect: 'Allow', Action: 'iam:PassRole', Resource: 'arn:aws:iam::*:role/*' })),
+    );
+    expect(split.status).toBe('FAIL');
+    expect(split.message).toContain('has an effective allow of * on all resources');
+  });
+
+  it('reads URL-encoded documents as IAM returns them', () => {
+    const encoded = encodeURIComponent(JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }, { Effect: 'Deny', Action: 'iam:CreateUser', Resource: '*' }] }));
+    const parsed = parsePolicyDocument(encoded);
+    if (!parsed.ok) throw new Error(parsed.reason);
+    const o = only(runCluster(check, makeCluster(), iamRegion({ inline: [{ name: 'encoded', document: parsed.document }] })));
+    expect(o.status).toBe('FAIL');
+    expect(o.message).toContain(`remove only iam:CreateUser (inline policy ${ROLE}/encoded statement #2)`);
+  });
+
+  it('passes when the permissions boundary, not a Deny, withholds IAM', () => {
+    const o = only(runCluster(check, makeCluster(), iamRegion({ attached: [adminAttached], boundary: { name: 'NoIam', document: { Statement: { Effect: 'Allow', NotAction: 'iam:*', Resource: '*' } } } })));
+    expect(o.status).toBe('PASS');
+  });
+
+  it('fails on Allow * whose Denies are too complex to decide, since a self-escalation action stays allowed', () => {
+    const o = only(runCluster(check, makeCluster(), iamRegion({ attached: [{ name: 'Maze', document: UNDECIDABLE_POLICY }] })));
+    expect(o.status).toBe('FAIL');
+    expect(o.message).toContain('is administrator-equivalent');
   });
 
   it('is an ERROR when a policy of the role could not be read', () => {
@@ -94,7 +207,7 @@ describe('iam/instance-profile-admin', () => {
   });
 
   it('is an ERROR, not a PASS, when the policies are too complex to decide', () => {
-    const o = only(runCluster(check, makeCluster(), iamRegion({ attached: [{ name: 'Maze', document: UNDECIDABLE_POLICY }] })));
+    const o = only(runCluster(check, makeCluster(), iamRegion({ attached: [{ name: 'Maze', document: UNDECIDABLE_GRANT }] })));
     expect(o.status).toBe('ERROR');
     expect(o.message).toContain('too complex to decide whether * is allowed');
   });

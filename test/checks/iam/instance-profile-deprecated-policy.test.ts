@@ -34,6 +34,6 @@ describe('iam/instance-profile-deprecated-policy', () => {
   it('is an ERROR when the attached list could not be read', () => {
     const o = only(runCluster(check, makeCluster(), iamRegion({ errors: [accessDenied('rolePolicies', ROLE, 'iam:ListAttachedRolePolicies')] })));
     expect(o.status).toBe('ERROR');
-    expect(o.message).toBe(`Could not evaluate: the instance profile role's attached policies unavailable — role ${ROLE}: iam:ListAttachedRolePolicies AccessDenied (User is not authorized to perform: iam:ListAttachedRolePolicies)`);
+    expect(o.message).toBe(`Could not evaluate: the instance profile role's attached policies unavailable — the attached policy list of role ${ROLE}: iam:ListAttachedRolePolicies AccessDenied (User is not authorized to perform: iam:ListAttachedRolePolicies)`);
   });
 });

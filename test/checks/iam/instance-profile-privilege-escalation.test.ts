@@ -10,7 +10,7 @@ describe('iam/instance-profile-privilege-escalation', () => {
     const o = only(runCluster(check, makeCluster(), inline({ Sid: 'Pass', Effect: 'Allow', Action: 'iam:PassRole', Resource: '*' }, { Sid: 'Launch', Effect: 'Allow', Action: ['elasticmapreduce:RunJobFlow', 'ec2:Run*'], Resource: '*' })));
     expect(o.status).toBe('FAIL');
     expect(o.message).toBe(
-      `Role ${ROLE} can escalate its privileges with an effective allow on Resource * of: iam:PassRole via inline policy ${ROLE}/extra statement "Pass", together with elasticmapreduce:RunJobFlow via inline policy ${ROLE}/extra statement "Launch", ec2:RunInstances via inline policy ${ROLE}/extra statement "Launch".`,
+      `Role ${ROLE} can escalate its privileges through: iam:PassRole on every role via inline policy ${ROLE}/extra statement "Pass", together with elasticmapreduce:RunJobFlow via inline policy ${ROLE}/extra statement "Launch", ec2:RunInstances via inline policy ${ROLE}/extra statement "Launch" (on any resource scope: the caller names what it launches).`,
     );
     expect(o.resources).toContainEqual({ type: 'Other', id: `${ROLE}/extra` });
   });
@@ -18,25 +18,104 @@ describe('iam/instance-profile-privilege-escalation', () => {
   it('passes on iam:PassRole alone, saying no launch action goes with it', () => {
     const o = only(runCluster(check, makeCluster(), inline({ Effect: 'Allow', Action: 'iam:PassRole', Resource: 'arn:aws:iam::123456789012:role/*' })));
     expect(o.status).toBe('PASS');
-    expect(o.message).toContain('iam:PassRole on * is allowed');
+    expect(o.message).toContain('iam:PassRole on every role is allowed');
   });
 
   it('passes on a launch action with iam:PassRole scoped to one role', () => {
     const o = only(runCluster(check, makeCluster(), inline({ Effect: 'Allow', Action: 'iam:PassRole', Resource: 'arn:aws:iam::123456789012:role/EMR_EC2_DefaultRole' }, { Effect: 'Allow', Action: 'ec2:RunInstances', Resource: '*' })));
     expect(o.status).toBe('PASS');
-    expect(o.message).toBe(`Role ${ROLE} has no privilege escalation path on all resources.`);
+    expect(o.message).toBe(`Role ${ROLE} has no privilege escalation path.`);
   });
 
   it('fails on an IAM write that grants permissions', () => {
     const o = only(runCluster(check, makeCluster(), inline({ Effect: 'Allow', Action: 'iam:Attach*Policy', Resource: '*' })));
     expect(o.status).toBe('FAIL');
-    expect(o.message).toContain(`iam:AttachRolePolicy via inline policy ${ROLE}/extra statement #1; iam:AttachUserPolicy via inline policy ${ROLE}/extra statement #1.`);
+    expect(o.message).toContain(`iam:AttachRolePolicy on every resource via inline policy ${ROLE}/extra statement #1; iam:AttachUserPolicy on every resource via inline policy ${ROLE}/extra statement #1.`);
+  });
+
+  // ---------------------------------------------------------------- resource-type wildcards (issue 11, item 2)
+
+  const EC2 = 'arn:aws:ec2:*:*';
+  it('fails on iam:PassRole on * with ec2:RunInstances written as one wildcard per resource type', () => {
+    const runInstances = { Sid: 'Run', Effect: 'Allow', Action: 'ec2:RunInstances', Resource: [`${EC2}:instance/*`, `${EC2}:subnet/*`, `${EC2}:network-interface/*`, `${EC2}:security-group/*`, `${EC2}:volume/*`, 'arn:aws:ec2:*::image/*'] };
+    const o = only(runCluster(check, makeCluster(), inline({ Sid: 'Pass', Effect: 'Allow', Action: 'iam:PassRole', Resource: '*' }, runInstances)));
+    expect(o.status).toBe('FAIL');
+    expect(o.message).toContain(`iam:PassRole on every role via inline policy ${ROLE}/extra statement "Pass", together with ec2:RunInstances via inline policy ${ROLE}/extra statement "Run"`);
+  });
+
+  it('fails on lambda:CreateFunction on function:emr-* with iam:PassRole on role/*: the launch half counts with any scope', () => {
+    const o = only(
+      runCluster(
+        check,
+        makeCluster(),
+        inline({ Effect: 'Allow', Action: 'iam:PassRole', Resource: 'arn:aws:iam::*:role/*' }, { Sid: 'Fn', Effect: 'Allow', Action: 'lambda:CreateFunction', Resource: 'arn:aws:lambda:*:*:function:emr-*' }),
+      ),
+    );
+    expect(o.status).toBe('FAIL');
+    expect(o.message).toContain(`lambda:CreateFunction via inline policy ${ROLE}/extra statement "Fn"`);
+  });
+
+  it('passes when iam:PassRole is scoped to a role path, however wide the launch action', () => {
+    const o = only(runCluster(check, makeCluster(), inline({ Effect: 'Allow', Action: 'iam:PassRole', Resource: 'arn:aws:iam::123456789012:role/emr/*' }, { Effect: 'Allow', Action: ['lambda:CreateFunction', 'glue:CreateJob'], Resource: '*' })));
+    expect(o.status).toBe('PASS');
+  });
+
+  it('passes when a Deny takes the launch action away from every resource', () => {
+    const denied = only(runCluster(check, makeCluster(), inline({ Effect: 'Allow', Action: 'iam:PassRole', Resource: '*' }, { Effect: 'Allow', Action: 'ec2:RunInstances', Resource: '*' }, { Effect: 'Deny', Action: 'ec2:Run*', Resource: '*' })));
+    expect(denied.status).toBe('PASS');
+    expect(denied.message).toContain('iam:PassRole on every role is allowed');
+  });
+
+  // ---------------------------------------------------------------- self-modification (issue 11, item 3)
+
+  const ROLE_ARN = `arn:aws:iam::123456789012:role/${ROLE}`;
+  it.each(['iam:PutRolePolicy', 'iam:AttachRolePolicy', 'iam:PutRolePermissionsBoundary', 'iam:DeleteRolePermissionsBoundary', 'iam:UpdateAssumeRolePolicy'])('fails on %s allowed only on the role itself', (action) => {
+    const o = only(runCluster(check, makeCluster(), inline({ Sid: 'Self', Effect: 'Allow', Action: action, Resource: ROLE_ARN })));
+    expect(o.status).toBe('FAIL');
+    expect(o.message).toBe(`Role ${ROLE} can escalate its privileges through: self-modification: ${action} on ${ROLE_ARN} via inline policy ${ROLE}/extra statement "Self".`);
+  });
+
+  it('fails on a pattern covering the role, in a single-value Statement with a lowercase action', () => {
+    const region = iamRegion({ inline: [{ name: 'self', document: { Statement: { Effect: 'Allow', Action: 'iam:putrolepolicy', Resource: 'arn:aws:iam::123456789012:role/EMR_*' } } }] });
+    const o = only(runCluster(check, makeCluster(), region));
+    expect(o.status).toBe('FAIL');
+    expect(o.message).toContain(`iam:PutRolePolicy on ${ROLE_ARN} via inline policy ${ROLE}/self statement #1`);
+  });
+
+  it('fails on iam:CreatePolicyVersion on a customer managed policy attached to the role, not on an unrelated one', () => {
+    const own = 'arn:aws:iam::123456789012:policy/Scoped';
+    const o = only(runCluster(check, makeCluster(), inline({ Effect: 'Allow', Action: ['iam:CreatePolicyVersion', 'iam:SetDefaultPolicyVersion'], Resource: own })));
+    expect(o.status).toBe('FAIL');
+    expect(o.message).toContain(`self-modification: iam:CreatePolicyVersion on ${own} via inline policy ${ROLE}/extra statement #1, iam:SetDefaultPolicyVersion on ${own}`);
+    const other = only(runCluster(check, makeCluster(), inline({ Effect: 'Allow', Action: 'iam:CreatePolicyVersion', Resource: 'arn:aws:iam::123456789012:policy/SomeoneElse' })));
+    expect(other.status).toBe('PASS');
+  });
+
+  it('passes on a self-escalation action allowed on another role, or denied on this one; a conditional Deny does not clear it', () => {
+    const elsewhere = only(runCluster(check, makeCluster(), inline({ Effect: 'Allow', Action: 'iam:PutRolePolicy', Resource: 'arn:aws:iam::123456789012:role/other' })));
+    expect(elsewhere.status).toBe('PASS');
+    const denied = only(runCluster(check, makeCluster(), inline({ Effect: 'Allow', Action: 'iam:PutRolePolicy', Resource: ROLE_ARN }, { Effect: 'Deny', Action: 'iam:Put*', Resource: ROLE_ARN })));
+    expect(denied.status).toBe('PASS');
+    const notResource = only(runCluster(check, makeCluster(), inline({ Effect: 'Allow', Action: 'iam:PutRolePolicy', Resource: ROLE_ARN }, { Effect: 'Deny', Action: 'iam:PutRolePolicy', NotResource: 'arn:aws:iam::*:role/other' })));
+    expect(notResource.status).toBe('PASS');
+    const conditional = only(
+      runCluster(check, makeCluster(), inline({ Effect: 'Allow', Action: 'iam:PutRolePolicy', Resource: ROLE_ARN }, { Effect: 'Deny', Action: 'iam:PutRolePolicy', Resource: '*', Condition: { Bool: { 'aws:ViaAWSService': 'true' } } })),
+    );
+    expect(conditional.status).toBe('FAIL');
+    expect(conditional.message).toContain('unless a conditional Deny applies');
+  });
+
+  it('fails on Allow * with a Deny of iam:* outside the role itself — and on Allow * minus iam:*, through sts:AssumeRole', () => {
+    const o = only(runCluster(check, makeCluster(), iamRegion({ attached: [{ name: 'Admin', document: { Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }, { Effect: 'Deny', Action: 'iam:*', Resource: '*' }] } }] })));
+    expect(o.status).toBe('FAIL');
+    expect(o.message).toContain('sts:AssumeRole on every resource via managed policy Admin statement #1');
+    expect(o.message).not.toContain('iam:');
   });
 
   it('fails on sts:AssumeRole on every role, conditional included; passes when it names roles', () => {
     const cond = only(runCluster(check, makeCluster(), inline({ Effect: 'Allow', Action: 'sts:AssumeRole', Resource: 'arn:aws:iam::*:role/*', Condition: { StringEquals: { 'aws:ResourceAccount': '123456789012' } } })));
     expect(cond.status).toBe('FAIL');
-    expect(cond.message).toContain(`sts:AssumeRole via inline policy ${ROLE}/extra statement #1 (conditional) — only under a condition`);
+    expect(cond.message).toContain(`sts:AssumeRole on every resource via inline policy ${ROLE}/extra statement #1 (conditional) — only under a condition`);
     const named = only(runCluster(check, makeCluster(), inline({ Effect: 'Allow', Action: 'sts:AssumeRole', Resource: 'arn:aws:iam::123456789012:role/etl-reader' })));
     expect(named.status).toBe('PASS');
   });
@@ -44,7 +123,7 @@ describe('iam/instance-profile-privilege-escalation', () => {
   it('PowerUserAccess-like escapes through sts:AssumeRole, not through IAM', () => {
     const o = only(runCluster(check, makeCluster(), iamRegion({ attached: [{ name: 'PowerUserAccess', document: POWER_USER_ACCESS }] })));
     expect(o.status).toBe('FAIL');
-    expect(o.message).toContain('sts:AssumeRole via managed policy PowerUserAccess statement #1');
+    expect(o.message).toContain('sts:AssumeRole on every resource via managed policy PowerUserAccess statement #1');
     expect(o.message).not.toContain('iam:PassRole');
   });
 

@@ -62,6 +62,6 @@ describe('iam/instance-profile-wildcard-data-access', () => {
   it('is an ERROR when the role could not be read', () => {
     const o = only(runCluster(check, makeCluster(), iamRegion({ errors: [accessDenied('role', ROLE, 'iam:GetRole')] })));
     expect(o.status).toBe('ERROR');
-    expect(o.message).toContain(`role ${ROLE}: iam:GetRole AccessDenied`);
+    expect(o.message).toContain(`role ${ROLE} (its ARN and permissions boundary): iam:GetRole AccessDenied`);
   });
 });
