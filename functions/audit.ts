@@ -53,8 +53,13 @@ export function functionIdentity(invokedFunctionArn: string): { partition: strin
 function cachedClients(): HandlerDeps['clients'] {
   let cache: { key: string; clients: AwsClients } | undefined;
   return (settings, homeRegion) => {
-    const key = `${settings.maxAttempts}\u0000${homeRegion}`;
-    if (cache?.key !== key) cache = { key, clients: createAwsClients({ maxAttempts: settings.maxAttempts, homeRegion }) };
+    const key = [settings.maxAttempts, settings.connectTimeoutMs, settings.requestTimeoutMs, homeRegion].join('\u0000');
+    if (cache?.key !== key) {
+      cache = {
+        key,
+        clients: createAwsClients({ maxAttempts: settings.maxAttempts, connectTimeoutMs: settings.connectTimeoutMs, requestTimeoutMs: settings.requestTimeoutMs, homeRegion }),
+      };
+    }
     return cache.clients;
   };
 }

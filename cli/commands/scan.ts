@@ -15,7 +15,7 @@ import { parseFlags, UsageError, type FlagSpecs } from '../args.js';
 import { SCAN_HELP } from '../help.js';
 import { AuditCouldNotRunError, clockOf, type CliIo } from '../io.js';
 import { collectLive } from '../live.js';
-import { checkClustersPresent, readDemoSnapshot, readSnapshotFile, selectRegions } from '../snapshot-source.js';
+import { checkClustersPresent, checkLiveClustersPresent, checkSnapshotHasRegions, readDemoSnapshot, readSnapshotFile, selectRegions } from '../snapshot-source.js';
 import { checkFlags, clusterFlags, liveRegions, regionFlags, selectedChecks, settingsFrom } from '../scope.js';
 
 const FLAGS: FlagSpecs = {
@@ -27,6 +27,7 @@ const FLAGS: FlagSpecs = {
   demo: { type: 'boolean' },
   publish: { type: 'boolean' },
   'fail-on': { type: 'string' },
+  'fail-on-error': { type: 'boolean' },
   set: { type: 'string', multiple: true },
   verbose: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
@@ -63,7 +64,7 @@ export async function scanCommand(argv: readonly string[], io: CliIo): Promise<n
   let publisher: AuditDeps['publish'];
   if (demo || snapshotPath !== undefined) {
     const label = demo ? 'demo account' : `snapshot ${snapshotPath}`;
-    const saved = selectRegions(demo ? await readDemoSnapshot() : await readSnapshotFile(snapshotPath!), regionFlags(flags), label);
+    const saved = selectRegions(checkSnapshotHasRegions(demo ? await readDemoSnapshot() : await readSnapshotFile(snapshotPath!), label), regionFlags(flags), label);
     checkClustersPresent(saved, clusterIds, label);
     regions = saved.regions.map((r) => r.region);
     loadSnapshot = () => Promise.resolve(saved);
@@ -71,7 +72,9 @@ export async function scanCommand(argv: readonly string[], io: CliIo): Promise<n
   } else {
     regions = await liveRegions(flags, settings, io);
     const live = await collectLive({ io, settings, regions, clusterIds, checks: selectedChecks(checkIds, settings) });
-    loadSnapshot = live.loadSnapshot;
+    // An id that is not active in any selected region is a usage error, as on a snapshot: before
+    // anything is evaluated or published, so a typo cannot read as "no findings".
+    loadSnapshot = async (req) => checkLiveClustersPresent(await live.loadSnapshot(req), clusterIds);
     if (publish) publisher = await live.publisher();
     source = 'live AWS';
   }
@@ -89,7 +92,7 @@ export async function scanCommand(argv: readonly string[], io: CliIo): Promise<n
   io.stdout.write(await render(format, { ...outcome, clusterIds, source, verbose: flags.has('verbose') }, io));
   if (outcome.published && format !== 'table') reportPublished(outcome.published, io);
 
-  return exitCode(outcome.snapshot, outcome.results, failOn, io);
+  return exitCode(outcome.snapshot, outcome.results, { failOn, failOnError: flags.has('fail-on-error') }, io);
 }
 
 function parseFormat(raw: string | undefined, stdoutIsTTY: boolean): Format {
@@ -143,7 +146,7 @@ function reportPublished(p: PublishSummary, io: CliIo): void {
   for (const e of p.errors) io.stderr.write(`  ${oneLine(e)}\n`);
 }
 
-function exitCode(snapshot: Snapshot, results: readonly Result[], failOn: Severity | undefined, io: CliIo): number {
+function exitCode(snapshot: Snapshot, results: readonly Result[], gate: { failOn: Severity | undefined; failOnError: boolean }, io: CliIo): number {
   if (everyRegionFailed(snapshot)) {
     const why = snapshot.regions
       .map((r) => {
@@ -153,9 +156,22 @@ function exitCode(snapshot: Snapshot, results: readonly Result[], failOn: Severi
       .join('; ');
     throw new AuditCouldNotRunError(`the audit could not run: every region failed (${why})`);
   }
-  if (failOn === undefined) return 0;
-  const failing = results.filter((r) => r.status === 'FAIL' && severityRank(r.severity) >= severityRank(failOn));
-  if (failing.length === 0) return 0;
-  io.stderr.write(`emr-audit: ${failing.length} FAIL result${failing.length === 1 ? '' : 's'} at or above ${failOn} (--fail-on ${failOn})\n`);
-  return 1;
+  const { failOn } = gate;
+  let code = 0;
+  if (failOn !== undefined) {
+    const failing = results.filter((r) => r.status === 'FAIL' && severityRank(r.severity) >= severityRank(failOn));
+    if (failing.length > 0) {
+      io.stderr.write(`emr-audit: ${failing.length} FAIL result${failing.length === 1 ? '' : 's'} at or above ${failOn} (--fail-on ${failOn})\n`);
+      code = 1;
+    }
+  }
+  if (gate.failOnError) {
+    // A CI gate must not pass on an audit that saw nothing: an ERROR is a check that was not evaluated.
+    const errors = results.filter((r) => r.status === 'ERROR');
+    if (errors.length > 0) {
+      io.stderr.write(`emr-audit: ${errors.length} ERROR result${errors.length === 1 ? '' : 's'}: some checks could not be evaluated (--fail-on-error)\n`);
+      code = 1;
+    }
+  }
+  return code;
 }
