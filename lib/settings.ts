@@ -236,6 +236,12 @@ export function defaultSettings(): Settings {
 
 export class SettingsError extends Error {
   override name = 'SettingsError';
+  /** The variable or `--set` key at fault, for a one-line log entry. */
+  readonly setting: string | undefined;
+  constructor(message: string, setting?: string) {
+    super(message);
+    this.setting = setting;
+  }
 }
 
 /**
@@ -263,7 +269,7 @@ export function loadSettings(
       (settings as unknown as Record<string, unknown>)[s.key] = value;
       origins.set(s.key, origin);
     } catch (e) {
-      throw new SettingsError(`${origin}: ${(e as Error).message}`);
+      throw new SettingsError(`${origin}: ${(e as Error).message}`, origin);
     }
   };
   for (const s of SETTING_SPECS) {
@@ -272,18 +278,18 @@ export function loadSettings(
   }
   for (const [name, raw] of Object.entries(overrides)) {
     const s = byName.get(name.toLowerCase());
-    if (!s) throw new SettingsError(`--set ${name}: unknown setting (known: ${SETTING_SPECS.map((x) => x.key).join(', ')})`);
+    if (!s) throw new SettingsError(`--set ${name}: unknown setting (known: ${SETTING_SPECS.map((x) => x.key).join(', ')})`, `--set ${name}`);
     apply(s, raw, `--set ${name} (${s.env})`);
   }
   if (options.knownCheckIds) {
     const known = new Set(options.knownCheckIds);
     const origin = origins.get('disabledChecks') ?? 'EMR_AUDIT_DISABLED_CHECKS';
     if (settings.disabledChecks.length > known.size) {
-      throw new SettingsError(`${origin}: at most ${known.size} check ids, the number of checks (got ${settings.disabledChecks.length})`);
+      throw new SettingsError(`${origin}: at most ${known.size} check ids, the number of checks (got ${settings.disabledChecks.length})`, origin);
     }
     const unknown = settings.disabledChecks.filter((id) => !known.has(id));
     if (unknown.length > 0) {
-      throw new SettingsError(`${origin}: unknown check id ${unknown.map((u) => `"${u}"`).join(', ')} (see \`emr-audit checks\`)`);
+      throw new SettingsError(`${origin}: unknown check id ${unknown.map((u) => `"${u}"`).join(', ')} (see \`emr-audit checks\`)`, origin);
     }
   }
   return settings;

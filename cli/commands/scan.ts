@@ -5,7 +5,9 @@
 import { SEVERITIES, type Result, type Severity } from '../../checks/contract.js';
 import { CHECKS } from '../../checks/index.js';
 import { runAudit, type AuditDeps, type PublishSummary } from '../../lib/audit.js';
+import { dateOf } from '../../lib/clock.js';
 import { renderJson } from '../../lib/report/json.js';
+import { expiredRuleLines } from '../../lib/suppression.js';
 import { wantsColor } from '../../lib/report/render-style.js';
 import { everyRegionFailed, oneLine, severityRank } from '../../lib/report/render-summary.js';
 import { renderTable } from '../../lib/report/table.js';
@@ -55,6 +57,8 @@ export async function scanCommand(argv: readonly string[], io: CliIo): Promise<n
   }
 
   const settings = settingsFrom(flags, io);
+  // Once per run: the rule no longer applies, and whoever relied on it should know.
+  for (const line of expiredRuleLines(settings.suppressions, dateOf(clockOf(io)))) io.stderr.write(`emr-audit: warning: ${line}\n`);
   const checkIds = checkFlags(flags, settings);
   const clusterIds = clusterFlags(flags);
 

@@ -34,9 +34,11 @@ export interface RunSummary {
   errors: string[];
   /** Set when the event asked for nothing (e.g. a cluster still starting). */
   skipped?: string;
+  /** Things to know that are not errors (an expired suppression rule), one line each. */
+  warnings?: string[];
 }
 
-export function buildRunSummary(input: { runId: string; request: AuditRequest; regions: string[]; outcome: AuditOutcome }): RunSummary {
+export function buildRunSummary(input: { runId: string; request: AuditRequest; regions: string[]; outcome: AuditOutcome; warnings?: readonly string[] }): RunSummary {
   const { outcome, request } = input;
   const report = buildSummary(outcome.results, outcome.snapshot, request.clusterIds);
   const published = outcome.published;
@@ -59,6 +61,7 @@ export function buildRunSummary(input: { runId: string; request: AuditRequest; r
       evaluationIncomplete: countGaps(outcome.results),
     },
     errors: [...report.errors, ...(published?.errors ?? [])],
+    ...(input.warnings && input.warnings.length > 0 ? { warnings: [...input.warnings] } : {}),
   };
 }
 
