@@ -5,11 +5,13 @@
 import type { Result } from '../../checks/contract.js';
 import type { PublishSummary } from '../audit.js';
 import type { Snapshot } from '../snapshot.js';
+import { collectSuppressions, type ClusterSuppressions } from './asff.js';
 import { buildSummary, type ReportSummary } from './render-summary.js';
 
 export interface JsonReport {
   results: Result[];
-  summary: ReportSummary & { published?: PublishSummary };
+  /** `suppressed`: clusters with suppressed results, each check with its source (only when there are any). */
+  summary: ReportSummary & { published?: PublishSummary; suppressed?: ClusterSuppressions[] };
 }
 
 export interface JsonReportInput {
@@ -22,7 +24,9 @@ export interface JsonReportInput {
 }
 
 export function buildJsonReport(input: JsonReportInput): JsonReport {
-  const summary = buildSummary(input.results, input.snapshot, input.clusterIds);
+  const base = buildSummary(input.results, input.snapshot, input.clusterIds);
+  const suppressed = collectSuppressions(input.results);
+  const summary = suppressed.length > 0 ? { ...base, suppressed } : base;
   return {
     // Explicit field order: people read this output too.
     results: input.results.map((r) => ({

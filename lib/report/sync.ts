@@ -210,7 +210,7 @@ export async function syncRegion(run: RegionRun, ctx: FindingContext, clients: A
 }
 
 function countKinds(kinds: readonly ImportKind[]): Record<ImportKind, number> {
-  const counts: Record<ImportKind, number> = { fail: 0, pass: 0, gap: 0, archive: 0 };
+  const counts: Record<ImportKind, number> = { fail: 0, pass: 0, gap: 0, suppressed: 0, archive: 0 };
   for (const k of kinds) counts[k] += 1;
   return counts;
 }
