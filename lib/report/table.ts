@@ -7,7 +7,8 @@ import type { CheckMeta, Result, Severity } from '../../checks/contract.js';
 import type { PublishSummary } from '../audit.js';
 import type { Cluster, Snapshot } from '../snapshot.js';
 import { makeStyler, padEnd, SEVERITY_STYLE, STATUS_STYLE, wrap, type Styler } from './render-style.js';
-import { buildSummary, describeCollectionError, severityRank, SEVERITIES_DESC, type ReportSummary } from './render-summary.js';
+import { groupedErrorLines } from './error-groups.js';
+import { buildSummary, severityRank, SEVERITIES_DESC, type ReportSummary } from './render-summary.js';
 
 export interface TableReportInput {
   results: readonly Result[];
@@ -43,7 +44,7 @@ export function renderTable(input: TableReportInput): string {
   const suppressed = input.results.filter((r) => r.status === 'SUPPRESSED');
   for (const region of input.snapshot.regions) {
     const inRegion = active.filter((r) => r.region === region.region);
-    const errors = region.errors.map((e) => describeCollectionError(region.region, e));
+    const errors = groupedErrorLines(region);
     const ctx = { style, width, order, verbose: input.verbose ?? false, clusterIds: input.clusterIds, suppressed: suppressed.filter((r) => r.region === region.region) };
     out.push(...renderRegion(region.region, region.clusters, errors, inRegion, ctx));
   }
