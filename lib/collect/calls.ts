@@ -95,7 +95,8 @@ export function failureOf(api: string, error: unknown): CallFailure {
   const withStatus = (fields: Omit<CallFailure, 'api' | 'httpStatus'>): CallFailure => ({ api, ...fields, ...(status !== undefined ? { httpStatus: status } : {}) });
 
   const modelled = facts.$fault !== undefined && error.name !== 'Unknown' && error.name !== 'UnknownError' && error.name !== 'Error';
-  if (modelled) return withStatus({ code: error.name, message: sanitiseMessage(`${http}${error.message}${after}`) });
+  // An AWS error code says what happened: its message as AWS wrote it (sanitised); the status is kept apart.
+  if (modelled) return withStatus({ code: error.name, message: sanitiseMessage(error.message) });
 
   if (facts.$response !== undefined || (facts.$fault !== undefined && status !== undefined)) {
     // A response came, but not one the SDK could read as an AWS answer or error (an HTML error

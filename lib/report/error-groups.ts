@@ -30,7 +30,8 @@ const MAX_LISTED = 10;
 export function causeKey(message: string): string {
   return oneLine(message)
     .replace(/arn:[\w-]+:[\w-]*:[\w-]*:\d*:[^\s,;)"']+/g, 'arn:…')
-    .replace(/\b(i|sg|j|ci|vpc|subnet|eni|ami|mi)-[0-9a-zA-Z]{4,}\b/g, '$1-…');
+    .replace(/\b(i|sg|j|ci|vpc|subnet|eni|ami|mi)-[0-9a-zA-Z]{4,}\b/g, '$1-…')
+    .replace(/\(after \d+ attempts\)/g, '(after retries)');
 }
 
 /** The clusters of a region a resource of this kind belongs to. */

@@ -154,7 +154,7 @@ describe('failureOf', () => {
     const f = failureOf('ssm:GetServiceSetting', e);
     expect(f.code).toBe('AccessDeniedException');
     expect(f.httpStatus).toBe(403);
-    expect(f.message).toMatch(/^HTTP 403: denied for \[key id\] Signature=\[redacted\] X-Amz-Security-Token=\[redacted\]/);
+    expect(f.message).toMatch(/^denied for \[key id\] Signature=\[redacted\] X-Amz-Security-Token=\[redacted\]/);
     expectClean(f.message);
   });
 });
