@@ -62,6 +62,8 @@ Output
   --no-color        No colours (as NO_COLOR=1)
   --fail-on SEV     Exit 1 when a FAIL of this severity or higher exists
                     (INFORMATIONAL, LOW, MEDIUM, HIGH, CRITICAL); suppressed results never count
+  --fail-on-error   Exit 1 when any result is ERROR (a check that could not be evaluated),
+                    so a CI gate cannot pass on an audit that saw nothing
   --publish         Also update AWS Security Hub, as the deployed Lambda does (live AWS only)
 
 Settings

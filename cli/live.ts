@@ -36,6 +36,8 @@ export async function collectLive(options: LiveOptions): Promise<Live> {
   return {
     loadSnapshot: async () => {
       const progress: ReturnType<typeof progressLine> = options.quiet ? { done: () => undefined } : progressLine(io);
+      // The account lookup is the first call, and the one a dead endpoint stalls first: show it.
+      progress.onProgress?.({ region: regions[0] ?? 'account', phase: 'account', detail: 'sts:GetCallerIdentity' });
       try {
         return await collect.collectSnapshot({
           regions,
@@ -75,7 +77,13 @@ export async function collectSnapshotLive(options: LiveOptions): Promise<Snapsho
 
 export async function defaultClients(settings: Settings, regions: readonly string[], profile?: string): Promise<AwsClients> {
   const { createAwsClients } = await import('../lib/aws/clients.js');
-  return createAwsClients({ maxAttempts: settings.maxAttempts, ...(regions[0] ? { homeRegion: regions[0] } : {}), ...(profile ? { profile } : {}) });
+  return createAwsClients({
+    maxAttempts: settings.maxAttempts,
+    connectTimeoutMs: settings.connectTimeoutMs,
+    requestTimeoutMs: settings.requestTimeoutMs,
+    ...(regions[0] ? { homeRegion: regions[0] } : {}),
+    ...(profile ? { profile } : {}),
+  });
 }
 
 /** One self-overwriting status line on stderr, only on a terminal (pipes and logs stay clean). */

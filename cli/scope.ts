@@ -6,7 +6,8 @@ import type { Check } from '../checks/contract.js';
 import { CHECK_IDS, CHECKS } from '../checks/index.js';
 import { loadSettings, SettingsError, type Settings } from '../lib/settings.js';
 import { parseSetPairs, UsageError, type ParsedFlags } from './args.js';
-import type { CliIo } from './io.js';
+import { dateOf } from '../lib/clock.js';
+import { clockOf, type CliIo } from './io.js';
 import { closest } from './suggest.js';
 
 const REGION_PATTERN = /^[a-z]{2}(-[a-z]+)+-\d+$/;
@@ -15,7 +16,7 @@ const CLUSTER_ID_PATTERN = /^j-[A-Za-z0-9]+$/;
 export function settingsFrom(flags: ParsedFlags, io: CliIo): Settings {
   const overrides = parseSetPairs(flags.strings('set'));
   try {
-    return loadSettings(io.env, overrides, { knownCheckIds: CHECK_IDS });
+    return loadSettings(io.env, overrides, { knownCheckIds: CHECK_IDS, now: dateOf(clockOf(io)) });
   } catch (e) {
     if (e instanceof SettingsError) throw new UsageError(e.message);
     throw e;

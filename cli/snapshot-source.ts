@@ -53,6 +53,30 @@ export function checkClustersPresent(snapshot: Snapshot, clusterIds: readonly st
   if (missing) throw new UsageError(`--cluster ${missing}: not in the ${label}`);
 }
 
+/** A snapshot without regions evaluates to nothing, which would read as a clean audit. */
+export function checkSnapshotHasRegions(snapshot: Snapshot, label: string): Snapshot {
+  if (snapshot.regions.length === 0) throw new UsageError(`the ${label} holds no region: nothing to evaluate`);
+  return snapshot;
+}
+
+/**
+ * Live: every requested cluster must be active in a selected region. A region that could not be
+ * listed proves nothing (its clusters are unknown, and it is reported as ERROR), so the check
+ * applies only when every region was listed.
+ */
+export function checkLiveClustersPresent(snapshot: Snapshot, clusterIds: readonly string[]): Snapshot {
+  if (clusterIds.length === 0) return snapshot;
+  if (snapshot.regions.some((r) => r.errors.some((e) => e.kind === 'region'))) return snapshot;
+  const held = new Set(snapshot.regions.flatMap((r) => r.clusters.map((c) => c.id)));
+  const missing = clusterIds.filter((id) => !held.has(id));
+  if (missing.length === 0) return snapshot;
+  const where = snapshot.regions.map((r) => r.region).join(', ');
+  const found = clusterIds.filter((id) => held.has(id));
+  throw new UsageError(
+    `--cluster ${missing.join(', ')}: not an active cluster in ${where} (found: ${found.length > 0 ? found.join(', ') : 'none of the requested clusters'}; \`aws emr list-clusters --active\` lists them)`,
+  );
+}
+
 function describeFsError(e: unknown): string {
   const code = (e as NodeJS.ErrnoException).code;
   if (code === 'ENOENT') return 'no such file';

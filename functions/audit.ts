@@ -19,9 +19,10 @@ import { collectSnapshot, type CollectOptions } from '../lib/collect/index.js';
 import { selectChecks } from '../lib/evaluate.js';
 import { buildRunSummary, runMetrics, skippedRunSummary, type RunSummary } from '../lib/report/run-summary.js';
 import { createPublisher } from '../lib/report/sync.js';
-import { loadSettings, type Settings } from '../lib/settings.js';
+import { loadSettings, SettingsError, type Settings } from '../lib/settings.js';
 import type { Snapshot } from '../lib/snapshot.js';
-import { parseEvent } from './events.js';
+import { expiredRuleLines } from '../lib/suppression.js';
+import { EventValidationError, parseEvent } from './events.js';
 
 export const METRICS_NAMESPACE = 'EmrAudit';
 export const SERVICE_NAME = 'emr-audit';
@@ -53,8 +54,13 @@ export function functionIdentity(invokedFunctionArn: string): { partition: strin
 function cachedClients(): HandlerDeps['clients'] {
   let cache: { key: string; clients: AwsClients } | undefined;
   return (settings, homeRegion) => {
-    const key = `${settings.maxAttempts}\u0000${homeRegion}`;
-    if (cache?.key !== key) cache = { key, clients: createAwsClients({ maxAttempts: settings.maxAttempts, homeRegion }) };
+    const key = [settings.maxAttempts, settings.connectTimeoutMs, settings.requestTimeoutMs, homeRegion].join('\u0000');
+    if (cache?.key !== key) {
+      cache = {
+        key,
+        clients: createAwsClients({ maxAttempts: settings.maxAttempts, connectTimeoutMs: settings.connectTimeoutMs, requestTimeoutMs: settings.requestTimeoutMs, homeRegion }),
+      };
+    }
     return cache.clients;
   };
 }
@@ -72,6 +78,15 @@ export function defaultDeps(): HandlerDeps {
   };
 }
 
+/**
+ * Time kept after the Security Hub synchronisation for evaluation leftovers, the summary, its log
+ * line and the metrics flush: a quarter of the margin, between 1 and 10 seconds. The sync stops at
+ * `end − reserve`, so the run returns its summary before the Lambda (and middy) time out.
+ */
+export function summaryReserveMs(timeMarginSeconds: number): number {
+  return Math.min(10_000, Math.max(1_000, (timeMarginSeconds * 1000) / 4));
+}
+
 export function createHandler(overrides: Partial<HandlerDeps> = {}) {
   const deps: HandlerDeps = { ...defaultDeps(), ...overrides };
   const { logger, metrics } = deps;
@@ -82,7 +97,7 @@ export function createHandler(overrides: Partial<HandlerDeps> = {}) {
     logger.appendKeys({ runId });
     const startedAt = dateOf(deps.clock);
     // Both throw before any AWS call: a bad setting or event writes nothing.
-    const settings = loadSettings(deps.env(), {}, { knownCheckIds });
+    const settings = loadSettings(deps.env(), {}, { knownCheckIds, now: startedAt });
     const parsed = parseEvent(event, { knownCheckIds });
     const { accountId, partition, region: homeRegion } = functionIdentity(context.invokedFunctionArn);
 
@@ -94,10 +109,17 @@ export function createHandler(overrides: Partial<HandlerDeps> = {}) {
     const { request } = parsed;
     const regions = request.regions ?? (settings.regions.length > 0 ? settings.regions : [homeRegion]);
     const remaining = context.getRemainingTimeInMillis();
-    const deadline = startedAt.getTime() + remaining - settings.timeMarginSeconds * 1000;
+    const end = startedAt.getTime() + remaining;
+    // Collection stops a margin before the end, leaving it to evaluation and Security Hub; the
+    // synchronisation stops a reserve before the end, leaving that to the summary.
+    const deadline = end - settings.timeMarginSeconds * 1000;
+    const syncDeadline = end - summaryReserveMs(settings.timeMarginSeconds);
     if (deadline <= startedAt.getTime()) {
       logger.warn('EMR_AUDIT_TIME_MARGIN_SECONDS is not below the time left: nothing will be collected', { remainingMs: remaining, marginSeconds: settings.timeMarginSeconds });
     }
+    // Reported once per run: an expired rule silently stopping would look like a new finding out of nowhere.
+    const expiredRules = expiredRuleLines(settings.suppressions, startedAt);
+    for (const line of expiredRules) logger.warn('Suppression rule expired', { rule: line });
     logger.info('Audit started', { trigger: request.trigger, description: parsed.description, regions, clusterIds: request.clusterIds, checks: request.checks, dryRun: request.dryRun });
 
     const clients = deps.clients(settings, homeRegion);
@@ -125,12 +147,13 @@ export function createHandler(overrides: Partial<HandlerDeps> = {}) {
         settings,
         checks: deps.checks,
         clock: deps.clock,
+        deadline: syncDeadline,
         log: (level, message, data) => logger[level](message, data ?? {}),
         ...(deps.sleep ? { sleep: deps.sleep } : {}),
       }),
     });
 
-    const summary = buildRunSummary({ runId, request, regions, outcome });
+    const summary = buildRunSummary({ runId, request, regions, outcome, warnings: expiredRules });
     const collectionErrors = outcome.snapshot.regions.reduce((n, r) => n + r.errors.length, 0);
     for (const m of runMetrics(summary, collectionErrors)) metrics.addMetric(m.name, m.unit, m.value);
     logger.info('Audit finished', { summary });
@@ -141,7 +164,16 @@ export function createHandler(overrides: Partial<HandlerDeps> = {}) {
     .use(injectLambdaContext(logger, { resetKeys: true }))
     .use(logMetrics(metrics))
     .onError((request) => {
-      logger.error('Audit failed', { error: request.error });
+      const error = request.error;
+      // A bad setting or event is the caller's mistake, fully described by its message: one line,
+      // no stack. Anything else is unexpected and keeps its stack for whoever debugs it.
+      if (error instanceof SettingsError) {
+        logger.error('Audit failed', { reason: 'invalid setting', setting: error.setting, validationError: error.message });
+      } else if (error instanceof EventValidationError) {
+        logger.error('Audit failed', { reason: 'invalid event', field: error.field, validationError: error.message });
+      } else {
+        logger.error('Audit failed', { error });
+      }
     });
 }
 

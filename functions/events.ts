@@ -5,6 +5,7 @@
  */
 import * as z from 'zod';
 import { AuditRequest } from '../lib/request.js';
+import { LIMITS } from '../lib/settings.js';
 
 export const ON_DEMAND_SOURCE = 'emr-audit';
 export const ON_DEMAND_DETAIL_TYPE = 'Run EMR audit';
@@ -19,6 +20,12 @@ const GONE_STATES = new Set(['TERMINATED', 'TERMINATED_WITH_ERRORS']);
 
 export class EventValidationError extends Error {
   override name = 'EventValidationError';
+  /** Where in the event the problem is (`detail.clusterIds[3]`), for a one-line log entry. */
+  readonly field: string | undefined;
+  constructor(message: string, field?: string) {
+    super(message);
+    this.field = field;
+  }
 }
 
 export type ParsedEvent =
@@ -39,10 +46,18 @@ const Envelope = z.object({
 function onDemandDetail(knownCheckIds: readonly string[]) {
   const known = new Set(knownCheckIds);
   const checkId = z.string().refine((id) => known.has(id), { error: (iss) => `unknown check id ${JSON.stringify(iss.input)} (see \`emr-audit checks\`)` });
+  // Bounded: 200,000 cluster ids were accepted and made one enormous run. The bound is checked
+  // before the items, so a huge list is refused without validating each entry.
+  const bounded = <T extends z.ZodType>(item: T, max: number, what: string) =>
+    z
+      .array(z.unknown())
+      .min(1, { error: `must list at least one ${what} when given` })
+      .max(max, { error: (iss) => `at most ${max} ${what}s (got ${(iss.input as unknown[]).length})` })
+      .pipe(z.array(item));
   return z.strictObject({
-    regions: z.array(regionName).min(1, { error: 'must list at least one region when given' }).optional(),
-    clusterIds: z.array(clusterId).min(1, { error: 'must list at least one cluster when given' }).optional(),
-    checks: z.array(checkId).min(1, { error: 'must list at least one check when given' }).optional(),
+    regions: bounded(regionName, LIMITS.regions, 'region').optional(),
+    clusterIds: bounded(clusterId, LIMITS.clusterIds, 'cluster').optional(),
+    checks: bounded(checkId, Math.max(1, knownCheckIds.length), 'check').optional(),
     dryRun: z.boolean().optional(),
   });
 }
@@ -50,16 +65,19 @@ function onDemandDetail(knownCheckIds: readonly string[]) {
 const EmrStateChangeDetail = z.object({ clusterId, state: z.string().min(1), name: z.string().optional() });
 
 /** `detail.clusterIds[1]: "x" is not an EMR cluster id (j-…)` — the first problem, with where it is. */
-function describeIssue(error: z.ZodError, prefix: string): string {
+function describeIssue(error: z.ZodError, prefix: string): { where: string; text: string } {
   const issue = error.issues[0];
-  if (!issue) return `${prefix}: invalid`;
+  if (!issue) return { where: prefix, text: `${prefix}: invalid` };
   const where = issue.path.reduce<string>((acc, p) => (typeof p === 'number' ? `${acc}[${p}]` : `${acc}.${String(p)}`), prefix);
-  return issue.code === 'unrecognized_keys' ? `${where}: unknown key(s) ${issue.keys.map((k) => JSON.stringify(k)).join(', ')}` : `${where}: ${issue.message}`;
+  return { where, text: issue.code === 'unrecognized_keys' ? `${where}: unknown key(s) ${issue.keys.map((k) => JSON.stringify(k)).join(', ')}` : `${where}: ${issue.message}` };
 }
 
 function parseWith<T>(schema: z.ZodType<T>, value: unknown, where: string): T {
   const parsed = schema.safeParse(value);
-  if (!parsed.success) throw new EventValidationError(`Invalid event: ${describeIssue(parsed.error, where)}`);
+  if (!parsed.success) {
+    const issue = describeIssue(parsed.error, where);
+    throw new EventValidationError(`Invalid event: ${issue.text}`, issue.where);
+  }
   return parsed.data;
 }
 
@@ -79,7 +97,8 @@ export function parseEvent(event: unknown, options: { knownCheckIds: readonly st
   }
 
   if (source === ON_DEMAND_SOURCE && detailType === ON_DEMAND_DETAIL_TYPE) {
-    const detail = parseWith(onDemandDetail(options.knownCheckIds), envelope.detail ?? {}, 'detail');
+    // An absent detail is an empty one (run everything); `null` or any non-object is malformed.
+    const detail = parseWith(onDemandDetail(options.knownCheckIds), envelope.detail === undefined ? {} : envelope.detail, 'detail');
     const request = AuditRequest.parse({
       trigger: 'on-demand',
       ...(detail.regions ? { regions: unique(detail.regions) } : {}),

@@ -46,6 +46,8 @@ export async function runAudit(request: AuditRequest, deps: AuditDeps): Promise<
     // The snapshot's collectedAt is "now" for the checks: a saved snapshot evaluates as it did then.
     ...(request.checks ? { checkIds: request.checks } : {}),
     ...(request.clusterIds ? { clusterIds: request.clusterIds } : {}),
+    // Suppression rules expire against the run's clock, not the snapshot's.
+    runAt: startedAt,
   });
   const published =
     deps.publish && !request.dryRun ? await deps.publish({ snapshot, results, request, now: startedAt }) : undefined;

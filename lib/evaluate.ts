@@ -1,14 +1,16 @@
 /**
  * The engine: runs the checks over a snapshot and turns their outcomes into results, applying
- * scope (regions, clusters, checks), disabled checks and suppression tags. Pure: no I/O.
+ * scope (regions, clusters, checks), disabled checks and suppression (lib/suppression.ts: the
+ * cluster tag unless turned off, and the central rules). Pure: no I/O.
  */
 import type { Check, EvalContext, GroupUse, Outcome, RegionView, Result, Status } from '../checks/contract.js';
 import type { Settings } from './settings.js';
 import type { Cluster, CollectionError, RegionSnapshot, ResourceKind, Snapshot } from './snapshot.js';
 import { clusterSecurityGroupRefs, describeErrors } from './lookup.js';
 import { parseReleaseLabels, type ReleaseVersion } from './release.js';
+import { clusterSuppression, suppressTagValue, type ClusterSuppression } from './suppression.js';
 
-export const SUPPRESS_TAG = 'emr-audit:suppress';
+export { SUPPRESS_TAG } from './suppression.js';
 
 export interface EvaluateOptions {
   checks: readonly Check[];
@@ -19,6 +21,11 @@ export interface EvaluateOptions {
   checkIds?: readonly string[];
   /** Only these clusters; default all in the snapshot. */
   clusterIds?: readonly string[];
+  /**
+   * The run's time, against which suppression rules expire (default: `now`). A policy decision of
+   * today, also when a saved snapshot is evaluated.
+   */
+  runAt?: Date;
 }
 
 export function makeRegionView(region: RegionSnapshot, snapshot: Pick<Snapshot, 'accountId' | 'partition'>): RegionView {
@@ -71,7 +78,7 @@ export function makeRegionView(region: RegionSnapshot, snapshot: Pick<Snapshot, 
 
 /** Check ids a cluster's `emr-audit:suppress` tag names (`*` for all), or undefined without the tag. */
 export function suppressedChecks(cluster: Cluster): Set<string> | undefined {
-  const raw = Object.entries(cluster.tags).find(([k]) => k.toLowerCase() === SUPPRESS_TAG)?.[1];
+  const raw = suppressTagValue(cluster);
   if (raw === undefined) return undefined;
   return new Set(
     raw
@@ -89,6 +96,7 @@ export function selectChecks(all: readonly Check[], settings: Settings, checkIds
 
 export function evaluateSnapshot(snapshot: Snapshot, options: EvaluateOptions): Result[] {
   const now = options.now ?? new Date(snapshot.collectedAt);
+  const suppressionOptions = { rules: options.settings.suppressions, honourTags: options.settings.suppressionTags, now: options.runAt ?? now };
   const checks = selectChecks(options.checks, options.settings, options.checkIds);
   const clusterFilter = options.clusterIds && options.clusterIds.length > 0 ? new Set(options.clusterIds) : undefined;
   const restricted = clusterFilter !== undefined || (snapshot.scope.clusterIds?.length ?? 0) > 0;
@@ -96,10 +104,10 @@ export function evaluateSnapshot(snapshot: Snapshot, options: EvaluateOptions): 
 
   for (const regionSnap of snapshot.regions) {
     const view = makeRegionView(regionSnap, snapshot);
-    // Per cluster, not per (check, cluster): the tag is read once.
-    const suppressions = new Map<Cluster, Set<string> | undefined>();
-    const suppressedFor = (cluster: Cluster): Set<string> | undefined => {
-      if (!suppressions.has(cluster)) suppressions.set(cluster, suppressedChecks(cluster));
+    // Per cluster, not per (check, cluster): the tag and the rules are matched once.
+    const suppressions = new Map<Cluster, ClusterSuppression | undefined>();
+    const suppressedFor = (cluster: Cluster): ClusterSuppression | undefined => {
+      if (!suppressions.has(cluster)) suppressions.set(cluster, clusterSuppression(cluster, suppressionOptions));
       return suppressions.get(cluster);
     };
     const ctx: EvalContext = { settings: options.settings, now, region: view };
@@ -125,10 +133,10 @@ export function evaluateSnapshot(snapshot: Snapshot, options: EvaluateOptions): 
         const outcomes = cluster.described
           ? safeEvaluate(check, () => check.evaluate(cluster, ctx))
           : [{ status: 'ERROR' as const, message: `The cluster could not be described: ${describeErrors(view.errorsFor('cluster', cluster.id))}` }];
-        const suppressed = suppressedFor(cluster);
+        const sources = suppressedFor(cluster)?.sources(check.id) ?? [];
         for (const o of outcomes) {
           const r = toResult(check, o, { ...base, clusterId: cluster.id, clusterName: cluster.name, resourceId: cluster.id });
-          results.push(suppressed && (suppressed.has('*') || suppressed.has(check.id)) ? suppress(r) : r);
+          results.push(sources.length > 0 ? suppress(r, sources) : r);
         }
       }
     }
@@ -150,13 +158,14 @@ function safeEvaluate(check: Check, run: () => Outcome[]): Outcome[] {
   }
 }
 
-function suppress(r: Result): Result {
+function suppress(r: Result, sources: readonly string[]): Result {
   if (r.status !== 'FAIL' && r.status !== 'ERROR') return r;
   return {
     ...r,
     status: 'SUPPRESSED',
     originalStatus: r.status,
-    suppressedBy: `cluster tag ${SUPPRESS_TAG}`,
+    // Every source, so the audit/suppressed finding names who silenced what.
+    suppressedBy: sources.join('; '),
   };
 }
 

@@ -3,8 +3,9 @@
  * reads them from serverless.yml) and by the CLI (`--set key=value`, key either the camelCase name
  * or the variable). Invalid values stop the run at start with a message naming the variable.
  */
-import * as z from 'zod';
 import ipaddr from 'ipaddr.js';
+import { isInternetScaleCidr } from './settings-internet-scale.js';
+import { parseSuppressionRules, type SuppressionRule } from './suppression.js';
 
 /** EMR application and cluster-manager ports (CHECKS.md `network/application-port-from-internet`). */
 export const DEFAULT_APPLICATION_PORTS: Readonly<Record<number, string>> = {
@@ -66,7 +67,25 @@ export interface Settings {
   rateMultiplier: number;
   /** Lambda: stop collecting this many seconds before the time limit. */
   timeMarginSeconds: number;
+  /** Milliseconds an AWS call may take to open its connection before it fails (and is retried). */
+  connectTimeoutMs: number;
+  /** Milliseconds one attempt of an AWS call may take, answer included, before it fails (and is retried). */
+  requestTimeoutMs: number;
+  /** Central suppression rules (`EMR_AUDIT_SUPPRESSIONS`), each with a reason and an expiry. */
+  suppressions: SuppressionRule[];
+  /** Honour the `emr-audit:suppress` cluster tag (false: whoever can tag a cluster cannot silence it). */
+  suppressionTags: boolean;
 }
+
+/** Bounds of list settings and of the on-demand event's lists (an unbounded list is a slow run, or a crash). */
+export const LIMITS = {
+  regions: 32,
+  clusterIds: 1000,
+  trustedCidrs: 1000,
+  ports: 1000,
+  /** Without a registry to compare with. */
+  checkIds: 500,
+} as const;
 
 type Parser<T> = (raw: string) => T;
 
@@ -76,6 +95,15 @@ const list: Parser<string[]> = (raw) =>
     .map((s) => s.trim())
     .filter((s) => s.length > 0);
 
+/** A list of at most `max` items; the error says the bound. */
+const boundedList =
+  (max: number): Parser<string[]> =>
+  (raw) => {
+    const items = list(raw);
+    if (items.length > max) throw new Error(`at most ${max} items (got ${items.length})`);
+    return items;
+  };
+
 const bool: Parser<boolean> = (raw) => {
   const v = raw.trim().toLowerCase();
   if (['true', '1', 'yes', 'on'].includes(v)) return true;
@@ -83,12 +111,17 @@ const bool: Parser<boolean> = (raw) => {
   throw new Error(`expected true or false, got "${raw}"`);
 };
 
+// Decimal digits only: Number() would also take 0x10, 1e3, " 5" or +5, and a typo would then be
+// read as a different number instead of being refused.
+const WHOLE = /^\d{1,15}$/;
+const DECIMAL = /^\d{1,15}(\.\d{1,15})?$/;
+
 const int =
   (min: number, max: number): Parser<number> =>
   (raw) => {
-    const n = z.coerce.number().int().min(min).max(max).safeParse(raw.trim());
-    if (!n.success || raw.trim() === '') throw new Error(`expected a whole number from ${min} to ${max}, got "${raw}"`);
-    return n.data;
+    const n = WHOLE.test(raw) ? Number(raw) : NaN;
+    if (!(n >= min && n <= max)) throw new Error(`expected a whole number from ${min} to ${max}, got "${raw}"`);
+    return n;
   };
 
 const port = int(0, 65535);
@@ -96,13 +129,13 @@ const port = int(0, 65535);
 const decimal =
   (min: number, max: number): Parser<number> =>
   (raw) => {
-    const n = z.coerce.number().min(min).max(max).safeParse(raw.trim());
-    if (!n.success || raw.trim() === '') throw new Error(`expected a number from ${min} to ${max}, got "${raw}"`);
-    return n.data;
+    const n = DECIMAL.test(raw) ? Number(raw) : NaN;
+    if (!(n >= min && n <= max)) throw new Error(`expected a number from ${min} to ${max} (decimal digits, e.g. 0.5), got "${raw}"`);
+    return n;
   };
 
 const portRanges: Parser<PortRange[]> = (raw) =>
-  list(raw).map((item) => {
+  boundedList(LIMITS.ports)(raw).map((item) => {
     const [a, b, extra] = item.split('-');
     if (a === undefined || extra !== undefined) throw new Error(`"${item}" is not a port or port range`);
     const from = port(a);
@@ -111,25 +144,31 @@ const portRanges: Parser<PortRange[]> = (raw) =>
     return { from, to };
   });
 
-const cidrs: Parser<string[]> = (raw) =>
-  list(raw).map((item) => {
+/** Trusted sources: a CIDR each, never internet-scale (that would turn "open to the internet" into a PASS). */
+const trustedCidrs: Parser<string[]> = (raw) =>
+  boundedList(LIMITS.trustedCidrs)(raw).map((item) => {
+    let cidr: string;
     try {
       const [addr, len] = ipaddr.parseCIDR(item);
-      return `${addr.toString()}/${len}`;
+      cidr = `${addr.toString()}/${len}`;
     } catch {
       throw new Error(`"${item}" is not a CIDR (e.g. 203.0.113.0/24 or 2001:db8::/32)`);
     }
+    if (isInternetScaleCidr(cidr)) {
+      throw new Error(`"${item}" is internet-scale (2^24 or more public IPv4 addresses, or an IPv6 /16 or shorter in 2000::/3) and cannot be trusted: list the networks you trust`);
+    }
+    return cidr;
   });
 
 const regionList: Parser<string[]> = (raw) =>
-  list(raw).map((r) => {
+  boundedList(LIMITS.regions)(raw).map((r) => {
     if (!/^[a-z]{2}(-[a-z]+)+-\d+$/.test(r)) throw new Error(`"${r}" is not an AWS region name`);
     return r;
   });
 
 const applicationPorts: Parser<Record<number, string>> = (raw) => {
   const out: Record<number, string> = {};
-  for (const item of list(raw)) {
+  for (const item of boundedList(LIMITS.ports)(raw)) {
     const [p, ...name] = item.split(':');
     const n = port(p ?? '');
     out[n] = name.join(':').trim() || DEFAULT_APPLICATION_PORTS[n] || 'application port';
@@ -153,8 +192,8 @@ function spec<K extends keyof Settings>(s: SettingSpec<K>): SettingSpec<K> {
 /** Every setting, in documentation order. */
 export const SETTING_SPECS = [
   spec({ key: 'regions', env: 'EMR_AUDIT_REGIONS', parse: regionList, defaultText: 'the configured region', doc: 'Comma-separated regions to audit.' }),
-  spec({ key: 'disabledChecks', env: 'EMR_AUDIT_DISABLED_CHECKS', parse: list, defaultText: '(none)', doc: 'Comma-separated check ids that are not run at all.' }),
-  spec({ key: 'trustedCidrs', env: 'EMR_AUDIT_TRUSTED_CIDRS', parse: cidrs, defaultText: '(none)', doc: 'CIDRs whose SSH access is not reported by `network/ssh-from-internet`.' }),
+  spec({ key: 'disabledChecks', env: 'EMR_AUDIT_DISABLED_CHECKS', parse: boundedList(LIMITS.checkIds), defaultText: '(none)', doc: 'Comma-separated check ids that are not run at all.' }),
+  spec({ key: 'trustedCidrs', env: 'EMR_AUDIT_TRUSTED_CIDRS', parse: trustedCidrs, defaultText: '(none)', doc: 'CIDRs whose SSH access is not reported by `network/ssh-from-internet`. Internet-scale CIDRs (0.0.0.0/0, ::/0, any with 2^24 or more public IPv4 addresses, IPv6 /16 or shorter in 2000::/3) are refused.' }),
   spec({ key: 'allowedPublicPorts', env: 'EMR_AUDIT_ALLOWED_PUBLIC_PORTS', parse: portRanges, defaultText: '(none)', doc: 'Ports or ranges (e.g. `443,8000-8010`) a rule from the internet may open without a `network/other-port-from-internet` finding.' }),
   spec({ key: 'applicationPorts', env: 'EMR_AUDIT_APPLICATION_PORTS', parse: applicationPorts, defaultText: 'the EMR list in CHECKS.md', doc: 'Ports (optionally `port:name`) that `network/application-port-from-internet` treats as EMR application ports; replaces the default list.' }),
   spec({ key: 'widePublicCidrPrefixV4', env: 'EMR_AUDIT_WIDE_PUBLIC_CIDR_V4', parse: int(1, 32), defaultText: '9', doc: 'Treat an IPv4 CIDR holding as many public addresses as a CIDR shorter than /N (2^(33−N)) as "from the internet"; 0.0.0.0/0 always is. The default 9 means 2^24, a /8\'s worth (`0.0.0.0/1`, `52.0.0.0/8`); private and other non-public space never counts. Raise N to catch narrower CIDRs, `1` for only 0.0.0.0/0.' }),
@@ -168,6 +207,10 @@ export const SETTING_SPECS = [
   spec({ key: 'maxAttempts', env: 'EMR_AUDIT_MAX_ATTEMPTS', parse: int(1, 30), defaultText: '10', doc: 'AWS SDK max attempts per call (adaptive retry).' }),
   spec({ key: 'rateMultiplier', env: 'EMR_AUDIT_RATE_MULTIPLIER', parse: decimal(0.05, 100), defaultText: '1', doc: 'Scales the API request rates the audit paces itself to (AWS default quotas): e.g. `2` for an account with raised EMR quotas, `0.5` to leave more room to other workloads.' }),
   spec({ key: 'timeMarginSeconds', env: 'EMR_AUDIT_TIME_MARGIN_SECONDS', parse: int(5, 600), defaultText: '60', doc: 'Lambda: stop collecting this long before the time limit and publish what was evaluated.' }),
+  spec({ key: 'connectTimeoutMs', env: 'EMR_AUDIT_CONNECT_TIMEOUT_MS', parse: int(100, 60_000), defaultText: '5000', doc: 'Milliseconds an AWS call may take to connect before the attempt fails and is retried.' }),
+  spec({ key: 'requestTimeoutMs', env: 'EMR_AUDIT_REQUEST_TIMEOUT_MS', parse: int(100, 300_000), defaultText: '30000', doc: 'Milliseconds one attempt of an AWS call may take, answer included, before it fails and is retried (up to `maxAttempts`); the call then ends as an ERROR naming it.' }),
+  spec({ key: 'suppressions', env: 'EMR_AUDIT_SUPPRESSIONS', parse: (raw) => parseSuppressionRules(raw), defaultText: '(none)', doc: 'Central suppression rules, a JSON list: `[{"check":"network/*","clusterId":"j-…","reason":"…","expires":"2027-03-31"}]` — `check` an id or `area/*`, one selector (`clusterId`, `clusterName` glob, or `tag` `key=value`), `reason` and `expires` (at most one year ahead) required.' }),
+  spec({ key: 'suppressionTags', env: 'EMR_AUDIT_SUPPRESSION_TAGS', parse: bool, defaultText: 'true', doc: 'Honour the `emr-audit:suppress` cluster tag; `false` ignores it (whoever can tag a cluster cannot silence its findings).' }),
 ] as const;
 
 export function defaultSettings(): Settings {
@@ -190,21 +233,32 @@ export function defaultSettings(): Settings {
     maxAttempts: 10,
     rateMultiplier: 1,
     timeMarginSeconds: 60,
+    connectTimeoutMs: 5_000,
+    requestTimeoutMs: 30_000,
+    suppressions: [],
+    suppressionTags: true,
   };
 }
 
 export class SettingsError extends Error {
   override name = 'SettingsError';
+  /** The variable or `--set` key at fault, for a one-line log entry. */
+  readonly setting: string | undefined;
+  constructor(message: string, setting?: string) {
+    super(message);
+    this.setting = setting;
+  }
 }
 
 /**
  * Settings from the environment, then `overrides` (CLI `--set key=value`, key = camelCase name or
- * variable name). Throws SettingsError naming the variable on the first invalid value.
+ * variable name). Throws SettingsError naming the variable (or the `--set` key) on the first
+ * invalid value. `now` is the run's clock, for the suppression rules' expiry bound.
  */
 export function loadSettings(
   env: Record<string, string | undefined>,
   overrides: Record<string, string> = {},
-  options: { knownCheckIds?: readonly string[] } = {},
+  options: { knownCheckIds?: readonly string[]; now?: Date } = {},
 ): Settings {
   const settings = defaultSettings();
   const byName = new Map<string, (typeof SETTING_SPECS)[number]>();
@@ -212,12 +266,16 @@ export function loadSettings(
     byName.set(s.key.toLowerCase(), s);
     byName.set(s.env.toLowerCase(), s);
   }
+  /** Where each setting's value came from, so later checks blame the right name. */
+  const origins = new Map<keyof Settings, string>();
   const apply = (s: (typeof SETTING_SPECS)[number], raw: string, origin: string): void => {
     try {
       // Each spec's parser returns the type of its own key; the map erases that link.
-      (settings as unknown as Record<string, unknown>)[s.key] = s.parse(raw);
+      const value = s.key === 'suppressions' ? parseSuppressionRules(raw, options) : s.parse(raw);
+      (settings as unknown as Record<string, unknown>)[s.key] = value;
+      origins.set(s.key, origin);
     } catch (e) {
-      throw new SettingsError(`${origin}: ${(e as Error).message}`);
+      throw new SettingsError(`${origin}: ${(e as Error).message}`, origin);
     }
   };
   for (const s of SETTING_SPECS) {
@@ -226,14 +284,18 @@ export function loadSettings(
   }
   for (const [name, raw] of Object.entries(overrides)) {
     const s = byName.get(name.toLowerCase());
-    if (!s) throw new SettingsError(`--set ${name}: unknown setting (known: ${SETTING_SPECS.map((x) => x.key).join(', ')})`);
+    if (!s) throw new SettingsError(`--set ${name}: unknown setting (known: ${SETTING_SPECS.map((x) => x.key).join(', ')})`, `--set ${name}`);
     apply(s, raw, `--set ${name} (${s.env})`);
   }
   if (options.knownCheckIds) {
     const known = new Set(options.knownCheckIds);
+    const origin = origins.get('disabledChecks') ?? 'EMR_AUDIT_DISABLED_CHECKS';
+    if (settings.disabledChecks.length > known.size) {
+      throw new SettingsError(`${origin}: at most ${known.size} check ids, the number of checks (got ${settings.disabledChecks.length})`, origin);
+    }
     const unknown = settings.disabledChecks.filter((id) => !known.has(id));
     if (unknown.length > 0) {
-      throw new SettingsError(`EMR_AUDIT_DISABLED_CHECKS: unknown check id ${unknown.map((u) => `"${u}"`).join(', ')} (see \`emr-audit checks\`)`);
+      throw new SettingsError(`${origin}: unknown check id ${unknown.map((u) => `"${u}"`).join(', ')} (see \`emr-audit checks\`)`, origin);
     }
   }
   return settings;

@@ -1,11 +1,12 @@
 /** `emr-audit collect --out FILE`: save the snapshot of live AWS for a later `scan --snapshot`. */
-import { access, constants, writeFile } from 'node:fs/promises';
+import { access, constants, stat, writeFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { everyRegionFailed } from '../../lib/report/render-summary.js';
 import { parseFlags, UsageError, type FlagSpecs } from '../args.js';
 import { COLLECT_HELP } from '../help.js';
 import { AuditCouldNotRunError, type CliIo } from '../io.js';
 import { collectSnapshotLive } from '../live.js';
+import { checkLiveClustersPresent } from '../snapshot-source.js';
 import { checkFlags, clusterFlags, liveRegions, selectedChecks, settingsFrom } from '../scope.js';
 
 const FLAGS: FlagSpecs = {
@@ -27,14 +28,14 @@ export async function collectCommand(argv: readonly string[], io: CliIo): Promis
   const out = flags.string('out');
   if (out === undefined) throw new UsageError('collect needs --out FILE (or --out - for stdout)');
   // Fail before a long collection, not after it.
-  if (out !== '-') await assertWritableDirectory(out);
+  if (out !== '-') await assertWritableFile(out);
 
   const settings = settingsFrom(flags, io);
   const checkIds = checkFlags(flags, settings);
   const clusterIds = clusterFlags(flags);
   const regions = await liveRegions(flags, settings, io);
 
-  const snapshot = await collectSnapshotLive({ io, settings, regions, clusterIds, checks: selectedChecks(checkIds, settings) });
+  const snapshot = checkLiveClustersPresent(await collectSnapshotLive({ io, settings, regions, clusterIds, checks: selectedChecks(checkIds, settings) }), clusterIds);
   const json = `${JSON.stringify(snapshot, null, 2)}\n`;
   if (out === '-') io.stdout.write(json);
   else {
@@ -54,8 +55,20 @@ export async function collectCommand(argv: readonly string[], io: CliIo): Promis
   return 0;
 }
 
-async function assertWritableDirectory(file: string): Promise<void> {
+/** The file may be created or replaced: not a directory, writable if it exists, in a writable directory. */
+async function assertWritableFile(file: string): Promise<void> {
+  const existing = await stat(file).catch(() => undefined);
+  if (existing?.isDirectory()) throw new UsageError(`--out ${file}: is a directory; name the snapshot file, e.g. --out ${file.replace(/\/+$/, '')}/snapshot.json`);
+  if (existing) {
+    try {
+      await access(file, constants.W_OK);
+    } catch {
+      throw new UsageError(`--out ${file}: the file exists and is not writable`);
+    }
+  }
   const dir = dirname(resolve(file));
+  const parent = await stat(dir).catch(() => undefined);
+  if (!parent?.isDirectory()) throw new UsageError(`--out ${file}: cannot write to ${dir}`);
   try {
     await access(dir, constants.W_OK);
   } catch {

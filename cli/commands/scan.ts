@@ -5,7 +5,9 @@
 import { SEVERITIES, type Result, type Severity } from '../../checks/contract.js';
 import { CHECKS } from '../../checks/index.js';
 import { runAudit, type AuditDeps, type PublishSummary } from '../../lib/audit.js';
+import { dateOf } from '../../lib/clock.js';
 import { FORMATS, type ViewOptions } from '../../lib/report/formats.js';
+import { expiredRuleLines } from '../../lib/suppression.js';
 import { wantsColor } from '../../lib/report/render-style.js';
 import { everyRegionFailed, oneLine, severityRank } from '../../lib/report/render-summary.js';
 import type { ReportInput } from '../../lib/report/report-input.js';
@@ -18,7 +20,7 @@ import { restrictToCompliance } from '../compliance.js';
 import { collectLive, defaultClients } from '../live.js';
 import { outputPlan, preparePaths, reportFileName, writeReports, type OutputPlan } from '../output.js';
 import { checkProfile } from '../profile.js';
-import { checkClustersPresent, readDemoSnapshot, readSnapshotFile, selectRegions } from '../snapshot-source.js';
+import { checkClustersPresent, checkLiveClustersPresent, checkSnapshotHasRegions, readDemoSnapshot, readSnapshotFile, selectRegions } from '../snapshot-source.js';
 import { checkFlags, clusterFlags, defaultRegions, liveRegions, regionFlags, selectedChecks, settingsFrom, wantsAllRegions } from '../scope.js';
 import { applyShown, describeShown, shownFilter, showsPasses, type ShownFilter } from '../shown.js';
 import { packageVersion } from '../version.js';
@@ -38,6 +40,7 @@ const FLAGS: FlagSpecs = {
   status: { type: 'string', multiple: true },
   profile: { type: 'string' },
   compliance: { type: 'string' },
+  'fail-on-error': { type: 'boolean' },
   set: { type: 'string', multiple: true },
   verbose: { type: 'boolean' },
   quiet: { type: 'boolean', short: 'q' },
@@ -70,6 +73,8 @@ export async function scanCommand(argv: readonly string[], io: CliIo): Promise<n
   }
 
   const settings = settingsFrom(flags, io);
+  // Once per run: the rule no longer applies, and whoever relied on it should know.
+  for (const line of expiredRuleLines(settings.suppressions, dateOf(clockOf(io)))) io.stderr.write(`emr-audit: warning: ${line}\n`);
   const checkIds = restrictToCompliance(checkFlags(flags, settings), flags.string('compliance'));
   const clusterIds = clusterFlags(flags);
   const allRegionsWanted = wantsAllRegions(flags);
@@ -83,7 +88,7 @@ export async function scanCommand(argv: readonly string[], io: CliIo): Promise<n
   let publisher: AuditDeps['publish'];
   if (demo || snapshotPath !== undefined) {
     const label = demo ? 'demo account' : `snapshot ${snapshotPath}`;
-    const saved = selectRegions(demo ? await readDemoSnapshot() : await readSnapshotFile(snapshotPath!), allRegionsWanted ? [] : regionFlags(flags), label);
+    const saved = selectRegions(checkSnapshotHasRegions(demo ? await readDemoSnapshot() : await readSnapshotFile(snapshotPath!), label), allRegionsWanted ? [] : regionFlags(flags), label);
     checkClustersPresent(saved, clusterIds, label);
     regions = saved.regions.map((r) => r.region);
     loadSnapshot = () => Promise.resolve(saved);
@@ -100,7 +105,9 @@ export async function scanCommand(argv: readonly string[], io: CliIo): Promise<n
       regions = await liveRegions(flags, settings, io, profile);
     }
     const live = await collectLive({ io: liveIo, settings, regions, clusterIds, checks: selectedChecks(checkIds, settings), quiet, ...(profile ? { profile } : {}) });
-    loadSnapshot = live.loadSnapshot;
+    // An id that is not active in any selected region is a usage error, as on a snapshot: before
+    // anything is evaluated or published, so a typo cannot read as "no findings".
+    loadSnapshot = async (req) => checkLiveClustersPresent(await live.loadSnapshot(req), clusterIds);
     if (publish) publisher = await live.publisher();
     source = 'live AWS';
   }
@@ -128,7 +135,7 @@ export async function scanCommand(argv: readonly string[], io: CliIo): Promise<n
   await emit(plan, input, viewFor(flags, shown, source, io), io, quiet);
   if (outcome.published && (plan.target.kind !== 'stdout' || plan.formats[0] !== 'table')) reportPublished(outcome.published, io, quiet);
 
-  return exitCode(outcome.snapshot, outcome.results, failOn, io);
+  return exitCode(outcome.snapshot, outcome.results, { failOn, failOnError: flags.has('fail-on-error') }, io);
 }
 
 function viewFor(flags: ReturnType<typeof parseFlags>, shown: ShownFilter, source: string, io: CliIo): ViewOptions {
@@ -174,7 +181,7 @@ function reportPublished(p: PublishSummary, io: CliIo, quiet: boolean): void {
   for (const e of p.errors) io.stderr.write(`  ${oneLine(e)}\n`);
 }
 
-function exitCode(snapshot: Snapshot, results: readonly Result[], failOn: Severity | undefined, io: CliIo): number {
+function exitCode(snapshot: Snapshot, results: readonly Result[], gate: { failOn: Severity | undefined; failOnError: boolean }, io: CliIo): number {
   if (everyRegionFailed(snapshot)) {
     const why = snapshot.regions
       .map((r) => {
@@ -184,9 +191,22 @@ function exitCode(snapshot: Snapshot, results: readonly Result[], failOn: Severi
       .join('; ');
     throw new AuditCouldNotRunError(`the audit could not run: every region failed (${why})`);
   }
-  if (failOn === undefined) return 0;
-  const failing = results.filter((r) => r.status === 'FAIL' && severityRank(r.severity) >= severityRank(failOn));
-  if (failing.length === 0) return 0;
-  io.stderr.write(`emr-audit: ${failing.length} FAIL result${failing.length === 1 ? '' : 's'} at or above ${failOn} (--fail-on ${failOn})\n`);
-  return 1;
+  const { failOn } = gate;
+  let code = 0;
+  if (failOn !== undefined) {
+    const failing = results.filter((r) => r.status === 'FAIL' && severityRank(r.severity) >= severityRank(failOn));
+    if (failing.length > 0) {
+      io.stderr.write(`emr-audit: ${failing.length} FAIL result${failing.length === 1 ? '' : 's'} at or above ${failOn} (--fail-on ${failOn})\n`);
+      code = 1;
+    }
+  }
+  if (gate.failOnError) {
+    // A CI gate must not pass on an audit that saw nothing: an ERROR is a check that was not evaluated.
+    const errors = results.filter((r) => r.status === 'ERROR');
+    if (errors.length > 0) {
+      io.stderr.write(`emr-audit: ${errors.length} ERROR result${errors.length === 1 ? '' : 's'}: some checks could not be evaluated (--fail-on-error)\n`);
+      code = 1;
+    }
+  }
+  return code;
 }

@@ -2,6 +2,12 @@
  * AWS SDK clients, one set per region (IAM is global: one client serves every region). Adaptive
  * retry with raised max attempts, so a throttled API slows the audit down instead of failing it.
  * The SDK reads credentials, `AWS_PROFILE` and `AWS_ENDPOINT_URL[_<SERVICE>]` itself.
+ *
+ * Every client has a connection and a request timeout (the SDK's default is none: an endpoint that
+ * accepts a connection and never answers held a run forever). A timed-out attempt is a
+ * `TimeoutError`, which the SDK retries as transient; after `maxAttempts` the call fails and the
+ * collector records it as an ERROR naming the call. A 2xx response whose body cannot be parsed
+ * (truncated, or not from AWS) is retried the same way (see `retryUnreadableResponses`).
  */
 import { EC2Client } from '@aws-sdk/client-ec2';
 import { EMRClient } from '@aws-sdk/client-emr';
@@ -9,6 +15,7 @@ import { IAMClient } from '@aws-sdk/client-iam';
 import { SecurityHubClient } from '@aws-sdk/client-securityhub';
 import { SSMClient } from '@aws-sdk/client-ssm';
 import { STSClient } from '@aws-sdk/client-sts';
+import type { FinalizeRequestMiddleware, MetadataBearer, Pluggable } from '@smithy/types';
 
 export interface RegionClients {
   region: string;
@@ -31,28 +38,84 @@ export interface ClientOptions {
   homeRegion?: string;
   /** Shared-config profile (CLI --profile); default: the SDK's (AWS_PROFILE, else `default`). */
   profile?: string;
+  /** Per attempt: connection phase (default 5 s). */
+  connectTimeoutMs?: number;
+  /** Per attempt: the whole request and response (default 30 s). */
+  requestTimeoutMs?: number;
+}
+
+export const DEFAULT_CONNECT_TIMEOUT_MS = 5_000;
+export const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
+
+/** What the deserializer attaches to an error it raised while reading a response. */
+interface ResponseError {
+  $response?: { statusCode?: number };
+  $fault?: unknown;
+  $retryable?: { throttling?: boolean };
+}
+
+/**
+ * A 2xx response the SDK could not parse is not an answer: a body cut short by a dropped
+ * connection or a proxy. The SDK classes it as a client error and does not retry it; marking it
+ * retryable (the `$retryable` trait the SDK's classifier honours) gets it the same retries, with
+ * back-off and the attempts bound, as a 5xx. Modelled service errors (`$fault`) are left alone.
+ * Sits inside the retry middleware (finalizeRequest, low priority), around deserialization.
+ */
+export function retryUnreadableResponses<Input extends object, Output extends MetadataBearer>(): Pluggable<Input, Output> {
+  const middleware: FinalizeRequestMiddleware<Input, Output> = (next) => async (args) => {
+    try {
+      return await next(args);
+    } catch (e) {
+      if (e instanceof Error) {
+        const err = e as Error & ResponseError;
+        const status = err.$response?.statusCode;
+        if (status !== undefined && status >= 200 && status < 300 && err.$fault === undefined && err.$retryable === undefined) {
+          Object.assign(err, { $retryable: { throttling: false } });
+        }
+      }
+      throw e;
+    }
+  };
+  return {
+    applyToStack: (stack) => stack.add(middleware, { step: 'finalizeRequest', priority: 'low', name: 'emrAuditRetryUnreadableResponses', override: true }),
+  };
 }
 
 export function createAwsClients(options: ClientOptions): AwsClients {
-  const common = { maxAttempts: options.maxAttempts, retryMode: 'adaptive' as const, ...(options.profile ? { profile: options.profile } : {}) };
+  const requestHandler = {
+    connectionTimeout: options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS,
+    requestTimeout: options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS,
+    // Without it a request timeout is only logged as a warning and the call waits on.
+    throwOnRequestTimeout: true,
+  };
+  const common = { maxAttempts: options.maxAttempts, retryMode: 'adaptive' as const, requestHandler, ...(options.profile ? { profile: options.profile } : {}) };
   const cache = new Map<string, RegionClients>();
   const home = options.homeRegion ? { region: options.homeRegion } : {};
+  const iam = new IAMClient({ ...common, ...home });
+  iam.middlewareStack.use(retryUnreadableResponses());
+  const sts = new STSClient({ ...common, ...home });
+  sts.middlewareStack.use(retryUnreadableResponses());
   return {
     forRegion(region) {
       let clients = cache.get(region);
       if (!clients) {
-        clients = {
+        const made: RegionClients = {
           region,
           emr: new EMRClient({ ...common, region }),
           ec2: new EC2Client({ ...common, region }),
           ssm: new SSMClient({ ...common, region }),
           securityHub: new SecurityHubClient({ ...common, region }),
         };
-        cache.set(region, clients);
+        made.emr.middlewareStack.use(retryUnreadableResponses());
+        made.ec2.middlewareStack.use(retryUnreadableResponses());
+        made.ssm.middlewareStack.use(retryUnreadableResponses());
+        made.securityHub.middlewareStack.use(retryUnreadableResponses());
+        cache.set(region, made);
+        clients = made;
       }
       return clients;
     },
-    iam: new IAMClient({ ...common, ...home }),
-    sts: new STSClient({ ...common, ...home }),
+    iam,
+    sts,
   };
 }

@@ -15,11 +15,16 @@ import type { CollectionError, ResourceKind } from '../snapshot.js';
 export interface CallFailure {
   /** `service:Operation`, e.g. `iam:GetRolePolicy`. */
   api: string;
-  /** The AWS error code (`AccessDenied`, `ThrottlingException`…), or `TimeBudgetExceeded`. */
+  /**
+   * The AWS error code (`AccessDenied`, `ThrottlingException`…), a network errno (`ECONNRESET`,
+   * `ETIMEDOUT`…), `HTTP<status>` for an HTTP error without an AWS error code, `UnreadableResponse`
+   * for a 2xx answer that could not be parsed, or `TimeBudgetExceeded`.
+   */
   code: string;
+  /** Short and sanitised: the HTTP status and attempts when known, never a response body or a credential. */
   message: string;
+  httpStatus?: number;
 }
-
 /** The data, or the failures that kept it from being known. Never rejects. */
 export type Fetched<T> = { ok: true; value: T } | { ok: false; failures: CallFailure[] };
 
@@ -36,18 +41,79 @@ export class TimeBudgetExceededError extends Error {
   }
 }
 
-/** AWS messages are short; an unexpected huge one must not bloat the snapshot. */
-const MAX_MESSAGE = 512;
+/** AWS messages are short; an unexpected huge one must not bloat the snapshot or a line of the report. */
+const MAX_MESSAGE = 300;
 
+/** What the SDK hangs on its errors: the HTTP response, metadata, the fault side, an errno. */
+interface SdkErrorFacts {
+  $metadata?: { httpStatusCode?: number; attempts?: number };
+  $response?: { statusCode?: number };
+  $fault?: string;
+  code?: unknown;
+}
+
+/** Credentials and signatures that could appear in an error text, and the SDK's debugging hint. */
+const SECRETS: ReadonlyArray<[RegExp, string]> = [
+  [/\b(AKIA|ASIA|AROA|AIDA)[A-Z0-9]{12,}\b/g, '[key id]'],
+  [/\b(X-Amz-(Security-Token|Signature|Credential)|Signature|Credential|SessionToken|SecretAccessKey|aws_secret_access_key|Authorization)\s*[=:]\s*[^\s,;&]+/gi, '$1=[redacted]'],
+  [/\s*Deserialization error: to see the raw response[^\n]*/g, ''],
+  [/@smithy\/node-http-handler - (\[\w+\] )?/g, ''],
+];
+
+/** One line, no secrets, bounded. */
+export function sanitiseMessage(text: string, max = MAX_MESSAGE): string {
+  let out = text;
+  for (const [pattern, replacement] of SECRETS) out = out.replace(pattern, replacement);
+  out = out.replace(/\s+/g, ' ').trim();
+  return out.length > max ? `${out.slice(0, max - 1)}…` : out;
+}
+
+const NETWORK_CAUSE: Readonly<Record<string, string>> = {
+  ECONNRESET: 'the connection was reset before an answer',
+  ECONNREFUSED: 'the connection was refused',
+  ETIMEDOUT: 'no answer within the timeout',
+  EPIPE: 'the connection was closed while sending',
+  ENOTFOUND: 'the endpoint host name does not resolve',
+  EAI_AGAIN: 'the endpoint host name could not be resolved (DNS)',
+  EHOSTUNREACH: 'the endpoint host is unreachable',
+  ENETUNREACH: 'the network is unreachable',
+};
+
+/**
+ * A failure as data: the AWS code when AWS gave one, else what happened on the wire (the HTTP
+ * status of a response that was not an AWS answer, the errno of a network failure), with a short,
+ * sanitised cause. A response body is never quoted: a parse error's message would carry it.
+ */
 export function failureOf(api: string, error: unknown): CallFailure {
-  if (error instanceof Error) {
-    // Network failures are plain Errors: their errno code (ECONNREFUSED, ETIMEDOUT…) says more.
-    const errno = (error as { code?: unknown }).code;
-    const code = error.name && error.name !== 'Error' ? error.name : typeof errno === 'string' && errno !== '' ? errno : 'Error';
-    const message = error.message.length > MAX_MESSAGE ? `${error.message.slice(0, MAX_MESSAGE)}…` : error.message;
-    return { api, code, message };
+  if (!(error instanceof Error)) return { api, code: 'Error', message: sanitiseMessage(String(error)) };
+  const facts = error as Error & SdkErrorFacts;
+  const status = facts.$metadata?.httpStatusCode ?? facts.$response?.statusCode;
+  const attempts = facts.$metadata?.attempts;
+  const errno = typeof facts.code === 'string' && /^E[A-Z_]+$/.test(facts.code) ? facts.code : undefined;
+  const after = attempts !== undefined && attempts > 1 ? ` (after ${attempts} attempts)` : '';
+  const http = status !== undefined ? `HTTP ${status}: ` : '';
+  const withStatus = (fields: Omit<CallFailure, 'api' | 'httpStatus'>): CallFailure => ({ api, ...fields, ...(status !== undefined ? { httpStatus: status } : {}) });
+
+  const modelled = facts.$fault !== undefined && error.name !== 'Unknown' && error.name !== 'UnknownError' && error.name !== 'Error';
+  // An AWS error code says what happened: its message as AWS wrote it (sanitised); the status is kept apart.
+  if (modelled) return withStatus({ code: error.name, message: sanitiseMessage(error.message) });
+
+  if (facts.$response !== undefined || (facts.$fault !== undefined && status !== undefined)) {
+    // A response came, but not one the SDK could read as an AWS answer or error (an HTML error
+    // page from a proxy, a truncated body): its status is the cause; its body stays out.
+    const ok = status !== undefined && status >= 200 && status < 300;
+    const code = ok || status === undefined ? 'UnreadableResponse' : `HTTP${status}`;
+    const what = ok ? 'the response body could not be read (truncated, or not from AWS)' : 'the response is not an AWS error (no error code; the body is not shown)';
+    return withStatus({ code, message: sanitiseMessage(`${http}${what}${after}`) });
   }
-  return { api, code: 'Error', message: String(error).slice(0, MAX_MESSAGE) };
+
+  if (errno !== undefined) {
+    const cause = NETWORK_CAUSE[errno];
+    const detail = sanitiseMessage(error.message, 160);
+    return withStatus({ code: errno, message: sanitiseMessage(`${cause ? `${cause}: ` : ''}${detail}${after}`) });
+  }
+  const code = error.name && error.name !== 'Error' ? error.name : 'Error';
+  return withStatus({ code, message: sanitiseMessage(`${http}${error.message}${after}`) });
 }
 
 export function toCollectionError(kind: ResourceKind, resourceId: string, failure: CallFailure): CollectionError {

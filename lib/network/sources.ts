@@ -15,7 +15,7 @@
 import type { Settings } from '../settings.js';
 import type { RuleSource } from '../snapshot.js';
 import { cidrWithin, parseCidr, type Cidr, type Family } from './cidr.js';
-import { BITS, publicAddressCount } from './public-space.js';
+import { BITS, publicAddressCount, publicSpace } from './public-space.js';
 
 export { cidrWithin, parseCidr, type Cidr, type Family } from './cidr.js';
 export { containsPublicAddress } from './public-space.js';
@@ -36,10 +36,20 @@ export function internetScaleThreshold(family: Family, settings: InternetSetting
   return 1n << BigInt(BITS[family] - widePrefix(family, settings) + 1);
 }
 
+/** CHECKS.md: an IPv6 prefix of length ≤ 16 inside 2000::/3 is internet-scale. */
+const IPV6_INTERNET_PREFIX = 16;
+
 /** 0.0.0.0/0 and ::/0 (any prefix-0 CIDR) always; otherwise an internet-scale count of public addresses. */
 export function isInternetCidr(cidr: Cidr, settings: InternetSettings): boolean {
   if (cidr.prefix === 0) return true;
-  return publicAddressCount(cidr) >= internetScaleThreshold(cidr.family, settings);
+  const count = publicAddressCount(cidr);
+  // CHECKS.md's letter for IPv6: a prefix of length ≤ 16 inside 2000::/3 is the internet, even one
+  // like 2001::/16 whose count falls short because of the special blocks inside it.
+  if (cidr.family === 'ipv6' && count > 0n && cidr.prefix <= Math.min(IPV6_INTERNET_PREFIX, widePrefix('ipv6', settings) - 1)) {
+    const globalUnicast = publicSpace('ipv6').base;
+    if (cidrWithin(cidr, globalUnicast) || cidrWithin(globalUnicast, cidr)) return true;
+  }
+  return count >= internetScaleThreshold(cidr.family, settings);
 }
 
 /** Is this CIDR text internet-scale? False for text that is not a CIDR. */

@@ -9,6 +9,9 @@ import { SEVERITIES, TYPES, type Check, type ResourceRef, type Result, type Seve
 import { CHECKS } from '../../checks/index.js';
 import { associatedStandards, relatedRequirements, type ComplianceRef } from '../compliance.js';
 import type { Cluster, Snapshot } from '../snapshot.js';
+import { SUPPRESSED_CHECK_ID } from '../suppression.js';
+
+export { SUPPRESSED_CHECK_ID } from '../suppression.js';
 
 export const SCHEMA_VERSION = '2018-10-08';
 /** Every GeneratorId of ours starts with this; the archive sweep selects our findings by it. */
@@ -43,6 +46,8 @@ export const FIELD = {
   incompleteChecks: 'emr-audit/IncompleteChecks',
   /** The Security Hub CSPM controls the check maps to (lib/compliance.ts), comma-separated. */
   securityHubControls: 'emr-audit/SecurityHubControls',
+  /** Suppression findings: the comma-separated check ids whose results are suppressed. */
+  suppressedChecks: 'emr-audit/SuppressedChecks',
 } as const;
 
 const PARTITIONS: ReadonlySet<string> = new Set(['aws', 'aws-cn', 'aws-us-gov', 'aws-us-iso', 'aws-us-iso-b']);
@@ -427,15 +432,79 @@ export function gapFinding(gap: EvaluationGap, ctx: FindingContext): AwsSecurity
   });
 }
 
+// ---------------------------------------------------------------- suppression
+
+/** A cluster with suppressed results: what is suppressed, and by what (CHECKS.md "Suppression"). */
+export interface ClusterSuppressions {
+  region: string;
+  clusterId: string;
+  clusterName: string | null;
+  checks: Array<{ checkId: string; originalStatus: string; source: string }>;
+}
+
+/** One entry per cluster with SUPPRESSED results, each check once. */
+export function collectSuppressions(results: readonly Result[]): ClusterSuppressions[] {
+  const byCluster = new Map<string, ClusterSuppressions>();
+  for (const r of results) {
+    if (r.status !== 'SUPPRESSED' || r.clusterId === null) continue;
+    const key = `${r.region}\u0000${r.clusterId}`;
+    let entry = byCluster.get(key);
+    if (!entry) {
+      entry = { region: r.region, clusterId: r.clusterId, clusterName: r.clusterName, checks: [] };
+      byCluster.set(key, entry);
+    }
+    if (!entry.checks.some((c) => c.checkId === r.checkId)) {
+      entry.checks.push({ checkId: r.checkId, originalStatus: r.originalStatus ?? 'FAIL', source: r.suppressedBy ?? 'suppressed' });
+    }
+  }
+  return [...byCluster.values()];
+}
+
+const SUPPRESSED_REMEDIATION = {
+  text: 'Review each suppression: remove the emr-audit:suppress tag or the EMR_AUDIT_SUPPRESSIONS rule once the exception is no longer justified, or set EMR_AUDIT_SUPPRESSION_TAGS=false so cluster tags cannot silence findings. This finding is archived once nothing on the cluster is suppressed.',
+  url: 'https://docs.aws.amazon.com/emr/latest/ManagementGuide/emr-plan-tags.html',
+};
+
+/**
+ * The visible trace of a suppression: INFORMATIONAL, Compliance WARNING, naming every suppressed
+ * check and its source, so silencing a cluster's findings never makes the cluster disappear.
+ */
+export function suppressionFinding(s: ClusterSuppressions, ctx: FindingContext): AwsSecurityFinding {
+  const ids = s.checks.map((c) => c.checkId);
+  const subject = `cluster ${s.clusterName ?? s.clusterId} (${s.clusterId})`;
+  const bySource = new Map<string, string[]>();
+  for (const c of s.checks) bySource.set(c.source, [...(bySource.get(c.source) ?? []), `${c.checkId} (${c.originalStatus})`]);
+  const body = [
+    `${ids.length} check(s) on ${subject} have suppressed results: they are not reported as findings.`,
+    ...[...bySource.entries()].map(([source, checks]) => `- ${checks.join(', ')}: by ${source}`),
+  ].join('\n');
+  return assemble(ctx, {
+    region: s.region,
+    checkId: SUPPRESSED_CHECK_ID,
+    resourceId: s.clusterId,
+    clusterId: s.clusterId,
+    clusterName: s.clusterName,
+    title: `Suppressed: ${ids.length} check(s) on ${subject}`,
+    description: describe(body),
+    severity: 'INFORMATIONAL',
+    types: [TYPES.bestPractices],
+    remediation: SUPPRESSED_REMEDIATION,
+    compliance: 'WARNING',
+    resources: [clusterResource(ctx, s.region, s.clusterId, s.clusterName)],
+    extraFields: { [FIELD.suppressedChecks]: ids.join(',') },
+  });
+}
+
 // ---------------------------------------------------------------- the CLI's view
 
 /**
- * The findings `--publish` would import for these results (current FAILs and evaluation gaps),
+ * The findings `--publish` would import for these results (current FAILs, evaluation gaps and
+ * suppressions),
  * as new findings: the synchroniser keeps CreatedAt of the ones Security Hub already has.
  */
 export function buildFindings(results: readonly Result[], snapshot: Snapshot, now: Date, checks: readonly Check[] = CHECKS): AwsSecurityFinding[] {
   const ctx = findingContext(snapshot, now, checks);
-  return [...failFindings(results, ctx), ...collectGaps(results).map((g) => gapFinding(g, ctx))];
+  return [...failFindings(results, ctx), ...collectGaps(results).map((g) => gapFinding(g, ctx)), ...collectSuppressions(results).map((x) => suppressionFinding(x, ctx))];
 }
 
 /** One FAILED finding per distinct finding Id among the FAIL results. */

@@ -6,6 +6,7 @@ import type { CheckMeta, Result } from '../../checks/contract.js';
 import { complianceFor, type ComplianceRef } from '../compliance.js';
 import type { PublishSummary } from '../audit.js';
 import type { Snapshot } from '../snapshot.js';
+import { collectSuppressions, type ClusterSuppressions } from './asff.js';
 import { buildSummary, type ReportSummary } from './render-summary.js';
 import type { ReportInput } from './report-input.js';
 
@@ -23,7 +24,8 @@ export interface JsonReport {
   /** What produced the report, so a stored report says which version of the checks it reflects. */
   tool: { name: 'emr-audit'; version: string };
   results: JsonResult[];
-  summary: ReportSummary & { published?: PublishSummary };
+  /** `suppressed`: clusters with suppressed results, each check with its source (only when there are any). */
+  summary: ReportSummary & { published?: PublishSummary; suppressed?: ClusterSuppressions[] };
 }
 
 export interface JsonReportInput {
@@ -40,7 +42,9 @@ export interface JsonReportInput {
 }
 
 export function buildJsonReport(input: JsonReportInput): JsonReport {
-  const summary = buildSummary(input.results, input.snapshot, input.clusterIds);
+  const base = buildSummary(input.results, input.snapshot, input.clusterIds);
+  const suppressed = collectSuppressions(input.results);
+  const summary = suppressed.length > 0 ? { ...base, suppressed } : base;
   const byId = new Map((input.checks ?? []).map((c) => [c.id, c]));
   const compliance = (checkId: string): ComplianceRef[] => [...(byId.get(checkId)?.compliance ?? complianceFor(checkId))];
   return {

@@ -5,6 +5,7 @@
 import { SEVERITIES, type Result, type Severity, type Status } from '../../checks/contract.js';
 import { countByStatus } from '../evaluate.js';
 import type { CollectionError, Snapshot } from '../snapshot.js';
+import { groupCollectionErrors, groupedErrorLines, type ErrorGroup } from './error-groups.js';
 
 export interface ReportSummary {
   accountId: string;
@@ -19,8 +20,13 @@ export interface ReportSummary {
   failBySeverity: Record<Severity, number>;
   /** FAIL results per check id, only checks with at least one FAIL. */
   failByCheck: Record<string, number>;
-  /** Collection errors, one line each: `region kind resourceId: api code (message)`. */
+  /**
+   * Collection errors, one line each: `region kind resourceId: api code (message)`, identical
+   * failures on several resources grouped into one line with a count (./error-groups.ts).
+   */
   errors: string[];
+  /** The same, structured (additive): api, code, cause, count, resources and affected clusters. */
+  errorGroups: ErrorGroup[];
 }
 
 /** Severities from the most to the least severe. */
@@ -65,7 +71,8 @@ export function buildSummary(results: readonly Result[], snapshot: Snapshot, clu
     counts: countByStatus(results),
     failBySeverity,
     failByCheck,
-    errors: snapshot.regions.flatMap((r) => r.errors.map((e) => describeCollectionError(r.region, e))),
+    errors: snapshot.regions.flatMap((r) => groupedErrorLines(r)),
+    errorGroups: snapshot.regions.flatMap((r) => groupCollectionErrors(r)),
   };
 }
 

@@ -7,6 +7,7 @@ import { SEVERITIES, type Result, type Severity, type Status } from '../../check
 import type { AuditOutcome } from '../audit.js';
 import type { AuditRequest, AuditTrigger } from '../request.js';
 import { collectGaps } from './asff.js';
+import type { ErrorGroup } from './error-groups.js';
 import { buildSummary } from './render-summary.js';
 
 export interface RunSummary {
@@ -30,13 +31,17 @@ export interface RunSummary {
     /** Clusters and regions with an `audit/evaluation-incomplete` finding this run. */
     evaluationIncomplete: number;
   };
-  /** Collection errors, then publishing problems: one line each. */
+  /** Collection errors (identical failures grouped, with a count), then publishing problems: one line each. */
   errors: string[];
+  /** The collection errors, structured (additive): api, code, cause, count, affected clusters. */
+  errorGroups?: ErrorGroup[];
   /** Set when the event asked for nothing (e.g. a cluster still starting). */
   skipped?: string;
+  /** Things to know that are not errors (an expired suppression rule), one line each. */
+  warnings?: string[];
 }
 
-export function buildRunSummary(input: { runId: string; request: AuditRequest; regions: string[]; outcome: AuditOutcome }): RunSummary {
+export function buildRunSummary(input: { runId: string; request: AuditRequest; regions: string[]; outcome: AuditOutcome; warnings?: readonly string[] }): RunSummary {
   const { outcome, request } = input;
   const report = buildSummary(outcome.results, outcome.snapshot, request.clusterIds);
   const published = outcome.published;
@@ -59,6 +64,8 @@ export function buildRunSummary(input: { runId: string; request: AuditRequest; r
       evaluationIncomplete: countGaps(outcome.results),
     },
     errors: [...report.errors, ...(published?.errors ?? [])],
+    ...(report.errorGroups.length > 0 ? { errorGroups: report.errorGroups } : {}),
+    ...(input.warnings && input.warnings.length > 0 ? { warnings: [...input.warnings] } : {}),
   };
 }
 

@@ -11,6 +11,8 @@ import {
   type BatchImportFindingsCommandOutput,
   type SecurityHubClient,
 } from '@aws-sdk/client-securityhub';
+import type { Pacer } from '../collect/pacing.js';
+import type { ApiQuota } from '../collect/quotas.js';
 import { GENERATOR_PREFIX } from './asff.js';
 
 export type PublishLog = (level: 'info' | 'warn' | 'error', message: string, data?: Record<string, unknown>) => void;
@@ -21,6 +23,64 @@ export interface HubTarget {
   region: string;
   accountId: string;
   productArn: string;
+  /** Paces every call to Security Hub's quotas (rule 17), per account and region. */
+  pacer?: Pacer;
+  /** Aborts at the synchronisation's deadline: calls waiting for a token or an answer give up. */
+  signal?: AbortSignal;
+}
+
+export const GET_FINDINGS = 'securityhub:GetFindings';
+export const BATCH_IMPORT = 'securityhub:BatchImportFindings';
+
+/**
+ * Security Hub's documented rate quotas (SECURITY-HUB.md rule 17; Security Hub CSPM API reference,
+ * "Quotas"): GetFindings 3 per second with bursts of 6, BatchImportFindings 10 per second with
+ * bursts of 30, per account and region. Paced with the collectors' token buckets (lib/collect/pacing.ts).
+ */
+export const SECURITY_HUB_QUOTAS: Readonly<Record<string, ApiQuota>> = {
+  [GET_FINDINGS]: { own: { burst: 6, perSecond: 3 } },
+  [BATCH_IMPORT]: { own: { burst: 30, perSecond: 10 } },
+};
+
+/** Raised when the synchronisation's deadline cut a call short (or kept it from starting). */
+export class SyncDeadlineError extends Error {
+  override name = 'SyncDeadline';
+  constructor() {
+    super('the run reached its time limit for Security Hub');
+  }
+}
+
+/**
+ * One Security Hub call: a token first, then the call, raced against the deadline signal (a call
+ * that never answers must not hold the run past its limit, whatever the client does with the signal).
+ */
+async function hubCall<T>(target: HubTarget, api: string, send: (options: { abortSignal?: AbortSignal }) => Promise<T>): Promise<T> {
+  const { signal } = target;
+  if (signal?.aborted) throw new SyncDeadlineError();
+  if (target.pacer) {
+    try {
+      await target.pacer.acquire(`${target.accountId}/${target.region}`, api, signal);
+    } catch (e) {
+      if (signal?.aborted) throw new SyncDeadlineError();
+      throw e;
+    }
+  }
+  if (!signal) return send({});
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = (): void => reject(new SyncDeadlineError());
+    signal.addEventListener('abort', onAbort, { once: true });
+    send({ abortSignal: signal }).then(
+      (value) => {
+        signal.removeEventListener('abort', onAbort);
+        if (signal.aborted) reject(new SyncDeadlineError());
+        else resolve(value);
+      },
+      (error: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(signal.aborted ? new SyncDeadlineError() : error instanceof Error ? error : new Error(String(error)));
+      },
+    );
+  });
 }
 
 export const MAX_BATCH_FINDINGS = 100;
@@ -46,7 +106,8 @@ async function readAll(target: HubTarget, filters: AwsSecurityFindingFilters): P
   const seenTokens = new Set<string>();
   let token: string | undefined;
   do {
-    const page = await target.client.send(new GetFindingsCommand({ Filters: filters, MaxResults: PAGE_SIZE, ...(token ? { NextToken: token } : {}) }));
+    const input = { Filters: filters, MaxResults: PAGE_SIZE, ...(token ? { NextToken: token } : {}) };
+    const page = await hubCall(target, GET_FINDINGS, (options) => target.client.send(new GetFindingsCommand(input), options));
     findings.push(...(page.Findings ?? []));
     token = page.NextToken || undefined;
     if (token !== undefined) {
@@ -139,7 +200,12 @@ export interface ImportResult {
   failed: FailedImport[];
   /** Set when Security Hub refused the region as a whole (not enabled, access denied). */
   unavailable?: AwsErrorInfo;
+  /** The synchronisation's deadline stopped the imports: `failed` holds what was not sent. */
+  stoppedAtDeadline?: boolean;
 }
+
+export const TIME_LIMIT = 'TimeLimit';
+const NOT_SENT_TIME_LIMIT = 'not sent: the run reached its time limit';
 
 export interface ImportOptions {
   log: PublishLog;
@@ -157,6 +223,12 @@ export async function importFindings(target: HubTarget, findings: readonly AwsSe
   const result: ImportResult = { imported: new Set(), failed: [] };
   const list = batches(findings);
   for (const [index, batch] of list.entries()) {
+    if (target.signal?.aborted) {
+      // Stop at the deadline: what was not sent stays as Security Hub holds it.
+      for (const f of list.slice(index).flat()) result.failed.push({ id: f.Id ?? '', code: TIME_LIMIT, message: NOT_SENT_TIME_LIMIT });
+      result.stoppedAtDeadline = true;
+      break;
+    }
     await importBatch(target, batch, options, result);
     if (result.unavailable) {
       const rest = list.slice(index + 1).flat();
@@ -172,9 +244,16 @@ async function importBatch(target: HubTarget, batch: readonly AwsSecurityFinding
   for (let attempt = 0; pending.length > 0; attempt += 1) {
     const last = attempt >= options.maxRetries;
     let response: BatchImportFindingsCommandOutput;
+    const findings = pending;
     try {
-      response = await target.client.send(new BatchImportFindingsCommand({ Findings: pending }));
+      response = await hubCall(target, BATCH_IMPORT, (sendOptions) => target.client.send(new BatchImportFindingsCommand({ Findings: findings }), sendOptions));
     } catch (error) {
+      if (error instanceof SyncDeadlineError) {
+        // Sent or not, the answer is unknown: counted as not imported; the next run re-sends it.
+        for (const f of pending) result.failed.push({ id: f.Id ?? '', code: TIME_LIMIT, message: NOT_SENT_TIME_LIMIT });
+        result.stoppedAtDeadline = true;
+        return;
+      }
       const info = errorInfo(error);
       if (isUnavailable(info.code)) {
         result.unavailable = info;

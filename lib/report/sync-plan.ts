@@ -16,7 +16,10 @@ import type { RegionSnapshot } from '../snapshot.js';
 import {
   FIELD,
   GAP_CHECK_ID,
+  SUPPRESSED_CHECK_ID,
   collectGaps,
+  collectSuppressions,
+  suppressionFinding,
   failFindings,
   gapFinding,
   groupById,
@@ -41,7 +44,7 @@ export interface RegionRun {
   checks: readonly Check[];
 }
 
-export type ImportKind = 'fail' | 'pass' | 'gap' | 'archive';
+export type ImportKind = 'fail' | 'pass' | 'gap' | 'suppressed' | 'archive';
 
 export interface PlannedImport {
   kind: ImportKind;
@@ -83,6 +86,11 @@ export function desiredFindings(run: RegionRun, ctx: FindingContext): Map<string
     const finding = gapFinding(gap, ctx);
     desired.set(finding.Id ?? '', { kind: 'gap', finding, gap });
   }
+  // Visible whatever else happened in the region: a suppression never hides a cluster.
+  for (const suppressed of collectSuppressions(run.results)) {
+    const finding = suppressionFinding(suppressed, ctx);
+    desired.set(finding.Id ?? '', { kind: 'suppressed', finding });
+  }
   return desired;
 }
 
@@ -95,6 +103,10 @@ interface Scope {
   activeClusters: ReadonlySet<string>;
   /** No cluster or check restriction: disabled checks' findings may be archived. */
   unrestricted: boolean;
+  /** Every enabled check ran (no check restriction): a cluster's suppressions are all known. */
+  allChecks: boolean;
+  /** The cluster was described in this run (its tags, hence its suppressions, are known). */
+  described(clusterId: string): boolean;
   inClusterScope(clusterId: string): boolean;
   terminated(clusterId: string): boolean;
   /** The check was part of the request (whatever the settings). */
@@ -125,6 +137,8 @@ function scopeOf(run: RegionRun): Scope {
     listingComplete: run.snapshot !== undefined && !failed,
     activeClusters: new Set(run.snapshot?.clusters.map((c) => c.id) ?? []),
     unrestricted: !restricted && !requestChecks,
+    allChecks: !requestChecks,
+    described: (id) => run.snapshot?.clusters.some((c) => c.id === id && c.described) ?? false,
     inClusterScope: (id) => (!requestClusters || requestClusters.has(id)) && (!snapshotClusters || snapshotClusters.has(id)),
     terminated: (id) => terminated.has(id),
     requested: (id) => !requestChecks || requestChecks.has(id),
@@ -232,6 +246,12 @@ function decide(stored: AwsSecurityFinding, identity: FindingIdentity, run: Regi
   }
 
   if (checkId === GAP_CHECK_ID) return decideGap(stored, identity, run, scope);
+  if (checkId === SUPPRESSED_CHECK_ID) {
+    // Archived only when this run proves nothing is suppressed any more: every check ran on a
+    // cluster whose tags were read. (Had something been suppressed, it would be desired.)
+    if (clusterId === null || !scope.allChecks || !scope.described(clusterId)) return KEEP;
+    return { action: 'archive', compliance: 'PASSED', note: 'Resolved: nothing on this cluster is suppressed any more.' };
+  }
 
   const exact = run.results.filter((r) => r.checkId === checkId && r.resourceId === resourceId);
   if (exact.length > 0) return decideByResults(exact, true);

@@ -8,6 +8,7 @@ import { CHECKS } from '../../checks/index.js';
 import type { AuditDeps, PublishSummary } from '../audit.js';
 import type { AwsClients } from '../aws/clients.js';
 import { sleep, type Clock } from '../clock.js';
+import { Pacer } from '../collect/pacing.js';
 import type { AuditRequest } from '../request.js';
 import type { Settings } from '../settings.js';
 import type { Snapshot } from '../snapshot.js';
@@ -18,6 +19,9 @@ import {
   isUnavailable,
   readActiveFindings,
   readFindingsById,
+  SECURITY_HUB_QUOTAS,
+  SyncDeadlineError,
+  TIME_LIMIT,
   type AwsErrorInfo,
   type HubTarget,
   type PublishLog,
@@ -37,31 +41,58 @@ export interface PublisherOptions {
   sleep?: (ms: number) => Promise<void>;
   /** Retries of a batch's retryable failures (default 3). */
   maxRetries?: number;
+  /**
+   * Epoch ms of `clock` at which the synchronisation stops (the Lambda reserves the time after it
+   * for the summary): no call starts after it, calls in flight are abandoned, and what was not
+   * done is reported. Nothing is archived that this run did not prove.
+   */
+  deadline?: number;
 }
 
 export function createPublisher(options: PublisherOptions): NonNullable<AuditDeps['publish']> {
   const log: PublishLog = options.log ?? (() => undefined);
   const checks = options.checks ?? CHECKS;
+  // One pacer for every publish of this publisher, keyed by account and region (rule 17), at the
+  // settings' rate multiplier: two publishes in a row share the buckets, as they do at AWS.
+  const pacer = new Pacer({ clock: options.clock, quotas: SECURITY_HUB_QUOTAS, multiplier: options.settings.rateMultiplier });
   return async ({ snapshot, results, request, now }) => {
     const ctx = findingContext(snapshot, now, checks);
     const summary: PublishSummary = { imported: 0, archived: 0, failed: 0, errors: [] };
-    // Regions one after the other: Security Hub's quotas are per region, and a run is not urgent.
-    for (const region of regionsToSync(snapshot, request)) {
-      const regionSnapshot = snapshot.regions.find((r) => r.region === region);
-      const run: RegionRun = {
-        region,
-        ...(regionSnapshot ? { snapshot: regionSnapshot } : {}),
-        results: results.filter((r) => r.region === region),
-        request,
-        ...(snapshot.scope.clusterIds ? { snapshotClusterIds: snapshot.scope.clusterIds } : {}),
-        settings: options.settings,
-        checks,
-      };
-      const part = await syncRegion(run, ctx, options.clients, { log, sleep: options.sleep ?? ((ms) => sleep(options.clock, ms)), maxRetries: options.maxRetries ?? 3 });
-      summary.imported += part.imported;
-      summary.archived += part.archived;
-      summary.failed += part.failed;
-      summary.errors.push(...part.errors);
+    const controller = new AbortController();
+    const cancelTimer = options.deadline === undefined ? undefined : options.clock.setTimer(Math.max(0, options.deadline - options.clock.now()), () => controller.abort());
+    const expired = (): boolean => controller.signal.aborted || (options.deadline !== undefined && options.clock.now() >= options.deadline);
+    try {
+      // Regions one after the other: Security Hub's quotas are per region, and a run is not urgent.
+      for (const region of regionsToSync(snapshot, request)) {
+        if (expired()) {
+          controller.abort();
+          summary.errors.push(`${region}: Security Hub was not synchronised: the run reached its time limit first; its findings are unchanged.`);
+          continue;
+        }
+        const regionSnapshot = snapshot.regions.find((r) => r.region === region);
+        const run: RegionRun = {
+          region,
+          ...(regionSnapshot ? { snapshot: regionSnapshot } : {}),
+          results: results.filter((r) => r.region === region),
+          request,
+          ...(snapshot.scope.clusterIds ? { snapshotClusterIds: snapshot.scope.clusterIds } : {}),
+          settings: options.settings,
+          checks,
+        };
+        const part = await syncRegion(run, ctx, options.clients, {
+          log,
+          sleep: options.sleep ?? ((ms) => sleep(options.clock, ms)),
+          maxRetries: options.maxRetries ?? 3,
+          pacer,
+          signal: controller.signal,
+        });
+        summary.imported += part.imported;
+        summary.archived += part.archived;
+        summary.failed += part.failed;
+        summary.errors.push(...part.errors);
+      }
+    } finally {
+      cancelTimer?.();
     }
     return summary;
   };
@@ -76,6 +107,12 @@ interface SyncOptions {
   log: PublishLog;
   sleep: (ms: number) => Promise<void>;
   maxRetries: number;
+  pacer?: Pacer;
+  signal?: AbortSignal;
+}
+
+function deadlineLine(region: string, what: string): string {
+  return `${region}: Security Hub synchronisation stopped at the run's time limit: ${what}. Nothing was archived that this run did not prove; the next run completes it.`;
 }
 
 function unavailableLine(region: string, info: AwsErrorInfo): string {
@@ -90,6 +127,8 @@ export async function syncRegion(run: RegionRun, ctx: FindingContext, clients: A
     region,
     accountId: ctx.accountId,
     productArn: productArn(ctx.partition, region, ctx.accountId),
+    ...(options.pacer ? { pacer: options.pacer } : {}),
+    ...(options.signal ? { signal: options.signal } : {}),
   };
   const summary: PublishSummary = { imported: 0, archived: 0, failed: 0, errors: [] };
   const desired = desiredFindings(run, ctx);
@@ -99,6 +138,12 @@ export async function syncRegion(run: RegionRun, ctx: FindingContext, clients: A
   try {
     active = await readActiveFindings(target);
   } catch (error) {
+    if (error instanceof SyncDeadlineError) {
+      summary.failed = desired.size;
+      summary.errors.push(deadlineLine(region, `the stored findings were not read; ${desired.size} finding(s) not imported`));
+      log('warn', 'Security Hub synchronisation stopped at the time limit', { region, notImported: desired.size });
+      return summary;
+    }
     const info = errorInfo(error);
     log('error', 'GetFindings failed', { region, errorCode: info.code, errorMessage: info.message });
     if (isUnavailable(info.code)) {
@@ -118,6 +163,12 @@ export async function syncRegion(run: RegionRun, ctx: FindingContext, clients: A
     try {
       previous = await readFindingsById(target, reopened);
     } catch (error) {
+      if (error instanceof SyncDeadlineError) {
+        summary.failed = desired.size;
+        summary.errors.push(deadlineLine(region, `${desired.size} finding(s) not imported`));
+        log('warn', 'Security Hub synchronisation stopped at the time limit', { region, notImported: desired.size });
+        return summary;
+      }
       const info = errorInfo(error);
       log('warn', 'Could not look up archived findings; their CreatedAt is reset', { region, errorCode: info.code, errorMessage: info.message });
     }
@@ -145,7 +196,13 @@ export async function syncRegion(run: RegionRun, ctx: FindingContext, clients: A
   }
   summary.failed += result.failed.length;
   if (result.unavailable) summary.errors.push(unavailableLine(region, result.unavailable));
+  const cut = result.failed.filter((f) => f.code === TIME_LIMIT);
+  if (cut.length > 0) {
+    summary.errors.push(deadlineLine(region, `${cut.length} of ${plan.imports.length} planned update(s) not sent`));
+    log('warn', 'Security Hub synchronisation stopped at the time limit', { region, notSent: cut.length });
+  }
   for (const f of result.failed) {
+    if (f.code === TIME_LIMIT) continue;
     if (result.unavailable && f.code === result.unavailable.code) continue;
     summary.errors.push(`${region}: finding ${f.id} was not imported (${f.code}: ${f.message})`);
   }
@@ -153,7 +210,7 @@ export async function syncRegion(run: RegionRun, ctx: FindingContext, clients: A
 }
 
 function countKinds(kinds: readonly ImportKind[]): Record<ImportKind, number> {
-  const counts: Record<ImportKind, number> = { fail: 0, pass: 0, gap: 0, archive: 0 };
+  const counts: Record<ImportKind, number> = { fail: 0, pass: 0, gap: 0, suppressed: 0, archive: 0 };
   for (const k of kinds) counts[k] += 1;
   return counts;
 }

@@ -9,7 +9,8 @@ import type { Cluster, Snapshot } from '../snapshot.js';
 import type { ViewOptions } from './formats.js';
 import type { ReportInput } from './report-input.js';
 import { joinFitting, makeStyler, padEnd, SEVERITY_STYLE, STATUS_STYLE, wrap, type Styler } from './render-style.js';
-import { buildSummary, describeCollectionError, severityRank, SEVERITIES_DESC, type ReportSummary } from './render-summary.js';
+import { groupedErrorLines } from './error-groups.js';
+import { buildSummary, severityRank, SEVERITIES_DESC, type ReportSummary } from './render-summary.js';
 
 export interface TableReportInput {
   results: readonly Result[];
@@ -68,7 +69,7 @@ export function renderTable(input: TableReportInput): string {
   const suppressed = input.results.filter((r) => r.status === 'SUPPRESSED');
   for (const region of input.snapshot.regions) {
     const inRegion = active.filter((r) => r.region === region.region);
-    const errors = region.errors.map((e) => describeCollectionError(region.region, e));
+    const errors = groupedErrorLines(region);
     const ctx = { style, width, order, verbose: input.verbose ?? false, clusterIds: input.clusterIds, suppressed: suppressed.filter((r) => r.region === region.region) };
     out.push(...renderRegion(region.region, region.clusters, errors, inRegion, ctx));
   }
@@ -200,8 +201,14 @@ function renderSuppressed(results: readonly Result[], ctx: Ctx): string[] {
   for (const group of groups.values()) {
     const first = group[0]!;
     const where = first.clusterId ? `${first.clusterName ?? first.clusterId} (${first.clusterId})` : 'account settings';
-    const reasons = [...new Set(group.map((r) => r.suppressedBy ?? 'suppressed'))].join('; ');
-    out.push(`  ${style('bold', where)}  ${style('dim', `${first.region} · by ${reasons}`)}`);
+    // A tag value lists check ids with bare commas: spaced here so the line can wrap between them.
+    const reasons = [...new Set(group.map((r) => r.suppressedBy ?? 'suppressed'))].join('; ').replace(/,(?=\S)/g, ', ');
+    const head = `  ${where}  `;
+    const words = `${first.region} · by ${reasons}`.split(' ');
+    let onFirst = 1;
+    while (onFirst < words.length && head.length + words.slice(0, onFirst + 1).join(' ').length <= ctx.width) onFirst += 1;
+    out.push(`  ${style('bold', where)}  ${style('dim', words.slice(0, onFirst).join(' '))}`);
+    if (onFirst < words.length) for (const line of wrap(words.slice(onFirst).join(' '), ctx.width, INDENT)) out.push(style('dim', line));
     for (const r of sortResults(group, ctx.order)) out.push(...renderResult(r, ctx));
     out.push('');
   }

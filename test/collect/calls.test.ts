@@ -148,7 +148,7 @@ describe('helpers', () => {
     expect(failureOf('ec2:DescribeInstances', refused)).toEqual({
       api: 'ec2:DescribeInstances',
       code: 'ECONNREFUSED',
-      message: 'connect ECONNREFUSED 127.0.0.1:9',
+      message: 'the connection was refused: connect ECONNREFUSED 127.0.0.1:9',
     });
     const denied = Object.assign(new Error('not authorized'), { name: 'AccessDenied', code: 'ignored' });
     expect(failureOf('iam:GetRole', denied).code).toBe('AccessDenied');

@@ -3,7 +3,7 @@
  * of the service (so the checkout's dist/ and .serverless/ are left alone), then assertions on the
  * CloudFormation template it produced.
  */
-import { copyFile, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as z from 'zod';
@@ -39,6 +39,8 @@ async function packageService(args: string[]): Promise<Packaged> {
   const dir = await mkdtemp(join(tmpdir(), 'emr-audit-sls-'));
   dirs.push(dir);
   await copyFile(join(ROOT, 'serverless.yml'), join(dir, 'serverless.yml'));
+  // The settings-validation plugin serverless.yml loads (it runs lib/settings.ts from the checkout).
+  await symlink(join(ROOT, 'scripts'), join(dir, 'scripts'), 'dir');
   await writeIamStatements(join(dir, 'dist'));
   // The handler bundle is tested in build.test.ts; here any module stands in for it.
   await mkdir(join(dir, 'dist'), { recursive: true });

@@ -114,6 +114,23 @@ describe('parseEvent: rejected events', () => {
     expect(rejection(onDemand('j-ABC'))).toMatch(/^Invalid event: detail: Invalid input: expected object/);
   });
 
+  it('rejects a null detail like any malformed one (it used to run a full audit with writes)', () => {
+    expect(rejection(onDemand(null))).toBe('Invalid event: detail: Invalid input: expected object, received null');
+    expect(rejection(onDemand([]))).toMatch(/^Invalid event: detail: Invalid input: expected object/);
+  });
+
+  it('bounds the lists of an on-demand event, saying the bound', () => {
+    const ids = Array.from({ length: 200_000 }, (_, i) => `j-${i.toString(36).toUpperCase()}`);
+    expect(rejection(onDemand({ clusterIds: ids }))).toBe('Invalid event: detail.clusterIds: at most 1000 clusters (got 200000)');
+    const regions = Array.from({ length: 33 }, (_, i) => `eu-west-${i + 1}`);
+    expect(rejection(onDemand({ regions }))).toBe('Invalid event: detail.regions: at most 32 regions (got 33)');
+    const checks = [...CHECK_IDS, CHECK_IDS[0]!];
+    expect(rejection(onDemand({ checks }))).toBe(`Invalid event: detail.checks: at most ${CHECK_IDS.length} checks (got ${CHECK_IDS.length + 1})`);
+    const thousand = ids.slice(0, 1000);
+    const parsed = parseEvent(onDemand({ clusterIds: thousand }), known);
+    expect(parsed.kind === 'audit' && parsed.request.clusterIds?.length).toBe(1000);
+  });
+
   it('rejects bad region names', () => {
     expect(rejection(onDemand({ regions: ['us-east-1', 'US_EAST'] }))).toBe('Invalid event: detail.regions[1]: "US_EAST" is not an AWS region name');
     expect(rejection(onDemand({ regions: [] }))).toBe('Invalid event: detail.regions: must list at least one region when given');

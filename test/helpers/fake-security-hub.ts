@@ -78,19 +78,38 @@ export class FakeSecurityHub {
   /** Every import call: region and the Ids it carried. */
   readonly importLog: Array<{ region: string; ids: string[] }> = [];
   readonly getLog: Array<{ region: string; input: GetFindingsCommandInput }> = [];
+  /** When set, each call's time on this clock, in call order (rate tests). */
+  clock: { now(): number } | undefined;
+  readonly callTimes: Array<{ api: 'GetFindings' | 'BatchImportFindings'; region: string; at: number }> = [];
+  /** Calls that never answer (a stalled endpoint), for time-limit tests. */
+  stall: { GetFindings?: boolean; BatchImportFindings?: boolean } = {};
 
   constructor(accountId: string = ACCOUNT) {
     this.accountId = accountId;
     this.mock
       .on(BatchImportFindingsCommand)
-      .callsFake(async (input: BatchImportFindingsCommandInput, getClient: () => SecurityHubClient) => this.batchImport(await getClient().config.region(), input));
+      .callsFake(async (input: BatchImportFindingsCommandInput, getClient: () => SecurityHubClient) => {
+        const region = await getClient().config.region();
+        this.stamp('BatchImportFindings', region);
+        if (this.stall.BatchImportFindings) return new Promise<never>(() => undefined);
+        return this.batchImport(region, input);
+      });
     this.mock
       .on(GetFindingsCommand)
-      .callsFake(async (input: GetFindingsCommandInput, getClient: () => SecurityHubClient) => this.getFindings(await getClient().config.region(), input));
+      .callsFake(async (input: GetFindingsCommandInput, getClient: () => SecurityHubClient) => {
+        const region = await getClient().config.region();
+        this.stamp('GetFindings', region);
+        if (this.stall.GetFindings) return new Promise<never>(() => undefined);
+        return this.getFindings(region, input);
+      });
   }
 
   restore(): void {
     this.mock.restore();
+  }
+
+  private stamp(api: 'GetFindings' | 'BatchImportFindings', region: string): void {
+    if (this.clock) this.callTimes.push({ api, region, at: this.clock.now() });
   }
 
   // ------------------------------------------------------------ test controls

@@ -219,14 +219,15 @@ describe('evaluation gaps', () => {
 });
 
 describe('buildFindings', () => {
-  it('returns the current FAILs and gaps only: no PASS, NOT_APPLICABLE or SUPPRESSED result', () => {
+  it('returns the current FAILs, gaps and suppression traces: no finding for a PASS, NOT_APPLICABLE or SUPPRESSED result', () => {
     const results = [
       result({ checkId: 'logging/no-log-uri', status: 'FAIL' }),
       result({ checkId: 'network/ssh-from-internet', status: 'PASS' }),
       result({ checkId: 'iam/instance-profile-admin', status: 'NOT_APPLICABLE' }),
       result({ checkId: 'iam/instance-profile-admin', status: 'SUPPRESSED', originalStatus: 'FAIL', clusterId: 'j-CLUSTER0002' }),
     ];
-    expect(buildFindings(results, snapshot, NOW, TEST_CHECKS).map((f) => f.GeneratorId)).toEqual(['emr-audit/logging/no-log-uri']);
+    // The suppressed FAIL is no finding of its own, but its cluster has the audit/suppressed one (issue 14).
+    expect(buildFindings(results, snapshot, NOW, TEST_CHECKS).map((f) => f.GeneratorId)).toEqual(['emr-audit/logging/no-log-uri', 'emr-audit/audit/suppressed']);
   });
 
   it('merges two FAIL results of one check on one resource into one finding with the higher severity', () => {

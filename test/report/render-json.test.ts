@@ -75,6 +75,9 @@ describe('renderJson', () => {
       failBySeverity: { CRITICAL: 1, HIGH: 1, MEDIUM: 0, LOW: 1, INFORMATIONAL: 0 },
       failByCheck: { 'a/one': 2, 'b/two': 1 },
       errors: ['us-east-1 role app-role: iam:GetRole AccessDenied (User is not authorized)'],
+      errorGroups: [expect.objectContaining({ api: 'iam:GetRole', code: 'AccessDenied', count: 1, kind: 'role', resources: ['app-role'] })],
+      // Additive (issue 14): the clusters with suppressed results, each check with its source.
+      suppressed: [expect.objectContaining({ checks: [expect.objectContaining({ originalStatus: 'FAIL' })] })],
     });
   });
 
