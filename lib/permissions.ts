@@ -61,6 +61,8 @@ export const READ_ACTION_CATALOGUE: Readonly<Record<string, { resourceType?: str
   'iam:GetPolicyVersion': { resourceType: 'policy' },
   'ssm:DescribeInstanceInformation': {},
   'ssm:GetServiceSetting': { resourceType: 'servicesetting' },
+  // Cluster tags account-wide; GetResources accepts only "*".
+  'tag:GetResources': {},
 };
 
 /** The only SSM service setting the audit reads (CHECKS.md `iam/instance-profile-missing-ssm-permissions`). */

@@ -5,7 +5,10 @@
  */
 import { EC2Client } from '@aws-sdk/client-ec2';
 import { EMRClient } from '@aws-sdk/client-emr';
+import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { IAMClient } from '@aws-sdk/client-iam';
+import { ResourceGroupsTaggingAPIClient } from '@aws-sdk/client-resource-groups-tagging-api';
+import { S3Client } from '@aws-sdk/client-s3';
 import { SecurityHubClient } from '@aws-sdk/client-securityhub';
 import { SSMClient } from '@aws-sdk/client-ssm';
 import { STSClient } from '@aws-sdk/client-sts';
@@ -16,6 +19,8 @@ export interface RegionClients {
   ec2: EC2Client;
   ssm: SSMClient;
   securityHub: SecurityHubClient;
+  /** Resource Groups Tagging API: cluster tags account-wide. */
+  tagging: ResourceGroupsTaggingAPIClient;
 }
 
 export interface AwsClients {
@@ -23,6 +28,10 @@ export interface AwsClients {
   forRegion(region: string): RegionClients;
   iam: IAMClient;
   sts: STSClient;
+  /** The state store's bucket (home region; S3 redirects to the bucket's region itself). */
+  s3: S3Client;
+  /** The continuation event's bus (home region). */
+  events: EventBridgeClient;
 }
 
 export interface ClientOptions {
@@ -45,6 +54,7 @@ export function createAwsClients(options: ClientOptions): AwsClients {
           ec2: new EC2Client({ ...common, region }),
           ssm: new SSMClient({ ...common, region }),
           securityHub: new SecurityHubClient({ ...common, region }),
+          tagging: new ResourceGroupsTaggingAPIClient({ ...common, region }),
         };
         cache.set(region, clients);
       }
@@ -52,5 +62,7 @@ export function createAwsClients(options: ClientOptions): AwsClients {
     },
     iam: new IAMClient({ ...common, ...home }),
     sts: new STSClient({ ...common, ...home }),
+    s3: new S3Client({ ...common, ...home, followRegionRedirects: true }),
+    events: new EventBridgeClient({ ...common, ...home }),
   };
 }

@@ -6,7 +6,10 @@
 import type { CheckMeta } from '../../checks/contract.js';
 
 export interface DataNeeds {
-  /** ListInstances + ListInstanceGroups/ListInstanceFleets per cluster. */
+  /**
+   * The clusters' nodes: one DescribeInstances by EMR's system tag per region (ListInstances +
+   * ListInstanceGroups/ListInstanceFleets only for a cluster whose nodes carry no tag).
+   */
   instances: boolean;
   securityGroups: boolean;
   securityConfigurations: boolean;
@@ -42,6 +45,8 @@ export const COLLECTOR_BASE_PERMISSIONS: readonly string[] = [
   'elasticmapreduce:DescribeCluster',
   'elasticmapreduce:ListInstanceGroups',
   'elasticmapreduce:ListInstanceFleets',
+  // Cluster tags account-wide, for the clusters known from the state store (never taken from it).
+  'tag:GetResources',
   // sts:GetCallerIdentity needs no permission (AWS allows it to every principal).
 ];
 
@@ -58,7 +63,7 @@ export const INSTANCE_PROFILE_PERMISSIONS = [
 
 /** Every action each kind of data costs, including the follow-up calls checks do not name. */
 const PERMISSIONS_OF: Record<keyof DataNeeds, readonly string[]> = {
-  instances: ['elasticmapreduce:ListInstances', 'elasticmapreduce:ListInstanceGroups', 'elasticmapreduce:ListInstanceFleets'],
+  instances: ['ec2:DescribeInstances', 'elasticmapreduce:ListInstances', 'elasticmapreduce:ListInstanceGroups', 'elasticmapreduce:ListInstanceFleets'],
   securityGroups: ['ec2:DescribeSecurityGroups'],
   securityConfigurations: ['elasticmapreduce:DescribeSecurityConfiguration'],
   ec2Instances: ['ec2:DescribeInstances'],
@@ -80,7 +85,7 @@ export function dataNeeds(checks?: readonly PermissionHolder[]): DataNeeds {
   const ec2Instances = any('ec2:DescribeInstances');
   const ssmInstances = any('ssm:DescribeInstanceInformation');
   return {
-    // EC2 and SSM are asked about the instances' EC2 ids, which only ListInstances gives.
+    // EC2 and SSM are asked about the nodes' EC2 ids, which the node query gives.
     instances: any('elasticmapreduce:ListInstances') || ec2Instances || ssmInstances,
     securityGroups: any('ec2:DescribeSecurityGroups'),
     securityConfigurations: any('elasticmapreduce:DescribeSecurityConfiguration'),

@@ -239,7 +239,7 @@ export class Simulator {
       }
       return rc;
     };
-    return { iam: clients.iam, sts: clients.sts, forRegion };
+    return { iam: clients.iam, sts: clients.sts, s3: clients.s3, events: clients.events, forRegion };
   }
 
   /** Inserts the simulator right after the deserializer: the innermost step, below retries. */
