@@ -43,6 +43,9 @@ What to audit
 Where the data comes from (default: live AWS)
   --demo            The bundled demo account: no AWS access needed
   --snapshot FILE   A snapshot saved by \`emr-audit collect\`
+  --state DIR|s3://BUCKET/PREFIX
+                    Keep the clusters' immutable facts between runs (off by default): clusters
+                    seen before are not described again. Losing it costs only speed
 
 Output
   --format F        table, json or asff. Default: table on a terminal, json otherwise
@@ -73,6 +76,8 @@ Options
   --region R        Region to collect; repeatable (default as for scan)
   --cluster ID      Only this cluster; repeatable
   --check ID        Only the data this check needs; repeatable
+  --state DIR|s3://BUCKET/PREFIX
+                    Use and update the state store, as for scan
   --set KEY=VALUE   Override a setting; repeatable
 
 Example

@@ -63,6 +63,8 @@ export interface Settings {
   rateMultiplier: number;
   /** Lambda: stop collecting this many seconds before the time limit. */
   timeMarginSeconds: number;
+  /** Lambda: a RUNNING/WAITING event for a cluster audited this recently is skipped. */
+  eventDebounceSeconds: number;
 }
 
 type Parser<T> = (raw: string) => T;
@@ -165,6 +167,7 @@ export const SETTING_SPECS = [
   spec({ key: 'maxAttempts', env: 'EMR_AUDIT_MAX_ATTEMPTS', parse: int(1, 30), defaultText: '10', doc: 'AWS SDK max attempts per call (adaptive retry).' }),
   spec({ key: 'rateMultiplier', env: 'EMR_AUDIT_RATE_MULTIPLIER', parse: decimal(0.05, 100), defaultText: '1', doc: 'Scales the API request rates the audit paces itself to (AWS default quotas): e.g. `2` for an account with raised EMR quotas, `0.5` to leave more room to other workloads.' }),
   spec({ key: 'timeMarginSeconds', env: 'EMR_AUDIT_TIME_MARGIN_SECONDS', parse: int(5, 600), defaultText: '60', doc: 'Lambda: stop collecting this long before the time limit and publish what was evaluated.' }),
+  spec({ key: 'eventDebounceSeconds', env: 'EMR_AUDIT_EVENT_DEBOUNCE_SECONDS', parse: int(0, 86_400), defaultText: '600', doc: 'Lambda: skip a RUNNING/WAITING state-change event for a cluster whose findings were published this many seconds ago or less (0: never skip). A new cluster is always audited.' }),
 ] as const;
 
 export function defaultSettings(): Settings {
@@ -184,6 +187,7 @@ export function defaultSettings(): Settings {
     maxAttempts: 10,
     rateMultiplier: 1,
     timeMarginSeconds: 60,
+    eventDebounceSeconds: 600,
   };
 }
 

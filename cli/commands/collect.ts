@@ -14,6 +14,7 @@ const FLAGS: FlagSpecs = {
   cluster: { type: 'string', multiple: true },
   check: { type: 'string', multiple: true },
   set: { type: 'string', multiple: true },
+  state: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 };
 
@@ -34,7 +35,8 @@ export async function collectCommand(argv: readonly string[], io: CliIo): Promis
   const clusterIds = clusterFlags(flags);
   const regions = await liveRegions(flags, settings, io);
 
-  const snapshot = await collectSnapshotLive({ io, settings, regions, clusterIds, checks: selectedChecks(checkIds, settings) });
+  const state = flags.string('state');
+  const snapshot = await collectSnapshotLive({ io, settings, regions, clusterIds, checks: selectedChecks(checkIds, settings), ...(state ? { state } : {}) });
   const json = `${JSON.stringify(snapshot, null, 2)}\n`;
   if (out === '-') io.stdout.write(json);
   else {

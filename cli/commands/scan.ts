@@ -28,6 +28,7 @@ const FLAGS: FlagSpecs = {
   publish: { type: 'boolean' },
   'fail-on': { type: 'string' },
   set: { type: 'string', multiple: true },
+  state: { type: 'string' },
   verbose: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 };
@@ -49,6 +50,7 @@ export async function scanCommand(argv: readonly string[], io: CliIo): Promise<n
   const demo = flags.has('demo');
   const publish = flags.has('publish');
   if (demo && snapshotPath !== undefined) throw new UsageError('--demo and --snapshot cannot be combined: pick one source');
+  if (flags.string('state') !== undefined && (demo || snapshotPath !== undefined)) throw new UsageError(`--state works on live AWS data only, not with ${demo ? '--demo' : '--snapshot'}`);
   if (publish && (demo || snapshotPath !== undefined)) {
     throw new UsageError(`--publish works on live AWS data only, not with ${demo ? '--demo' : '--snapshot'}`);
   }
@@ -70,7 +72,8 @@ export async function scanCommand(argv: readonly string[], io: CliIo): Promise<n
     source = label;
   } else {
     regions = await liveRegions(flags, settings, io);
-    const live = await collectLive({ io, settings, regions, clusterIds, checks: selectedChecks(checkIds, settings) });
+    const state = flags.string('state');
+    const live = await collectLive({ io, settings, regions, clusterIds, checks: selectedChecks(checkIds, settings), ...(state ? { state } : {}) });
     loadSnapshot = live.loadSnapshot;
     if (publish) publisher = await live.publisher();
     source = 'live AWS';

@@ -7,7 +7,7 @@ import { SEVERITIES, type Result, type Severity, type Status } from '../../check
 import type { AuditOutcome } from '../audit.js';
 import type { AuditRequest, AuditTrigger } from '../request.js';
 import { collectGaps } from './asff.js';
-import { buildSummary } from './render-summary.js';
+import { buildSummary, collectionFigures, type CollectionFigures } from './render-summary.js';
 
 export interface RunSummary {
   runId: string;
@@ -32,8 +32,12 @@ export interface RunSummary {
   };
   /** Collection errors, then publishing problems: one line each. */
   errors: string[];
-  /** Set when the event asked for nothing (e.g. a cluster still starting). */
+  /** Set when the event asked for nothing (e.g. a cluster still starting, or debounced). */
   skipped?: string;
+  /** How the data was read: described vs. from the state store, and the fallbacks (named). */
+  collection?: CollectionFigures;
+  /** Set when the run met its time budget and handed the rest to a continuation event. */
+  continuation?: { emitted: boolean; clusters: number; left: number; note?: string };
 }
 
 export function buildRunSummary(input: { runId: string; request: AuditRequest; regions: string[]; outcome: AuditOutcome }): RunSummary {
@@ -59,6 +63,7 @@ export function buildRunSummary(input: { runId: string; request: AuditRequest; r
       evaluationIncomplete: countGaps(outcome.results),
     },
     errors: [...report.errors, ...(published?.errors ?? [])],
+    collection: collectionFigures(outcome.snapshot),
   };
 }
 
