@@ -237,17 +237,16 @@ export interface TaggedNode {
  * presence of EMR's cluster tag and on the live states, 1,000 per page, paged to the end. Each
  * answer carries the role (tag), addresses, metadata options and launch time at once.
  */
-export async function describeTaggedNodes(ctx: RegionContext): Promise<Fetched<TaggedNode[]>> {
+export async function describeTaggedNodes(ctx: RegionContext, clusterIds?: readonly string[]): Promise<Fetched<TaggedNode[]>> {
   const api = 'ec2:DescribeInstances';
+  // A run about a few clusters asks for their nodes only (the tag's value), not the region's.
+  const clusterFilter = clusterIds && clusterIds.length > 0 ? { Name: `tag:${EMR_CLUSTER_TAG}`, Values: [...clusterIds] } : { Name: 'tag-key', Values: [EMR_CLUSTER_TAG] };
   return ctx.calls.attempt(api, async () => {
     const reservations = await allPages(async (NextToken) => {
       const out = await regionCall(ctx, api, (abortSignal) =>
         ctx.clients.ec2.send(
           new DescribeInstancesCommand({
-            Filters: [
-              { Name: 'tag-key', Values: [EMR_CLUSTER_TAG] },
-              { Name: 'instance-state-name', Values: [...NODE_EC2_STATES] },
-            ],
+            Filters: [clusterFilter, { Name: 'instance-state-name', Values: [...NODE_EC2_STATES] }],
             MaxResults: NODE_PAGE_SIZE,
             NextToken,
           }),

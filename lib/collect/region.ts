@@ -16,7 +16,7 @@
  * EC2 DescribeInstances by id) that are sent the moment they are full. Account settings start at
  * once. Every failure is recorded on the resource it concerns.
  */
-import type { ClusterSummary } from '@aws-sdk/client-emr';
+import type { ClusterState, ClusterSummary } from '@aws-sdk/client-emr';
 import { createLimiter } from '../concurrency.js';
 import { clusterSecurityGroupRefs } from '../lookup.js';
 import { emptyRegion, CollectionStats, type Cluster, type CollectionError, type RegionSnapshot, type ResourceKind, type SecurityGroup } from '../snapshot.js';
@@ -26,6 +26,7 @@ import { StreamingBatcher, toCollectionError, type CallFailure, type Fetched } f
 import { str, type RegionContext } from './context.js';
 import { describeInstanceBatch, describeSecurityGroupBatch, describeTaggedNodes, EC2_ID_BATCH, emptyBatchResult, sortNodes, type DescribedInstance, type TaggedNode } from './ec2.js';
 import {
+  ACTIVE_CLUSTER_STATES,
   blockPublicAccess,
   describeCluster,
   describeSecurityConfiguration,
@@ -64,6 +65,13 @@ export interface RegionRun {
  */
 export const LISTING_WINDOW = 8;
 
+/**
+ * A run restricted to this few clusters (a state-change event, a short continuation) describes
+ * them directly instead of listing the region: DescribeCluster gives the status and tags
+ * ListClusters and the tagging API would, and ListClusters alone costs one call per 50 clusters.
+ */
+export const DIRECT_DESCRIBE_MAX = 10;
+
 /** The region's error list, without duplicates (two clusters sharing a failed role: one error). */
 class ErrorLog {
   private readonly seen = new Set<string>();
@@ -101,25 +109,39 @@ export async function collectRegion(run: RegionRun): Promise<RegionSnapshot> {
   snap.collection = stats;
   const errors = new ErrorLog(snap.errors);
   const accountSettings = collectAccountSettings(run, snap, errors);
+  const direct = run.clusterIds && run.clusterIds.size <= DIRECT_DESCRIBE_MAX ? [...run.clusterIds].sort() : undefined;
   // Started with the listing: neither needs it, and the node query is the region's largest answer.
-  const taggedNodes = needs.instances ? describeTaggedNodes(ctx) : undefined;
+  const taggedNodes = needs.instances ? describeTaggedNodes(ctx, direct) : undefined;
 
   run.progress('clusters');
-  if (taggedNodes) run.progress('ec2-instances', 'every node by EMR system tag');
-  const listed = await listActiveClusters(ctx);
-  if (!listed.ok) {
-    for (const f of listed.failures) errors.add('region', ctx.region, f);
-    await Promise.all([accountSettings, taggedNodes]);
-    run.progress('done', 'the clusters could not be listed');
-    return snap;
+  if (taggedNodes) run.progress('ec2-instances', direct ? `the nodes of ${direct.length} cluster(s) by EMR system tag` : 'every node by EMR system tag');
+  let selected: Listed[];
+  const described = new Map<string, Cluster>();
+  if (direct) {
+    const found = await describeDirectly(ctx, direct, errors);
+    selected = found.map((f) => f.summary);
+    for (const f of found) {
+      if (f.cluster) described.set(f.summary.Id, f.cluster);
+      stats.described.push(f.summary.Id);
+    }
+  } else {
+    const listed = await listActiveClusters(ctx);
+    if (!listed.ok) {
+      for (const f of listed.failures) errors.add('region', ctx.region, f);
+      await Promise.all([accountSettings, taggedNodes]);
+      run.progress('done', 'the clusters could not be listed');
+      return snap;
+    }
+    const active = listed.value.filter((s): s is Listed => !!s.Id);
+    stats.listed = active.map((s) => s.Id);
+    selected = active.filter((s) => !run.clusterIds || run.clusterIds.has(s.Id));
   }
-  const active = listed.value.filter((s): s is Listed => !!s.Id);
-  stats.listed = active.map((s) => s.Id);
-  const selected = active.filter((s) => !run.clusterIds || run.clusterIds.has(s.Id));
-  const known = new Map(selected.flatMap((s) => {
-    const entry = knownFacts(run.state, s);
-    return entry ? [[s.Id, entry] as const] : [];
-  }));
+  const known = new Map(
+    selected.flatMap((s) => {
+      const entry = direct ? undefined : knownFacts(run.state, s);
+      return entry ? [[s.Id, entry] as const] : [];
+    }),
+  );
   // Tags account-wide only when some cluster needs no DescribeCluster (which carries its tags).
   const tags: Fetched<Map<string, Record<string, string>>> | undefined = known.size > 0 ? await clusterTags(ctx) : undefined;
   // Not a collection error: the clusters are described instead, and that records its own failures.
@@ -145,7 +167,11 @@ export async function collectRegion(run: RegionRun): Promise<RegionSnapshot> {
       const index = position.get(summary)!;
       const entry = known.get(summary.Id);
       let cluster: Cluster;
-      if (entry && tags?.ok) {
+      const already = described.get(summary.Id);
+      if (direct) {
+        if (!already) return; // its DescribeCluster failed: recorded, nothing more to ask
+        cluster = already;
+      } else if (entry && tags?.ok) {
         cluster = clusterFromFacts(entry.facts, summary, tags.value.get(summary.Id) ?? {});
         stats.fromState.push(summary.Id);
       } else {
@@ -397,6 +423,28 @@ async function collectAccountSettings(run: RegionRun, snap: RegionSnapshot, erro
         })
       : undefined,
   ]);
+}
+
+/**
+ * The requested clusters by DescribeCluster alone: an id EMR does not know, or a cluster that is no
+ * longer active, is left out (as ListClusters would leave it out); any other failure keeps the
+ * cluster, undescribed, with its error.
+ */
+async function describeDirectly(ctx: RegionContext, ids: readonly string[], errors: ErrorLog): Promise<Array<{ summary: Listed; cluster?: Cluster }>> {
+  const out = await Promise.all(
+    ids.map(async (id): Promise<{ summary: Listed; cluster?: Cluster } | undefined> => {
+      const d = await describeCluster(ctx, { Id: id });
+      if (d.failure) {
+        if (d.failure.code === 'InvalidRequestException') return undefined;
+        errors.add('cluster', id, d.failure);
+        return { summary: { Id: id } };
+      }
+      if (!(ACTIVE_CLUSTER_STATES as readonly string[]).includes(d.cluster.state)) return undefined;
+      const summary: Listed = { Id: id, Name: d.cluster.name, Status: { State: d.cluster.state as ClusterState }, ...(d.cluster.arn ? { ClusterArn: d.cluster.arn } : {}) };
+      return { summary, cluster: d.cluster };
+    }),
+  );
+  return out.filter((x): x is { summary: Listed; cluster?: Cluster } => x !== undefined);
 }
 
 function oneLine(f: CallFailure): string {

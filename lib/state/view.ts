@@ -6,8 +6,13 @@ import type { ClusterSummary } from '@aws-sdk/client-emr';
 import type { Cluster, RegionSnapshot, SecurityConfiguration } from '../snapshot.js';
 import { ClusterFacts, emptyState, type RegionState, type StateEntry } from './schema.js';
 
-/** Only a cluster described once it was up has all its facts (readyAt, the master's DNS name). */
-const SETTLED_STATES = new Set(['RUNNING', 'WAITING']);
+/**
+ * A cluster is kept once its nodes exist (BOOTSTRAPPING and later): from then on every fact the
+ * checks read (groups, subnet, profile, roles, configuration, release, LogUri, Kerberos) is fixed.
+ * A STARTING cluster may still lack the groups EMR creates for it, so it is described again.
+ * (`readyAt` of a cluster kept while bootstrapping stays absent: no check reads it.)
+ */
+const SETTLED_STATES = new Set(['BOOTSTRAPPING', 'RUNNING', 'WAITING']);
 
 /**
  * The state entry of a listed cluster, if it is really this cluster's: same id, and the same ARN

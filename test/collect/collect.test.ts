@@ -685,7 +685,7 @@ describe('mapping', () => {
 });
 
 describe('scope', () => {
-  it('with clusterIds: lists once and describes only the requested active clusters', async () => {
+  it('with a few clusterIds: describes them directly (no listing), keeps only the active ones, asks EC2 for their nodes only', async () => {
     fake
       .addCluster(defaultCluster('j-1'))
       .addCluster(defaultCluster('j-2'))
@@ -693,11 +693,27 @@ describe('scope', () => {
 
     const snap = await collect(fake, { clusterIds: ['j-2', 'j-old', 'j-unknown'] });
 
+    // DescribeCluster says what ListClusters would (status, tags), for one call per cluster.
+    expect(mocks.emr.commandCalls(ListClustersCommand)).toHaveLength(0);
+    expect(mocks.emr.commandCalls(DescribeClusterCommand).map((c) => c.args[0].input.ClusterId).sort()).toEqual(['j-2', 'j-old', 'j-unknown']);
+    expect(regionOf(snap).clusters.map((c) => c.id)).toEqual(['j-2']);
+    expect(regionOf(snap).errors).toEqual([]);
+    expect(regionOf(snap).clusters[0]?.instances).toHaveLength(3);
+    expect(mocks.ec2.commandCalls(DescribeInstancesCommand)[0]!.args[0].input.Filters?.[0]).toEqual({ Name: 'tag:aws:elasticmapreduce:job-flow-id', Values: ['j-2', 'j-old', 'j-unknown'] });
+    expect(snap.scope).toEqual({ clusterIds: ['j-2', 'j-old', 'j-unknown'] });
+  });
+
+  it('with many clusterIds: lists once and describes only the requested active clusters', async () => {
+    const ids = Array.from({ length: 12 }, (_, n) => `j-${String(n).padStart(2, '0')}`);
+    for (const id of ids) fake.addCluster(defaultCluster(id));
+    fake.addCluster(defaultCluster('j-old', { state: 'TERMINATED' }));
+
+    const snap = await collect(fake, { clusterIds: [...ids.slice(1), 'j-old', 'j-unknown'], settings: { ...defaultSettings(), rateMultiplier: 100 } });
+
     expect(mocks.emr.commandCalls(ListClustersCommand)).toHaveLength(1);
     expect(mocks.emr.commandCalls(ListClustersCommand)[0]!.args[0].input.ClusterStates).toEqual(['STARTING', 'BOOTSTRAPPING', 'RUNNING', 'WAITING']);
-    expect(mocks.emr.commandCalls(DescribeClusterCommand).map((c) => c.args[0].input.ClusterId)).toEqual(['j-2']);
-    expect(regionOf(snap).clusters.map((c) => c.id)).toEqual(['j-2']);
-    expect(snap.scope).toEqual({ clusterIds: ['j-2', 'j-old', 'j-unknown'] });
+    expect(mocks.emr.commandCalls(DescribeClusterCommand).map((c) => c.args[0].input.ClusterId).sort()).toEqual(ids.slice(1));
+    expect(regionOf(snap).clusters.map((c) => c.id)).toEqual(ids.slice(1));
   });
 
   it('collects only what the selected checks read', async () => {

@@ -172,8 +172,9 @@ describe('state-change events, debounced', () => {
     const audited = await invoke(stateChange(IDS[0]!), { clock: new TestClock(NOW.getTime() + 700_000) });
     expect(audited.skipped).toBeUndefined();
     expect(audited.clustersAudited).toBe(1);
-    // Known from the state: the event audit needs no DescribeCluster either.
-    expect(fake.count('elasticmapreduce:DescribeCluster')).toBe(0);
+    // One cluster: one DescribeCluster instead of listing the region; its nodes only.
+    expect(fake.count('elasticmapreduce:DescribeCluster')).toBe(1);
+    expect(fake.count('elasticmapreduce:ListClusters')).toBe(0);
   });
 
   it("a new cluster's first RUNNING event is always audited", async () => {

@@ -593,11 +593,13 @@ export class FakeAccount {
         const wanted = idFilter(i.InstanceIds, i.Filters, 'instance-id');
         const tagKeys = i.Filters?.find((f) => f.Name === 'tag-key')?.Values;
         const states = i.Filters?.find((f) => f.Name === 'instance-state-name')?.Values;
+        const tagValues = (i.Filters ?? []).filter((f) => f.Name?.startsWith('tag:')).map((f) => ({ key: (f.Name ?? '').slice(4), values: f.Values ?? [] }));
         const matching = all.filter(
           (x) =>
             (!wanted || wanted.has(x.InstanceId ?? '')) &&
             (!tagKeys || (x.Tags ?? []).some((t) => tagKeys.includes(t.Key ?? ''))) &&
-            (!states || states.includes(x.State?.Name ?? '')),
+            (!states || states.includes(x.State?.Name ?? '')) &&
+            tagValues.every((f) => (x.Tags ?? []).some((t) => t.Key === f.key && f.values.includes(t.Value ?? ''))),
         );
         const p = this.page('ec2:DescribeInstances', matching, i.NextToken, i.MaxResults);
         return { Reservations: p.items.map((x, n) => ({ ReservationId: `r-${n}`, OwnerId: this.accountId, Instances: [x] })), NextToken: p.next };

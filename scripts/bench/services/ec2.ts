@@ -119,6 +119,7 @@ export function handleEc2(account: SimAccount, req: ParsedRequest): SimResponse 
       for (const f of formFilters(req.form)) {
         if (f.name === 'tag-key') instances = instances.filter(() => f.values.some((v) => v === 'aws:elasticmapreduce:job-flow-id' || v === 'aws:elasticmapreduce:instance-group-role' || v === 'aws:elasticmapreduce:instance-group-id' || v === 'Name'));
         else if (f.name === 'instance-state-name') instances = instances.filter((i) => f.values.includes(i.state));
+        else if (f.name === 'tag:aws:elasticmapreduce:job-flow-id') instances = instances.filter((i) => f.values.includes(i.clusterId));
       }
       // Paged by MaxResults (5–1000) with an opaque token, as EC2 pages (not with an id list).
       const max = Number(req.form.get('MaxResults') ?? '0');
