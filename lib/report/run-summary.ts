@@ -125,5 +125,15 @@ export function runMetrics(summary: RunSummary, collectionErrors: number): Metri
     count('CollectionErrors', collectionErrors),
     count('EvaluationIncompleteFindings', summary.findings.evaluationIncomplete),
     { name: 'DurationMs', unit: 'Milliseconds', value: Date.parse(summary.finishedAt) - Date.parse(summary.startedAt) },
+    // Fleet scale: how much the state store saved, and the fallbacks the design otherwise avoids.
+    ...(summary.collection
+      ? [
+          count('ClustersDescribed', summary.collection.described),
+          count('ClustersFromState', summary.collection.fromState),
+          count('NodeFallbacks', summary.collection.nodeFallbacks.length),
+          count('TagFallbacks', summary.collection.tagFallbacks.length),
+        ]
+      : []),
+    ...(summary.continuation ? [count('ContinuationsSent', summary.continuation.emitted ? 1 : 0)] : []),
   ];
 }

@@ -72,7 +72,13 @@ describe('runMetrics', () => {
       CollectionErrors: [4, 'Count'],
       EvaluationIncompleteFindings: [1, 'Count'],
       DurationMs: [2500, 'Milliseconds'],
+      ClustersDescribed: [0, 'Count'],
+      ClustersFromState: [0, 'Count'],
+      NodeFallbacks: [0, 'Count'],
+      TagFallbacks: [0, 'Count'],
     });
+    const continued = runMetrics({ ...summary, continuation: { emitted: true, clusters: 3, left: 0 } }, 0);
+    expect(continued.find((m) => m.name === 'ContinuationsSent')?.value).toBe(1);
   });
 
   it('summarises an ignored event as nothing done', () => {
