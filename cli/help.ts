@@ -47,6 +47,9 @@ Where the data comes from (default: live AWS)
   --profile NAME    The AWS profile to use (from ~/.aws/config or ~/.aws/credentials)
   --demo            The bundled demo account: no AWS access needed
   --snapshot FILE   A snapshot saved by \`emr-audit collect\`
+  --state DIR|s3://BUCKET/PREFIX
+                    Keep the clusters' immutable facts between runs (off by default): clusters
+                    seen before are not described again. Losing it costs only speed
 
 Output
   --format F[,F]    table (the default, also when piped), json, asff, html, sarif, ocsf or
@@ -90,6 +93,8 @@ Options
   --region R        Region to collect; repeatable (default as for scan)
   --cluster ID      Only this cluster; repeatable
   --check ID        Only the data this check needs; repeatable
+  --state DIR|s3://BUCKET/PREFIX
+                    Use and update the state store, as for scan
   --set KEY=VALUE   Override a setting; repeatable
 
 Example

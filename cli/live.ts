@@ -10,6 +10,8 @@ import type { CollectProgress } from '../lib/collect/index.js';
 import { oneLine } from '../lib/report/render-summary.js';
 import type { Settings } from '../lib/settings.js';
 import type { Snapshot } from '../lib/snapshot.js';
+import { loadRunState, saveRunState, statesOf, type RunState, type StateLog } from '../lib/state/run.js';
+import { FileStateStore, parseS3Url, S3StateStore } from '../lib/state/store.js';
 import { AuditCouldNotRunError, clockOf, type CliIo } from './io.js';
 
 export interface LiveOptions {
@@ -22,6 +24,8 @@ export interface LiveOptions {
   profile?: string;
   /** No progress line (--quiet). */
   quiet?: boolean;
+  /** `--state DIR` or `--state s3://bucket/prefix`: the state store (off when absent). */
+  state?: string;
 }
 
 export interface Live {
@@ -39,7 +43,8 @@ export async function collectLive(options: LiveOptions): Promise<Live> {
       // The account lookup is the first call, and the one a dead endpoint stalls first: show it.
       progress.onProgress?.({ region: regions[0] ?? 'account', phase: 'account', detail: 'sts:GetCallerIdentity' });
       try {
-        return await collect.collectSnapshot({
+        const state = options.state ? await openState(options.state, clients, collect.resolveAccountId, regions, io) : undefined;
+        const snapshot = await collect.collectSnapshot({
           regions,
           ...(options.clusterIds.length > 0 ? { clusterIds: options.clusterIds } : {}),
           checks: options.checks,
@@ -47,7 +52,11 @@ export async function collectLive(options: LiveOptions): Promise<Live> {
           clients,
           clock: clockOf(io),
           ...(progress.onProgress ? { onProgress: progress.onProgress } : {}),
+          ...(state ? { accountId: state.accountId, states: statesOf(state) } : {}),
         });
+        // The CLI never counts as "audited" for the Lambda's event debounce (it may not publish).
+        if (state) await saveRunState(state, snapshot, { audited: false, now: snapshot.collectedAt }, stateLog(io));
+        return snapshot;
       } catch (e) {
         if (e instanceof collect.AuditUnavailableError) throw new AuditCouldNotRunError(`the audit could not run: ${e.message}`);
         throw e;
@@ -73,6 +82,20 @@ export async function collectLive(options: LiveOptions): Promise<Live> {
 export async function collectSnapshotLive(options: LiveOptions): Promise<Snapshot> {
   const live = await collectLive(options);
   return live.loadSnapshot({ trigger: 'cli', dryRun: true, terminatedClusters: [] });
+}
+
+/** Problems with the state cost only speed: one line on stderr, never an exit code. */
+function stateLog(io: CliIo): StateLog {
+  return (level, message, data) => {
+    const reason = data?.['reason'];
+    if (level === 'warn') io.stderr.write(`emr-audit: warning: ${message}${typeof reason === 'string' ? ` (${reason})` : ''}\n`);
+  };
+}
+
+async function openState(where: string, clients: AwsClients, accountOf: (c: AwsClients) => Promise<string>, regions: readonly string[], io: CliIo): Promise<RunState> {
+  const s3 = parseS3Url(where);
+  const store = s3 ? new S3StateStore(clients.s3, s3.bucket, s3.prefix) : new FileStateStore(where);
+  return loadRunState(store, await accountOf(clients), regions, stateLog(io));
 }
 
 export async function defaultClients(settings: Settings, regions: readonly string[], profile?: string): Promise<AwsClients> {

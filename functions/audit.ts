@@ -20,11 +20,19 @@ import { selectChecks } from '../lib/evaluate.js';
 import { buildRunSummary, runMetrics, skippedRunSummary, type RunSummary } from '../lib/report/run-summary.js';
 import { createPublisher } from '../lib/report/sync.js';
 import { loadSettings, SettingsError, type Settings } from '../lib/settings.js';
+import type { AuditRequest } from '../lib/request.js';
 import type { Snapshot } from '../lib/snapshot.js';
 import { expiredRuleLines } from '../lib/suppression.js';
-import { EventValidationError, parseEvent } from './events.js';
+import { emitContinuation, planContinuation } from '../lib/continuation.js';
+import { loadRunState, saveRunState, statesOf, type RunState, type StateLog } from '../lib/state/run.js';
+import { S3StateStore } from '../lib/state/store.js';
+import { lastAuditedAt } from '../lib/state/view.js';
+import { EventValidationError, MAX_CONTINUATIONS, parseEvent } from './events.js';
 
 export const METRICS_NAMESPACE = 'EmrAudit';
+/** The state store's bucket (serverless.yml passes the one it creates); unset: no state. */
+export const STATE_BUCKET_ENV = 'EMR_AUDIT_STATE_BUCKET';
+export const STATE_PREFIX = 'state/';
 export const SERVICE_NAME = 'emr-audit';
 
 export interface HandlerDeps {
@@ -123,6 +131,17 @@ export function createHandler(overrides: Partial<HandlerDeps> = {}) {
     logger.info('Audit started', { trigger: request.trigger, description: parsed.description, regions, clusterIds: request.clusterIds, checks: request.checks, dryRun: request.dryRun });
 
     const clients = deps.clients(settings, homeRegion);
+    const stateLog: StateLog = (level, message, data) => logger[level](message, data ?? {});
+    const bucket = deps.env()[STATE_BUCKET_ENV]?.trim();
+    const state: RunState | undefined = bucket && needsCollection(request) ? await loadRunState(new S3StateStore(clients.s3, bucket, STATE_PREFIX), accountId, regions, stateLog) : undefined;
+
+    const debounced = debounce(request, state, settings, deps.clock.now());
+    if (debounced) {
+      logger.info('Event skipped: the cluster was audited recently', { reason: debounced });
+      metrics.addMetric('EventsDebounced', 'Count', 1);
+      return skippedRunSummary({ runId, trigger: request.trigger, accountId, at: startedAt, reason: debounced });
+    }
+
     const outcome = await runAudit(request, {
       settings,
       checks: deps.checks,
@@ -140,6 +159,7 @@ export function createHandler(overrides: Partial<HandlerDeps> = {}) {
               clock: deps.clock,
               now: startedAt,
               onProgress: (p) => logger.debug('Collecting', { ...p }),
+              ...(state ? { states: statesOf(state) } : {}),
             })
           : Promise.resolve(emptySnapshot(accountId, partition, startedAt, req.clusterIds)),
       publish: createPublisher({
@@ -153,7 +173,17 @@ export function createHandler(overrides: Partial<HandlerDeps> = {}) {
       }),
     });
 
+    // Written at the end of every run; lastAuditedAt moves only when findings were published.
+    if (state) await saveRunState(state, outcome.snapshot, { audited: outcome.published !== undefined, now: outcome.snapshot.collectedAt }, stateLog);
+
     const summary = buildRunSummary({ runId, request, regions, outcome, warnings: expiredRules });
+    const plan = planContinuation({ request, runId, snapshot: outcome.snapshot, maxGenerations: MAX_CONTINUATIONS });
+    if (plan) {
+      const sent = await emitContinuation(clients.events, plan);
+      summary.continuation = { emitted: sent.sent, clusters: plan.detail.clusterIds.length, left: plan.left, ...(sent.note ? { note: sent.note } : {}) };
+      if (sent.sent) logger.info('Continuation event sent for the clusters the time budget left', { clusters: plan.detail.clusterIds.length, generation: plan.detail.continuation.generation, left: plan.left });
+      else logger.warn('Continuation event not sent: the next scheduled run covers these clusters', { clusters: plan.detail.clusterIds.length, reason: sent.note });
+    }
     const collectionErrors = outcome.snapshot.regions.reduce((n, r) => n + r.errors.length, 0);
     for (const m of runMetrics(summary, collectionErrors)) metrics.addMetric(m.name, m.unit, m.value);
     logger.info('Audit finished', { summary });
@@ -175,6 +205,23 @@ export function createHandler(overrides: Partial<HandlerDeps> = {}) {
         logger.error('Audit failed', { error });
       }
     });
+}
+
+/**
+ * Why a state-change event need not be audited: RUNNING/WAITING for a cluster whose findings were
+ * published within EMR_AUDIT_EVENT_DEBOUNCE_SECONDS (WAITING follows RUNNING, steps flip a cluster
+ * between them). A cluster the state does not know — a new one — is always audited.
+ */
+export function debounce(request: AuditRequest, state: RunState | undefined, settings: Settings, now: number): string | undefined {
+  if (request.trigger !== 'cluster-state-change' || request.terminatedClusters.length > 0 || settings.eventDebounceSeconds === 0) return undefined;
+  const [region] = request.regions ?? [];
+  const [clusterId] = request.clusterIds ?? [];
+  if (!region || !clusterId) return undefined;
+  const at = lastAuditedAt(state?.loaded.get(region)?.state, clusterId);
+  if (at === undefined) return undefined;
+  const age = Math.floor((now - at) / 1000);
+  if (age < 0 || age >= settings.eventDebounceSeconds) return undefined;
+  return `cluster ${clusterId} was audited ${age} s ago (EMR_AUDIT_EVENT_DEBOUNCE_SECONDS ${settings.eventDebounceSeconds})`;
 }
 
 export const handler = createHandler();

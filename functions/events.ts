@@ -13,6 +13,8 @@ export const SCHEDULE_SOURCE = 'aws.events';
 export const SCHEDULE_DETAIL_TYPE = 'Scheduled Event';
 export const EMR_SOURCE = 'aws.emr';
 export const EMR_STATE_CHANGE = 'EMR Cluster State Change';
+/** How many continuation runs may follow one another (the rotating start covers the rest). */
+export const MAX_CONTINUATIONS = 5;
 
 /** Cluster states that start an audit of the cluster, and those that archive its findings. */
 const AUDIT_STATES = new Set(['RUNNING', 'WAITING']);
@@ -59,6 +61,13 @@ function onDemandDetail(knownCheckIds: readonly string[]) {
     clusterIds: bounded(clusterId, LIMITS.clusterIds, 'cluster').optional(),
     checks: bounded(checkId, Math.max(1, knownCheckIds.length), 'check').optional(),
     dryRun: z.boolean().optional(),
+    // Added compatibly: set only by the continuation event a run that met its time budget emits.
+    continuation: z
+      .strictObject({
+        of: z.string().min(1).max(100),
+        generation: z.number().int().min(1).max(MAX_CONTINUATIONS, { error: `a run continues at most ${MAX_CONTINUATIONS} times` }),
+      })
+      .optional(),
   });
 }
 
@@ -105,8 +114,9 @@ export function parseEvent(event: unknown, options: { knownCheckIds: readonly st
       ...(detail.clusterIds ? { clusterIds: unique(detail.clusterIds) } : {}),
       ...(detail.checks ? { checks: unique(detail.checks) } : {}),
       dryRun: detail.dryRun ?? false,
+      ...(detail.continuation ? { continuation: detail.continuation } : {}),
     });
-    return { kind: 'audit', request, description: 'on-demand audit' };
+    return { kind: 'audit', request, description: detail.continuation ? `continuation ${detail.continuation.generation} of run ${detail.continuation.of}` : 'on-demand audit' };
   }
 
   if (source === EMR_SOURCE && detailType === EMR_STATE_CHANGE) {

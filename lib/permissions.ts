@@ -29,7 +29,16 @@ export interface CfnPolicyStatement {
   Effect: 'Allow';
   Action: string[];
   Resource: CfnString | CfnString[];
+  Condition?: Record<string, Record<string, string>>;
 }
+
+/** serverless.yml's state bucket (resources.Resources), whose objects the role may read and write. */
+export const STATE_BUCKET_LOGICAL_ID = 'AuditStateBucket';
+/** The state store's only two actions, on the bucket's objects only. */
+export const STATE_ACTIONS = ['s3:GetObject', 's3:PutObject'] as const;
+/** The continuation event: one action, for the `emr-audit` source only, on the account's default bus. */
+export const CONTINUATION_ACTION = 'events:PutEvents';
+export const CONTINUATION_SOURCE = 'emr-audit';
 
 /**
  * Every action a check or collector may declare, with the resource type the Service Authorization
@@ -63,6 +72,8 @@ export const READ_ACTION_CATALOGUE: Readonly<Record<string, { resourceType?: str
   'iam:GetPolicyVersion': { resourceType: 'policy' },
   'ssm:DescribeInstanceInformation': {},
   'ssm:GetServiceSetting': { resourceType: 'servicesetting' },
+  // Cluster tags account-wide; GetResources accepts only "*".
+  'tag:GetResources': {},
 };
 
 /** The only SSM service setting the audit reads (CHECKS.md `iam/instance-profile-missing-ssm-permissions`). */
@@ -194,6 +205,24 @@ function cfnArn(template: string): CfnString {
  * partition and account as CloudFormation pseudo parameters. Fn::Join rather than Fn::Sub keeps
  * `${…}` out of the file, which the Serverless variable resolver would try to interpret.
  */
-export function buildRoleStatements(options: AuditActionsOptions): CfnPolicyStatement[] {
-  return abstractStatements(options).map((s) => ({ Sid: s.Sid, Effect: 'Allow', Action: s.Action, Resource: cfnArn(s.Resource) }));
+export function buildRoleStatements(options: AuditActionsOptions & { deployment?: boolean }): CfnPolicyStatement[] {
+  const statements: CfnPolicyStatement[] = abstractStatements(options).map((s) => ({ Sid: s.Sid, Effect: 'Allow', Action: s.Action, Resource: cfnArn(s.Resource) }));
+  if (!options.deployment) return statements;
+  // The deployed function also keeps its state store and may continue itself (DESIGN.md "Fleet scale").
+  statements.push(
+    {
+      Sid: 'ReadWriteStateObjects',
+      Effect: 'Allow',
+      Action: [...STATE_ACTIONS],
+      Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':s3:::', { Ref: STATE_BUCKET_LOGICAL_ID }, '/*']] },
+    },
+    {
+      Sid: 'PutContinuationEvent',
+      Effect: 'Allow',
+      Action: [CONTINUATION_ACTION],
+      Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':events:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, ':event-bus/default']] },
+      Condition: { StringEquals: { 'events:source': CONTINUATION_SOURCE } },
+    },
+  );
+  return statements;
 }

@@ -22,5 +22,10 @@ export const AuditRequest = z.object({
    * NOT_AVAILABLE without describing them.
    */
   terminatedClusters: z.array(z.object({ clusterId: z.string(), region: z.string() })).default([]),
+  /**
+   * Set on a run that continues another that met its time budget (the on-demand event it put on
+   * the bus): which run, and how many continuations deep.
+   */
+  continuation: z.object({ of: z.string(), generation: z.number().int().min(1) }).optional(),
 });
 export type AuditRequest = z.infer<typeof AuditRequest>;

@@ -75,6 +75,8 @@ export interface Settings {
   suppressions: SuppressionRule[];
   /** Honour the `emr-audit:suppress` cluster tag (false: whoever can tag a cluster cannot silence it). */
   suppressionTags: boolean;
+  /** Lambda: a RUNNING/WAITING event for a cluster audited this recently is skipped. */
+  eventDebounceSeconds: number;
 }
 
 /** Bounds of list settings and of the on-demand event's lists (an unbounded list is a slow run, or a crash). */
@@ -211,6 +213,7 @@ export const SETTING_SPECS = [
   spec({ key: 'requestTimeoutMs', env: 'EMR_AUDIT_REQUEST_TIMEOUT_MS', parse: int(100, 300_000), defaultText: '30000', doc: 'Milliseconds one attempt of an AWS call may take, answer included, before it fails and is retried (up to `maxAttempts`); the call then ends as an ERROR naming it.' }),
   spec({ key: 'suppressions', env: 'EMR_AUDIT_SUPPRESSIONS', parse: (raw) => parseSuppressionRules(raw), defaultText: '(none)', doc: 'Central suppression rules, a JSON list: `[{"check":"network/*","clusterId":"j-…","reason":"…","expires":"2027-03-31"}]` — `check` an id or `area/*`, one selector (`clusterId`, `clusterName` glob, or `tag` `key=value`), `reason` and `expires` (at most one year ahead) required.' }),
   spec({ key: 'suppressionTags', env: 'EMR_AUDIT_SUPPRESSION_TAGS', parse: bool, defaultText: 'true', doc: 'Honour the `emr-audit:suppress` cluster tag; `false` ignores it (whoever can tag a cluster cannot silence its findings).' }),
+  spec({ key: 'eventDebounceSeconds', env: 'EMR_AUDIT_EVENT_DEBOUNCE_SECONDS', parse: int(0, 86_400), defaultText: '600', doc: 'Lambda: skip a RUNNING/WAITING state-change event for a cluster whose findings were published this many seconds ago or less (0: never skip). A new cluster is always audited.' }),
 ] as const;
 
 export function defaultSettings(): Settings {
@@ -237,6 +240,7 @@ export function defaultSettings(): Settings {
     requestTimeoutMs: 30_000,
     suppressions: [],
     suppressionTags: true,
+    eventDebounceSeconds: 600,
   };
 }
 

@@ -323,6 +323,32 @@ export const DefaultHostManagement = z.object({
 });
 export type DefaultHostManagement = z.infer<typeof DefaultHostManagement>;
 
+/**
+ * How the region's data was collected (the run summary reports it): which clusters needed EMR's
+ * per-cluster listings or a DescribeCluster the design otherwise avoids. Optional: snapshots saved
+ * before it existed still load.
+ */
+export const CollectionStats = z.object({
+  /** Every active cluster ListClusters returned (absent when the listing failed). */
+  listed: z.array(z.string()).optional(),
+  /** Clusters DescribeCluster was called for this run. */
+  described: z.array(z.string()).default([]),
+  /** Clusters whose immutable facts came from the state store (no DescribeCluster). */
+  fromState: z.array(z.string()).default([]),
+  /**
+   * Active clusters none of whose nodes carries EMR's system tag (or whose tagged-node query
+   * failed): their nodes came from ListInstances and ListInstanceGroups/ListInstanceFleets.
+   */
+  nodeFallbacks: z.array(z.string()).default([]),
+  /** Known clusters described anyway because the tagging API failed: tags are never taken from the state. */
+  tagFallbacks: z.array(z.string()).default([]),
+  /** Why the region's node query (DescribeInstances by EMR's system tag) failed, if it did. */
+  nodeQueryFailure: z.string().optional(),
+  /** Why tag:GetResources failed, if it did. */
+  tagQueryFailure: z.string().optional(),
+});
+export type CollectionStats = z.infer<typeof CollectionStats>;
+
 export const RegionSnapshot = z.object({
   region: z.string(),
   /** Active clusters in scope (STARTING, BOOTSTRAPPING, RUNNING, WAITING). */
@@ -352,6 +378,7 @@ export const RegionSnapshot = z.object({
   /** Every release label ListReleaseLabels returned (all pages). */
   releaseLabels: z.array(z.string()).optional(),
   errors: z.array(CollectionError).default([]),
+  collection: CollectionStats.optional(),
 });
 export type RegionSnapshot = z.infer<typeof RegionSnapshot>;
 

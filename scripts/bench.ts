@@ -15,7 +15,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { measureArtefact, type ArtefactResult } from './bench/artefact.js';
 import { RESULT_PREFIX, type ChildResult } from './bench/result.js';
-import { LEGEND, renderArtefact, renderRun, totals } from './bench/report.js';
+import { LEGEND, renderArtefact, renderFleet, renderRun, totals } from './bench/report.js';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const CHILD = join(ROOT, 'scripts', 'bench', 'child.ts');
@@ -164,7 +164,7 @@ async function main(): Promise<void> {
       if (!o.json) process.stderr.write(`running N=${n}…\n`);
       const r = await runChild(entry, n, o);
       runs.push(r);
-      if (!o.json) process.stdout.write(`${renderRun(r)}\n`);
+      if (!o.json) process.stdout.write(`${renderRun(r)}\n${renderFleet(r)}\n`);
     }
   } finally {
     entry.cleanup();
@@ -184,6 +184,12 @@ async function main(): Promise<void> {
     process.stdout.write(`${JSON.stringify({ node: process.version, childRuntime: entry.how, heapMb: o.heapMb, totalSeconds, summary, runs, artefact: artefact ?? null }, null, 2)}\n`);
   } else {
     process.stdout.write(`whole benchmark: ${totalSeconds.toFixed(1)} s\n`);
+  }
+  // A warm run whose results differ from a fresh full audit is a failed benchmark.
+  const unequal = runs.filter((r) => r.fleet?.some((f) => f.equalsFullAudit === false));
+  if (unequal.length > 0) {
+    process.stderr.write(`benchmark FAILED: the warm run's results differ from a fresh full audit at N = ${unequal.map((r) => r.n).join(', ')}\n`);
+    process.exitCode = 1;
   }
 }
 

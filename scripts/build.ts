@@ -57,7 +57,7 @@ export async function bundleHandler(options: { entry?: string; outDir: string; s
 export async function writeIamStatements(outDir: string): Promise<string> {
   const file = join(outDir, IAM_STATEMENTS_NAME);
   await mkdir(outDir, { recursive: true });
-  await writeFile(file, `${JSON.stringify(buildRoleStatements({ publish: true }), null, 2)}\n`);
+  await writeFile(file, `${JSON.stringify(buildRoleStatements({ publish: true, deployment: true }), null, 2)}\n`);
   return file;
 }
 

@@ -15,6 +15,7 @@ const FLAGS: FlagSpecs = {
   cluster: { type: 'string', multiple: true },
   check: { type: 'string', multiple: true },
   set: { type: 'string', multiple: true },
+  state: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 };
 
@@ -35,7 +36,8 @@ export async function collectCommand(argv: readonly string[], io: CliIo): Promis
   const clusterIds = clusterFlags(flags);
   const regions = await liveRegions(flags, settings, io);
 
-  const snapshot = checkLiveClustersPresent(await collectSnapshotLive({ io, settings, regions, clusterIds, checks: selectedChecks(checkIds, settings) }), clusterIds);
+  const state = flags.string('state');
+  const snapshot = checkLiveClustersPresent(await collectSnapshotLive({ io, settings, regions, clusterIds, checks: selectedChecks(checkIds, settings), ...(state ? { state } : {}) }), clusterIds);
   const json = `${JSON.stringify(snapshot, null, 2)}\n`;
   if (out === '-') io.stdout.write(json);
   else {

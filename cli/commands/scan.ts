@@ -42,6 +42,7 @@ const FLAGS: FlagSpecs = {
   compliance: { type: 'string' },
   'fail-on-error': { type: 'boolean' },
   set: { type: 'string', multiple: true },
+  state: { type: 'string' },
   verbose: { type: 'boolean' },
   quiet: { type: 'boolean', short: 'q' },
   'no-color': { type: 'boolean' },
@@ -65,6 +66,7 @@ export async function scanCommand(argv: readonly string[], io: CliIo): Promise<n
   const quiet = flags.has('quiet');
   const profileName = flags.string('profile');
   if (demo && snapshotPath !== undefined) throw new UsageError('--demo and --snapshot cannot be combined: pick one source');
+  if (flags.string('state') !== undefined && (demo || snapshotPath !== undefined)) throw new UsageError(`--state works on live AWS data only, not with ${demo ? '--demo' : '--snapshot'}`);
   if (publish && (demo || snapshotPath !== undefined)) {
     throw new UsageError(`--publish works on live AWS data only, not with ${demo ? '--demo' : '--snapshot'}`);
   }
@@ -104,7 +106,8 @@ export async function scanCommand(argv: readonly string[], io: CliIo): Promise<n
     } else {
       regions = await liveRegions(flags, settings, io, profile);
     }
-    const live = await collectLive({ io: liveIo, settings, regions, clusterIds, checks: selectedChecks(checkIds, settings), quiet, ...(profile ? { profile } : {}) });
+    const state = flags.string('state');
+    const live = await collectLive({ io: liveIo, settings, regions, clusterIds, checks: selectedChecks(checkIds, settings), quiet, ...(profile ? { profile } : {}), ...(state ? { state } : {}) });
     // An id that is not active in any selected region is a usage error, as on a snapshot: before
     // anything is evaluated or published, so a typo cannot read as "no findings".
     loadSnapshot = async (req) => checkLiveClustersPresent(await live.loadSnapshot(req), clusterIds);

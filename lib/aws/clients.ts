@@ -11,7 +11,10 @@
  */
 import { EC2Client } from '@aws-sdk/client-ec2';
 import { EMRClient } from '@aws-sdk/client-emr';
+import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { IAMClient } from '@aws-sdk/client-iam';
+import { ResourceGroupsTaggingAPIClient } from '@aws-sdk/client-resource-groups-tagging-api';
+import { S3Client } from '@aws-sdk/client-s3';
 import { SecurityHubClient } from '@aws-sdk/client-securityhub';
 import { SSMClient } from '@aws-sdk/client-ssm';
 import { STSClient } from '@aws-sdk/client-sts';
@@ -23,6 +26,8 @@ export interface RegionClients {
   ec2: EC2Client;
   ssm: SSMClient;
   securityHub: SecurityHubClient;
+  /** Resource Groups Tagging API: cluster tags account-wide. */
+  tagging: ResourceGroupsTaggingAPIClient;
 }
 
 export interface AwsClients {
@@ -30,6 +35,10 @@ export interface AwsClients {
   forRegion(region: string): RegionClients;
   iam: IAMClient;
   sts: STSClient;
+  /** The state store's bucket (home region; S3 redirects to the bucket's region itself). */
+  s3: S3Client;
+  /** The continuation event's bus (home region). */
+  events: EventBridgeClient;
 }
 
 export interface ClientOptions {
@@ -95,6 +104,11 @@ export function createAwsClients(options: ClientOptions): AwsClients {
   iam.middlewareStack.use(retryUnreadableResponses());
   const sts = new STSClient({ ...common, ...home });
   sts.middlewareStack.use(retryUnreadableResponses());
+  // The state bucket may be in another region than the home one: follow S3's redirect.
+  const s3 = new S3Client({ ...common, ...home, followRegionRedirects: true });
+  s3.middlewareStack.use(retryUnreadableResponses());
+  const events = new EventBridgeClient({ ...common, ...home });
+  events.middlewareStack.use(retryUnreadableResponses());
   return {
     forRegion(region) {
       let clients = cache.get(region);
@@ -105,11 +119,13 @@ export function createAwsClients(options: ClientOptions): AwsClients {
           ec2: new EC2Client({ ...common, region }),
           ssm: new SSMClient({ ...common, region }),
           securityHub: new SecurityHubClient({ ...common, region }),
+          tagging: new ResourceGroupsTaggingAPIClient({ ...common, region }),
         };
         made.emr.middlewareStack.use(retryUnreadableResponses());
         made.ec2.middlewareStack.use(retryUnreadableResponses());
         made.ssm.middlewareStack.use(retryUnreadableResponses());
         made.securityHub.middlewareStack.use(retryUnreadableResponses());
+        made.tagging.middlewareStack.use(retryUnreadableResponses());
         cache.set(region, made);
         clients = made;
       }
@@ -117,5 +133,7 @@ export function createAwsClients(options: ClientOptions): AwsClients {
     },
     iam,
     sts,
+    s3,
+    events,
   };
 }

@@ -14,7 +14,7 @@ import {
   type SecurityGroup as Ec2SdkSecurityGroup,
 } from '@aws-sdk/client-ec2';
 import { isAwsManaged } from '../network/prefix-lists.js';
-import type { Ec2Instance, IngressRule, PrefixList, PrefixListEntry, SecurityGroup } from '../snapshot.js';
+import type { ClusterInstance, Ec2Instance, IngressRule, InstanceRole, PrefixList, PrefixListEntry, SecurityGroup } from '../snapshot.js';
 import { allPages, chunk, type CallFailure, type Fetched } from './calls.js';
 import { iso, regionCall, str, type RegionContext } from './context.js';
 
@@ -301,4 +301,106 @@ function ipv6Addresses(i: Ec2SdkInstance): string[] {
     }
   }
   return [...found];
+}
+
+// ---------------------------------------------------------------- nodes by EMR's system tags
+
+/** EMR tags every node it launches with its cluster id (users cannot set or remove `aws:` tags). */
+export const EMR_CLUSTER_TAG = 'aws:elasticmapreduce:job-flow-id';
+/** Present on instance-group nodes (not on fleet nodes): kept as the node's group id. */
+export const EMR_GROUP_ID_TAG = 'aws:elasticmapreduce:instance-group-id';
+/**
+ * EC2 states of a node EMR still lists (AWAITING_FULFILLMENT … RUNNING): `pending` and `running`.
+ * shutting-down / terminated nodes are gone for the checks, as they are for ListInstances' state filter.
+ */
+export const NODE_EC2_STATES = ['pending', 'running'] as const;
+/** The largest page DescribeInstances serves (MaxResults 5–1000). */
+export const NODE_PAGE_SIZE = 1000;
+
+/** One EMR node as EC2 describes it: its cluster, its snapshot entry, and EC2's own view. */
+export interface TaggedNode {
+  clusterId: string;
+  node: ClusterInstance;
+  described: DescribedInstance;
+}
+
+/**
+ * Every node of every EMR cluster of the region in one paged DescribeInstances: filtered on the
+ * presence of EMR's cluster tag and on the live states, 1,000 per page, paged to the end. Each
+ * answer carries the role (tag), addresses, metadata options and launch time at once.
+ */
+export async function describeTaggedNodes(ctx: RegionContext, clusterIds?: readonly string[]): Promise<Fetched<TaggedNode[]>> {
+  const api = 'ec2:DescribeInstances';
+  // A run about a few clusters asks for their nodes only (the tag's value), not the region's.
+  const clusterFilter = clusterIds && clusterIds.length > 0 ? { Name: `tag:${EMR_CLUSTER_TAG}`, Values: [...clusterIds] } : { Name: 'tag-key', Values: [EMR_CLUSTER_TAG] };
+  return ctx.calls.attempt(api, async () => {
+    const reservations = await allPages(async (NextToken) => {
+      const out = await regionCall(ctx, api, (abortSignal) =>
+        ctx.clients.ec2.send(
+          new DescribeInstancesCommand({
+            Filters: [clusterFilter, { Name: 'instance-state-name', Values: [...NODE_EC2_STATES] }],
+            MaxResults: NODE_PAGE_SIZE,
+            NextToken,
+          }),
+          { abortSignal },
+        ),
+      );
+      return { items: out.Reservations ?? [], next: out.NextToken };
+    });
+    const nodes: TaggedNode[] = [];
+    const seen = new Set<string>();
+    for (const i of reservations.flatMap((r) => r.Instances ?? [])) {
+      if (!i.InstanceId || seen.has(i.InstanceId)) continue;
+      // The filters are applied again: an endpoint that ignores them must not add foreign instances.
+      const state = str(i.State?.Name);
+      if (state && !(NODE_EC2_STATES as readonly string[]).includes(state)) continue;
+      const node = toTaggedNode(i as Ec2SdkInstance & { InstanceId: string });
+      if (!node) continue;
+      seen.add(i.InstanceId);
+      nodes.push(node);
+    }
+    return nodes;
+  });
+}
+
+/** EC2 state → the EMR instance state the checks read (only RUNNING nodes are judged). */
+function nodeState(ec2State: string | undefined): string {
+  if (ec2State === 'running') return 'RUNNING';
+  if (ec2State === 'pending') return 'PROVISIONING';
+  return ec2State ? ec2State.toUpperCase() : 'UNKNOWN';
+}
+
+/**
+ * A tagged EC2 instance as a cluster node. EMR's own instance id (`ci-…`) is not in EC2's answer:
+ * the EC2 instance id stands in for it. The role is the node's `instance-group-role` tag.
+ */
+export function toTaggedNode(i: Ec2SdkInstance & { InstanceId: string }): TaggedNode | undefined {
+  const tag = (key: string): string | undefined => str(i.Tags?.find((t) => t.Key === key)?.Value);
+  const clusterId = tag(EMR_CLUSTER_TAG);
+  if (!clusterId) return undefined;
+  const described = toDescribedInstance(i);
+  const node: ClusterInstance = { id: i.InstanceId, ec2InstanceId: i.InstanceId, state: nodeState(str(i.State?.Name)) };
+  const role = roleOfTag(tag(EMR_ROLE_TAG));
+  if (role) node.role = role;
+  const set = (key: 'instanceGroupId' | 'instanceType' | 'market' | 'publicIpAddress' | 'privateIpAddress', value: string | undefined): void => {
+    if (value !== undefined) node[key] = value;
+  };
+  set('instanceGroupId', tag(EMR_GROUP_ID_TAG));
+  set('instanceType', str(i.InstanceType));
+  set('market', i.InstanceLifecycle === 'spot' ? 'SPOT' : 'ON_DEMAND');
+  set('publicIpAddress', str(i.PublicIpAddress));
+  set('privateIpAddress', str(i.PrivateIpAddress));
+  return { clusterId, node, described };
+}
+
+function roleOfTag(value: string | undefined): InstanceRole | undefined {
+  const v = value?.toUpperCase();
+  return v === 'MASTER' || v === 'CORE' || v === 'TASK' ? v : undefined;
+}
+
+const ROLE_ORDER: Record<string, number> = { MASTER: 0, CORE: 1, TASK: 2 };
+
+/** A cluster's nodes in a stable order (role, then id): the snapshot must not depend on paging. */
+export function sortNodes(nodes: ClusterInstance[]): ClusterInstance[] {
+  return nodes.sort((a, b) => (ROLE_ORDER[a.role ?? ''] ?? 3) - (ROLE_ORDER[b.role ?? ''] ?? 3) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
 }

@@ -23,6 +23,7 @@ import type { AwsClients } from '../aws/clients.js';
 import type { Clock } from '../clock.js';
 import type { Settings } from '../settings.js';
 import { emptyRegion, SNAPSHOT_SCHEMA_VERSION, type RegionSnapshot, type Snapshot } from '../snapshot.js';
+import type { RegionState } from '../state/schema.js';
 import { CallRunner, failureOf } from './calls.js';
 import { IamCollector } from './iam.js';
 import { dataNeeds } from './needs.js';
@@ -57,6 +58,8 @@ export interface CollectOptions {
   clock: Clock;
   /** The run's start time (snapshot.collectedAt); default: the clock's now. */
   now?: Date;
+  /** Each region's state from the previous run (lib/state/): clusters it knows are not described again. */
+  states?: ReadonlyMap<string, RegionState>;
 }
 
 /** Thrown when the audit cannot run at all (no credentials: STS failed). */
@@ -84,6 +87,11 @@ async function callerAccount(clients: AwsClients): Promise<string> {
   }
 }
 
+/** The account of the credentials (STS); throws AuditUnavailableError without them. */
+export function resolveAccountId(clients: AwsClients): Promise<string> {
+  return callerAccount(clients);
+}
+
 export async function collectSnapshot(options: CollectOptions): Promise<Snapshot> {
   const startedAt = options.now ?? new Date(options.clock.now());
   const collectedAt = startedAt.toISOString();
@@ -109,8 +117,10 @@ export async function collectSnapshot(options: CollectOptions): Promise<Snapshot
             // A progress display must never break the audit.
           }
         };
+        const state = options.states?.get(region);
         try {
           return await collectRegion({
+            ...(state ? { state } : {}),
             ctx: { region, clients: options.clients.forRegion(region), calls },
             needs,
             iam,

@@ -6,7 +6,10 @@
 import type { CheckMeta } from '../../checks/contract.js';
 
 export interface DataNeeds {
-  /** ListInstances + ListInstanceGroups/ListInstanceFleets per cluster. */
+  /**
+   * The clusters' nodes: one DescribeInstances by EMR's system tag per region (ListInstances +
+   * ListInstanceGroups/ListInstanceFleets only for a cluster whose nodes carry no tag).
+   */
   instances: boolean;
   securityGroups: boolean;
   /** The managed prefix lists the groups' rules name, and the entries of customer-managed ones. */
@@ -45,6 +48,8 @@ export const COLLECTOR_BASE_PERMISSIONS: readonly string[] = [
   'elasticmapreduce:DescribeCluster',
   'elasticmapreduce:ListInstanceGroups',
   'elasticmapreduce:ListInstanceFleets',
+  // Cluster tags account-wide, for the clusters known from the state store (never taken from it).
+  'tag:GetResources',
   // sts:GetCallerIdentity needs no permission (AWS allows it to every principal).
 ];
 
@@ -61,7 +66,7 @@ export const INSTANCE_PROFILE_PERMISSIONS = [
 
 /** Every action each kind of data costs, including the follow-up calls checks do not name. */
 const PERMISSIONS_OF: Record<keyof DataNeeds, readonly string[]> = {
-  instances: ['elasticmapreduce:ListInstances', 'elasticmapreduce:ListInstanceGroups', 'elasticmapreduce:ListInstanceFleets'],
+  instances: ['ec2:DescribeInstances', 'elasticmapreduce:ListInstances', 'elasticmapreduce:ListInstanceGroups', 'elasticmapreduce:ListInstanceFleets'],
   securityGroups: ['ec2:DescribeSecurityGroups'],
   prefixLists: ['ec2:DescribeSecurityGroups', 'ec2:DescribeManagedPrefixLists', 'ec2:GetManagedPrefixListEntries'],
   securityConfigurations: ['elasticmapreduce:DescribeSecurityConfiguration'],
@@ -85,7 +90,7 @@ export function dataNeeds(checks?: readonly PermissionHolder[]): DataNeeds {
   const ssmInstances = any('ssm:DescribeInstanceInformation');
   const prefixLists = any('ec2:DescribeManagedPrefixLists') || any('ec2:GetManagedPrefixListEntries');
   return {
-    // EC2 and SSM are asked about the instances' EC2 ids, which only ListInstances gives.
+    // EC2 and SSM are asked about the nodes' EC2 ids, which the node query gives.
     instances: any('elasticmapreduce:ListInstances') || ec2Instances || ssmInstances,
     // Prefix lists are named by the groups' rules, so reading them needs the groups.
     securityGroups: any('ec2:DescribeSecurityGroups') || prefixLists,

@@ -24,6 +24,8 @@
  * - SSM — no published rate for DescribeInstanceInformation / GetServiceSetting. Assumed 20 / 10
  *   and 5 / 1.
  * - STS GetCallerIdentity — one call per run; 100 / 100 (not paced, listed for the benchmark).
+ * - Resource Groups Tagging API GetResources — no published default rate found. Assumed 10 / 5
+ *   (a handful of pages of 100 clusters per Region and run).
  */
 
 export interface Rate {
@@ -79,6 +81,7 @@ export const API_QUOTAS: Readonly<Record<string, ApiQuota>> = {
   'ssm:DescribeInstanceInformation': { own: { burst: 20, perSecond: 10 } },
   'ssm:GetServiceSetting': { own: { burst: 5, perSecond: 1 } },
   'sts:GetCallerIdentity': { own: { burst: 100, perSecond: 100 } },
+  'tag:GetResources': { own: { burst: 10, perSecond: 5 } },
 };
 
 /**

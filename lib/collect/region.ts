@@ -1,35 +1,48 @@
 /**
- * One region's collection, as a pipeline per cluster: list the active clusters, then for each
- * (in the run's rotated order, ./rotation.ts) describe it and list its instances at once — the
- * instance listing needs only the id, and ListInstances is the slowest EMR quota — then, as soon as
- * the description answers, ask for what it names (security groups, security configuration,
- * instance profile, service role; each distinct one once per run) and list its instance groups or
- * fleets. RUNNING instances go into EC2 DescribeInstances and SSM DescribeInstanceInformation
- * batches that are sent the moment they are full; only the remainders wait for the last cluster.
- * The managed prefix lists the security groups' rules name are described in batches as the groups
- * arrive, and each customer-managed list's entries are read once, to the last page.
- * No stage waits for all clusters, yet no call is made that batching everything at the end would
- * not make. Account settings start at once. Every failure is recorded on the resource it concerns.
+ * One region's collection (DESIGN.md "Fleet scale": each fact read once per its lifetime, no
+ * mutable fact read per cluster):
+ * - ListClusters gives the active clusters and their status; at the same time one paged EC2
+ *   DescribeInstances by EMR's system tag returns every node of every cluster (role, addresses,
+ *   metadata options, launch time), and — when some cluster is known from the state store — one
+ *   paged tag:GetResources returns every cluster's tags.
+ * - A cluster known from the state store is rebuilt from its kept immutable facts plus this run's
+ *   status and tags; any other (new, mismatching, or tags unavailable) is described, in the run's
+ *   rotated order (./rotation.ts), and as soon as the description answers, what it names is asked
+ *   for (security groups, security configuration, instance profile, service role; each distinct
+ *   one once per run; a security configuration only when the state does not hold it).
+ * - A cluster none of whose nodes carries the tag (an emulator, a cluster just starting) falls back
+ *   to ListInstances and ListInstanceGroups/ListInstanceFleets, counted in `collection`.
+ * RUNNING nodes go into SSM DescribeInstanceInformation batches (and, for fallback clusters only,
+ * EC2 DescribeInstances by id) that are sent the moment they are full. Account settings start at
+ * once. The managed prefix lists the security groups' rules name are described in batches as the
+ * groups arrive, and each customer-managed list's entries are read once, to the last page. Every
+ * failure is recorded on the resource it concerns.
  */
-import type { ClusterSummary } from '@aws-sdk/client-emr';
+import type { ClusterState, ClusterSummary } from '@aws-sdk/client-emr';
 import { createLimiter } from '../concurrency.js';
 import { clusterSecurityGroupRefs } from '../lookup.js';
-import { emptyRegion, type Cluster, type CollectionError, type PrefixList, type RegionSnapshot, type ResourceKind, type SecurityGroup } from '../snapshot.js';
-import { StreamingBatcher, toCollectionError, type CallFailure } from './calls.js';
+import { emptyRegion, CollectionStats, type Cluster, type CollectionError, type PrefixList, type RegionSnapshot, type ResourceKind, type SecurityGroup } from '../snapshot.js';
+import type { RegionState } from '../state/schema.js';
+import { clusterFromFacts, knownFacts, knownSecurityConfiguration } from '../state/view.js';
+import { StreamingBatcher, toCollectionError, type CallFailure, type Fetched } from './calls.js';
 import { str, type RegionContext } from './context.js';
 import {
   describeInstanceBatch,
   describePrefixListBatch,
   describeSecurityGroupBatch,
+  describeTaggedNodes,
   EC2_ID_BATCH,
   emptyBatchResult,
   needsEntries,
   PREFIX_LIST_PAGE,
   prefixListEntries,
   prefixListIdsOf,
+  sortNodes,
   type DescribedInstance,
+  type TaggedNode,
 } from './ec2.js';
 import {
+  ACTIVE_CLUSTER_STATES,
   blockPublicAccess,
   describeCluster,
   describeSecurityConfiguration,
@@ -45,6 +58,7 @@ import type { IamCollector } from './iam.js';
 import type { DataNeeds } from './needs.js';
 import { rotate } from './rotation.js';
 import { defaultHostManagement, describeInstanceInformationBatch, emptySsmBatchResult, SSM_ID_BATCH } from './ssm.js';
+import { clusterTags } from './tagging.js';
 
 export interface RegionRun {
   ctx: RegionContext;
@@ -56,16 +70,23 @@ export interface RegionRun {
   progress: (phase: string, detail?: string) => void;
   /** The run's start, epoch ms: where the rotation through the clusters begins. Default 0. */
   startedAt?: number;
+  /** The region's state from the previous run (already validated); absent: describe everything. */
+  state?: RegionState;
 }
 
 /**
- * Clusters whose instance listing may be under way at once. ListInstances calls queue in arrival
- * order; were all clusters queued at the start, the second page of a large cluster would wait
- * behind every other cluster's first page, and a run stopped by its deadline would never finish
- * a large cluster. A small window keeps a cluster's pages close together while still keeping the
- * ListInstances quota (0.5 per second) busy.
+ * Clusters whose instance listing may be under way at once (fallback clusters only). ListInstances
+ * calls queue in arrival order; a small window keeps a cluster's pages close together while still
+ * keeping the ListInstances quota (0.5 per second) busy.
  */
 export const LISTING_WINDOW = 8;
+
+/**
+ * A run restricted to this few clusters (a state-change event, a short continuation) describes
+ * them directly instead of listing the region: DescribeCluster gives the status and tags
+ * ListClusters and the tagging API would, and ListClusters alone costs one call per 50 clusters.
+ */
+export const DIRECT_DESCRIBE_MAX = 10;
 
 /** The region's error list, without duplicates (two clusters sharing a failed role: one error). */
 class ErrorLog {
@@ -86,56 +107,116 @@ class ErrorLog {
 
 type Listed = ClusterSummary & { Id: string };
 
+/** Tagged nodes grouped by cluster id. */
+function byCluster(nodes: readonly TaggedNode[]): Map<string, TaggedNode[]> {
+  const out = new Map<string, TaggedNode[]>();
+  for (const n of nodes) {
+    const list = out.get(n.clusterId);
+    if (list) list.push(n);
+    else out.set(n.clusterId, [n]);
+  }
+  return out;
+}
+
 export async function collectRegion(run: RegionRun): Promise<RegionSnapshot> {
   const { ctx, needs } = run;
   const snap = emptyRegion(ctx.region);
+  const stats = CollectionStats.parse({});
+  snap.collection = stats;
   const errors = new ErrorLog(snap.errors);
   const accountSettings = collectAccountSettings(run, snap, errors);
+  const direct = run.clusterIds && run.clusterIds.size <= DIRECT_DESCRIBE_MAX ? [...run.clusterIds].sort() : undefined;
+  // Started with the listing: neither needs it, and the node query is the region's largest answer.
+  const taggedNodes = needs.instances ? describeTaggedNodes(ctx, direct) : undefined;
 
   run.progress('clusters');
-  const listed = await listActiveClusters(ctx);
-  if (!listed.ok) {
-    for (const f of listed.failures) errors.add('region', ctx.region, f);
-    await accountSettings;
-    run.progress('done', 'the clusters could not be listed');
-    return snap;
+  if (taggedNodes) run.progress('ec2-instances', direct ? `the nodes of ${direct.length} cluster(s) by EMR system tag` : 'every node by EMR system tag');
+  let selected: Listed[];
+  const described = new Map<string, Cluster>();
+  if (direct) {
+    const found = await describeDirectly(ctx, direct, errors);
+    selected = found.map((f) => f.summary);
+    for (const f of found) {
+      if (f.cluster) described.set(f.summary.Id, f.cluster);
+      stats.described.push(f.summary.Id);
+    }
+  } else {
+    const listed = await listActiveClusters(ctx);
+    if (!listed.ok) {
+      for (const f of listed.failures) errors.add('region', ctx.region, f);
+      await Promise.all([accountSettings, taggedNodes]);
+      run.progress('done', 'the clusters could not be listed');
+      return snap;
+    }
+    const active = listed.value.filter((s): s is Listed => !!s.Id);
+    stats.listed = active.map((s) => s.Id);
+    selected = active.filter((s) => !run.clusterIds || run.clusterIds.has(s.Id));
   }
-  const selected = listed.value.filter((s): s is Listed => !!s.Id && (!run.clusterIds || run.clusterIds.has(s.Id)));
+  const known = new Map(
+    selected.flatMap((s) => {
+      const entry = direct ? undefined : knownFacts(run.state, s);
+      return entry ? [[s.Id, entry] as const] : [];
+    }),
+  );
+  // Tags account-wide only when some cluster needs no DescribeCluster (which carries its tags).
+  const tags: Fetched<Map<string, Record<string, string>>> | undefined = known.size > 0 ? await clusterTags(ctx) : undefined;
+  // Not a collection error: the clusters are described instead, and that records its own failures.
+  if (tags && !tags.ok) stats.tagQueryFailure = oneLine(tags.failures[0]!);
 
-  run.progress('describe', `${selected.length} active cluster(s)`);
+  run.progress('describe', tags?.ok ? `${selected.length} active cluster(s), ${known.size} known from the state` : `${selected.length} active cluster(s)`);
   const work = new SharedWork(run, snap, errors);
   // The snapshot keeps the listing's order; only the order of work rotates.
   const position = new Map(selected.map((s, i) => [s, i]));
   snap.clusters = selected.map(undescribedCluster);
-  const listingWindow = createLimiter(LISTING_WINDOW);
-  let listedCount = 0;
   if (needs.instances && selected.length > 0) run.progress('instances', `${selected.length} cluster(s)`);
+  // Descriptions do not wait for the node query; a cluster waits for it only once described.
+  const grouped = taggedNodes?.then((nodes) => {
+    if (nodes.ok) return byCluster(nodes.value);
+    // Not a collection error: every cluster falls back to EMR's listings, which record their own.
+    stats.nodeQueryFailure = oneLine(nodes.failures[0]!);
+    return undefined;
+  });
+  let nodesDone = 0;
 
   await Promise.all(
     rotate(selected, (s) => s.Id, run.startedAt ?? 0).map(async (summary) => {
       const index = position.get(summary)!;
-      let describeFailed = false;
-      // Nothing more is asked about a cluster that could not be described (its checks are ERROR
-      // anyway): a listing still waiting for its window slot is skipped.
-      const listing = needs.instances ? listingWindow(async () => (describeFailed ? undefined : listInstances(ctx, summary.Id))) : undefined;
-      const d = await describeCluster(ctx, summary);
-      snap.clusters[index] = d.cluster;
-      if (d.failure) {
-        describeFailed = true;
-        errors.add('cluster', d.cluster.id, d.failure);
-        await listing;
-        return;
+      const entry = known.get(summary.Id);
+      let cluster: Cluster;
+      const already = described.get(summary.Id);
+      if (direct) {
+        if (!already) return; // its DescribeCluster failed: recorded, nothing more to ask
+        cluster = already;
+      } else if (entry && tags?.ok) {
+        cluster = clusterFromFacts(entry.facts, summary, tags.value.get(summary.Id) ?? {});
+        stats.fromState.push(summary.Id);
+      } else {
+        if (entry) stats.tagFallbacks.push(summary.Id);
+        stats.described.push(summary.Id);
+        const d = await describeCluster(ctx, summary);
+        if (d.failure) {
+          snap.clusters[index] = d.cluster;
+          errors.add('cluster', d.cluster.id, d.failure);
+          return;
+        }
+        cluster = d.cluster;
       }
-      work.described(d.cluster);
-      if (!listing) return;
-      const instances = await listing;
-      if (!instances) return;
-      await work.listed(d.cluster, instances);
-      listedCount += 1;
-      run.progress('instances', `${listedCount}/${selected.length} cluster(s) listed`);
+      snap.clusters[index] = cluster;
+      work.described(cluster);
+      if (!grouped) return;
+      const own = (await grouped)?.get(cluster.id);
+      if (own && own.length > 0) work.tagged(cluster, own);
+      else {
+        stats.nodeFallbacks.push(cluster.id);
+        await work.fallback(cluster);
+      }
+      nodesDone += 1;
+      run.progress('instances', `${nodesDone}/${selected.length} cluster(s) listed`);
     }),
   );
   await Promise.all([accountSettings, work.finish()]);
+  // Timing decides the order ids arrive in; sorted, the snapshot does not depend on it.
+  for (const list of [stats.described, stats.fromState, stats.nodeFallbacks, stats.tagFallbacks]) list.sort();
   run.progress('done', `${snap.clusters.length} cluster(s), ${snap.errors.length} collection error(s)`);
   return snap;
 }
@@ -159,9 +240,13 @@ class SharedWork {
   private readonly ec2: StreamingBatcher | undefined;
   private readonly ssm: StreamingBatcher | undefined;
   private readonly ec2Out = emptyBatchResult<DescribedInstance>();
+  /** EC2's view of the tagged nodes, from the region's one DescribeInstances answer. */
+  private readonly taggedEc2: DescribedInstance[] = [];
   private readonly ssmOut = emptySsmBatchResult();
   /** Clusters whose instance group/fleet listing failed, with the failure, for the EC2 tag fallback. */
   private readonly unresolved: Array<{ cluster: Cluster; failure: CallFailure }> = [];
+  /** Fallback clusters whose ListInstances may be under way at once. */
+  private readonly listingWindow = createLimiter(LISTING_WINDOW);
 
   constructor(
     private readonly run: RegionRun,
@@ -224,11 +309,38 @@ class SharedWork {
     const { needs } = this.run;
     if (this.groups) this.groups.add(clusterSecurityGroupRefs(cluster).map((r) => r.groupId));
     const config = cluster.securityConfiguration;
-    if (needs.securityConfigurations && config && this.once(`config\u0000${config}`)) this.tasks.push(this.securityConfiguration(config));
+    if (needs.securityConfigurations && config && this.once(`config\u0000${config}`)) {
+      // A security configuration cannot be modified: the one kept in the state is still true.
+      const kept = knownSecurityConfiguration(this.run.state, config);
+      if (kept) this.snap.securityConfigurations[config] = kept;
+      else this.tasks.push(this.securityConfiguration(config));
+    }
     const profile = cluster.ec2?.instanceProfile;
     if (needs.instanceProfiles && profile && this.once(`profile\u0000${profile}`)) this.tasks.push(this.instanceProfile(profile));
     const serviceRole = cluster.serviceRole;
     if (needs.serviceRoles && serviceRole && this.once(`service\u0000${serviceRole}`)) this.tasks.push(this.serviceRole(serviceRole));
+  }
+
+  /**
+   * A cluster's nodes from the tagged DescribeInstances answer: EC2's view of them is already
+   * there, so only SSM is asked (in batches).
+   */
+  tagged(cluster: Cluster, nodes: readonly TaggedNode[]): void {
+    cluster.instances = sortNodes(nodes.map((n) => structuredClone(n.node)));
+    for (const n of nodes) {
+      if (this.run.needs.ec2Instances) this.taggedEc2.push(n.described);
+    }
+    const running = distinct(nodes.filter((n) => n.node.state === 'RUNNING').map((n) => n.node.ec2InstanceId));
+    this.ssm?.add(running);
+  }
+
+  /**
+   * EMR's per-cluster listings, for a cluster none of whose nodes carries the system tag (or when
+   * the tagged query failed): ListInstances, then the group/fleet roles, and EC2 by id.
+   */
+  async fallback(cluster: Cluster): Promise<void> {
+    const listing = await this.listingWindow(() => listInstances(this.run.ctx, cluster.id));
+    await this.listed(cluster, listing);
   }
 
   /** A described cluster's instance listing: RUNNING instances into the batches, then node roles. */
@@ -251,6 +363,7 @@ class SharedWork {
   async finish(): Promise<void> {
     await Promise.all([this.groupsAndPrefixLists(), this.ec2?.finish(), this.ssm?.finish(), Promise.all(this.tasks)]);
     const { snap, errors } = this;
+    for (const d of this.taggedEc2) snap.ec2Instances[d.instance.instanceId] = d.instance;
     const roleTags = new Map<string, string>();
     for (const d of this.ec2Out.found) {
       snap.ec2Instances[d.instance.instanceId] = d.instance;
@@ -357,6 +470,32 @@ async function collectAccountSettings(run: RegionRun, snap: RegionSnapshot, erro
         })
       : undefined,
   ]);
+}
+
+/**
+ * The requested clusters by DescribeCluster alone: an id EMR does not know, or a cluster that is no
+ * longer active, is left out (as ListClusters would leave it out); any other failure keeps the
+ * cluster, undescribed, with its error.
+ */
+async function describeDirectly(ctx: RegionContext, ids: readonly string[], errors: ErrorLog): Promise<Array<{ summary: Listed; cluster?: Cluster }>> {
+  const out = await Promise.all(
+    ids.map(async (id): Promise<{ summary: Listed; cluster?: Cluster } | undefined> => {
+      const d = await describeCluster(ctx, { Id: id });
+      if (d.failure) {
+        if (d.failure.code === 'InvalidRequestException') return undefined;
+        errors.add('cluster', id, d.failure);
+        return { summary: { Id: id } };
+      }
+      if (!(ACTIVE_CLUSTER_STATES as readonly string[]).includes(d.cluster.state)) return undefined;
+      const summary: Listed = { Id: id, Name: d.cluster.name, Status: { State: d.cluster.state as ClusterState }, ...(d.cluster.arn ? { ClusterArn: d.cluster.arn } : {}) };
+      return { summary, cluster: d.cluster };
+    }),
+  );
+  return out.filter((x): x is { summary: Listed; cluster?: Cluster } => x !== undefined);
+}
+
+function oneLine(f: CallFailure): string {
+  return `${f.api} ${f.code}: ${f.message}`;
 }
 
 function distinct(values: ReadonlyArray<string | undefined>): string[] {

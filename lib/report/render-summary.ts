@@ -29,6 +29,44 @@ export interface ReportSummary {
   errorGroups: ErrorGroup[];
 }
 
+/**
+ * How the run's data was read (DESIGN.md "Fleet scale"): clusters described vs. known from the
+ * state store, and the fallbacks the design otherwise avoids, each named (`region/j-…`).
+ */
+export interface CollectionFigures {
+  described: number;
+  fromState: number;
+  /** Clusters whose nodes came from ListInstances/ListInstanceGroups/ListInstanceFleets. */
+  nodeFallbacks: string[];
+  /** Clusters described only because the tagging API failed. */
+  tagFallbacks: string[];
+}
+
+export function collectionFigures(snapshot: Snapshot): CollectionFigures {
+  const named = (pick: (c: NonNullable<Snapshot['regions'][number]['collection']>) => readonly string[]): string[] =>
+    snapshot.regions.flatMap((r) => (r.collection ? pick(r.collection).map((id) => `${r.region}/${id}`) : []));
+  return {
+    described: snapshot.regions.reduce((n, r) => n + (r.collection?.described.length ?? 0), 0),
+    fromState: snapshot.regions.reduce((n, r) => n + (r.collection?.fromState.length ?? 0), 0),
+    nodeFallbacks: named((c) => c.nodeFallbacks),
+    tagFallbacks: named((c) => c.tagFallbacks),
+  };
+}
+
+/** One line per kind of fallback a region had (the table's and the logs' wording). */
+export function fallbackLines(region: Snapshot['regions'][number]): string[] {
+  const c = region.collection;
+  if (!c) return [];
+  const out: string[] = [];
+  const ids = (list: readonly string[]): string => (list.length > 10 ? `${list.slice(0, 10).join(', ')} and ${list.length - 10} more` : list.join(', '));
+  if (c.nodeFallbacks.length > 0) {
+    const why = c.nodeQueryFailure ? `the node query failed: ${oneLine(c.nodeQueryFailure)}` : "no node carries EMR's system tag";
+    out.push(`${c.nodeFallbacks.length} cluster(s) listed with EMR ListInstances (${why}): ${ids(c.nodeFallbacks)}`);
+  }
+  if (c.tagFallbacks.length > 0) out.push(`${c.tagFallbacks.length} cluster(s) described for their tags (tag:GetResources failed${c.tagQueryFailure ? `: ${oneLine(c.tagQueryFailure)}` : ''}): ${ids(c.tagFallbacks)}`);
+  return out;
+}
+
 /** Severities from the most to the least severe. */
 export const SEVERITIES_DESC: readonly Severity[] = [...SEVERITIES].reverse();
 

@@ -8,7 +8,7 @@ import type { AuditOutcome } from '../audit.js';
 import type { AuditRequest, AuditTrigger } from '../request.js';
 import { collectGaps } from './asff.js';
 import type { ErrorGroup } from './error-groups.js';
-import { buildSummary } from './render-summary.js';
+import { buildSummary, collectionFigures, type CollectionFigures } from './render-summary.js';
 
 export interface RunSummary {
   runId: string;
@@ -35,10 +35,14 @@ export interface RunSummary {
   errors: string[];
   /** The collection errors, structured (additive): api, code, cause, count, affected clusters. */
   errorGroups?: ErrorGroup[];
-  /** Set when the event asked for nothing (e.g. a cluster still starting). */
+  /** Set when the event asked for nothing (e.g. a cluster still starting, or debounced). */
   skipped?: string;
   /** Things to know that are not errors (an expired suppression rule), one line each. */
   warnings?: string[];
+  /** How the data was read: described vs. from the state store, and the fallbacks (named). */
+  collection?: CollectionFigures;
+  /** Set when the run met its time budget and handed the rest to a continuation event. */
+  continuation?: { emitted: boolean; clusters: number; left: number; note?: string };
 }
 
 export function buildRunSummary(input: { runId: string; request: AuditRequest; regions: string[]; outcome: AuditOutcome; warnings?: readonly string[] }): RunSummary {
@@ -66,6 +70,7 @@ export function buildRunSummary(input: { runId: string; request: AuditRequest; r
     errors: [...report.errors, ...(published?.errors ?? [])],
     ...(report.errorGroups.length > 0 ? { errorGroups: report.errorGroups } : {}),
     ...(input.warnings && input.warnings.length > 0 ? { warnings: [...input.warnings] } : {}),
+    collection: collectionFigures(outcome.snapshot),
   };
 }
 
@@ -127,5 +132,15 @@ export function runMetrics(summary: RunSummary, collectionErrors: number): Metri
     count('CollectionErrors', collectionErrors),
     count('EvaluationIncompleteFindings', summary.findings.evaluationIncomplete),
     { name: 'DurationMs', unit: 'Milliseconds', value: Date.parse(summary.finishedAt) - Date.parse(summary.startedAt) },
+    // Fleet scale: how much the state store saved, and the fallbacks the design otherwise avoids.
+    ...(summary.collection
+      ? [
+          count('ClustersDescribed', summary.collection.described),
+          count('ClustersFromState', summary.collection.fromState),
+          count('NodeFallbacks', summary.collection.nodeFallbacks.length),
+          count('TagFallbacks', summary.collection.tagFallbacks.length),
+        ]
+      : []),
+    ...(summary.continuation ? [count('ContinuationsSent', summary.continuation.emitted ? 1 : 0)] : []),
   ];
 }

@@ -5,12 +5,12 @@
  */
 import type { CheckMeta, Result, Severity } from '../../checks/contract.js';
 import type { PublishSummary } from '../audit.js';
-import type { Cluster, Snapshot } from '../snapshot.js';
+import type { Cluster, RegionSnapshot, Snapshot } from '../snapshot.js';
 import type { ViewOptions } from './formats.js';
 import type { ReportInput } from './report-input.js';
 import { joinFitting, makeStyler, padEnd, SEVERITY_STYLE, STATUS_STYLE, wrap, type Styler } from './render-style.js';
 import { groupedErrorLines } from './error-groups.js';
-import { buildSummary, severityRank, SEVERITIES_DESC, type ReportSummary } from './render-summary.js';
+import { buildSummary, fallbackLines, severityRank, SEVERITIES_DESC, type ReportSummary } from './render-summary.js';
 
 export interface TableReportInput {
   results: readonly Result[];
@@ -71,7 +71,7 @@ export function renderTable(input: TableReportInput): string {
     const inRegion = active.filter((r) => r.region === region.region);
     const errors = groupedErrorLines(region);
     const ctx = { style, width, order, verbose: input.verbose ?? false, clusterIds: input.clusterIds, suppressed: suppressed.filter((r) => r.region === region.region) };
-    out.push(...renderRegion(region.region, region.clusters, errors, inRegion, ctx));
+    out.push(...renderRegion(region, region.clusters, errors, inRegion, ctx));
   }
 
   if (suppressed.length > 0) out.push(...renderSuppressed(suppressed, { style, width, order }));
@@ -99,13 +99,14 @@ function header(input: TableReportInput, summary: ReportSummary, style: Styler, 
 }
 
 function renderRegion(
-  region: string,
+  regionSnapshot: RegionSnapshot,
   clusters: readonly Cluster[],
   errors: readonly string[],
   results: readonly Result[],
   ctx: Ctx & { verbose: boolean; clusterIds: readonly string[] | undefined; suppressed: readonly Result[] },
 ): string[] {
   const { style, width } = ctx;
+  const region = regionSnapshot.region;
   const out: string[] = [style('bold', `${region} ${'─'.repeat(Math.max(3, width - region.length - 1))}`)];
   const regionFailed = errors.length > 0 && results.length > 0 && results.every((r) => r.clusterId === null && r.status === 'ERROR');
 
@@ -124,6 +125,13 @@ function renderRegion(
     const facts = [cluster.id, cluster.releaseLabel, cluster.state].filter(Boolean).join(' · ');
     out.push(`  ${style('bold', cluster.name)}  ${style('dim', facts)}`);
     out.push(...renderGroup(own, ctx, ctx.suppressed.filter((r) => r.clusterId === cluster.id).length), '');
+  }
+
+  const fallbacks = fallbackLines(regionSnapshot);
+  if (fallbacks.length > 0) {
+    out.push(`  ${style('bold', 'Fallbacks')} ${style('dim', '(slower EMR calls this run needed)')}`);
+    for (const line of fallbacks) out.push(...wrap(line, width, INDENT));
+    out.push('');
   }
 
   if (errors.length > 0 && !regionFailed) {

@@ -13,6 +13,15 @@ import { activeClusters, lowerBound, minimumCalls, naiveCalls, neededApis, type 
 import { RESULT_PREFIX, type ApiRow, type ChildResult, type EvaluationFigures, type MemoryPhase } from './result.js';
 import { MODELLED_APIS, Simulator, type ApiStats } from './simulator.js';
 import { installTimeWarp } from './timewarp.js';
+import { churn, holdBack, tagBeforeCold } from './churn.js';
+import type { FleetRun } from './result.js';
+import type { CallCounts as Counts } from './expected.js';
+import type { RegionState } from '../../lib/state/schema.js';
+
+const CHURN_RATE = 0.05;
+const RULE_CHANGE_RATE = 0.02;
+/** A Lambda invocation's collection time: 900 s less the default 60 s margin. */
+const INVOCATION_SECONDS = 840;
 
 const REGION = 'us-east-1';
 /** Auto time scale: aim for this many real seconds per run (lower bound / K). */
@@ -170,7 +179,11 @@ async function main(): Promise<void> {
   mark('start (code loaded, GC)');
   const heapBeforeModel = process.memoryUsage().heapUsed;
   const startRssMb = mb(process.memoryUsage().rss);
-  const account = buildAccount({ n: args.n, seed, region: REGION });
+  // 5 % of the clusters are held back: they appear as new clusters between the cold and warm runs.
+  const heldCount = Math.max(1, Math.round(args.n * CHURN_RATE));
+  const account = buildAccount({ n: args.n + heldCount, seed, region: REGION });
+  const held = holdBack(account, heldCount);
+  const taggedBeforeCold = tagBeforeCold(account);
   gc();
   // The simulated account alone (the simulator's state is small next to it).
   const accountHeapMb = mb(process.memoryUsage().heapUsed - heapBeforeModel);
@@ -254,6 +267,64 @@ async function main(): Promise<void> {
   mark('collected (GC)');
   const apis = apiRows(sim.apiStats(), minimum, naive, t0Model);
   const invocations = sim.invocationSummary();
+
+  // ---------------------------------------------------------------- fleet scale: cold, churn, warm, event
+  const fleet: FleetRun[] = [];
+  let churnFacts: ChildResult['churn'];
+  if (snapshot) {
+    const { nextState } = await import('../../lib/state/view.js');
+    const { evaluateSnapshot: evaluate } = await import('../../lib/evaluate.js');
+    const nowIso = account.now.toISOString();
+    const verdicts = (s: Snapshot): string[] =>
+      evaluate({ ...s, collectedAt: nowIso }, { checks: CHECKS, settings })
+        .map((r) => `${r.clusterId ?? '-'} ${r.checkId} ${r.status} ${r.message}`)
+        .sort();
+    const row = (label: string, stats: Map<string, ApiStats>, min: Counts, modelSeconds: number, snap: Snapshot, extra: Partial<FleetRun> = {}): FleetRun => {
+      const keys = [...new Set([...stats.keys(), ...min.keys()])].sort();
+      const emrCalls = [...stats].filter(([k]) => k.startsWith('emr:')).reduce((n, [, v]) => n + v.ok + v.throttled + Object.values(v.errors).reduce((a, b) => a + b, 0), 0);
+      const c = snap.regions[0]?.collection;
+      const describes = min.get('emr:DescribeCluster') ?? 0;
+      return {
+        label,
+        apis: keys.map((api) => ({ api, calls: stats.get(api)?.ok ?? 0, minimum: min.get(api) ?? 0 })),
+        modelSeconds,
+        boundSeconds: lowerBound(account, min).seconds,
+        describeBoundSeconds: Math.max(0, describes - 10) / 1,
+        emrCalls,
+        emrShare: emrCalls / (25 + 5 * modelSeconds),
+        nodeFallbacks: c?.nodeFallbacks.length ?? 0,
+        tagFallbacks: c?.tagFallbacks.length ?? 0,
+        invocations: Math.max(1, Math.ceil(modelSeconds / INVOCATION_SECONDS)),
+        peakRssMb: mb(process.resourceUsage().maxRSS * 1024),
+        ...extra,
+      };
+    };
+    const collectWith = async (states?: Map<string, RegionState>, clusterIds?: string[]): Promise<{ snap: Snapshot; stats: Map<string, ApiStats>; seconds: number }> => {
+      const runSim = new Simulator({ account, untimed: (fn) => warp.untimed(fn) });
+      const runClients = runSim.instrument(createAwsClients({ maxAttempts: settings.maxAttempts, homeRegion: REGION }));
+      const t = performance.now();
+      const snap = await collectSnapshot({ regions: [REGION], settings, clients: runClients, checks: CHECKS, clock: systemClock, ...(states ? { states } : {}), ...(clusterIds ? { clusterIds } : {}) });
+      return { snap, stats: runSim.apiStats(), seconds: (performance.now() - t) / 1000 };
+    };
+    fleet.push(row('cold', sim.apiStats(), minimum, wallTime.modelSeconds, snapshot));
+    const coldState = nextState(undefined, snapshot.regions[0]!, { accountId: account.accountId, now: nowIso, audited: true });
+    const known = { clusters: new Set(Object.keys(coldState.clusters)), securityConfigurations: new Set(Object.keys(coldState.securityConfigurations)) };
+    const ch = churn(account, held, taggedBeforeCold, { terminate: CHURN_RATE, rule: RULE_CHANGE_RATE });
+    churnFacts = { terminated: ch.terminated.length, added: ch.added.length, changedRule: ch.changedRule.length, suppressionAdded: ch.suppressionAdded, suppressionRemoved: ch.suppressionRemoved };
+    const states = new Map([[REGION, coldState]]);
+    const warmRun = await collectWith(states);
+    const fresh = await collectWith();
+    const a = verdicts(warmRun.snap);
+    const b = verdicts(fresh.snap);
+    const bSet = new Set(b);
+    const mismatches = [...a.filter((v) => !bSet.has(v)).map((v) => `warm only: ${v}`), ...b.filter((v) => !new Set(a).has(v)).map((v) => `full only: ${v}`)].slice(0, 10);
+    fleet.push(row('warm', warmRun.stats, minimumCalls(account, needed, { known }), warmRun.seconds, warmRun.snap, { equalsFullAudit: a.length === b.length && mismatches.length === 0, ...(mismatches.length ? { mismatches } : {}) }));
+    // One state-change event: a new cluster's first RUNNING event (it is described once).
+    const newcomer = ch.added[0]!;
+    const event = await collectWith(states, [newcomer]);
+    const eventCalls: Counts = new Map([...event.stats].map(([k, v]) => [k, v.ok]));
+    fleet.push(row(`event ${newcomer}`, event.stats, eventCalls, event.seconds, event.snap));
+  }
   warp.restore();
 
   const empty = { total: 0, byKindAndCode: [] };
@@ -291,6 +362,8 @@ async function main(): Promise<void> {
 
   const result: ChildResult = {
     ...base,
+    ...(fleet.length > 0 ? { fleet } : {}),
+    ...(churnFacts ? { churn: churnFacts } : {}),
     apis,
     invocations,
     wall: wallTime,

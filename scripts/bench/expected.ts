@@ -56,7 +56,18 @@ const K = {
   describeInstanceInformation: 'ssm:DescribeInstanceInformation',
   getServiceSetting: 'ssm:GetServiceSetting',
   getCallerIdentity: 'sts:GetCallerIdentity',
+  getResources: 'tag:GetResources',
 } as const;
+
+/** What a warm run already knows from the state store (DESIGN.md "Fleet scale"). */
+export interface KnownFromState {
+  clusters: ReadonlySet<string>;
+  securityConfigurations: ReadonlySet<string>;
+}
+
+/** EC2's largest DescribeInstances page (MaxResults 1000), and GetResources' (100). */
+const NODE_PAGE = 1000;
+const TAG_PAGE = 100;
 
 const ceilDiv = (a: number, b: number): number => Math.ceil(a / b);
 
@@ -163,20 +174,25 @@ function facts(account: SimAccount): AccountFacts {
 const nonTerminated = (c: SimCluster): number => c.instances.filter((i) => i.state !== 'TERMINATED').length;
 
 /** The fewest calls per API that collect what the `needed` APIs provide, from the model. */
-export function minimumCalls(account: SimAccount, needed: ReadonlySet<string>, options: { accountIdKnown?: boolean } = {}): CallCounts {
+export function minimumCalls(account: SimAccount, needed: ReadonlySet<string>, options: { accountIdKnown?: boolean; known?: KnownFromState } = {}): CallCounts {
   const f = facts(account);
   const m: CallCounts = new Map();
   const set = (key: string, n: number): void => {
-    if (needed.has(key) && n > 0) m.set(key, n);
+    if ((needed.has(key) || key === K.getResources) && n > 0) m.set(key, n);
   };
+  const known = options.known;
+  const fresh = f.active.filter((c) => !known?.clusters.has(c.id));
   set(K.listClusters, Math.max(1, ceilDiv(f.active.length, EMR_PAGE_SIZE)));
-  set(K.describeCluster, f.active.length);
-  set(K.listInstances, f.active.reduce((n, c) => n + Math.max(1, ceilDiv(nonTerminated(c), EMR_PAGE_SIZE)), 0));
-  set(K.listInstanceGroups, f.active.filter((c) => c.collection === 'INSTANCE_GROUP').length);
-  set(K.listInstanceFleets, f.active.filter((c) => c.collection === 'INSTANCE_FLEET').length);
-  set(K.describeSecurityConfiguration, f.configs.size);
+  // Each cluster once per lifetime; a warm run describes only the clusters the state does not know.
+  set(K.describeCluster, fresh.length);
+  // Tags account-wide when some cluster is known (the tagging index also holds terminated ones).
+  if (known && fresh.length < f.active.length) set(K.getResources, Math.max(1, ceilDiv(account.clusters.filter((c) => Object.keys(c.tags).length > 0).length, TAG_PAGE)));
+  // Every simulated node carries EMR's system tags: no per-cluster EMR listing is needed. One
+  // DescribeInstances by tag for the region's live nodes, 1,000 per page.
+  const instancesNeeded = needed.has(K.listInstances);
+  if (instancesNeeded) m.set(K.describeInstances, Math.max(1, ceilDiv(account.ec2Instances.size, NODE_PAGE)));
+  set(K.describeSecurityConfiguration, [...f.configs].filter((c) => !known?.securityConfigurations.has(c)).length);
   set(K.describeSecurityGroups, ceilDiv(f.groupIds.size, EC2_BATCH));
-  set(K.describeInstances, ceilDiv(new Set(f.runningEc2Ids).size, EC2_BATCH));
   set(K.describeManagedPrefixLists, ceilDiv(f.prefixListIds.size, PREFIX_LIST_PAGE));
   const customerLists = [...f.prefixListIds].flatMap((id) => account.prefixLists.get(id) ?? []).filter((l) => l.ownerId !== 'AWS' && !l.name.startsWith('com.amazonaws.'));
   set(K.getManagedPrefixListEntries, customerLists.reduce((n, l) => n + Math.max(1, ceilDiv(l.entries.length, PREFIX_LIST_PAGE)), 0));

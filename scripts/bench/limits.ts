@@ -20,7 +20,7 @@
  */
 import { API_QUOTAS, SHARED_QUOTAS, type SharedBucket } from '../../lib/collect/quotas.js';
 
-export type Service = 'emr' | 'ec2' | 'iam' | 'ssm' | 'sts';
+export type Service = 'emr' | 'ec2' | 'iam' | 'ssm' | 'sts' | 'tag';
 
 export interface ApiSpec {
   service: Service;
@@ -83,6 +83,7 @@ export const API_SPECS: readonly ApiSpec[] = [
   spec('ssm', 'DescribeInstanceInformation', 80, 0.5),
   spec('ssm', 'GetServiceSetting', 60),
   spec('sts', 'GetCallerIdentity', 40),
+  spec('tag', 'GetResources', 150, 0.5),
 ];
 
 export const SHARED_BUCKETS: readonly SharedBucketSpec[] = (Object.keys(SHARED_QUOTAS) as SharedBucket[]).map((name) => ({

@@ -42,6 +42,41 @@ export function totals(r: ChildResult): RunTotals {
   );
 }
 
+/** The fleet-scale runs of one N (issue 12): calls vs the new minimum, wall vs bound, EMR share… */
+export function renderFleet(r: ChildResult): string {
+  if (!r.fleet || r.fleet.length === 0) return '';
+  const out: string[] = [`### N = ${num(r.n)}: fleet-scale runs (cold: no state; warm: after churn${r.churn ? ` — ${r.churn.terminated} terminated, ${r.churn.added} new, ${r.churn.changedRule} with a changed SG rule, suppression tag added on ${r.churn.suppressionAdded}, removed from ${r.churn.suppressionRemoved}` : ''})`];
+  out.push(
+    table(
+      ['run', 'model wall s', 'bound s', 'DescribeCluster bound s', 'EMR calls', 'EMR share', 'fallbacks', 'invocations', '= full audit', 'peak RSS MB'],
+      r.fleet.map((f) => [
+        f.label,
+        f.modelSeconds.toFixed(1),
+        f.boundSeconds.toFixed(1),
+        f.describeBoundSeconds.toFixed(0),
+        num(f.emrCalls),
+        `${(100 * f.emrShare).toFixed(1)} %`,
+        `${f.nodeFallbacks} node / ${f.tagFallbacks} tag`,
+        String(f.invocations),
+        f.equalsFullAudit === undefined ? '-' : f.equalsFullAudit ? 'yes' : 'NO',
+        f.peakRssMb.toFixed(0),
+      ]),
+      [false, true, true, true, true, true, false, true, false, true],
+    ),
+  );
+  for (const f of r.fleet) {
+    if (f.label.startsWith('event')) {
+      out.push(`${f.label}: ${f.apis.reduce((n, a) => n + a.calls, 0)} calls (${f.apis.filter((a) => a.calls > 0).map((a) => `${a.api} ${a.calls}`).join(', ')}), ${f.modelSeconds.toFixed(1)} model s`);
+      continue;
+    }
+    const off = f.apis.filter((a) => a.calls !== a.minimum);
+    out.push(`${f.label} calls/minimum: ${f.apis.filter((a) => a.calls > 0 || a.minimum > 0).map((a) => `${a.api} ${a.calls}/${a.minimum}`).join(', ')}${off.length ? `  (off the minimum: ${off.map((a) => a.api).join(', ')})` : '  (all at the minimum)'}`);
+    for (const m of f.mismatches ?? []) out.push(`  !! ${m}`);
+  }
+  out.push('(peak RSS is the benchmark process: product and in-process simulated account together)', '');
+  return out.join('\n');
+}
+
 export function renderRun(r: ChildResult): string {
   const out: string[] = [];
   const a = r.account;

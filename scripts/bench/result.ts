@@ -17,10 +17,34 @@ export interface ApiRow {
   lastAt?: number;
 }
 
+/** One run of the fleet-scale sequence (issue 12): cold (no state), warm (after churn), one event. */
+export interface FleetRun {
+  label: string;
+  apis: { api: string; calls: number; minimum: number }[];
+  modelSeconds: number;
+  /** The lower bound of the run's minimum calls (model seconds). */
+  boundSeconds: number;
+  /** DescribeCluster calls ÷ its refill (1/s) after the burst: the bound of a cold run's descriptions. */
+  describeBoundSeconds: number;
+  emrCalls: number;
+  /** EMR calls ÷ the tokens the account-wide EMR bucket holds and refills during the run. */
+  emrShare: number;
+  nodeFallbacks: number;
+  tagFallbacks: number;
+  /** Lambda invocations of 900 s (less the 60 s margin) the run's model wall time needs. */
+  invocations: number;
+  /** Results equal those of a fresh full audit of the same account (warm runs). */
+  equalsFullAudit?: boolean;
+  mismatches?: string[];
+  peakRssMb: number;
+}
+
 export interface ChildResult {
   n: number;
   seed: number;
   timeScale: number;
+  fleet?: FleetRun[];
+  churn?: { terminated: number; added: number; changedRule: number; suppressionAdded: string; suppressionRemoved: string };
   account: {
     active: number;
     terminated: number;

@@ -19,6 +19,7 @@ import { handleEc2 } from './services/ec2.js';
 import { handleEmr } from './services/emr.js';
 import { handleIam, handleSts } from './services/iam.js';
 import { handleSsm } from './services/ssm.js';
+import { handleTagging } from './services/tagging.js';
 import { ec2Error, jsonError, parseRequest, queryError, type ParsedRequest, type SimResponse, type WireRequest } from './wire.js';
 
 export interface Clock {
@@ -104,6 +105,8 @@ function answer(service: Service, account: SimAccount, req: ParsedRequest): SimR
       return handleSts(account, req);
     case 'ssm':
       return handleSsm(account, req);
+    case 'tag':
+      return handleTagging(account, req);
   }
 }
 
@@ -236,10 +239,11 @@ export class Simulator {
         this.attach(rc.emr, 'emr');
         this.attach(rc.ec2, 'ec2');
         this.attach(rc.ssm, 'ssm');
+        this.attach(rc.tagging, 'tag');
       }
       return rc;
     };
-    return { iam: clients.iam, sts: clients.sts, forRegion };
+    return { iam: clients.iam, sts: clients.sts, s3: clients.s3, events: clients.events, forRegion };
   }
 
   /** Inserts the simulator right after the deserializer: the innermost step, below retries. */

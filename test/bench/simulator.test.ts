@@ -202,14 +202,26 @@ describe('bench expected calls', () => {
     const active = activeClusters(account);
     expect(m.get('emr:ListClusters')).toBe(Math.ceil(active.length / 50));
     expect(m.get('emr:DescribeCluster')).toBe(active.length);
-    expect(m.get('emr:ListInstances')).toBeGreaterThanOrEqual(active.length);
-    expect((m.get('emr:ListInstanceGroups') ?? 0) + (m.get('emr:ListInstanceFleets') ?? 0)).toBe(active.length);
+    // Every simulated node carries EMR's system tags: no per-cluster EMR listing in the minimum.
+    expect(m.get('emr:ListInstances')).toBeUndefined();
+    expect((m.get('emr:ListInstanceGroups') ?? 0) + (m.get('emr:ListInstanceFleets') ?? 0)).toBe(0);
     expect(m.get('iam:GetInstanceProfile')).toBe(new Set(active.map((c) => nameFromRef(c.instanceProfileRef))).size);
     const running = active.flatMap((c) => c.instances.filter((i) => i.state === 'RUNNING' && i.ec2Id));
     expect(m.get('ssm:DescribeInstanceInformation')).toBe(Math.ceil(running.length / 50));
     expect(m.get('ec2:DescribeSecurityGroups')).toBe(Math.ceil(new Set(active.flatMap((c) => [c.masterSg, c.slaveSg, c.serviceAccessSg, ...c.additionalMasterSgs, ...c.additionalSlaveSgs].filter(Boolean))).size / 200));
-    expect(m.get('ec2:DescribeInstances')).toBe(Math.ceil(running.length / 200));
+    // One DescribeInstances by tag for the region's live nodes, 1,000 per page.
+    expect(m.get('ec2:DescribeInstances')).toBe(Math.max(1, Math.ceil(account.ec2Instances.size / 1000)));
     expect(m.get('sts:GetCallerIdentity')).toBe(1);
+    expect(m.get('tag:GetResources')).toBeUndefined();
+  });
+
+  it('a warm run: DescribeCluster and DescribeSecurityConfiguration only for what the state does not know, tags from GetResources', () => {
+    const active = activeClusters(account);
+    const known = { clusters: new Set(active.slice(1).map((c) => c.id)), securityConfigurations: new Set(active.flatMap((c) => c.securityConfiguration ?? [])) };
+    const m = minimumCalls(account, all, { known });
+    expect(m.get('emr:DescribeCluster')).toBe(1);
+    expect(m.get('emr:DescribeSecurityConfiguration')).toBeUndefined();
+    expect(m.get('tag:GetResources')).toBe(Math.max(1, Math.ceil(account.clusters.filter((c) => Object.keys(c.tags).length > 0).length / 100)));
   });
 
   it('drops what no selected check needs, keeping ListClusters and DescribeCluster', () => {
@@ -232,12 +244,12 @@ describe('bench expected calls', () => {
     expect(sum(m) / sum(naive)).toBeLessThan(0.5);
   });
 
-  it('bounds the wall time by the slowest bucket: ListInstances refills at 0.5/s', () => {
+  it('bounds the wall time by the slowest bucket: DescribeCluster refills at 1/s', () => {
     const m = minimumCalls(account, all);
     const bound = lowerBound(account, m);
-    const li = m.get('emr:ListInstances') ?? 0;
-    expect(bound.binding.name).toBe('emr:ListInstances');
-    expect(bound.seconds).toBeGreaterThan((li - 10) / 0.5);
-    expect(bound.seconds).toBeLessThan((li - 10) / 0.5 + 2);
+    const dc = m.get('emr:DescribeCluster') ?? 0;
+    expect(bound.binding.name).toBe('emr:DescribeCluster');
+    expect(bound.seconds).toBeGreaterThan((dc - 10) / 1);
+    expect(bound.seconds).toBeLessThan((dc - 10) / 1 + 2);
   });
 });

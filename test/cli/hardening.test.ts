@@ -44,7 +44,8 @@ describe('no clean report from an audit that evaluated nothing', () => {
   });
 
   it('a region that could not be listed proves nothing: its ERRORs are reported, not a usage error', async () => {
-    fake.fail('elasticmapreduce:ListClusters', { code: 'AccessDeniedException', when: (_input, region) => region === 'eu-west-1' });
+    // A run about a few clusters describes them directly instead of listing the region: deny both.
+    for (const api of ['elasticmapreduce:ListClusters', 'elasticmapreduce:DescribeCluster']) fake.fail(api, { code: 'AccessDeniedException', when: (_input, region) => region === 'eu-west-1' });
     const run = await runCli(['scan', '--region', 'us-east-1', '--region', 'eu-west-1', '--cluster', 'j-ELSEWHERE001', '--format', 'json'], { env: ENV, clients: fake.clients() });
     expect(run.code).toBe(0);
     const out = JSON.parse(run.stdout) as { results: Array<{ status: string; region: string }> };

@@ -54,6 +54,32 @@ describe('emr-audit against a mocked account', () => {
     expect(offlineOut.results.filter((r) => r.checkId === 'logging/no-log-uri' && r.status === 'FAIL').map((r) => r.clusterId)).toEqual(['j-USEAST000001', 'j-EUWEST000001']);
   });
 
+  it('scan --state DIR: the second scan describes no cluster and gives the same verdicts; the table names a fallback', async () => {
+    const dir = tempDir();
+    const args = ['scan', '--region', 'us-east-1', '--format', 'json', '--state', dir];
+    const first = await runCli(args, { env: ENV, clients: fake.clients() });
+    expect(first.code).toBe(0);
+    expect(fake.count('elasticmapreduce:DescribeCluster')).toBe(2);
+    fake.calls.length = 0;
+    const second = await runCli(args, { env: ENV, clients: fake.clients() });
+    expect(second.code).toBe(0);
+    expect(second.stderrLines).toEqual([]);
+    expect(fake.count('elasticmapreduce:DescribeCluster')).toBe(0);
+    expect(fake.count('tag:GetResources')).toBe(1);
+    expect(verdicts(JSON.parse(second.stdout) as JsonOut)).toEqual(verdicts(JSON.parse(first.stdout) as JsonOut));
+
+    fake.addCluster({ id: 'j-USEAST000003', name: 'bare', instances: FakeAccount.nodes('j-USEAST000003', 1, 0, { systemTags: false }) });
+    const table = await runCli(['scan', '--region', 'us-east-1', '--format', 'table', '--state', dir], { env: ENV, clients: fake.clients() });
+    // The table wraps to the terminal (80 columns when piped): compare the words.
+    expect(table.stdout.replace(/\s+/g, ' ')).toContain("1 cluster(s) listed with EMR ListInstances (no node carries EMR's system tag): j-USEAST000003");
+  });
+
+  it('--state with --demo is a usage error', async () => {
+    const run = await runCli(['scan', '--demo', '--state', tempDir()]);
+    expect(run.code).toBe(2);
+    expect(run.stderrLines.join('\n')).toContain('--state works on live AWS data only');
+  });
+
   it('collect --out - writes the snapshot to stdout', async () => {
     const run = await runCli(['collect', '--cluster', 'j-USEAST000002', '--out', '-'], { env: ENV, clients: fake.clients() });
     expect(run.code).toBe(0);

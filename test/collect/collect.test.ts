@@ -10,7 +10,7 @@ import { lookupInstanceProfile } from '../../lib/lookup.js';
 import { defaultSettings } from '../../lib/settings.js';
 import type { Cluster } from '../../lib/snapshot.js';
 import { FakeAccount, REGION, type FakeMocks } from '../helpers/fake-account.js';
-import { collect, defaultCluster, regionOf } from './harness.js';
+import { collect, defaultCluster, regionOf, untaggedCluster } from './harness.js';
 
 let mocks: FakeMocks;
 let fake: FakeAccount;
@@ -45,8 +45,9 @@ describe('shared data is fetched once', () => {
     expect(r.errors).toEqual([]);
     expect(mocks.emr.commandCalls(ListClustersCommand)).toHaveLength(1);
     expect(mocks.emr.commandCalls(DescribeClusterCommand)).toHaveLength(3);
-    expect(mocks.emr.commandCalls(ListInstancesCommand)).toHaveLength(3);
-    expect(mocks.emr.commandCalls(ListInstanceGroupsCommand)).toHaveLength(3);
+    // Every node of the region comes from one DescribeInstances by EMR's system tag.
+    expect(mocks.emr.commandCalls(ListInstancesCommand)).toHaveLength(0);
+    expect(mocks.emr.commandCalls(ListInstanceGroupsCommand)).toHaveLength(0);
     expect(mocks.emr.commandCalls(DescribeSecurityConfigurationCommand)).toHaveLength(1);
     expect(mocks.ec2.commandCalls(DescribeSecurityGroupsCommand)).toHaveLength(1);
     expect(mocks.ec2.commandCalls(DescribeInstancesCommand)).toHaveLength(1);
@@ -154,20 +155,29 @@ describe('paging', () => {
     expect(mocks.emr.commandCalls(DescribeClusterCommand)).toHaveLength(60);
     expect(r.clusters).toHaveLength(60);
     expect(r.clusters.every((c) => c.described)).toBe(true);
-    // Clusters without instances cost no group listing and no instance batches.
+    // No node carries a cluster's tag: each falls back to ListInstances (empty: no group listing).
+    expect(mocks.emr.commandCalls(ListInstancesCommand)).toHaveLength(60);
+    expect(r.collection?.nodeFallbacks).toHaveLength(60);
     expect(mocks.emr.commandCalls(ListInstanceGroupsCommand)).toHaveLength(0);
-    expect(mocks.ec2.commandCalls(DescribeInstancesCommand)).toHaveLength(0);
+    expect(mocks.ec2.commandCalls(DescribeInstancesCommand)).toHaveLength(1);
   });
 
-  it('120 instances: ListInstances in pages of 50, one DescribeInstances, three DescribeInstanceInformation batches', async () => {
+  it('120 instances: no ListInstances, one DescribeInstances by system tag, three DescribeInstanceInformation batches', async () => {
     const instances = FakeAccount.nodes('j-big', 119, 0).map((i, n) => (n % 2 === 0 ? { ...i, ssm: { pingStatus: 'Online' } } : i));
     fake.addCluster(defaultCluster('j-big', { instances }));
 
     const r = regionOf(await collect(fake));
 
-    expect(mocks.emr.commandCalls(ListInstancesCommand)).toHaveLength(3);
+    expect(mocks.emr.commandCalls(ListInstancesCommand)).toHaveLength(0);
     expect(cluster(r, 'j-big').instances).toHaveLength(120);
     expect(mocks.ec2.commandCalls(DescribeInstancesCommand)).toHaveLength(1);
+    expect(mocks.ec2.commandCalls(DescribeInstancesCommand)[0]!.args[0].input).toEqual({
+      Filters: [
+        { Name: 'tag-key', Values: ['aws:elasticmapreduce:job-flow-id'] },
+        { Name: 'instance-state-name', Values: ['pending', 'running'] },
+      ],
+      MaxResults: 1000,
+    });
     const ssmCalls = mocks.ssm.commandCalls(DescribeInstanceInformationCommand);
     expect(ssmCalls).toHaveLength(3);
     expect(ssmCalls.map((c) => c.args[0].input.Filters?.[0]?.Values?.length)).toEqual([50, 50, 20]);
@@ -200,14 +210,17 @@ describe('paging', () => {
       })
       .addPolicy(extra, { document: { Statement: [{ Effect: 'Allow', Action: 'ssm:UpdateInstanceInformation', Resource: '*' }] } })
       .setReleaseLabels(['emr-7.5.0', 'emr-7.4.0', 'emr-7.3.0'])
-      .addCluster(defaultCluster('j-g', { instances: FakeAccount.nodes('j-g', 1, 1, { ssm: { pingStatus: 'Online' } }) }))
-      .addCluster(defaultCluster('j-f', { collectionType: 'INSTANCE_FLEET', instances: FakeAccount.nodes('j-f', 1, 1, { ssm: { pingStatus: 'Online' } }) }));
+      .addCluster(untaggedCluster('j-g', { instances: FakeAccount.nodes('j-g', 1, 1, { ssm: { pingStatus: 'Online' } }) }))
+      .addCluster(untaggedCluster('j-f', { collectionType: 'INSTANCE_FLEET', instances: FakeAccount.nodes('j-f', 1, 1, { ssm: { pingStatus: 'Online' } }) }))
+      .addCluster(defaultCluster('j-t', { instances: FakeAccount.nodes('j-t', 1, 0, { ssm: { pingStatus: 'Online' } }) }));
 
     const r = regionOf(await collect(fake));
 
     expect(r.errors).toEqual([]);
-    expect(r.clusters.map((c) => c.id)).toEqual(['j-g', 'j-f']);
-    expect(mocks.emr.commandCalls(ListClustersCommand)).toHaveLength(2);
+    expect(r.clusters.map((c) => c.id)).toEqual(['j-g', 'j-f', 'j-t']);
+    expect(r.collection?.nodeFallbacks).toEqual(['j-f', 'j-g']);
+    expect(cluster(r, 'j-t').instances?.map((i) => i.role)).toEqual(['MASTER', 'CORE']);
+    expect(mocks.emr.commandCalls(ListClustersCommand)).toHaveLength(3);
     expect(mocks.emr.commandCalls(ListInstancesCommand)).toHaveLength(6);
     expect(mocks.emr.commandCalls(ListInstanceGroupsCommand)).toHaveLength(3);
     expect(mocks.emr.commandCalls(ListInstanceFleetsCommand)).toHaveLength(3);
@@ -221,13 +234,14 @@ describe('paging', () => {
     expect(mocks.emr.commandCalls(ListReleaseLabelsCommand)).toHaveLength(3);
     expect(Object.keys(r.securityGroups).sort()).toEqual(['sg-master', 'sg-slave']);
     expect(mocks.ec2.commandCalls(DescribeSecurityGroupsCommand)).toHaveLength(2);
-    expect(Object.keys(r.ec2Instances)).toHaveLength(6);
-    expect(mocks.ec2.commandCalls(DescribeInstancesCommand)).toHaveLength(6);
+    expect(Object.keys(r.ec2Instances)).toHaveLength(8);
+    // The tagged query in pages of one (two nodes: two pages), then the fallback nodes by id (six).
+    expect(mocks.ec2.commandCalls(DescribeInstancesCommand)).toHaveLength(2 + 6);
     expect(r.roles.EMR_EC2_DefaultRole?.attachedPolicyArns).toHaveLength(2);
     expect(r.roles.EMR_EC2_DefaultRole?.inlinePolicies?.map((p) => p.name)).toEqual(['a', 'b']);
     expect(Object.keys(r.managedPolicies).sort()).toEqual([extra, 'arn:aws:iam::aws:policy/service-role/AmazonElasticMapReduceforEC2Role'].sort());
-    expect(Object.keys(r.ssmInstances)).toHaveLength(6);
-    expect(mocks.ssm.commandCalls(DescribeInstanceInformationCommand)).toHaveLength(6);
+    expect(Object.keys(r.ssmInstances)).toHaveLength(8);
+    expect(mocks.ssm.commandCalls(DescribeInstanceInformationCommand)).toHaveLength(8);
   });
 });
 
@@ -342,9 +356,8 @@ describe('failures are recorded on the resource they concern', () => {
     });
     expect(r.errors).toEqual([{ kind: 'cluster', resourceId: 'j-bad', api: 'elasticmapreduce:DescribeCluster', code: 'AccessDeniedException', message: 'denied' }]);
     expect(cluster(r, 'j-ok').described).toBe(true);
-    // Nothing else is asked about the undescribed cluster but its instance listing, which the
-    // pipeline sends alongside the description; its answer is dropped.
-    expect(fake.calls.filter((c) => c.input.ClusterId === 'j-bad').map((c) => c.api).sort()).toEqual(['elasticmapreduce:DescribeCluster', 'elasticmapreduce:ListInstances']);
+    // Nothing else is asked about the undescribed cluster (its nodes came with the region's node query).
+    expect(fake.calls.filter((c) => c.input.ClusterId === 'j-bad').map((c) => c.api).sort()).toEqual(['elasticmapreduce:DescribeCluster']);
     expect(cluster(r, 'j-bad').instances).toBeUndefined();
   });
 
@@ -381,16 +394,17 @@ describe('failures are recorded on the resource they concern', () => {
   });
 
   it('ListInstances failure: instances absent and a clusterInstances error', async () => {
-    fake.addCluster(defaultCluster('j-1')).fail('elasticmapreduce:ListInstances', { code: 'ThrottlingException', message: 'Rate exceeded' });
+    fake.addCluster(untaggedCluster('j-1')).fail('elasticmapreduce:ListInstances', { code: 'ThrottlingException', message: 'Rate exceeded' });
 
     const r = regionOf(await collect(fake));
 
     expect(cluster(r, 'j-1').instances).toBeUndefined();
     expect(r.errors).toEqual([{ kind: 'clusterInstances', resourceId: 'j-1', api: 'elasticmapreduce:ListInstances', code: 'ThrottlingException', message: 'Rate exceeded' }]);
-    expect(mocks.ec2.commandCalls(DescribeInstancesCommand)).toHaveLength(0);
+    // Only the region's node query (which found no tagged node of j-1).
+    expect(mocks.ec2.commandCalls(DescribeInstancesCommand)).toHaveLength(1);
   });
 
-  it('node roles fall back to the EC2 role tag when ListInstanceGroups fails', async () => {
+  it('tagged nodes need no group listing: a failing ListInstanceGroups costs nothing', async () => {
     fake.addCluster(defaultCluster('j-1')).fail('elasticmapreduce:ListInstanceGroups', { code: 'AccessDeniedException', message: 'denied' });
 
     const r = regionOf(await collect(fake));
@@ -400,18 +414,19 @@ describe('failures are recorded on the resource they concern', () => {
   });
 
   it('without DescribeInstances in the run, a failed group listing leaves roles unknown and says why', async () => {
-    fake.addCluster(defaultCluster('j-1')).fail('elasticmapreduce:ListInstanceGroups', { code: 'AccessDeniedException', message: 'denied' });
+    fake.addCluster(untaggedCluster('j-1')).fail('elasticmapreduce:ListInstanceGroups', { code: 'AccessDeniedException', message: 'denied' });
     const exposure = { permissions: ['elasticmapreduce:ListInstances'] };
 
     const r = regionOf(await collect(fake, { checks: [exposure as never] }));
 
     expect(cluster(r, 'j-1').instances?.map((i) => i.role)).toEqual([undefined, undefined, undefined]);
     expect(r.errors).toEqual([{ kind: 'clusterInstances', resourceId: 'j-1', api: 'elasticmapreduce:ListInstanceGroups', code: 'AccessDeniedException', message: 'denied' }]);
-    expect(mocks.ec2.commandCalls(DescribeInstancesCommand)).toHaveLength(0);
+    // The region's node query only: no DescribeInstances by id without a check that reads EC2.
+    expect(mocks.ec2.commandCalls(DescribeInstancesCommand)).toHaveLength(1);
   });
 
   it('an instance EC2 no longer knows is recorded as NotFound; SSM failures name each instance of the batch', async () => {
-    fake.addCluster(defaultCluster('j-1'));
+    fake.addCluster(untaggedCluster('j-1'));
     mocks.ec2.on(DescribeInstancesCommand).callsFake(async (input: object) => {
       const out = (await fake.handle('ec2:DescribeInstances', input, REGION)) as { Reservations: Array<{ Instances: Array<{ InstanceId: string }> }> };
       return { Reservations: out.Reservations.filter((res) => res.Instances[0]?.InstanceId !== 'i-j-1-1') };
@@ -541,25 +556,24 @@ describe('mapping', () => {
         additionalSlaveSecurityGroups: ['sg-add'],
       },
       tags: { team: 'data', 'emr-audit:suppress': 'logging/no-log-uri' },
+      // From EC2 (EMR's `ci-` id is not in its answer: the EC2 id stands in).
       instances: [
         {
-          id: 'ci-1',
+          id: 'i-1',
           ec2InstanceId: 'i-1',
           state: 'RUNNING',
           role: 'MASTER',
-          instanceGroupId: 'ig-j-1-master',
           instanceType: 'r5.2xlarge',
           market: 'ON_DEMAND',
           publicIpAddress: '1.2.3.4',
           privateIpAddress: '10.0.0.10',
-          createdAt: '2026-11-23T10:00:00.000Z',
         },
       ],
     });
   });
 
   it('tolerates responses without the optional fields', async () => {
-    fake.addCluster(defaultCluster('j-min'));
+    fake.addCluster(untaggedCluster('j-min'));
     mocks.emr.on(DescribeClusterCommand).resolves({ Cluster: { Id: 'j-min', Status: {} } });
     mocks.emr.on(ListInstancesCommand).resolves({ Instances: [{ Id: 'ci-x' }, {}] });
     mocks.emr.on(ListInstanceGroupsCommand).resolves({});
@@ -635,14 +649,16 @@ describe('mapping', () => {
     expect(r.ec2Instances).toEqual({
       'i-a': { instanceId: 'i-a', state: 'running', launchTime: '2026-11-23T10:00:00.000Z', httpTokens: 'optional', httpEndpoint: 'enabled', publicIpAddress: '3.3.3.3' },
       'i-b': { instanceId: 'i-b', state: 'running', launchTime: '2026-11-23T10:00:00.000Z', httpTokens: 'required', httpEndpoint: 'enabled' },
+      // Still pending in EC2: in the same answer, never asked for on its own.
+      'i-c': { instanceId: 'i-c', state: 'pending', launchTime: '2026-11-23T10:00:00.000Z', httpTokens: 'required', httpEndpoint: 'enabled' },
     });
     expect(r.ssmInstances).toEqual({ 'i-a': { instanceId: 'i-a', pingStatus: 'ConnectionLost', lastPingDateTime: '2026-11-23T09:00:00.000Z', agentVersion: '3.2.0', isLatestVersion: false } });
     expect(r.ssmQueried).toEqual(['i-a', 'i-b']);
-    expect(cluster(r, 'j-1').instances?.map((i) => i.state)).toEqual(['RUNNING', 'RUNNING', 'BOOTSTRAPPING']);
+    expect(cluster(r, 'j-1').instances?.map((i) => i.state)).toEqual(['RUNNING', 'RUNNING', 'PROVISIONING']);
   });
 
   it('asks ListInstances for non-terminated instances only', async () => {
-    fake.addCluster(defaultCluster('j-1', { instances: [{ role: 'MASTER' }, { role: 'CORE', state: 'TERMINATED' }] }));
+    fake.addCluster(untaggedCluster('j-1', { instances: [{ role: 'MASTER' }, { role: 'CORE', state: 'TERMINATED' }] }));
 
     const r = regionOf(await collect(fake));
 
@@ -674,7 +690,7 @@ describe('mapping', () => {
 });
 
 describe('scope', () => {
-  it('with clusterIds: lists once and describes only the requested active clusters', async () => {
+  it('with a few clusterIds: describes them directly (no listing), keeps only the active ones, asks EC2 for their nodes only', async () => {
     fake
       .addCluster(defaultCluster('j-1'))
       .addCluster(defaultCluster('j-2'))
@@ -682,11 +698,27 @@ describe('scope', () => {
 
     const snap = await collect(fake, { clusterIds: ['j-2', 'j-old', 'j-unknown'] });
 
+    // DescribeCluster says what ListClusters would (status, tags), for one call per cluster.
+    expect(mocks.emr.commandCalls(ListClustersCommand)).toHaveLength(0);
+    expect(mocks.emr.commandCalls(DescribeClusterCommand).map((c) => c.args[0].input.ClusterId).sort()).toEqual(['j-2', 'j-old', 'j-unknown']);
+    expect(regionOf(snap).clusters.map((c) => c.id)).toEqual(['j-2']);
+    expect(regionOf(snap).errors).toEqual([]);
+    expect(regionOf(snap).clusters[0]?.instances).toHaveLength(3);
+    expect(mocks.ec2.commandCalls(DescribeInstancesCommand)[0]!.args[0].input.Filters?.[0]).toEqual({ Name: 'tag:aws:elasticmapreduce:job-flow-id', Values: ['j-2', 'j-old', 'j-unknown'] });
+    expect(snap.scope).toEqual({ clusterIds: ['j-2', 'j-old', 'j-unknown'] });
+  });
+
+  it('with many clusterIds: lists once and describes only the requested active clusters', async () => {
+    const ids = Array.from({ length: 12 }, (_, n) => `j-${String(n).padStart(2, '0')}`);
+    for (const id of ids) fake.addCluster(defaultCluster(id));
+    fake.addCluster(defaultCluster('j-old', { state: 'TERMINATED' }));
+
+    const snap = await collect(fake, { clusterIds: [...ids.slice(1), 'j-old', 'j-unknown'], settings: { ...defaultSettings(), rateMultiplier: 100 } });
+
     expect(mocks.emr.commandCalls(ListClustersCommand)).toHaveLength(1);
     expect(mocks.emr.commandCalls(ListClustersCommand)[0]!.args[0].input.ClusterStates).toEqual(['STARTING', 'BOOTSTRAPPING', 'RUNNING', 'WAITING']);
-    expect(mocks.emr.commandCalls(DescribeClusterCommand).map((c) => c.args[0].input.ClusterId)).toEqual(['j-2']);
-    expect(regionOf(snap).clusters.map((c) => c.id)).toEqual(['j-2']);
-    expect(snap.scope).toEqual({ clusterIds: ['j-2', 'j-old', 'j-unknown'] });
+    expect(mocks.emr.commandCalls(DescribeClusterCommand).map((c) => c.args[0].input.ClusterId).sort()).toEqual(ids.slice(1));
+    expect(regionOf(snap).clusters.map((c) => c.id)).toEqual(ids.slice(1));
   });
 
   it('collects only what the selected checks read', async () => {

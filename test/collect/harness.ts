@@ -39,3 +39,12 @@ export function regionOf(snapshot: Snapshot, region = REGION): RegionSnapshot {
 export function defaultCluster(id: string, overrides: Partial<FakeCluster> = {}): FakeCluster {
   return FakeAccount.standardCluster(id, { instances: FakeAccount.nodes(id, 1, 1), ...overrides });
 }
+
+/**
+ * Like `defaultCluster`, but its EC2 instances lack EMR's system tags (an emulator, a cluster just
+ * starting): the collectors fall back to ListInstances and ListInstanceGroups/ListInstanceFleets.
+ */
+export function untaggedCluster(id: string, overrides: Partial<FakeCluster> = {}): FakeCluster {
+  const c = defaultCluster(id, overrides);
+  return { ...c, instances: (c.instances ?? []).map((i) => ({ ...i, systemTags: false })) };
+}

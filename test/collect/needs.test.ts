@@ -50,6 +50,7 @@ describe('collectionPermissions', () => {
       'elasticmapreduce:DescribeCluster',
       'elasticmapreduce:ListInstanceGroups',
       'elasticmapreduce:ListInstanceFleets',
+      'tag:GetResources',
     ]);
   });
 
@@ -64,11 +65,12 @@ describe('collectionPermissions', () => {
         'iam:GetRolePolicy',
         'iam:GetPolicy',
         'iam:GetPolicyVersion',
+        // The nodes come from EC2 by EMR's system tag, EMR's listings are the fallback.
+        'ec2:DescribeInstances',
         'elasticmapreduce:ListInstances',
         'ssm:DescribeInstanceInformation',
       ]),
     );
-    expect(perms).not.toContain('ec2:DescribeInstances');
     expect(perms).not.toContain('ec2:DescribeSecurityGroups');
   });
 

@@ -149,7 +149,8 @@ describe('public addresses from EC2', () => {
     const r = regionOf(await collect(fake));
 
     expect(r.ec2Instances['i-eip']?.publicIpAddress).toBe('54.1.2.3');
-    expect(r.clusters[0]?.instances?.find((i) => i.ec2InstanceId === 'i-eip')?.publicIpAddress).toBeUndefined();
+    // The nodes themselves now come from EC2 (by EMR's system tag), so the node carries it too.
+    expect(r.clusters[0]?.instances?.find((i) => i.ec2InstanceId === 'i-eip')?.publicIpAddress).toBe('54.1.2.3');
     expect(r.ec2Instances['i-v6']?.ipv6Addresses).toEqual(['2600:1f18:abcd::10', 'fe80::1']);
     expect(r.ec2Instances['i-plain']).not.toHaveProperty('ipv6Addresses');
     expect(r.ec2Instances['i-plain']).not.toHaveProperty('publicIpAddress');

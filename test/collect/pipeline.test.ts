@@ -18,7 +18,7 @@ import { clearPolicyVersionCache } from '../../lib/collect/index.js';
 import { LISTING_WINDOW } from '../../lib/collect/region.js';
 import { defaultSettings } from '../../lib/settings.js';
 import { FakeAccount, REGION, type FakeMocks } from '../helpers/fake-account.js';
-import { collect, defaultCluster, regionOf } from './harness.js';
+import { collect, regionOf, untaggedCluster } from './harness.js';
 
 let fake: FakeAccount;
 let mocks: FakeMocks;
@@ -44,13 +44,13 @@ function deferred(): { promise: Promise<void>; release: () => void } {
 type Input = Record<string, unknown>;
 
 describe('per-cluster pipeline', () => {
-  it("ListInstances and the lookups of cluster B go out while cluster A's DescribeCluster has not answered", async () => {
+  it("the fallback listing and the lookups of cluster B go out while cluster A's DescribeCluster has not answered", async () => {
     fake
       .addSecurityConfiguration('sec-a', { EncryptionConfiguration: {} })
       .addSecurityConfiguration('sec-b', { EncryptionConfiguration: {} })
       .addInstanceProfile('profile-b', ['EMR_EC2_DefaultRole'])
-      .addCluster(defaultCluster('j-a', { securityConfiguration: 'sec-a' }))
-      .addCluster(defaultCluster('j-b', { securityConfiguration: 'sec-b', instanceProfile: 'profile-b' }));
+      .addCluster(untaggedCluster('j-a', { securityConfiguration: 'sec-a' }))
+      .addCluster(untaggedCluster('j-b', { securityConfiguration: 'sec-b', instanceProfile: 'profile-b' }));
     const events: string[] = [];
     const gate = deferred();
     // Released by the test once B's work is seen, or after a while so a failure cannot hang.
@@ -88,11 +88,13 @@ describe('per-cluster pipeline', () => {
 
     const aAnswered = events.indexOf('DescribeCluster j-a answered');
     expect(aAnswered).toBeGreaterThan(-1);
-    for (const e of ['ListInstances j-a', 'ListInstances j-b', 'ListInstanceGroups j-b', 'DescribeSecurityConfiguration sec-b', 'GetInstanceProfile profile-b']) {
+    for (const e of ['ListInstances j-b', 'ListInstanceGroups j-b', 'DescribeSecurityConfiguration sec-b', 'GetInstanceProfile profile-b']) {
       expect(events.indexOf(e), e).toBeGreaterThan(-1);
       expect(events.indexOf(e), e).toBeLessThan(aAnswered);
     }
-    // A's own follow-ups wait for its description (they depend on what it says).
+    // A's own follow-ups wait for its description (they depend on what it says; a cluster that
+    // cannot be described is not listed at all).
+    expect(events.indexOf('ListInstances j-a')).toBeGreaterThan(aAnswered);
     expect(events.indexOf('ListInstanceGroups j-a')).toBeGreaterThan(aAnswered);
     expect(events.indexOf('DescribeSecurityConfiguration sec-a')).toBeGreaterThan(aAnswered);
     // And the result is complete.
@@ -107,8 +109,8 @@ describe('per-cluster pipeline', () => {
 
   it('a full DescribeInstances batch (200) and full SSM batches (50) go out before the last cluster is listed; the remainder after', async () => {
     // 1 MASTER + 199 CORE: exactly one full EC2 batch and four full SSM batches.
-    fake.addCluster(defaultCluster('j-big', { instances: FakeAccount.nodes('j-big', 199) }));
-    fake.addCluster(defaultCluster('j-small', { instances: FakeAccount.nodes('j-small', 2) }));
+    fake.addCluster(untaggedCluster('j-big', { instances: FakeAccount.nodes('j-big', 199) }));
+    fake.addCluster(untaggedCluster('j-small', { instances: FakeAccount.nodes('j-small', 2) }));
     const events: string[] = [];
     const gate = deferred();
     const timeout = setTimeout(gate.release, 2000);
@@ -133,7 +135,8 @@ describe('per-cluster pipeline', () => {
     clearTimeout(timeout);
 
     const listed = events.indexOf('ListInstances j-small answered');
-    expect(events.slice(0, listed).sort()).toEqual(['DescribeInstanceInformation 50', 'DescribeInstanceInformation 50', 'DescribeInstanceInformation 50', 'DescribeInstanceInformation 50', 'DescribeInstances 200']);
+    // `DescribeInstances 0`: the region's node query by system tag (it finds none of these).
+    expect(events.slice(0, listed).sort()).toEqual(['DescribeInstanceInformation 50', 'DescribeInstanceInformation 50', 'DescribeInstanceInformation 50', 'DescribeInstanceInformation 50', 'DescribeInstances 0', 'DescribeInstances 200']);
     expect(events.slice(listed + 1).sort()).toEqual(['DescribeInstanceInformation 3', 'DescribeInstances 3']);
     expect(Object.keys(r.ec2Instances)).toHaveLength(203);
     expect(r.ssmQueried).toHaveLength(203);
@@ -165,7 +168,7 @@ describe('per-cluster pipeline', () => {
       const fleet = rand(3) === 0;
       if (fleet && instances.length > 0) fleets += 1;
       fake.addCluster(
-        defaultCluster(id, {
+        untaggedCluster(id, {
           instances,
           securityConfiguration: `sec-${rand(3)}`,
           instanceProfile: rand(2) === 0 ? 'EMR_EC2_DefaultRole' : 'profile-2',
@@ -196,11 +199,12 @@ describe('per-cluster pipeline', () => {
     expect(fake.count('elasticmapreduce:ListInstanceFleets')).toBe(fleets);
     expect(mocks.emr.commandCalls(DescribeSecurityConfigurationCommand)).toHaveLength(3);
     expect(mocks.ec2.commandCalls(DescribeSecurityGroupsCommand)).toHaveLength(1);
-    expect(mocks.ec2.commandCalls(DescribeInstancesCommand)).toHaveLength(Math.ceil(running / 200));
+    // The node query by system tag, then the fallback clusters' nodes by id.
+    expect(mocks.ec2.commandCalls(DescribeInstancesCommand)).toHaveLength(1 + Math.ceil(running / 200));
     expect(mocks.ssm.commandCalls(DescribeInstanceInformationCommand)).toHaveLength(Math.ceil(running / 50));
     expect(mocks.iam.commandCalls(GetInstanceProfileCommand)).toHaveLength(2);
     // Every batch but the last of each kind is full.
-    const ec2Sizes = mocks.ec2.commandCalls(DescribeInstancesCommand).map((c) => c.args[0].input.InstanceIds?.length ?? 0);
+    const ec2Sizes = mocks.ec2.commandCalls(DescribeInstancesCommand).flatMap((c) => c.args[0].input.InstanceIds?.length ?? []);
     expect(ec2Sizes.filter((n) => n !== 200).length).toBeLessThanOrEqual(1);
     const ssmSizes = mocks.ssm.commandCalls(DescribeInstanceInformationCommand).map((c) => c.args[0].input.Filters?.[0]?.Values?.length ?? 0);
     expect(ssmSizes.filter((n) => n !== 50).length).toBeLessThanOrEqual(1);
@@ -210,8 +214,8 @@ describe('per-cluster pipeline', () => {
 
   it("a large cluster's next instance page does not wait behind every other cluster's first page", async () => {
     const big = 'j-00';
-    fake.addCluster(defaultCluster(big, { instances: FakeAccount.nodes(big, 119) }));
-    for (let c = 1; c < 30; c++) fake.addCluster(defaultCluster(`j-${String(c).padStart(2, '0')}`));
+    fake.addCluster(untaggedCluster(big, { instances: FakeAccount.nodes(big, 119) }));
+    for (let c = 1; c < 30; c++) fake.addCluster(untaggedCluster(`j-${String(c).padStart(2, '0')}`));
     const order: string[] = [];
     mocks.emr.on(ListInstancesCommand).callsFake(async (input: Input) => {
       order.push(`${String(input.ClusterId)}${input.Marker ? ' next' : ''}`);
@@ -230,9 +234,9 @@ describe('per-cluster pipeline', () => {
     expect(order).toHaveLength(32);
   });
 
-  it('an instance listing still waiting for its slot is skipped when the description fails', async () => {
+  it('a cluster that cannot be described is never listed', async () => {
     const n = LISTING_WINDOW + 4;
-    for (let c = 0; c < n; c++) fake.addCluster(defaultCluster(`j-${String(c).padStart(2, '0')}`));
+    for (let c = 0; c < n; c++) fake.addCluster(untaggedCluster(`j-${String(c).padStart(2, '0')}`));
     fake.fail('elasticmapreduce:DescribeCluster', { code: 'AccessDeniedException', message: 'denied' });
     mocks.emr.on(ListInstancesCommand).callsFake(async (input: Input) => {
       await new Promise((resolve) => setTimeout(resolve, 20));
@@ -243,10 +247,10 @@ describe('per-cluster pipeline', () => {
 
     expect(r.clusters.every((c) => !c.described && c.instances === undefined)).toBe(true);
     expect(r.errors.filter((e) => e.kind === 'cluster')).toHaveLength(n);
-    // Only the listings already under way when the descriptions failed were sent.
-    expect(fake.count('elasticmapreduce:ListInstances')).toBe(LISTING_WINDOW);
+    expect(fake.count('elasticmapreduce:ListInstances')).toBe(0);
     expect(fake.count('elasticmapreduce:ListInstanceGroups')).toBe(0);
-    expect(fake.count('ec2:DescribeInstances')).toBe(0);
+    // Only the region's node query, made before any description answered.
+    expect(fake.count('ec2:DescribeInstances')).toBe(1);
   });
 });
 

@@ -95,7 +95,7 @@ describe('collectSnapshot paces to the quotas scaled by rateMultiplier', () => {
   async function describedWithin150ms(rateMultiplier: number): Promise<{ described: number; calls: number; errors: string[] }> {
     clearPolicyVersionCache();
     const fake = new FakeAccount().withDefaults();
-    for (let c = 0; c < 15; c++) fake.addCluster(defaultCluster(`j-${String(c).padStart(2, '0')}`, { instances: [] }));
+    for (let c = 0; c < 15; c++) fake.addCluster(defaultCluster(`j-${String(c).padStart(2, '0')}`));
     const mocks = fake.mock();
     const clock = new ManualClock(0);
     try {

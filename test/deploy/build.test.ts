@@ -134,6 +134,6 @@ describe('writeIamStatements', () => {
     const dir = join(outDir, 'iam');
     const file = await writeIamStatements(dir);
     expect(file).toBe(join(dir, 'iam-statements.json'));
-    expect(JSON.parse(await readFile(file, 'utf8'))).toEqual(buildRoleStatements({ publish: true }));
+    expect(JSON.parse(await readFile(file, 'utf8'))).toEqual(buildRoleStatements({ publish: true, deployment: true }));
   });
 });

@@ -69,14 +69,14 @@ describe('readActions', () => {
     const actions = readActions(CHECKS);
     for (const action of actions) {
       expect(Object.hasOwn(READ_ACTION_CATALOGUE, action), action).toBe(true);
-      expect(action).toMatch(/^(elasticmapreduce|ec2|iam|ssm):(Describe|Get|List)[A-Za-z]+$/);
+      expect(action).toMatch(/^(elasticmapreduce|ec2|iam|ssm|tag):(Describe|Get|List)[A-Za-z]+$/);
     }
     for (const check of CHECKS) for (const p of check.permissions) expect(actions).toContain(p);
   });
 
   it('catalogues only read actions of the services the audit reads', () => {
     for (const action of Object.keys(READ_ACTION_CATALOGUE)) {
-      expect(action).toMatch(/^(elasticmapreduce|ec2|iam|ssm):(Describe|Get|List)[A-Za-z]+$/);
+      expect(action).toMatch(/^(elasticmapreduce|ec2|iam|ssm|tag):(Describe|Get|List)[A-Za-z]+$/);
     }
   });
 });

@@ -26,6 +26,7 @@ const Statement = z.object({
   Action: z.union([z.string(), z.array(z.string())]),
   Resource: z.unknown(),
   Sid: z.string().optional(),
+  Condition: z.record(z.string(), z.record(z.string(), z.string())).optional(),
 });
 type Statement = z.infer<typeof Statement>;
 
@@ -121,10 +122,12 @@ describe('the function', () => {
 
   it('passes every setting of lib/settings.ts, empty (= its default) unless a param sets it', () => {
     const env = (t: Template) =>
-      z.object({ Variables: z.record(z.string(), z.string()) }).parse(only(t, 'AWS::Lambda::Function')[1].Properties.Environment).Variables;
+      z.object({ Variables: z.record(z.string(), z.unknown()) }).parse(only(t, 'AWS::Lambda::Function')[1].Properties.Environment).Variables;
     const settingNames = SETTING_SPECS.map((s) => s.env);
     const vars = env(byDefault.template);
-    expect(Object.keys(vars).filter((k) => k.startsWith('EMR_AUDIT_')).sort()).toEqual([...settingNames].sort());
+    // Every setting, plus the state bucket the stack creates.
+    expect(Object.keys(vars).filter((k) => k.startsWith('EMR_AUDIT_')).sort()).toEqual([...settingNames, 'EMR_AUDIT_STATE_BUCKET'].sort());
+    expect(vars['EMR_AUDIT_STATE_BUCKET']).toEqual({ Ref: 'AuditStateBucket' });
     for (const name of settingNames) expect(vars[name], name).toBe('');
     expect(vars).toMatchObject({ POWERTOOLS_SERVICE_NAME: 'emr-audit', POWERTOOLS_METRICS_NAMESPACE: 'EmrAudit', POWERTOOLS_LOG_LEVEL: 'INFO' });
 
@@ -256,19 +259,19 @@ describe('the role', () => {
   it('allows exactly the audit’s actions, its logs and the dead-letter queue', () => {
     const granted = roleStatements(byDefault.template).flatMap(actionsOf);
     expect(new Set(granted).size).toBe(granted.length);
-    expect([...granted].sort()).toEqual([...auditActions({ publish: true }), ...LOG_ACTIONS, 'sqs:SendMessage'].sort());
+    expect([...granted].sort()).toEqual([...auditActions({ publish: true }), ...LOG_ACTIONS, 'sqs:SendMessage', 's3:GetObject', 's3:PutObject', 'events:PutEvents'].sort());
     // Prefix-list sources are judged by their entries: the deployed role reads them.
     expect(granted).toEqual(expect.arrayContaining(['ec2:DescribeManagedPrefixLists', 'ec2:GetManagedPrefixListEntries', 'ec2:DescribeInstances']));
   });
 
   it('carries the generated statements unchanged', () => {
     const statements = roleStatements(byDefault.template);
-    for (const expected of buildRoleStatements({ publish: true })) {
+    for (const expected of buildRoleStatements({ publish: true, deployment: true })) {
       expect(statements.find((s) => s.Sid === expected.Sid)).toEqual(expected);
     }
   });
 
-  it('has no `*` action and writes only findings, its own logs and the dead-letter queue', () => {
+  it('has no `*` action and writes only findings, its own logs, the dead-letter queue, its state objects and its own continuation event', () => {
     for (const s of roleStatements(byDefault.template)) {
       for (const action of actionsOf(s)) {
         expect(action).not.toContain('*');
@@ -277,12 +280,44 @@ describe('the role', () => {
           expect(JSON.stringify(s.Resource)).toContain(':product/');
         } else if (action.startsWith('logs:')) {
           expect(JSON.stringify(s.Resource)).toContain(':log-group:/aws/lambda/emr-audit-dev');
+        } else if (action === 's3:PutObject') {
+          // The state bucket's objects only, never another bucket.
+          expect(s.Resource).toEqual({ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':s3:::', { Ref: 'AuditStateBucket' }, '/*']] });
+        } else if (action === 'events:PutEvents') {
+          // The default bus, and only events of its own source (the on-demand rule's).
+          expect(JSON.stringify(s.Resource)).toContain(':event-bus/default');
+          expect(s.Condition).toEqual({ StringEquals: { 'events:source': 'emr-audit' } });
         } else {
           expect(action).toBe('sqs:SendMessage');
           expect(s.Resource).toEqual(DLQ_ARN);
         }
       }
     }
+  });
+});
+
+describe('the state bucket', () => {
+  it('is encrypted, private, TLS-only, versioned, and expires old versions', () => {
+    const bucket = byDefault.template.Resources['AuditStateBucket'];
+    expect(bucket?.Type).toBe('AWS::S3::Bucket');
+    if (!bucket) return;
+    expect(bucket.Properties).toMatchObject({
+      BucketEncryption: { ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }] },
+      PublicAccessBlockConfiguration: { BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true },
+      VersioningConfiguration: { Status: 'Enabled' },
+      LifecycleConfiguration: { Rules: [{ Id: 'ExpireOldStateVersions', Status: 'Enabled', NoncurrentVersionExpiration: { NoncurrentDays: 7, NewerNoncurrentVersions: 10 }, AbortIncompleteMultipartUpload: { DaysAfterInitiation: 1 } }] },
+    });
+    const policy = ofType(byDefault.template, 'AWS::S3::BucketPolicy').find(([, p]) => JSON.stringify(p.Properties['Bucket']) === JSON.stringify({ Ref: 'AuditStateBucket' }))?.[1];
+    expect(policy?.Properties).toMatchObject({
+      Bucket: { Ref: 'AuditStateBucket' },
+      PolicyDocument: { Statement: [expect.objectContaining({ Effect: 'Deny', Principal: '*', Action: 's3:*', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })] },
+    });
+  });
+
+  it('lets the role read and write its objects only', () => {
+    const state = roleStatements(byDefault.template).filter((s) => actionsOf(s).some((a) => a.startsWith('s3:')));
+    expect(state).toHaveLength(1);
+    expect(actionsOf(state[0]!).sort()).toEqual(['s3:GetObject', 's3:PutObject']);
   });
 });
 

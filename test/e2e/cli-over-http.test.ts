@@ -128,7 +128,15 @@ describe.concurrent('emr-audit over HTTP against the simulated account', { timeo
     const region = snapshot.regions[0];
     const requests = ep.requests();
     expect(idsOf(requests, 'DescribeSecurityGroups', 'GroupId')).toEqual(Object.keys(region?.securityGroups ?? {}).sort());
-    expect(idsOf(requests, 'DescribeInstances', 'InstanceId')).toEqual(Object.keys(region?.ec2Instances ?? {}).sort());
+    // Nodes come from DescribeInstances by EMR's system tag, never by id list (every node is tagged).
+    expect(idsOf(requests, 'DescribeInstances', 'InstanceId')).toEqual([]);
+    const nodeQueries = requests.filter((r) => r.operation === 'DescribeInstances');
+    expect(nodeQueries.length).toBeGreaterThan(0);
+    for (const q of nodeQueries) {
+      const p = Object.fromEntries(Object.entries(q.parameters).map(([k, v]) => [k, String(v)]));
+      expect(p).toMatchObject({ 'Filter.1.Name': 'tag-key', 'Filter.1.Value.1': 'aws:elasticmapreduce:job-flow-id', 'Filter.2.Name': 'instance-state-name', MaxResults: '1000' });
+    }
+    expect(region?.collection?.nodeFallbacks).toEqual([]);
     expect(Object.keys(region?.ec2Instances ?? {}).length).toBeGreaterThan(0);
     const ssmFilters = requests.filter((r) => r.operation === 'DescribeInstanceInformation').flatMap((r) => r.parameters['Filters'] ?? []);
     expect(ssmFilters).not.toEqual([]);

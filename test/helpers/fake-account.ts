@@ -102,6 +102,13 @@ import type {
   ServiceOutputTypes as SsmOut,
 } from '@aws-sdk/client-ssm';
 import { SecurityHubClient } from '@aws-sdk/client-securityhub';
+import { GetResourcesCommand, ResourceGroupsTaggingAPIClient, ResourceGroupsTaggingAPIServiceException } from '@aws-sdk/client-resource-groups-tagging-api';
+import type { GetResourcesCommandInput, ResourceGroupsTaggingAPIClientResolvedConfig, ServiceInputTypes as TagIn, ServiceOutputTypes as TagOut } from '@aws-sdk/client-resource-groups-tagging-api';
+import { GetObjectCommand, PutObjectCommand, S3Client, S3ServiceException } from '@aws-sdk/client-s3';
+import type { GetObjectCommandInput, PutObjectCommandInput, S3ClientResolvedConfig, ServiceInputTypes as S3In, ServiceOutputTypes as S3Out } from '@aws-sdk/client-s3';
+import { EventBridgeClient, EventBridgeServiceException, PutEventsCommand } from '@aws-sdk/client-eventbridge';
+import type { EventBridgeClientResolvedConfig, PutEventsCommandInput, ServiceInputTypes as EventsIn, ServiceOutputTypes as EventsOut } from '@aws-sdk/client-eventbridge';
+import { createHash } from 'node:crypto';
 import { GetCallerIdentityCommand, STSClient, STSServiceException } from '@aws-sdk/client-sts';
 import type { STSClientResolvedConfig, ServiceInputTypes as StsIn, ServiceOutputTypes as StsOut } from '@aws-sdk/client-sts';
 import { mockClient, type AwsStub } from 'aws-sdk-client-mock';
@@ -135,6 +142,8 @@ export interface FakeInstance {
   launchTime?: Date;
   /** SSM registration; absent: not registered. */
   ssm?: { pingStatus: string; lastPing?: Date; agentVersion?: string; isLatestVersion?: boolean };
+  /** False: the EC2 instance lacks EMR's system tags (an emulator); default true, as EMR tags every node. */
+  systemTags?: boolean;
 }
 
 export interface FakeCluster {
@@ -254,6 +263,9 @@ const THROTTLE_CODE: Record<string, string> = {
   iam: 'Throttling',
   ssm: 'ThrottlingException',
   sts: 'Throttling',
+  tag: 'ThrottlingException',
+  events: 'ThrottlingException',
+  s3: 'SlowDown',
 };
 
 /** AWS's own page sizes, where fixed. */
@@ -281,6 +293,10 @@ export class FakeAccount {
   private readonly failures = new Map<string, FailureRule[]>();
   private readonly buckets = new Map<string, { tokens: number; at: number }>();
   private readonly handlers: Record<string, Handler>;
+  /** S3 objects by `bucket/key`, with their ETag (the state store's backend). */
+  readonly objects = new Map<string, { body: Uint8Array; etag: string }>();
+  /** Every PutEvents entry sent to EventBridge. */
+  readonly events: Array<{ Source?: string; DetailType?: string; Detail?: string; EventBusName?: string }> = [];
 
   constructor(private readonly options: FakeAccountOptions = {}) {
     this.accountId = options.accountId ?? ACCOUNT;
@@ -544,7 +560,7 @@ export class FakeAccount {
             PrivateIpAddress: x.privateIp ?? '10.0.0.10',
             Status: { State: x.state ?? 'RUNNING', Timeline: { CreationDateTime: x.launchTime ?? new Date('2026-11-23T10:00:00Z') } },
             ...(fleet ? { InstanceFleetId: this.groupIdOf(c, x.role) } : { InstanceGroupId: this.groupIdOf(c, x.role) }),
-            InstanceType: x.instanceType ?? 'm5.xlarge',
+            InstanceType: (x.instanceType ?? 'm5.xlarge') as Ec2Instance['InstanceType'],
             Market: 'ON_DEMAND',
           }));
         const p = this.page('elasticmapreduce:ListInstances', instances, i.Marker);
@@ -643,7 +659,16 @@ export class FakeAccount {
           }
         }
         const wanted = idFilter(i.InstanceIds, i.Filters, 'instance-id');
-        const matching = all.filter((x) => !wanted || wanted.has(x.InstanceId ?? ''));
+        const tagKeys = i.Filters?.find((f) => f.Name === 'tag-key')?.Values;
+        const states = i.Filters?.find((f) => f.Name === 'instance-state-name')?.Values;
+        const tagValues = (i.Filters ?? []).filter((f) => f.Name?.startsWith('tag:')).map((f) => ({ key: (f.Name ?? '').slice(4), values: f.Values ?? [] }));
+        const matching = all.filter(
+          (x) =>
+            (!wanted || wanted.has(x.InstanceId ?? '')) &&
+            (!tagKeys || (x.Tags ?? []).some((t) => tagKeys.includes(t.Key ?? ''))) &&
+            (!states || states.includes(x.State?.Name ?? '')) &&
+            tagValues.every((f) => (x.Tags ?? []).some((t) => t.Key === f.key && f.values.includes(t.Value ?? ''))),
+        );
         const p = this.page('ec2:DescribeInstances', matching, i.NextToken, i.MaxResults);
         return { Reservations: p.items.map((x, n) => ({ ReservationId: `r-${n}`, OwnerId: this.accountId, Instances: [x] })), NextToken: p.next };
       },
@@ -748,6 +773,52 @@ export class FakeAccount {
       },
     };
 
+    const tag: Record<string, Handler> = {
+      // Every tagged or once-tagged cluster of the region, terminated ones too, as the tagging index holds them.
+      GetResources: (input, region) => {
+        const i = input as GetResourcesCommandInput;
+        const types = i.ResourceTypeFilters;
+        if (types && !types.includes('elasticmapreduce:cluster')) return { ResourceTagMappingList: [], PaginationToken: '' };
+        const items = this.region(region)
+          .clusters.filter((c) => c.tags !== undefined)
+          .map((c) => ({ ResourceARN: `arn:aws:elasticmapreduce:${region}:${this.accountId}:cluster/${c.id}`, Tags: Object.entries(c.tags ?? {}).map(([Key, Value]) => ({ Key, Value })) }));
+        const p = this.page('tag:GetResources', items, i.PaginationToken || undefined, i.ResourcesPerPage);
+        return { ResourceTagMappingList: p.items, PaginationToken: p.next ?? '' };
+      },
+    };
+
+    const s3: Record<string, Handler> = {
+      GetObject: (input) => {
+        const i = input as GetObjectCommandInput;
+        const o = this.objects.get(`${i.Bucket ?? ''}/${i.Key ?? ''}`);
+        if (!o) throw awsError('s3:GetObject', 'NoSuchKey', 'The specified key does not exist.');
+        const body = o.body;
+        return { ETag: o.etag, ContentLength: body.length, Body: { transformToByteArray: () => Promise.resolve(body) } };
+      },
+      // Conditional writes as S3 has them: If-None-Match '*' fails when the key exists, If-Match when the ETag differs.
+      PutObject: (input) => {
+        const i = input as PutObjectCommandInput;
+        const key = `${i.Bucket ?? ''}/${i.Key ?? ''}`;
+        const current = this.objects.get(key);
+        if (i.IfNoneMatch === '*' && current) throw awsError('s3:PutObject', 'PreconditionFailed', 'At least one of the pre-conditions you specified did not hold');
+        if (i.IfMatch !== undefined && (!current || current.etag !== i.IfMatch)) {
+          throw current ? awsError('s3:PutObject', 'PreconditionFailed', 'At least one of the pre-conditions you specified did not hold') : awsError('s3:PutObject', 'NoSuchKey', 'The specified key does not exist.');
+        }
+        const body = i.Body instanceof Uint8Array ? new Uint8Array(i.Body) : new TextEncoder().encode(typeof i.Body === 'string' ? i.Body : '');
+        const etag = `"${createHash('md5').update(body).digest('hex')}"`;
+        this.objects.set(key, { body, etag });
+        return { ETag: etag };
+      },
+    };
+
+    const events: Record<string, Handler> = {
+      PutEvents: (input) => {
+        const i = input as PutEventsCommandInput;
+        for (const e of i.Entries ?? []) this.events.push({ ...(e.Source ? { Source: e.Source } : {}), ...(e.DetailType ? { DetailType: e.DetailType } : {}), ...(e.Detail ? { Detail: e.Detail } : {}), ...(e.EventBusName ? { EventBusName: e.EventBusName } : {}) });
+        return { FailedEntryCount: 0, Entries: (i.Entries ?? []).map((_, n) => ({ EventId: `event-${this.events.length - (i.Entries?.length ?? 0) + n}` })) };
+      },
+    };
+
     const sts: Record<string, Handler> = {
       GetCallerIdentity: () => ({ Account: this.accountId, Arn: `arn:aws:iam::${this.accountId}:role/auditor`, UserId: 'AROAAUDITOR:session' }),
     };
@@ -761,6 +832,9 @@ export class FakeAccount {
     add('iam', iam);
     add('ssm', ssm);
     add('sts', sts);
+    add('tag', tag);
+    add('s3', s3);
+    add('events', events);
     return out;
   }
 
@@ -778,18 +852,23 @@ export class FakeAccount {
 
   private toEc2Instance(c: FakeCluster, x: FakeInstance & { ec2Id: string; role: NodeRole }): Ec2Instance {
     const running = (x.state ?? 'RUNNING') === 'RUNNING';
+    const gone = x.state === 'TERMINATED';
     return {
       InstanceId: x.ec2Id,
-      State: { Name: running ? 'running' : 'pending', Code: running ? 16 : 0 },
+      State: gone ? { Name: 'terminated', Code: 48 } : { Name: running ? 'running' : 'pending', Code: running ? 16 : 0 },
       LaunchTime: x.launchTime ?? new Date('2026-11-23T10:00:00Z'),
       PublicIpAddress: x.elasticIp ?? x.publicIp,
       PrivateIpAddress: x.privateIp ?? '10.0.0.10',
       ...(x.ipv6 ? { NetworkInterfaces: [{ NetworkInterfaceId: `eni-${x.ec2Id}`, Ipv6Addresses: x.ipv6.map((a) => ({ Ipv6Address: a })) }] } : {}),
       MetadataOptions: { HttpTokens: x.httpTokens ?? 'required', HttpEndpoint: 'enabled', State: 'applied' },
-      Tags: [
-        { Key: 'aws:elasticmapreduce:instance-group-role', Value: x.role },
-        { Key: 'aws:elasticmapreduce:job-flow-id', Value: c.id },
-      ],
+      Tags:
+        x.systemTags === false
+          ? [{ Key: 'Name', Value: `${c.id}-node` }]
+          : [
+              { Key: 'aws:elasticmapreduce:instance-group-role', Value: x.role },
+              { Key: 'aws:elasticmapreduce:job-flow-id', Value: c.id },
+            ],
+      InstanceType: (x.instanceType ?? 'm5.xlarge') as Ec2Instance['InstanceType'],
     };
   }
 
@@ -826,14 +905,24 @@ export class FakeAccount {
     ssm.on(GetServiceSettingCommand).callsFake(route('ssm:GetServiceSetting'));
     const sts = mockClient(STSClient);
     sts.on(GetCallerIdentityCommand).callsFake(route('sts:GetCallerIdentity'));
+    const tagging = mockClient(ResourceGroupsTaggingAPIClient);
+    tagging.on(GetResourcesCommand).callsFake(route('tag:GetResources'));
+    const s3 = mockClient(S3Client);
+    s3.on(GetObjectCommand).callsFake(route('s3:GetObject'));
+    s3.on(PutObjectCommand).callsFake(route('s3:PutObject'));
+    const events = mockClient(EventBridgeClient);
+    events.on(PutEventsCommand).callsFake(route('events:PutEvents'));
     return {
       emr,
       ec2,
       iam,
       ssm,
       sts,
+      tagging,
+      s3,
+      events,
       restore: () => {
-        for (const m of [emr, ec2, iam, ssm, sts]) m.restore();
+        for (const m of [emr, ec2, iam, ssm, sts, tagging, s3, events]) m.restore();
       },
     };
   }
@@ -867,6 +956,8 @@ export class FakeAccount {
     const seen = new Set<string>();
     install(clients.iam as unknown as { middlewareStack: MiddlewareStackLike }, 'iam', 'us-east-1');
     install(clients.sts as unknown as { middlewareStack: MiddlewareStackLike }, 'sts', 'us-east-1');
+    install(clients.s3 as unknown as { middlewareStack: MiddlewareStackLike }, 's3', 'us-east-1');
+    install(clients.events as unknown as { middlewareStack: MiddlewareStackLike }, 'events', 'us-east-1');
     return {
       ...clients,
       forRegion: (region) => {
@@ -876,6 +967,7 @@ export class FakeAccount {
           install(c.emr as unknown as { middlewareStack: MiddlewareStackLike }, 'elasticmapreduce', region);
           install(c.ec2 as unknown as { middlewareStack: MiddlewareStackLike }, 'ec2', region);
           install(c.ssm as unknown as { middlewareStack: MiddlewareStackLike }, 'ssm', region);
+          install(c.tagging as unknown as { middlewareStack: MiddlewareStackLike }, 'tag', region);
         }
         return c;
       },
@@ -889,6 +981,9 @@ export interface FakeMocks {
   iam: AwsStub<IamIn, IamOut, IAMClientResolvedConfig>;
   ssm: AwsStub<SsmIn, SsmOut, SSMClientResolvedConfig>;
   sts: AwsStub<StsIn, StsOut, STSClientResolvedConfig>;
+  tagging: AwsStub<TagIn, TagOut, ResourceGroupsTaggingAPIClientResolvedConfig>;
+  s3: AwsStub<S3In, S3Out, S3ClientResolvedConfig>;
+  events: AwsStub<EventsIn, EventsOut, EventBridgeClientResolvedConfig>;
   restore(): void;
 }
 
@@ -920,13 +1015,15 @@ function buildClients(config: (region: string) => ClientConfigLike): AwsClients 
       let c = cache.get(region);
       if (!c) {
         const cfg = config(region);
-        c = { region, emr: new EMRClient(cfg), ec2: new EC2Client(cfg), ssm: new SSMClient(cfg), securityHub: new SecurityHubClient(cfg) };
+        c = { region, emr: new EMRClient(cfg), ec2: new EC2Client(cfg), ssm: new SSMClient(cfg), securityHub: new SecurityHubClient(cfg), tagging: new ResourceGroupsTaggingAPIClient(cfg) };
         cache.set(region, c);
       }
       return c;
     },
     iam: new IAMClient(config('us-east-1')),
     sts: new STSClient(config('us-east-1')),
+    s3: new S3Client(config('us-east-1')),
+    events: new EventBridgeClient(config('us-east-1')),
   };
 }
 
@@ -967,6 +1064,9 @@ const EXCEPTIONS: Record<string, new (options: { name: string; $fault: 'client' 
   iam: IAMServiceException,
   ssm: SSMServiceException,
   sts: STSServiceException,
+  tag: ResourceGroupsTaggingAPIServiceException,
+  s3: S3ServiceException,
+  events: EventBridgeServiceException,
 };
 
 /** An error shaped like the SDK's: the service's exception class, `name` = the AWS error code. */

@@ -33,7 +33,14 @@ describe('buildRunSummary', () => {
       failByCheck: { 'logging/no-log-uri': 1, 'network/ssh-from-internet': 1 },
       findings: { imported: 3, archived: 1, failed: 1, evaluationIncomplete: 1 },
       errors: ['us-east-1: finding x was not imported (InvalidInput: bad)'],
+      collection: { described: 0, fromState: 0, nodeFallbacks: [], tagFallbacks: [] },
     });
+  });
+
+  it('counts and names the clusters that needed a fallback', () => {
+    const withStats = { ...snapshot, regions: snapshot.regions.map((r) => ({ ...r, collection: { described: ['j-1'], fromState: ['j-2', 'j-3'], nodeFallbacks: ['j-1'], tagFallbacks: [] } })) };
+    const summary = buildRunSummary({ runId: 'r', request: request({}), regions: ['us-east-1'], outcome: { snapshot: withStats, results, startedAt: NOW, finishedAt: NOW } });
+    expect(summary.collection).toEqual({ described: 1, fromState: 2, nodeFallbacks: ['us-east-1/j-1'], tagFallbacks: [] });
   });
 
   it('reports zero findings written when nothing was published (dry run)', () => {
@@ -65,7 +72,13 @@ describe('runMetrics', () => {
       CollectionErrors: [4, 'Count'],
       EvaluationIncompleteFindings: [1, 'Count'],
       DurationMs: [2500, 'Milliseconds'],
+      ClustersDescribed: [0, 'Count'],
+      ClustersFromState: [0, 'Count'],
+      NodeFallbacks: [0, 'Count'],
+      TagFallbacks: [0, 'Count'],
     });
+    const continued = runMetrics({ ...summary, continuation: { emitted: true, clusters: 3, left: 0 } }, 0);
+    expect(continued.find((m) => m.name === 'ContinuationsSent')?.value).toBe(1);
   });
 
   it('summarises an ignored event as nothing done', () => {

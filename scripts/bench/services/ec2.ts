@@ -141,7 +141,20 @@ export function handleEc2(account: SimAccount, req: ParsedRequest): SimResponse 
       if (byList && missing.length > 0) {
         return ec2Error(400, 'InvalidInstanceID.NotFound', missing.length === 1 ? `The instance ID '${missing[0] ?? ''}' does not exist` : `The instance IDs '${missing.join(', ')}' do not exist`);
       }
-      const instances = ids.length > 0 ? [...new Set(ids)].flatMap((id) => account.ec2Instances.get(id) ?? []) : [...account.ec2Instances.values()];
+      let instances = ids.length > 0 ? [...new Set(ids)].flatMap((id) => account.ec2Instances.get(id) ?? []) : [...account.ec2Instances.values()];
+      // The filters EMR node queries use: tag-key (every node carries EMR's system tags) and state.
+      for (const f of formFilters(req.form)) {
+        if (f.name === 'tag-key') instances = instances.filter(() => f.values.some((v) => v === 'aws:elasticmapreduce:job-flow-id' || v === 'aws:elasticmapreduce:instance-group-role' || v === 'aws:elasticmapreduce:instance-group-id' || v === 'Name'));
+        else if (f.name === 'instance-state-name') instances = instances.filter((i) => f.values.includes(i.state));
+        else if (f.name === 'tag:aws:elasticmapreduce:job-flow-id') instances = instances.filter((i) => f.values.includes(i.clusterId));
+      }
+      // Paged by MaxResults (5–1000) with an opaque token, as EC2 pages (not with an id list).
+      const max = Number(req.form.get('MaxResults') ?? '0');
+      if (max && (max < 5 || max > 1000)) return ec2Error(400, 'InvalidParameterValue', 'MaxResults must be between 5 and 1000');
+      const start = Number(req.form.get('NextToken') ?? '0');
+      const total = instances.length;
+      if (max > 0) instances = instances.slice(start, start + max);
+      const nextToken = max > 0 && start + max < total ? x('nextToken', String(start + max)) : '';
       // One reservation per launch (EMR launches each group/fleet separately).
       const reservations = new Map<string, SimEc2Instance[]>();
       for (const i of instances) {
@@ -150,7 +163,7 @@ export function handleEc2(account: SimAccount, req: ParsedRequest): SimResponse 
         else reservations.set(i.groupId, [i]);
       }
       const body = xl('reservationSet', [...reservations.entries()], ([groupId, list]) => x('reservationId', `r-${groupId.slice(3).toLowerCase()}`) + x('ownerId', account.accountId) + x('requesterId', '123456789012') + xl('instancesSet', list, instance));
-      return ec2Response('DescribeInstances', body, instances.length);
+      return ec2Response('DescribeInstances', body + nextToken, instances.length);
     }
     case 'DescribeManagedPrefixLists': {
       const { ids, error } = idsFrom(req, 'PrefixListId', 'prefix-list-id');

@@ -1,0 +1,203 @@
+/** The Lambda at fleet scale: the state bucket, the continuation event and the event debounce. */
+import { readFileSync } from 'node:fs';
+import { Logger } from '@aws-lambda-powertools/logger';
+import { Metrics } from '@aws-lambda-powertools/metrics';
+import { DescribeClusterCommand } from '@aws-sdk/client-emr';
+import type { Context } from 'aws-lambda';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { CHECKS } from '../../checks/index.js';
+import { createHandler } from '../../functions/audit.js';
+import { parseEvent } from '../../functions/events.js';
+import { collectSnapshot } from '../../lib/collect/index.js';
+import type { RunSummary } from '../../lib/report/run-summary.js';
+import { TestClock } from '../helpers/clock.js';
+import { FakeAccount, type FakeMocks } from '../helpers/fake-account.js';
+import { FakeSecurityHub } from '../helpers/fake-security-hub.js';
+import { ACCOUNT, NOW } from '../helpers/fixtures.js';
+
+const EAST = 'us-east-1';
+const BUCKET = 'emr-audit-state-test';
+const IDS = ['j-FLEET000001', 'j-FLEET000002', 'j-FLEET000003'];
+const example = (name: string): unknown => JSON.parse(readFileSync(new URL(`../../examples/events/${name}`, import.meta.url), 'utf8'));
+const stateChange = (clusterId: string, state = 'RUNNING'): object => {
+  const base = example('emr-cluster-running.json') as { detail: object };
+  return { ...base, region: EAST, detail: { ...base.detail, clusterId, state } };
+};
+
+function lambdaContext(remaining: number): Context {
+  return {
+    callbackWaitsForEmptyEventLoop: false,
+    functionName: 'emr-audit',
+    functionVersion: '$LATEST',
+    invokedFunctionArn: `arn:aws:lambda:${EAST}:${ACCOUNT}:function:emr-audit`,
+    memoryLimitInMB: '1024',
+    awsRequestId: 'c6af9ac6-7b61-11e6-9a41-93e812345678',
+    logGroupName: '/aws/lambda/emr-audit',
+    logStreamName: '2026/11/23/[$LATEST]abc',
+    getRemainingTimeInMillis: () => remaining,
+    done: () => undefined,
+    fail: () => undefined,
+    succeed: () => undefined,
+  };
+}
+
+let fake: FakeAccount;
+let mocks: FakeMocks;
+let hub: FakeSecurityHub;
+let logs: string[];
+
+beforeEach(() => {
+  fake = new FakeAccount().withDefaults();
+  for (const id of IDS) fake.addCluster(FakeAccount.standardCluster(id, { logUri: 's3://logs/' }));
+  mocks = fake.mock();
+  hub = new FakeSecurityHub();
+  logs = [];
+  for (const stream of [process.stdout, process.stderr]) {
+    vi.spyOn(stream, 'write').mockImplementation((chunk: string | Uint8Array) => {
+      logs.push(typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8'));
+      return true;
+    });
+  }
+});
+afterEach(() => {
+  vi.restoreAllMocks();
+  hub.restore();
+  mocks.restore();
+});
+
+async function invoke(event: unknown, options: { clock?: TestClock; env?: Record<string, string>; remaining?: number } = {}): Promise<RunSummary> {
+  const env = { EMR_AUDIT_REGIONS: EAST, EMR_AUDIT_STATE_BUCKET: BUCKET, ...options.env };
+  const handler = createHandler({
+    logger: new Logger({ serviceName: 'emr-audit' }),
+    metrics: new Metrics({ namespace: 'EmrAudit', serviceName: 'emr-audit' }),
+    env: () => env,
+    clients: () => fake.clients(),
+    collect: collectSnapshot,
+    clock: options.clock ?? new TestClock(NOW),
+    newRunId: () => 'run-0001',
+    sleep: () => Promise.resolve(),
+  });
+  return handler(event, lambdaContext(options.remaining ?? 600_000));
+}
+
+describe('the state bucket', () => {
+  it('is read at start and written at the end: the second scheduled run describes nothing', async () => {
+    await invoke(example('scheduled.json'));
+    expect(fake.count('elasticmapreduce:DescribeCluster')).toBe(3);
+    fake.calls.length = 0;
+
+    const summary = await invoke(example('scheduled.json'), { clock: new TestClock(NOW.getTime() + 3_600_000) });
+
+    expect(fake.count('elasticmapreduce:DescribeCluster')).toBe(0);
+    expect(fake.count('s3:GetObject')).toBe(1);
+    expect(fake.calls.filter((c) => c.api === 's3:PutObject').map((c) => c.input.IfMatch)).toEqual([expect.stringMatching(/^"/)]);
+    expect(summary.collection).toEqual({ described: 0, fromState: 3, nodeFallbacks: [], tagFallbacks: [] });
+    expect(summary.clustersAudited).toBe(3);
+  });
+
+  it('without a bucket, no state and no S3 call', async () => {
+    await invoke(example('scheduled.json'), { env: { EMR_AUDIT_STATE_BUCKET: '' } });
+    expect(fake.calls.filter((c) => c.api.startsWith('s3:'))).toEqual([]);
+  });
+});
+
+describe('continuation', () => {
+  /** The first DescribeCluster answer moves the clock past the deadline (one describe at a time). */
+  function budgetRunsOutAfterOneDescribe(clock: TestClock): void {
+    mocks.emr.on(DescribeClusterCommand).callsFake(async (input: object) => {
+      const out = await fake.handle('elasticmapreduce:DescribeCluster', input, EAST);
+      clock.advance(61_000);
+      return out;
+    });
+  }
+  const tight = { EMR_AUDIT_API_CONCURRENCY: '1', EMR_AUDIT_TIME_MARGIN_SECONDS: '60' };
+
+  it('a scheduled run that meets its time budget puts one on-demand event for the rest on the bus', async () => {
+    const clock = new TestClock(NOW);
+    budgetRunsOutAfterOneDescribe(clock);
+
+    const summary = await invoke(example('scheduled.json'), { clock, env: tight, remaining: 120_000 });
+
+    expect(fake.events).toHaveLength(1);
+    const [event] = fake.events;
+    expect(event).toMatchObject({ Source: 'emr-audit', DetailType: 'Run EMR audit' });
+    const detail = JSON.parse(event!.Detail ?? '{}') as { clusterIds: string[]; regions: string[]; continuation: object };
+    expect(detail.regions).toEqual([EAST]);
+    expect(detail.clusterIds).toHaveLength(2);
+    expect(detail.continuation).toEqual({ of: 'run-0001', generation: 1 });
+    expect(summary.continuation).toEqual({ emitted: true, clusters: 2, left: 0 });
+    // The event is the public on-demand contract: the function accepts it as such.
+    const parsed = parseEvent({ source: event!.Source, 'detail-type': event!.DetailType, detail }, { knownCheckIds: CHECKS.map((c) => c.id) });
+    expect(parsed).toMatchObject({ kind: 'audit', request: { trigger: 'on-demand', clusterIds: detail.clusterIds, continuation: { generation: 1 } } });
+  });
+
+  it('is not emitted when every cluster was described, nor by an on-demand run', async () => {
+    await invoke(example('scheduled.json'));
+    expect(fake.events).toEqual([]);
+
+    const clock = new TestClock(NOW);
+    budgetRunsOutAfterOneDescribe(clock);
+    const summary = await invoke(example('on-demand-all.json'), { clock, env: { ...tight, EMR_AUDIT_STATE_BUCKET: '' }, remaining: 120_000 });
+    expect(fake.events).toEqual([]);
+    expect(summary.continuation).toBeUndefined();
+  });
+
+  it('a continuation continues itself, up to the bound', async () => {
+    const event = (generation: number): object => ({ ...(example('on-demand-all.json') as object), detail: { clusterIds: IDS, continuation: { of: 'run-0000', generation } } });
+    let clock = new TestClock(NOW);
+    budgetRunsOutAfterOneDescribe(clock);
+    await invoke(event(1), { clock, env: { ...tight, EMR_AUDIT_STATE_BUCKET: '' }, remaining: 120_000 });
+    expect(fake.events.map((e) => (JSON.parse(e.Detail ?? '{}') as { continuation: unknown }).continuation)).toEqual([{ of: 'run-0000', generation: 2 }]);
+
+    clock = new TestClock(NOW);
+    budgetRunsOutAfterOneDescribe(clock);
+    await invoke(event(5), { clock, env: { ...tight, EMR_AUDIT_STATE_BUCKET: '' }, remaining: 120_000 });
+    expect(fake.events).toHaveLength(1);
+  });
+});
+
+describe('state-change events, debounced', () => {
+  it('RUNNING for a cluster audited within EMR_AUDIT_EVENT_DEBOUNCE_SECONDS is skipped with a log line; later it is audited', async () => {
+    await invoke(example('scheduled.json'));
+    fake.calls.length = 0;
+    const imported = hub.importCalls().length;
+
+    const skipped = await invoke(stateChange(IDS[0]!), { clock: new TestClock(NOW.getTime() + 100_000) });
+
+    expect(skipped.skipped).toBe(`cluster ${IDS[0]!} was audited 100 s ago (EMR_AUDIT_EVENT_DEBOUNCE_SECONDS 600)`);
+    expect(fake.calls.map((c) => c.api)).toEqual(['s3:GetObject']);
+    expect(hub.importCalls()).toHaveLength(imported);
+    expect(logs.join('')).toContain('Event skipped: the cluster was audited recently');
+
+    const audited = await invoke(stateChange(IDS[0]!), { clock: new TestClock(NOW.getTime() + 700_000) });
+    expect(audited.skipped).toBeUndefined();
+    expect(audited.clustersAudited).toBe(1);
+    // One cluster: one DescribeCluster instead of listing the region; its nodes only.
+    expect(fake.count('elasticmapreduce:DescribeCluster')).toBe(1);
+    expect(fake.count('elasticmapreduce:ListClusters')).toBe(0);
+  });
+
+  it("a new cluster's first RUNNING event is always audited", async () => {
+    await invoke(example('scheduled.json'));
+    fake.addCluster(FakeAccount.standardCluster('j-FLEET000009'));
+    fake.calls.length = 0;
+
+    const summary = await invoke(stateChange('j-FLEET000009'), { clock: new TestClock(NOW.getTime() + 10_000) });
+
+    expect(summary.skipped).toBeUndefined();
+    expect(fake.calls.filter((c) => c.api === 'elasticmapreduce:DescribeCluster').map((c) => c.input.ClusterId)).toEqual(['j-FLEET000009']);
+  });
+
+  it('EMR_AUDIT_EVENT_DEBOUNCE_SECONDS=0 never skips; a dry run does not count as audited', async () => {
+    await invoke(example('scheduled.json'));
+    const now = new TestClock(NOW.getTime() + 10_000);
+    expect((await invoke(stateChange(IDS[1]!), { clock: now, env: { EMR_AUDIT_EVENT_DEBOUNCE_SECONDS: '0' } })).skipped).toBeUndefined();
+
+    mocks.restore();
+    fake = new FakeAccount().withDefaults();
+    for (const id of IDS) fake.addCluster(FakeAccount.standardCluster(id));
+    mocks = fake.mock();
+    await invoke({ ...(example('on-demand-all.json') as object), detail: { dryRun: true } });
+    expect((await invoke(stateChange(IDS[1]!), { clock: now })).skipped).toBeUndefined();
+  });
+});
