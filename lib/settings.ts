@@ -5,6 +5,7 @@
  */
 import * as z from 'zod';
 import ipaddr from 'ipaddr.js';
+import { BOOL_FALSE, BOOL_TRUE, type ValueShape } from './settings-shape.js';
 
 /** EMR application and cluster-manager ports (CHECKS.md `network/application-port-from-internet`). */
 export const DEFAULT_APPLICATION_PORTS: Readonly<Record<number, string>> = {
@@ -65,76 +66,91 @@ export interface Settings {
   timeMarginSeconds: number;
 }
 
-type Parser<T> = (raw: string) => T;
+/** A parser, with the machine-readable shape of what it accepts (lib/settings-shape.ts). */
+export interface Parser<T> {
+  (raw: string): T;
+  readonly shape: ValueShape;
+}
 
-const list: Parser<string[]> = (raw) =>
+function withShape<T>(shape: ValueShape, parse: (raw: string) => T): Parser<T> {
+  return Object.assign(parse, { shape });
+}
+
+const splitList = (raw: string): string[] =>
   raw
     .split(',')
     .map((s) => s.trim())
     .filter((s) => s.length > 0);
 
-const bool: Parser<boolean> = (raw) => {
-  const v = raw.trim().toLowerCase();
-  if (['true', '1', 'yes', 'on'].includes(v)) return true;
-  if (['false', '0', 'no', 'off', ''].includes(v)) return false;
-  throw new Error(`expected true or false, got "${raw}"`);
-};
+const list: Parser<string[]> = withShape({ kind: 'list', item: { kind: 'text' } }, splitList);
 
-const int =
-  (min: number, max: number): Parser<number> =>
-  (raw) => {
+const bool: Parser<boolean> = withShape({ kind: 'bool' }, (raw) => {
+  const v = raw.trim().toLowerCase();
+  if ((BOOL_TRUE as readonly string[]).includes(v)) return true;
+  if ((BOOL_FALSE as readonly string[]).includes(v) || v === '') return false;
+  throw new Error(`expected true or false, got "${raw}"`);
+});
+
+const int = (min: number, max: number): Parser<number> =>
+  withShape({ kind: 'int', min, max }, (raw) => {
     const n = z.coerce.number().int().min(min).max(max).safeParse(raw.trim());
     if (!n.success || raw.trim() === '') throw new Error(`expected a whole number from ${min} to ${max}, got "${raw}"`);
     return n.data;
-  };
+  });
 
 const port = int(0, 65535);
 
-const decimal =
-  (min: number, max: number): Parser<number> =>
-  (raw) => {
+const decimal = (min: number, max: number): Parser<number> =>
+  withShape({ kind: 'decimal', min, max }, (raw) => {
     const n = z.coerce.number().min(min).max(max).safeParse(raw.trim());
     if (!n.success || raw.trim() === '') throw new Error(`expected a number from ${min} to ${max}, got "${raw}"`);
     return n.data;
-  };
+  });
 
-const portRanges: Parser<PortRange[]> = (raw) =>
-  list(raw).map((item) => {
+const portRanges: Parser<PortRange[]> = withShape({ kind: 'list', item: { kind: 'portRange' } }, (raw) =>
+  splitList(raw).map((item) => {
     const [a, b, extra] = item.split('-');
     if (a === undefined || extra !== undefined) throw new Error(`"${item}" is not a port or port range`);
     const from = port(a);
     const to = b === undefined ? from : port(b);
     if (to < from) throw new Error(`"${item}": range end is below its start`);
     return { from, to };
-  });
+  }),
+);
 
-const cidrs: Parser<string[]> = (raw) =>
-  list(raw).map((item) => {
+const cidrs: Parser<string[]> = withShape({ kind: 'list', item: { kind: 'cidr' } }, (raw) =>
+  splitList(raw).map((item) => {
     try {
       const [addr, len] = ipaddr.parseCIDR(item);
       return `${addr.toString()}/${len}`;
     } catch {
       throw new Error(`"${item}" is not a CIDR (e.g. 203.0.113.0/24 or 2001:db8::/32)`);
     }
-  });
+  }),
+);
 
-const regionList: Parser<string[]> = (raw) =>
-  list(raw).map((r) => {
-    if (!/^[a-z]{2}(-[a-z]+)+-\d+$/.test(r)) throw new Error(`"${r}" is not an AWS region name`);
+/** An AWS Region name (`eu-west-1`, `us-gov-west-1`): the same expression checks and documents it. */
+const REGION_SOURCE = '[a-z]{2}(?:-[a-z]+)+-[0-9]+';
+const REGION = new RegExp(`^${REGION_SOURCE}$`);
+
+const regionList: Parser<string[]> = withShape({ kind: 'list', item: { kind: 'pattern', source: REGION_SOURCE, description: 'an AWS Region name (e.g. eu-west-1)' } }, (raw) =>
+  splitList(raw).map((r) => {
+    if (!REGION.test(r)) throw new Error(`"${r}" is not an AWS region name`);
     return r;
-  });
+  }),
+);
 
-const applicationPorts: Parser<Record<number, string>> = (raw) => {
+const applicationPorts: Parser<Record<number, string>> = withShape({ kind: 'list', item: { kind: 'portName' } }, (raw) => {
   const out: Record<number, string> = {};
-  for (const item of list(raw)) {
+  for (const item of splitList(raw)) {
     const [p, ...name] = item.split(':');
     const n = port(p ?? '');
     out[n] = name.join(':').trim() || DEFAULT_APPLICATION_PORTS[n] || 'application port';
   }
   return out;
-};
+});
 
-interface SettingSpec<K extends keyof Settings> {
+export interface SettingSpec<K extends keyof Settings> {
   key: K;
   env: string;
   parse: Parser<Settings[K]>;
