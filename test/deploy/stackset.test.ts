@@ -221,6 +221,13 @@ describe('parameters', () => {
     }
   });
 
+  it('leaves no EMR_AUDIT_* variable at a value fixed when the template was built', () => {
+    // A variable serverless.yml sets from a ${param:…} outside SETTING_SPECS would be frozen here.
+    const env = (template.Resources.AuditLambdaFunction!.Properties!.Environment as { Variables: Record<string, Json> }).Variables;
+    const literal = Object.entries(env).filter(([k, v]) => k.startsWith('EMR_AUDIT_') && typeof v === 'string');
+    expect(literal).toEqual([]);
+  });
+
   it('accepts the settings’ valid values and refuses their invalid ones, as the parsers do', () => {
     for (const [env, cases] of Object.entries(SETTING_CASES)) {
       const name = parameterName(env);
