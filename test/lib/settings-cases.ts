@@ -14,7 +14,7 @@ export interface SettingCases {
 }
 
 const BLANK = ['', '   '];
-const exotic = ['1e1', '0x10', '-0'];
+const exotic = ['1e1', '0x10', '0b1', '-0'];
 
 export const SETTING_CASES: Record<string, SettingCases> = {
   EMR_AUDIT_REGIONS: {
