@@ -6,7 +6,6 @@
 import { readFileSync } from 'node:fs';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
-import type { Context } from 'aws-lambda';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createHandler } from '../../functions/audit.js';
 import { clockFrom, type Clock } from '../../lib/clock.js';
@@ -15,29 +14,13 @@ import type { RunSummary } from '../../lib/report/run-summary.js';
 import { TestClock } from '../helpers/clock.js';
 import { FakeAccount, type FakeMocks } from '../helpers/fake-account.js';
 import { FakeSecurityHub } from '../helpers/fake-security-hub.js';
-import { ACCOUNT, NOW } from '../helpers/fixtures.js';
+import { NOW } from '../helpers/fixtures.js';
+import { lambdaContext } from '../helpers/lambda.js';
 
 const EAST = 'us-east-1';
 const ENV = { EMR_AUDIT_REGIONS: EAST };
 const example = (name: string): unknown => JSON.parse(readFileSync(new URL(`../../examples/events/${name}`, import.meta.url), 'utf8'));
 const launched = { masterSg: 'sg-master', slaveSg: 'sg-slave', instanceProfile: 'EMR_EC2_DefaultRole', serviceRole: 'EMR_DefaultRole_V2', releaseLabel: 'emr-7.5.0' };
-
-function lambdaContext(remaining: number): Context {
-  return {
-    callbackWaitsForEmptyEventLoop: false,
-    functionName: 'emr-audit',
-    functionVersion: '$LATEST',
-    invokedFunctionArn: `arn:aws:lambda:${EAST}:${ACCOUNT}:function:emr-audit`,
-    memoryLimitInMB: '512',
-    awsRequestId: 'c6af9ac6-7b61-11e6-9a41-93e812345678',
-    logGroupName: '/aws/lambda/emr-audit',
-    logStreamName: '2026/11/23/[$LATEST]abc',
-    getRemainingTimeInMillis: () => remaining,
-    done: () => undefined,
-    fail: () => undefined,
-    succeed: () => undefined,
-  };
-}
 
 let fake: FakeAccount;
 let mocks: FakeMocks;

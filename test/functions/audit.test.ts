@@ -12,6 +12,7 @@ import { TestClock } from '../helpers/clock.js';
 import { FakeAccount, type FakeMocks } from '../helpers/fake-account.js';
 import { FakeSecurityHub } from '../helpers/fake-security-hub.js';
 import { ACCOUNT, NOW } from '../helpers/fixtures.js';
+import { lambdaContext as contextFor } from '../helpers/lambda.js';
 
 const EAST = 'us-east-1';
 const WEST = 'eu-west-1';
@@ -28,22 +29,7 @@ const stateChange = (clusterId: string, state: string, region = EAST): object =>
   return { ...base, region, detail: { ...base.detail, clusterId, state } };
 };
 
-function lambdaContext(remaining = REMAINING_MS): Context {
-  return {
-    callbackWaitsForEmptyEventLoop: false,
-    functionName: 'emr-audit',
-    functionVersion: '$LATEST',
-    invokedFunctionArn: `arn:aws:lambda:${EAST}:${ACCOUNT}:function:emr-audit`,
-    memoryLimitInMB: '512',
-    awsRequestId: 'c6af9ac6-7b61-11e6-9a41-93e812345678',
-    logGroupName: '/aws/lambda/emr-audit',
-    logStreamName: '2026/11/23/[$LATEST]abc',
-    getRemainingTimeInMillis: () => remaining,
-    done: () => undefined,
-    fail: () => undefined,
-    succeed: () => undefined,
-  };
-}
+const lambdaContext = (remaining = REMAINING_MS): Context => contextFor(remaining, EAST);
 
 /** Clusters as EMR's defaults launch them: managed groups, the default roles, release 7.5.0. */
 const launched = { masterSg: 'sg-master', slaveSg: 'sg-slave', instanceProfile: 'EMR_EC2_DefaultRole', serviceRole: 'EMR_DefaultRole_V2', releaseLabel: 'emr-7.5.0' };

@@ -3,7 +3,6 @@ import { readFileSync } from 'node:fs';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import { DescribeClusterCommand } from '@aws-sdk/client-emr';
-import type { Context } from 'aws-lambda';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { CHECKS } from '../../checks/index.js';
 import { createHandler } from '../../functions/audit.js';
@@ -13,7 +12,8 @@ import type { RunSummary } from '../../lib/report/run-summary.js';
 import { TestClock } from '../helpers/clock.js';
 import { FakeAccount, type FakeMocks } from '../helpers/fake-account.js';
 import { FakeSecurityHub } from '../helpers/fake-security-hub.js';
-import { ACCOUNT, NOW } from '../helpers/fixtures.js';
+import { NOW } from '../helpers/fixtures.js';
+import { lambdaContext } from '../helpers/lambda.js';
 
 const EAST = 'us-east-1';
 const BUCKET = 'emr-audit-state-test';
@@ -23,23 +23,6 @@ const stateChange = (clusterId: string, state = 'RUNNING'): object => {
   const base = example('emr-cluster-running.json') as { detail: object };
   return { ...base, region: EAST, detail: { ...base.detail, clusterId, state } };
 };
-
-function lambdaContext(remaining: number): Context {
-  return {
-    callbackWaitsForEmptyEventLoop: false,
-    functionName: 'emr-audit',
-    functionVersion: '$LATEST',
-    invokedFunctionArn: `arn:aws:lambda:${EAST}:${ACCOUNT}:function:emr-audit`,
-    memoryLimitInMB: '1024',
-    awsRequestId: 'c6af9ac6-7b61-11e6-9a41-93e812345678',
-    logGroupName: '/aws/lambda/emr-audit',
-    logStreamName: '2026/11/23/[$LATEST]abc',
-    getRemainingTimeInMillis: () => remaining,
-    done: () => undefined,
-    fail: () => undefined,
-    succeed: () => undefined,
-  };
-}
 
 let fake: FakeAccount;
 let mocks: FakeMocks;
