@@ -73,10 +73,18 @@ function cachedClients(): HandlerDeps['clients'] {
   };
 }
 
+/**
+ * The Powertools service name: serverless.yml sets POWERTOOLS_SERVICE_NAME to `emr-audit-<stage>`,
+ * the `service` dimension the stage's alarm watches. An explicit option would override it.
+ */
+export function serviceName(env: Record<string, string | undefined>): string {
+  return env.POWERTOOLS_SERVICE_NAME?.trim() || SERVICE_NAME;
+}
+
 export function defaultDeps(): HandlerDeps {
   return {
-    logger: new Logger({ serviceName: SERVICE_NAME }),
-    metrics: new Metrics({ namespace: METRICS_NAMESPACE, serviceName: SERVICE_NAME }),
+    logger: new Logger({ serviceName: serviceName(process.env) }),
+    metrics: new Metrics({ namespace: METRICS_NAMESPACE, serviceName: serviceName(process.env) }),
     env: () => process.env,
     checks: CHECKS,
     clients: cachedClients(),

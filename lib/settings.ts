@@ -5,6 +5,7 @@
  */
 import ipaddr from 'ipaddr.js';
 import { isInternetScaleCidr } from './settings-internet-scale.js';
+import { BOOL_FALSE, BOOL_TRUE, type ItemShape, type ValueShape } from './settings-shape.js';
 import { parseSuppressionRules, type SuppressionRule } from './suppression.js';
 
 /** EMR application and cluster-manager ports (CHECKS.md `network/application-port-from-internet`). */
@@ -89,54 +90,60 @@ export const LIMITS = {
   checkIds: 500,
 } as const;
 
-type Parser<T> = (raw: string) => T;
+/** A parser, with the machine-readable shape of what it accepts (lib/settings-shape.ts). */
+export interface Parser<T> {
+  (raw: string): T;
+  readonly shape: ValueShape;
+}
 
-const list: Parser<string[]> = (raw) =>
+function withShape<T>(shape: ValueShape, parse: (raw: string) => T): Parser<T> {
+  return Object.assign(parse, { shape });
+}
+
+const splitList = (raw: string): string[] =>
   raw
     .split(',')
     .map((s) => s.trim())
     .filter((s) => s.length > 0);
 
-/** A list of at most `max` items; the error says the bound. */
-const boundedList =
-  (max: number): Parser<string[]> =>
-  (raw) => {
-    const items = list(raw);
+/** A list of at most `max` items; the error says the bound (a count the template's pattern does not check). */
+const boundedList = (max: number, item: ItemShape = { kind: 'text' }): Parser<string[]> =>
+  withShape({ kind: 'list', item }, (raw) => {
+    const items = splitList(raw);
     if (items.length > max) throw new Error(`at most ${max} items (got ${items.length})`);
     return items;
-  };
+  });
 
-const bool: Parser<boolean> = (raw) => {
+const bool: Parser<boolean> = withShape({ kind: 'bool' }, (raw) => {
   const v = raw.trim().toLowerCase();
-  if (['true', '1', 'yes', 'on'].includes(v)) return true;
-  if (['false', '0', 'no', 'off', ''].includes(v)) return false;
+  if ((BOOL_TRUE as readonly string[]).includes(v)) return true;
+  if ((BOOL_FALSE as readonly string[]).includes(v) || v === '') return false;
   throw new Error(`expected true or false, got "${raw}"`);
-};
+});
 
 // Decimal digits only: Number() would also take 0x10, 1e3, " 5" or +5, and a typo would then be
-// read as a different number instead of being refused.
+// read as a different number instead of being refused. The shapes' patterns say the same
+// (lib/settings-shape.ts: MAX_DIGITS is this 15).
 const WHOLE = /^\d{1,15}$/;
 const DECIMAL = /^\d{1,15}(\.\d{1,15})?$/;
 
-const int =
-  (min: number, max: number): Parser<number> =>
-  (raw) => {
+const int = (min: number, max: number): Parser<number> =>
+  withShape({ kind: 'int', min, max }, (raw) => {
     const n = WHOLE.test(raw) ? Number(raw) : NaN;
     if (!(n >= min && n <= max)) throw new Error(`expected a whole number from ${min} to ${max}, got "${raw}"`);
     return n;
-  };
+  });
 
 const port = int(0, 65535);
 
-const decimal =
-  (min: number, max: number): Parser<number> =>
-  (raw) => {
+const decimal = (min: number, max: number): Parser<number> =>
+  withShape({ kind: 'decimal', min, max }, (raw) => {
     const n = DECIMAL.test(raw) ? Number(raw) : NaN;
     if (!(n >= min && n <= max)) throw new Error(`expected a number from ${min} to ${max} (decimal digits, e.g. 0.5), got "${raw}"`);
     return n;
-  };
+  });
 
-const portRanges: Parser<PortRange[]> = (raw) =>
+const portRanges: Parser<PortRange[]> = withShape({ kind: 'list', item: { kind: 'portRange' } }, (raw) =>
   boundedList(LIMITS.ports)(raw).map((item) => {
     const [a, b, extra] = item.split('-');
     if (a === undefined || extra !== undefined) throw new Error(`"${item}" is not a port or port range`);
@@ -144,10 +151,11 @@ const portRanges: Parser<PortRange[]> = (raw) =>
     const to = b === undefined ? from : port(b);
     if (to < from) throw new Error(`"${item}": range end is below its start`);
     return { from, to };
-  });
+  }),
+);
 
 /** Trusted sources: a CIDR each, never internet-scale (that would turn "open to the internet" into a PASS). */
-const trustedCidrs: Parser<string[]> = (raw) =>
+const trustedCidrs: Parser<string[]> = withShape({ kind: 'list', item: { kind: 'cidr' } }, (raw) =>
   boundedList(LIMITS.trustedCidrs)(raw).map((item) => {
     let cidr: string;
     try {
@@ -160,15 +168,21 @@ const trustedCidrs: Parser<string[]> = (raw) =>
       throw new Error(`"${item}" is internet-scale (2^24 or more public IPv4 addresses, or an IPv6 /16 or shorter in 2000::/3) and cannot be trusted: list the networks you trust`);
     }
     return cidr;
-  });
+  }),
+);
 
-const regionList: Parser<string[]> = (raw) =>
+/** An AWS Region name (`eu-west-1`, `us-gov-west-1`): the same expression checks and documents it. */
+const REGION_SOURCE = '[a-z]{2}(?:-[a-z]+)+-[0-9]+';
+const REGION = new RegExp(`^${REGION_SOURCE}$`);
+
+const regionList: Parser<string[]> = withShape({ kind: 'list', item: { kind: 'pattern', source: REGION_SOURCE, description: 'an AWS Region name (e.g. eu-west-1)' } }, (raw) =>
   boundedList(LIMITS.regions)(raw).map((r) => {
-    if (!/^[a-z]{2}(-[a-z]+)+-\d+$/.test(r)) throw new Error(`"${r}" is not an AWS region name`);
+    if (!REGION.test(r)) throw new Error(`"${r}" is not an AWS region name`);
     return r;
-  });
+  }),
+);
 
-const applicationPorts: Parser<Record<number, string>> = (raw) => {
+const applicationPorts: Parser<Record<number, string>> = withShape({ kind: 'list', item: { kind: 'portName' } }, (raw) => {
   const out: Record<number, string> = {};
   for (const item of boundedList(LIMITS.ports)(raw)) {
     const [p, ...name] = item.split(':');
@@ -176,9 +190,12 @@ const applicationPorts: Parser<Record<number, string>> = (raw) => {
     out[n] = name.join(':').trim() || DEFAULT_APPLICATION_PORTS[n] || 'application port';
   }
   return out;
-};
+});
 
-interface SettingSpec<K extends keyof Settings> {
+/** The suppression rules: JSON (commas and all), checked by lib/suppression.ts; no pattern can. */
+const suppressions: Parser<SuppressionRule[]> = withShape({ kind: 'json', description: 'a JSON list of suppression rules' }, (raw) => parseSuppressionRules(raw));
+
+export interface SettingSpec<K extends keyof Settings> {
   key: K;
   env: string;
   parse: Parser<Settings[K]>;
@@ -211,7 +228,7 @@ export const SETTING_SPECS = [
   spec({ key: 'timeMarginSeconds', env: 'EMR_AUDIT_TIME_MARGIN_SECONDS', parse: int(5, 600), defaultText: '60', doc: 'Lambda: stop collecting this long before the time limit and publish what was evaluated.' }),
   spec({ key: 'connectTimeoutMs', env: 'EMR_AUDIT_CONNECT_TIMEOUT_MS', parse: int(100, 60_000), defaultText: '5000', doc: 'Milliseconds an AWS call may take to connect before the attempt fails and is retried.' }),
   spec({ key: 'requestTimeoutMs', env: 'EMR_AUDIT_REQUEST_TIMEOUT_MS', parse: int(100, 300_000), defaultText: '30000', doc: 'Milliseconds one attempt of an AWS call may take, answer included, before it fails and is retried (up to `maxAttempts`); the call then ends as an ERROR naming it.' }),
-  spec({ key: 'suppressions', env: 'EMR_AUDIT_SUPPRESSIONS', parse: (raw) => parseSuppressionRules(raw), defaultText: '(none)', doc: 'Central suppression rules, a JSON list: `[{"check":"network/*","clusterId":"j-…","reason":"…","expires":"2027-03-31"}]` — `check` an id or `area/*`, one selector (`clusterId`, `clusterName` glob, or `tag` `key=value`), `reason` and `expires` (at most one year ahead) required.' }),
+  spec({ key: 'suppressions', env: 'EMR_AUDIT_SUPPRESSIONS', parse: suppressions, defaultText: '(none)', doc: 'Central suppression rules, a JSON list: `[{"check":"network/*","clusterId":"j-…","reason":"…","expires":"2027-03-31"}]` — `check` an id or `area/*`, one selector (`clusterId`, `clusterName` glob, or `tag` `key=value`), `reason` and `expires` (at most one year ahead) required.' }),
   spec({ key: 'suppressionTags', env: 'EMR_AUDIT_SUPPRESSION_TAGS', parse: bool, defaultText: 'true', doc: 'Honour the `emr-audit:suppress` cluster tag; `false` ignores it (whoever can tag a cluster cannot silence its findings).' }),
   spec({ key: 'eventDebounceSeconds', env: 'EMR_AUDIT_EVENT_DEBOUNCE_SECONDS', parse: int(0, 86_400), defaultText: '600', doc: 'Lambda: skip a RUNNING/WAITING state-change event for a cluster whose findings were published this many seconds ago or less (0: never skip). A new cluster is always audited.' }),
 ] as const;

@@ -21,7 +21,11 @@ export default class ValidateSettingsPlugin {
     const environment = this.serverless.service.provider.environment || {};
     const settings = {};
     for (const [name, value] of Object.entries(environment)) {
-      if (name.startsWith('EMR_AUDIT_') && value !== null && value !== undefined && typeof value !== 'object') settings[name] = String(value);
+      if (!name.startsWith('EMR_AUDIT_') || value === null || value === undefined || typeof value === 'object') continue;
+      // The StackSet build (scripts/stackset.ts) packages every param as its stand-in `zz<NAME>zz`,
+      // replaced by a parameter whose AllowedPattern and the Lambda's own start check the value.
+      if (String(value) === `zz${name}zz`) continue;
+      settings[name] = String(value);
     }
     try {
       execFileSync(process.execPath, ['--import', 'tsx', VALIDATOR], { cwd: ROOT, input: JSON.stringify(settings), encoding: 'utf8', stdio: ['pipe', 'pipe', 'pipe'] });

@@ -1,10 +1,13 @@
 /** Helpers of the deployment tests: fake checks, and running osls/node in a child process. */
 import { execFile } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
+import { copyFile, mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ClusterCheck } from '../../checks/contract.js';
+import { writeIamStatements } from '../../scripts/build.js';
+import { zipEntryNames } from './zip.js';
 
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 export const OSLS_BIN = join(ROOT, 'node_modules', 'osls', 'bin', 'serverless.js');
@@ -56,5 +59,52 @@ export function offlineEnv(): Record<string, string> {
     AWS_EC2_METADATA_DISABLED: 'true',
     AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
     NO_COLOR: '1',
+  };
+}
+
+/** What serverless.yml reads besides itself: package.json (the version tag); its local plugins are under scripts/. */
+const SERVICE_FILES = ['serverless.yml', 'package.json'];
+
+/**
+ * A scratch copy of the service (so the checkout's dist/ and .serverless/ are left alone), with the
+ * generated role statements and a stand-in for the handler bundle (tested in build.test.ts).
+ * `cleanup()` removes every copy made.
+ */
+export async function scratchService(): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), 'emr-audit-sls-'));
+  scratchDirs.push(dir);
+  for (const f of SERVICE_FILES) {
+    await mkdir(join(dir, f, '..'), { recursive: true });
+    await copyFile(join(ROOT, f), join(dir, f));
+  }
+  // The plugins serverless.yml loads (the settings validation runs lib/settings.ts from the checkout).
+  await symlink(join(ROOT, 'scripts'), join(dir, 'scripts'), 'dir');
+  await writeIamStatements(join(dir, 'dist'));
+  await writeFile(join(dir, 'dist', 'audit.mjs'), 'export const handler = async () => ({});\n');
+  await writeFile(join(dir, 'stray.txt'), 'must not be packaged\n');
+  return dir;
+}
+
+const scratchDirs: string[] = [];
+
+export async function cleanupScratchServices(): Promise<void> {
+  await Promise.all(scratchDirs.splice(0).map((d) => rm(d, { recursive: true, force: true })));
+}
+
+export interface OslsPackage {
+  /** .serverless/cloudformation-template-update-stack.json, parsed but not validated. */
+  template: unknown;
+  zipEntries: string[];
+  output: string;
+}
+
+/** `osls package` of a scratch service, offline. */
+export async function oslsPackage(dir: string, args: string[]): Promise<OslsPackage> {
+  const result = await run(process.execPath, [OSLS_BIN, 'package', ...args], { cwd: dir, env: offlineEnv() });
+  if (result.code !== 0) throw new Error(`osls package failed (${result.code}):\n${result.stdout}\n${result.stderr}`);
+  return {
+    template: JSON.parse(await readFile(join(dir, '.serverless', 'cloudformation-template-update-stack.json'), 'utf8')),
+    zipEntries: zipEntryNames(await readFile(join(dir, '.serverless', 'emr-audit.zip'))),
+    output: result.stdout + result.stderr,
   };
 }

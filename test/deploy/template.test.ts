@@ -3,16 +3,11 @@
  * of the service (so the checkout's dist/ and .serverless/ are left alone), then assertions on the
  * CloudFormation template it produced.
  */
-import { copyFile, mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import * as z from 'zod';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auditActions, buildRoleStatements } from '../../lib/permissions.js';
 import { SETTING_SPECS } from '../../lib/settings.js';
-import { writeIamStatements } from '../../scripts/build.js';
-import { OSLS_BIN, ROOT, offlineEnv, run } from './helpers.js';
-import { zipEntryNames } from './zip.js';
+import { cleanupScratchServices, oslsPackage, scratchService } from './helpers.js';
 
 const Resource = z.object({ Type: z.string(), Properties: z.record(z.string(), z.unknown()).default({}), Condition: z.string().optional() });
 const Template = z.object({
@@ -37,23 +32,10 @@ interface Packaged {
 }
 
 async function packageService(args: string[]): Promise<Packaged> {
-  const dir = await mkdtemp(join(tmpdir(), 'emr-audit-sls-'));
-  dirs.push(dir);
-  await copyFile(join(ROOT, 'serverless.yml'), join(dir, 'serverless.yml'));
-  // The settings-validation plugin serverless.yml loads (it runs lib/settings.ts from the checkout).
-  await symlink(join(ROOT, 'scripts'), join(dir, 'scripts'), 'dir');
-  await writeIamStatements(join(dir, 'dist'));
-  // The handler bundle is tested in build.test.ts; here any module stands in for it.
-  await mkdir(join(dir, 'dist'), { recursive: true });
-  await writeFile(join(dir, 'dist', 'audit.mjs'), 'export const handler = async () => ({});\n');
-  await writeFile(join(dir, 'stray.txt'), 'must not be packaged\n');
-  const result = await run(process.execPath, [OSLS_BIN, 'package', ...args], { cwd: dir, env: offlineEnv() });
-  if (result.code !== 0) throw new Error(`osls package failed (${result.code}):\n${result.stdout}\n${result.stderr}`);
-  const template = Template.parse(JSON.parse(await readFile(join(dir, '.serverless', 'cloudformation-template-update-stack.json'), 'utf8')));
-  return { template, zipEntries: zipEntryNames(await readFile(join(dir, '.serverless', 'emr-audit.zip'))), output: result.stdout + result.stderr };
+  const packaged = await oslsPackage(await scratchService(), args);
+  return { ...packaged, template: Template.parse(packaged.template) };
 }
 
-const dirs: string[] = [];
 let byDefault: Packaged;
 let customised: Packaged;
 const TOPIC = 'arn:aws:sns:eu-west-1:123456789012:security-alerts';
@@ -80,9 +62,7 @@ beforeAll(async () => {
   ]);
 }, 60_000);
 
-afterAll(async () => {
-  await Promise.all(dirs.map((d) => rm(d, { recursive: true, force: true })));
-});
+afterAll(cleanupScratchServices);
 
 function ofType(t: Template, type: string) {
   return Object.entries(t.Resources).filter(([, r]) => r.Type === type);
@@ -129,7 +109,7 @@ describe('the function', () => {
     expect(Object.keys(vars).filter((k) => k.startsWith('EMR_AUDIT_')).sort()).toEqual([...settingNames, 'EMR_AUDIT_STATE_BUCKET'].sort());
     expect(vars['EMR_AUDIT_STATE_BUCKET']).toEqual({ Ref: 'AuditStateBucket' });
     for (const name of settingNames) expect(vars[name], name).toBe('');
-    expect(vars).toMatchObject({ POWERTOOLS_SERVICE_NAME: 'emr-audit', POWERTOOLS_METRICS_NAMESPACE: 'EmrAudit', POWERTOOLS_LOG_LEVEL: 'INFO' });
+    expect(vars).toMatchObject({ POWERTOOLS_SERVICE_NAME: 'emr-audit-dev', POWERTOOLS_METRICS_NAMESPACE: 'EmrAudit', POWERTOOLS_LOG_LEVEL: 'INFO' });
 
     const custom = env(customised.template);
     expect(custom.EMR_AUDIT_REGIONS).toBe('eu-west-1,eu-central-1');
@@ -143,7 +123,7 @@ describe('the function', () => {
 
   it('keeps its logs 30 days in its own log group', () => {
     const [, group] = only(byDefault.template, 'AWS::Logs::LogGroup');
-    expect(group.Properties).toEqual({ LogGroupName: '/aws/lambda/emr-audit-dev-audit', RetentionInDays: 30 });
+    expect(group.Properties).toMatchObject({ LogGroupName: '/aws/lambda/emr-audit-dev-audit', RetentionInDays: 30 });
   });
 });
 
@@ -222,7 +202,7 @@ describe('failure handling', () => {
     expect(a.AuditEvaluationIncompleteAlarm).toMatchObject({
       Namespace: 'EmrAudit',
       MetricName: 'EvaluationIncompleteFindings',
-      Dimensions: [{ Name: 'service', Value: 'emr-audit' }],
+      Dimensions: [{ Name: 'service', Value: 'emr-audit-dev' }],
       Statistic: 'Maximum',
       Threshold: 0,
       ComparisonOperator: 'GreaterThanThreshold',

@@ -3,27 +3,14 @@
  * (issue 14, defect 6): `osls package --param EMR_AUDIT_SSM_GRACE_MINUTES=abc` must fail with the
  * variable named, validated by lib/settings.ts (the Lambda's own schema).
  */
-import { copyFile, mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { writeIamStatements } from '../../scripts/build.js';
 import { validateDeploymentSettings } from '../../scripts/validate-settings.js';
-import { OSLS_BIN, ROOT, offlineEnv, run } from './helpers.js';
+import { OSLS_BIN, cleanupScratchServices, offlineEnv, run, scratchService } from './helpers.js';
 
-const dirs: string[] = [];
-afterAll(async () => {
-  await Promise.all(dirs.map((d) => rm(d, { recursive: true, force: true })));
-});
+afterAll(cleanupScratchServices);
 
 async function packageWith(params: string[]) {
-  const dir = await mkdtemp(join(tmpdir(), 'emr-audit-sls-validate-'));
-  dirs.push(dir);
-  await copyFile(join(ROOT, 'serverless.yml'), join(dir, 'serverless.yml'));
-  await symlink(join(ROOT, 'scripts'), join(dir, 'scripts'), 'dir');
-  await writeIamStatements(join(dir, 'dist'));
-  await mkdir(join(dir, 'dist'), { recursive: true });
-  await writeFile(join(dir, 'dist', 'audit.mjs'), 'export const handler = async () => ({});\n');
+  const dir = await scratchService();
   return run(process.execPath, [OSLS_BIN, 'package', ...params.flatMap((p) => ['--param', p])], { cwd: dir, env: offlineEnv() });
 }
 

@@ -20,8 +20,17 @@ describe('README', () => {
     expect(readme).toContain('npm ci');
     expect(readme).toContain('npm run demo');
     expect(readme).toContain('npm test');
-    for (const script of ['demo', 'test', 'bench', 'build', 'package', 'deploy', 'docs:checks']) {
+    for (const script of ['demo', 'test', 'bench', 'build', 'package', 'publish', 'deploy', 'docs:checks']) {
       expect(pkg.scripts[script], script).toBeDefined();
     }
+  });
+
+  it('has the organization section, and its example parameter file exists', () => {
+    expect(readme).toContain('## Deploy to an organization');
+    for (const text of ['--permission-model SERVICE_MANAGED', '--call-as DELEGATED_ADMIN', 'member.org.stacksets.cloudformation.amazonaws.com', 'create-finding-aggregator', 'emr-audit/', 'update-stack-set', 'delete-stack-set']) {
+      expect(readme, text).toContain(text);
+    }
+    expect(readme).toContain('examples/stackset/parameters.json');
+    expect(readFileSync(fileURLToPath(new URL('../../examples/stackset/parameters.json', import.meta.url)), 'utf8')).toContain('ParameterKey');
   });
 });

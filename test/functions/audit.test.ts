@@ -4,7 +4,7 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import type { Context } from 'aws-lambda';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { createHandler, functionIdentity } from '../../functions/audit.js';
+import { createHandler, functionIdentity, serviceName } from '../../functions/audit.js';
 import { collectSnapshot, type CollectOptions } from '../../lib/collect/index.js';
 import type { RunSummary } from '../../lib/report/run-summary.js';
 import type { Clock } from '../../lib/clock.js';
@@ -309,5 +309,13 @@ describe('functionIdentity', () => {
   it('reads partition, region and account from the function ARN', () => {
     expect(functionIdentity(`arn:aws-cn:lambda:cn-north-1:${ACCOUNT}:function:emr-audit:live`)).toEqual({ partition: 'aws-cn', region: 'cn-north-1', accountId: ACCOUNT });
     expect(() => functionIdentity('not-an-arn')).toThrow(/Cannot read the account id/);
+  });
+});
+
+describe('serviceName', () => {
+  it('is the stage’s POWERTOOLS_SERVICE_NAME (the metric dimension its alarm watches), emr-audit without one', () => {
+    expect(serviceName({ POWERTOOLS_SERVICE_NAME: 'emr-audit-prod' })).toBe('emr-audit-prod');
+    expect(serviceName({})).toBe('emr-audit');
+    expect(serviceName({ POWERTOOLS_SERVICE_NAME: ' ' })).toBe('emr-audit');
   });
 });
