@@ -13,33 +13,24 @@ import { rm } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
+import { NODE_BUNDLE_OPTIONS } from './esbuild-options.js';
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 export const CLI_OUT_DIR = join(ROOT, 'dist-cli');
 export const CLI_ENTRY_NAME = 'main.mjs';
 
-/** As for the Lambda (scripts/build.ts): the SDK's `require()` of Node built-ins needs a `require`. */
-const REQUIRE_BANNER = "import { createRequire as __emrAuditCreateRequire } from 'node:module'; const require = __emrAuditCreateRequire(import.meta.url);";
-
 export async function bundleCli(outDir: string = CLI_OUT_DIR): Promise<void> {
   await rm(outDir, { recursive: true, force: true });
   await build({
+    ...NODE_BUNDLE_OPTIONS,
     entryPoints: { main: join(ROOT, 'cli', 'main.ts') },
     outdir: outDir,
     outExtension: { '.js': '.mjs' },
     // Chunks beside main.mjs, one level below the root (see above).
     chunkNames: '[name]-[hash]',
-    bundle: true,
     splitting: true,
-    format: 'esm',
-    platform: 'node',
     // package.json engines: the CLI runs where the checkout does (Node ≥ 20.12).
     target: 'node20',
-    mainFields: ['module', 'main'],
-    banner: { js: REQUIRE_BANNER },
-    minify: true,
-    legalComments: 'linked',
-    logLevel: 'warning',
   });
 }
 

@@ -9,18 +9,13 @@ import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { build } from 'esbuild';
+import { NODE_BUNDLE_OPTIONS } from './esbuild-options.js';
 import { auditActions, buildRoleStatements } from '../lib/permissions.js';
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 export const HANDLER_ENTRY = join(ROOT, 'functions', 'audit.ts');
 export const BUNDLE_NAME = 'audit.mjs';
 export const IAM_STATEMENTS_NAME = 'iam-statements.json';
-
-/**
- * esbuild leaves `require()` of Node built-ins in the SDK's code; an ESM bundle has no `require`,
- * so one is created at the top. Aliased so it cannot clash with a bundled `createRequire`.
- */
-const REQUIRE_BANNER = "import { createRequire as __emrAuditCreateRequire } from 'node:module'; const require = __emrAuditCreateRequire(import.meta.url);";
 
 export interface BundleReport {
   file: string;
@@ -34,20 +29,11 @@ export async function bundleHandler(options: { entry?: string; outDir: string; s
   if (!existsSync(entry)) throw new Error(`Lambda handler ${relative(ROOT, entry)} not found`);
   const outfile = join(options.outDir, BUNDLE_NAME);
   await build({
+    ...NODE_BUNDLE_OPTIONS,
     entryPoints: [entry],
     outfile,
-    bundle: true,
-    format: 'esm',
-    platform: 'node',
     target: 'node22',
-    // The SDK's `module` builds are ESM and tree-shake to about half the size of the CJS default.
-    mainFields: ['module', 'main'],
-    banner: { js: REQUIRE_BANNER },
-    minify: true,
     sourcemap: options.sourcemap ? 'linked' : false,
-    // Licence texts of bundled packages go to audit.mjs.LEGAL.txt (shipped in the zip), not inline.
-    legalComments: 'linked',
-    logLevel: 'warning',
   });
   const code = await readFile(outfile);
   return { file: outfile, bytes: code.length, gzipBytes: gzipSync(code).length };
