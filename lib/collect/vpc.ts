@@ -9,6 +9,7 @@ import {
   DescribeNetworkAclsCommand,
   DescribeRouteTablesCommand,
   DescribeSubnetsCommand,
+  type Filter,
   type NetworkAcl as SdkNetworkAcl,
   type Route as SdkRoute,
   type RouteTable as SdkRouteTable,
@@ -58,49 +59,51 @@ export async function collectVpcData(ctx: RegionContext, subnetIds: readonly str
       }
     }),
     ...chunk(vpcs, FILTER_VALUES_BATCH).flatMap((batch) => [
-      (async () => {
-        const api = 'ec2:DescribeRouteTables';
-        const got = await ctx.calls.attempt(api, () =>
-          allPages(async (NextToken) => {
-            const r = await regionCall(ctx, api, (abortSignal) =>
-              ctx.clients.ec2.send(new DescribeRouteTablesCommand({ Filters: [{ Name: 'vpc-id', Values: batch }], MaxResults: 100, NextToken }), { abortSignal }),
-            );
-            return { items: r.RouteTables ?? [], next: r.NextToken };
-          }),
-        );
-        if (!got.ok) {
-          for (const id of batch) out.failures.push({ kind: 'vpc', resourceId: id, failure: got.failures[0]! });
-          return;
-        }
-        const wanted = new Set(batch);
-        for (const t of got.value) {
-          const table = toRouteTable(t);
-          if (table && wanted.has(table.vpcId)) out.data.routeTables[table.routeTableId] = table;
-        }
-      })(),
-      (async () => {
-        const api = 'ec2:DescribeNetworkAcls';
-        const got = await ctx.calls.attempt(api, () =>
-          allPages(async (NextToken) => {
-            const r = await regionCall(ctx, api, (abortSignal) =>
-              ctx.clients.ec2.send(new DescribeNetworkAclsCommand({ Filters: [{ Name: 'vpc-id', Values: batch }], MaxResults: 100, NextToken }), { abortSignal }),
-            );
-            return { items: r.NetworkAcls ?? [], next: r.NextToken };
-          }),
-        );
-        if (!got.ok) {
-          for (const id of batch) out.failures.push({ kind: 'vpc', resourceId: id, failure: got.failures[0]! });
-          return;
-        }
-        const wanted = new Set(batch);
-        for (const a of got.value) {
-          const acl = toNetworkAcl(a);
-          if (acl && wanted.has(acl.vpcId)) out.data.networkAcls[acl.networkAclId] = acl;
-        }
-      })(),
+      byVpc(ctx, batch, out, 'ec2:DescribeRouteTables', async (Filters, NextToken, abortSignal) => {
+        const r = await ctx.clients.ec2.send(new DescribeRouteTablesCommand({ Filters, MaxResults: 100, NextToken }), { abortSignal });
+        return { items: r.RouteTables ?? [], next: r.NextToken };
+      }, (t) => {
+        const table = toRouteTable(t);
+        return table && { vpcId: table.vpcId, store: () => (out.data.routeTables[table.routeTableId] = table) };
+      }),
+      byVpc(ctx, batch, out, 'ec2:DescribeNetworkAcls', async (Filters, NextToken, abortSignal) => {
+        const r = await ctx.clients.ec2.send(new DescribeNetworkAclsCommand({ Filters, MaxResults: 100, NextToken }), { abortSignal });
+        return { items: r.NetworkAcls ?? [], next: r.NextToken };
+      }, (a) => {
+        const acl = toNetworkAcl(a);
+        return acl && { vpcId: acl.vpcId, store: () => (out.data.networkAcls[acl.networkAclId] = acl) };
+      }),
     ]),
   ]);
   return out;
+}
+
+type Page<T> = { items: readonly T[]; next: string | undefined };
+
+/**
+ * One paged describe filtered on `vpc-id` for a batch of VPCs. `read` maps an item to its VPC and
+ * how to store it; only items of the asked VPCs are stored (an endpoint ignoring the filter answers
+ * more). A failure is recorded on every VPC of the batch.
+ */
+async function byVpc<T>(
+  ctx: RegionContext,
+  batch: string[],
+  out: VpcCollection,
+  api: string,
+  page: (filters: Filter[], token: string | undefined, abortSignal: AbortSignal) => Promise<Page<T>>,
+  read: (item: T) => { vpcId: string; store: () => unknown } | undefined,
+): Promise<void> {
+  const filters: Filter[] = [{ Name: 'vpc-id', Values: batch }];
+  const got = await ctx.calls.attempt(api, () => allPages((NextToken) => regionCall(ctx, api, (abortSignal) => page(filters, NextToken, abortSignal))));
+  if (!got.ok) {
+    for (const id of batch) out.failures.push({ kind: 'vpc', resourceId: id, failure: got.failures[0]! });
+    return;
+  }
+  const wanted = new Set(batch);
+  for (const item of got.value) {
+    const r = read(item);
+    if (r && wanted.has(r.vpcId)) r.store();
+  }
 }
 
 /** The route's target as one id (`igw-…`, `nat-…`, `local`…), whichever field EC2 filled. */
