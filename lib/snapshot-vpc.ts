@@ -60,6 +60,14 @@ export type NetworkAcl = z.infer<typeof NetworkAcl>;
 export const Subnet = z.object({
   subnetId: z.string(),
   vpcId: z.string(),
+  availabilityZone: z.string().optional(),
+  /** The subnet's IPv4 CIDR and IPv6 CIDRs (associated ones only). */
+  cidrBlock: z.string().optional(),
+  ipv6CidrBlocks: z.array(z.string()).optional(),
+  /** New instances get a public IPv4 address: the subnet is meant to be public. */
+  mapPublicIpOnLaunch: z.boolean().optional(),
+  /** New interfaces get an IPv6 address. */
+  assignIpv6AddressOnCreation: z.boolean().optional(),
 });
 export type Subnet = z.infer<typeof Subnet>;
 

@@ -10,6 +10,7 @@
  * No secret may enter this structure: no Kerberos password, no cluster `Configurations`.
  */
 import * as z from 'zod';
+import { RegionVpcData } from './snapshot-vpc.js';
 
 export const SNAPSHOT_SCHEMA_VERSION = 1;
 
@@ -30,6 +31,8 @@ export const ResourceKind = z.enum([
   'blockPublicAccess',
   'defaultHostManagement',
   'releaseLabels',
+  'subnet', // DescribeSubnets of one subnet a node with a public address is in
+  'vpc', // DescribeRouteTables / DescribeNetworkAcls of one VPC (the api field says which)
 ]);
 export type ResourceKind = z.infer<typeof ResourceKind>;
 
@@ -245,6 +248,14 @@ export const Ec2Instance = z.object({
   publicIpAddress: z.string().optional(),
   /** `NetworkInterfaces[].Ipv6Addresses[]` (and `Ipv6Address`), each once; global unicast ones are public. */
   ipv6Addresses: z.array(z.string()).optional(),
+  /** The instance's subnet and VPC: where its route table and network ACL come from. */
+  subnetId: z.string().optional(),
+  vpcId: z.string().optional(),
+  /**
+   * Every security group on the instance's network interfaces (`SecurityGroups` and
+   * `NetworkInterfaces[].Groups`), each once: what actually filters traffic to the node.
+   */
+  securityGroupIds: z.array(z.string()).optional(),
 });
 export type Ec2Instance = z.infer<typeof Ec2Instance>;
 
@@ -377,6 +388,12 @@ export const RegionSnapshot = z.object({
   defaultHostManagement: DefaultHostManagement.optional(),
   /** Every release label ListReleaseLabels returned (all pages). */
   releaseLabels: z.array(z.string()).optional(),
+  /**
+   * Subnets, route tables and network ACLs on the path from the internet to the nodes with a
+   * public address (read fresh every run); absent when not collected (older snapshots, or no
+   * check that needs it). Failures are `subnet` / `vpc` errors.
+   */
+  vpc: RegionVpcData.optional(),
   errors: z.array(CollectionError).default([]),
   collection: CollectionStats.optional(),
 });

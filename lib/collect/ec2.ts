@@ -271,7 +271,7 @@ function instanceSpec(ctx: RegionContext): BatchSpec<DescribedInstance> {
 
 export function toDescribedInstance(i: Ec2SdkInstance & { InstanceId: string }): DescribedInstance {
   const instance: Ec2Instance = { instanceId: i.InstanceId };
-  const set = (key: Exclude<keyof Ec2Instance, 'instanceId' | 'ipv6Addresses'>, value: string | undefined): void => {
+  const set = (key: Exclude<keyof Ec2Instance, 'instanceId' | 'ipv6Addresses' | 'securityGroupIds'>, value: string | undefined): void => {
     if (value !== undefined) instance[key] = value;
   };
   set('state', str(i.State?.Name));
@@ -279,8 +279,12 @@ export function toDescribedInstance(i: Ec2SdkInstance & { InstanceId: string }):
   set('httpTokens', str(i.MetadataOptions?.HttpTokens));
   set('httpEndpoint', str(i.MetadataOptions?.HttpEndpoint));
   set('publicIpAddress', str(i.PublicIpAddress));
+  set('subnetId', str(i.SubnetId));
+  set('vpcId', str(i.VpcId));
   const ipv6 = ipv6Addresses(i);
   if (ipv6.length > 0) instance.ipv6Addresses = ipv6;
+  const groups = securityGroupIds(i);
+  if (groups.length > 0) instance.securityGroupIds = groups;
   const tag = str(i.Tags?.find((t) => t.Key === EMR_ROLE_TAG)?.Value);
   return tag ? { instance, emrRoleTag: tag } : { instance };
 }
@@ -300,6 +304,14 @@ function ipv6Addresses(i: Ec2SdkInstance): string[] {
       if (address) found.add(address);
     }
   }
+  return [...found];
+}
+
+/** The groups of the instance and of every network interface, each once, in the order EC2 lists them. */
+function securityGroupIds(i: Ec2SdkInstance): string[] {
+  const found = new Set<string>();
+  for (const g of i.SecurityGroups ?? []) if (str(g.GroupId)) found.add(g.GroupId!);
+  for (const ni of i.NetworkInterfaces ?? []) for (const g of ni.Groups ?? []) if (str(g.GroupId)) found.add(g.GroupId!);
   return [...found];
 }
 
