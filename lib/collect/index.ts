@@ -36,7 +36,7 @@ export { TIME_BUDGET_EXCEEDED } from './calls.js';
 
 export interface CollectProgress {
   region: string;
-  /** 'clusters', 'describe', 'instances', 'security-groups', 'security-configurations', 'iam', 'ec2-instances', 'ssm', 'done'. */
+  /** 'clusters', 'describe', 'instances', 'security-groups', 'security-configurations', 'iam', 'ec2-instances', 'ssm', 'vpc', 'done'. */
   phase: string;
   detail?: string;
 }

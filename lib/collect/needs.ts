@@ -26,6 +26,12 @@ export interface DataNeeds {
   defaultHostManagement: boolean;
   blockPublicAccess: boolean;
   releaseLabels: boolean;
+  /**
+   * The path from the internet to the nodes with a public address: their subnets, and the route
+   * tables and network ACLs of their VPCs (one set of calls per region and run), plus the nodes'
+   * own security groups where the cluster's groups do not name them.
+   */
+  vpc: boolean;
 }
 
 export const ALL_DATA: Readonly<DataNeeds> = {
@@ -40,6 +46,7 @@ export const ALL_DATA: Readonly<DataNeeds> = {
   defaultHostManagement: true,
   blockPublicAccess: true,
   releaseLabels: true,
+  vpc: true,
 };
 
 /** IAM actions the collectors call whatever checks run (the Lambda role adds what the data needs). */
@@ -64,6 +71,9 @@ export const INSTANCE_PROFILE_PERMISSIONS = [
   'iam:GetPolicyVersion',
 ] as const;
 
+/** What reading the path from the internet to the nodes costs (besides the nodes and groups themselves). */
+export const VPC_PERMISSIONS = ['ec2:DescribeSubnets', 'ec2:DescribeRouteTables', 'ec2:DescribeNetworkAcls'] as const;
+
 /** Every action each kind of data costs, including the follow-up calls checks do not name. */
 const PERMISSIONS_OF: Record<keyof DataNeeds, readonly string[]> = {
   instances: ['ec2:DescribeInstances', 'elasticmapreduce:ListInstances', 'elasticmapreduce:ListInstanceGroups', 'elasticmapreduce:ListInstanceFleets'],
@@ -77,6 +87,8 @@ const PERMISSIONS_OF: Record<keyof DataNeeds, readonly string[]> = {
   defaultHostManagement: ['ssm:GetServiceSetting'],
   blockPublicAccess: ['elasticmapreduce:GetBlockPublicAccessConfiguration'],
   releaseLabels: ['elasticmapreduce:ListReleaseLabels'],
+  // The path starts at EC2's view of each node (subnet, VPC, addresses, groups).
+  vpc: [...VPC_PERMISSIONS, 'ec2:DescribeInstances', 'ec2:DescribeSecurityGroups'],
 };
 
 type PermissionHolder = Pick<CheckMeta, 'permissions'>;
@@ -86,14 +98,18 @@ export function dataNeeds(checks?: readonly PermissionHolder[]): DataNeeds {
   if (!checks) return { ...ALL_DATA };
   const declared = checks.map((c) => new Set(c.permissions.map((p) => p.toLowerCase())));
   const any = (action: string): boolean => declared.some((set) => set.has(action.toLowerCase()));
-  const ec2Instances = any('ec2:DescribeInstances');
+  // Any one of the three: a check reading only the route (or only the ACL) still needs the subnet to find it.
+  const vpc = VPC_PERMISSIONS.some(any);
+  // Which subnet and VPC a node is in, and whether it has a public address, is EC2's view of it.
+  const ec2Instances = any('ec2:DescribeInstances') || vpc;
   const ssmInstances = any('ssm:DescribeInstanceInformation');
   const prefixLists = any('ec2:DescribeManagedPrefixLists') || any('ec2:GetManagedPrefixListEntries');
   return {
     // EC2 and SSM are asked about the nodes' EC2 ids, which the node query gives.
     instances: any('elasticmapreduce:ListInstances') || ec2Instances || ssmInstances,
-    // Prefix lists are named by the groups' rules, so reading them needs the groups.
-    securityGroups: any('ec2:DescribeSecurityGroups') || prefixLists,
+    // Prefix lists are named by the groups' rules, so reading them needs the groups; a path ends at
+    // the node's security groups.
+    securityGroups: any('ec2:DescribeSecurityGroups') || prefixLists || vpc,
     prefixLists,
     securityConfigurations: any('elasticmapreduce:DescribeSecurityConfiguration'),
     ec2Instances,
@@ -105,6 +121,7 @@ export function dataNeeds(checks?: readonly PermissionHolder[]): DataNeeds {
     defaultHostManagement: any('ssm:GetServiceSetting'),
     blockPublicAccess: any('elasticmapreduce:GetBlockPublicAccessConfiguration'),
     releaseLabels: any('elasticmapreduce:ListReleaseLabels'),
+    vpc,
   };
 }
 

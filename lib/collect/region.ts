@@ -17,11 +17,17 @@
  * once. The managed prefix lists the security groups' rules name are described in batches as the
  * groups arrive, and each customer-managed list's entries are read once, to the last page. Every
  * failure is recorded on the resource it concerns.
+ * The path from the internet (./vpc.ts) is read once per run, for the RUNNING nodes with a public
+ * address only, as soon as EC2's view of every node is known: at once after the tagged query when
+ * no cluster falls back to EMR's listings, else once the fallback clusters' EC2 batches answered.
+ * It runs beside the descriptions, groups, IAM and SSM. The nodes' own security groups join the
+ * group batches (they are nearly always the cluster's groups, which cost nothing more).
  */
 import type { ClusterState, ClusterSummary } from '@aws-sdk/client-emr';
 import { createLimiter } from '../concurrency.js';
 import { clusterSecurityGroupRefs } from '../lookup.js';
-import { emptyRegion, CollectionStats, type Cluster, type CollectionError, type PrefixList, type RegionSnapshot, type ResourceKind, type SecurityGroup } from '../snapshot.js';
+import { isPublicAddress } from '../network/public-space.js';
+import { emptyRegion, CollectionStats, type Cluster, type CollectionError, type Ec2Instance, type PrefixList, type RegionSnapshot, type ResourceKind, type SecurityGroup } from '../snapshot.js';
 import type { RegionState } from '../state/schema.js';
 import { clusterFromFacts, knownFacts, knownSecurityConfiguration } from '../state/view.js';
 import { StreamingBatcher, toCollectionError, type CallFailure, type Fetched } from './calls.js';
@@ -59,6 +65,7 @@ import type { DataNeeds } from './needs.js';
 import { rotate } from './rotation.js';
 import { defaultHostManagement, describeInstanceInformationBatch, emptySsmBatchResult, SSM_ID_BATCH } from './ssm.js';
 import { clusterTags } from './tagging.js';
+import { collectVpcData } from './vpc.js';
 
 export interface RegionRun {
   ctx: RegionContext;
@@ -177,42 +184,56 @@ export async function collectRegion(run: RegionRun): Promise<RegionSnapshot> {
     return undefined;
   });
   let nodesDone = 0;
+  // Which clusters may still get nodes from EMR's listings: those the tagged query found none for.
+  // A failed promise reads as "no tagged node": every cluster may then fall back.
+  void grouped?.catch(() => undefined).then((nodes) => {
+    const tagged = selected.flatMap((s) => nodes?.get(s.Id) ?? []);
+    work.nodesExpected(
+      tagged.map((n) => n.described.instance),
+      selected.filter((s) => !nodes?.has(s.Id)).map((s) => s.Id),
+    );
+  });
+
+  // Whatever becomes of a cluster, once its work ends it adds no more nodes.
+  const settling = (id: string, task: () => Promise<void>): Promise<void> => task().finally(() => work.nodesSettled(id));
 
   await Promise.all(
-    rotate(selected, (s) => s.Id, run.startedAt ?? 0).map(async (summary) => {
-      const index = position.get(summary)!;
-      const entry = known.get(summary.Id);
-      let cluster: Cluster;
-      const already = described.get(summary.Id);
-      if (direct) {
-        if (!already) return; // its DescribeCluster failed: recorded, nothing more to ask
-        cluster = already;
-      } else if (entry && tags?.ok) {
-        cluster = clusterFromFacts(entry.facts, summary, tags.value.get(summary.Id) ?? {});
-        stats.fromState.push(summary.Id);
-      } else {
-        if (entry) stats.tagFallbacks.push(summary.Id);
-        stats.described.push(summary.Id);
-        const d = await describeCluster(ctx, summary);
-        if (d.failure) {
-          snap.clusters[index] = d.cluster;
-          errors.add('cluster', d.cluster.id, d.failure);
-          return;
+    rotate(selected, (s) => s.Id, run.startedAt ?? 0).map((summary) =>
+      settling(summary.Id, async () => {
+        const index = position.get(summary)!;
+        const entry = known.get(summary.Id);
+        let cluster: Cluster;
+        const already = described.get(summary.Id);
+        if (direct) {
+          if (!already) return; // its DescribeCluster failed: recorded, nothing more to ask
+          cluster = already;
+        } else if (entry && tags?.ok) {
+          cluster = clusterFromFacts(entry.facts, summary, tags.value.get(summary.Id) ?? {});
+          stats.fromState.push(summary.Id);
+        } else {
+          if (entry) stats.tagFallbacks.push(summary.Id);
+          stats.described.push(summary.Id);
+          const d = await describeCluster(ctx, summary);
+          if (d.failure) {
+            snap.clusters[index] = d.cluster;
+            errors.add('cluster', d.cluster.id, d.failure);
+            return;
+          }
+          cluster = d.cluster;
         }
-        cluster = d.cluster;
-      }
-      snap.clusters[index] = cluster;
-      work.described(cluster);
-      if (!grouped) return;
-      const own = (await grouped)?.get(cluster.id);
-      if (own && own.length > 0) work.tagged(cluster, own);
-      else {
-        stats.nodeFallbacks.push(cluster.id);
-        await work.fallback(cluster);
-      }
-      nodesDone += 1;
-      run.progress('instances', `${nodesDone}/${selected.length} cluster(s) listed`);
-    }),
+        snap.clusters[index] = cluster;
+        work.described(cluster);
+        if (!grouped) return;
+        const own = (await grouped)?.get(cluster.id);
+        if (own && own.length > 0) work.tagged(cluster, own);
+        else {
+          stats.nodeFallbacks.push(cluster.id);
+          await work.fallback(cluster);
+        }
+        nodesDone += 1;
+        run.progress('instances', `${nodesDone}/${selected.length} cluster(s) listed`);
+      }),
+    ),
   );
   await Promise.all([accountSettings, work.finish()]);
   // Timing decides the order ids arrive in; sorted, the snapshot does not depend on it.
@@ -222,6 +243,49 @@ export async function collectRegion(run: RegionRun): Promise<RegionSnapshot> {
 }
 
 type Listing = Awaited<ReturnType<typeof listInstances>>;
+
+/**
+ * Tells when EC2's view of every node of the run is known: the tagged nodes once the region's node
+ * query answered, then each cluster that may fall back to EMR's listings once its work settled
+ * (its instance ids are then in the EC2 batches, whose answers the caller awaits).
+ */
+class NodeCensus {
+  private expected: Set<string> | undefined;
+  private readonly settled = new Set<string>();
+  private tagged: readonly Ec2Instance[] = [];
+  private release: ((tagged: readonly Ec2Instance[]) => void) | undefined;
+  /** EC2's view of the tagged nodes, once no cluster can add nodes any more. */
+  readonly complete = new Promise<readonly Ec2Instance[]>((resolve) => {
+    this.release = resolve;
+  });
+
+  expect(tagged: readonly Ec2Instance[], mayFallBack: readonly string[]): void {
+    this.tagged = tagged;
+    this.expected = new Set(mayFallBack.filter((id) => !this.settled.has(id)));
+    this.check();
+  }
+
+  settle(clusterId: string): void {
+    this.settled.add(clusterId);
+    this.expected?.delete(clusterId);
+    this.check();
+  }
+
+  private check(): void {
+    if (this.expected?.size !== 0 || !this.release) return;
+    this.release(this.tagged);
+    this.release = undefined;
+  }
+}
+
+/** A node the internet could reach: RUNNING, with a public IPv4 address or a global IPv6 address. */
+function hasPublicAddress(i: Ec2Instance): boolean {
+  // A node whose state EC2 did not give is counted in: a call is cheaper than a missed path.
+  if ((i.state ?? 'running') !== 'running') return false;
+  return !!i.publicIpAddress || (i.ipv6Addresses ?? []).some(isPublicAddress);
+}
+
+const isRunning = (i: Ec2Instance): boolean => (i.state ?? 'running') === 'running';
 
 /**
  * What clusters share, fetched as the clusters name it: each distinct security configuration,
@@ -247,6 +311,14 @@ class SharedWork {
   private readonly unresolved: Array<{ cluster: Cluster; failure: CallFailure }> = [];
   /** Fallback clusters whose ListInstances may be under way at once. */
   private readonly listingWindow = createLimiter(LISTING_WINDOW);
+  /** When every node is known (needs.vpc): the path from the internet is read then, once. */
+  private readonly census: NodeCensus | undefined;
+  private readonly pathRead: Promise<void> | undefined;
+  /**
+   * The nodes' own security groups join the group batches (needs.vpc): what filters traffic to a
+   * node is the groups on its interfaces, which may differ from what the cluster names.
+   */
+  private readonly nodeGroups: boolean;
 
   constructor(
     private readonly run: RegionRun,
@@ -277,11 +349,21 @@ class SharedWork {
         this.prefixLists?.add(prefixListIdsOf(out.found));
       });
     }
+    this.nodeGroups = needs.vpc && this.groups !== undefined;
     if (needs.instances && needs.ec2Instances) {
-      this.ec2 = new StreamingBatcher(EC2_ID_BATCH, (batch) => {
+      this.ec2 = new StreamingBatcher(EC2_ID_BATCH, async (batch) => {
         this.phase('ec2-instances', `${batch.length} instance(s)`);
-        return describeInstanceBatch(ctx, batch, this.ec2Out);
+        const out = emptyBatchResult<DescribedInstance>();
+        await describeInstanceBatch(ctx, batch, out);
+        this.ec2Out.found.push(...out.found);
+        this.ec2Out.failed.push(...out.failed);
+        if (this.nodeGroups) this.groups?.add(out.found.filter((d) => isRunning(d.instance)).flatMap((d) => d.instance.securityGroupIds ?? []));
       });
+      if (needs.vpc) {
+        const census = new NodeCensus();
+        this.census = census;
+        this.pathRead = census.complete.then((tagged) => this.readPath(tagged));
+      }
     }
     if (needs.instances && needs.ssmInstances) {
       this.ssm = new StreamingBatcher(SSM_ID_BATCH, (batch) => {
@@ -289,6 +371,34 @@ class SharedWork {
         return describeInstanceInformationBatch(ctx, batch, this.ssmOut);
       });
     }
+  }
+
+  /** EC2's view of the tagged nodes, and the clusters that may still get nodes from EMR's listings. */
+  nodesExpected(tagged: readonly Ec2Instance[], mayFallBack: readonly string[]): void {
+    this.census?.expect(tagged, mayFallBack);
+  }
+
+  /** A cluster's work ended: it adds no more nodes. */
+  nodesSettled(clusterId: string): void {
+    this.census?.settle(clusterId);
+  }
+
+  /**
+   * Subnets, route tables and ACLs for the RUNNING nodes with a public address, in one set of calls:
+   * a node the internet cannot address needs none (nor does one whose EC2 view names no subnet:
+   * the check reports that gap).
+   */
+  private async readPath(tagged: readonly Ec2Instance[]): Promise<void> {
+    // Every fallback cluster has settled: its instances are in the EC2 batches, and no more will join.
+    await this.ec2?.finish();
+    const nodes = [...tagged, ...this.ec2Out.found.map((d) => d.instance)].filter(hasPublicAddress);
+    const subnetIds = distinct(nodes.map((n) => n.subnetId)).sort();
+    const vpcIds = distinct(nodes.map((n) => n.vpcId)).sort();
+    if (subnetIds.length > 0 || vpcIds.length > 0) this.phase('vpc', `${subnetIds.length} subnet(s) in ${vpcIds.length} VPC(s)`);
+    const { data, failures } = await collectVpcData(this.run.ctx, subnetIds, vpcIds);
+    // Set even when empty: "collected, no node needed anything" is not "not collected".
+    this.snap.vpc = data;
+    for (const f of failures) this.errors.add(f.kind, f.resourceId, f.failure);
   }
 
   /** Reports a phase the first time its work starts (phases overlap in the pipeline). */
@@ -330,6 +440,8 @@ class SharedWork {
     for (const n of nodes) {
       if (this.run.needs.ec2Instances) this.taggedEc2.push(n.described);
     }
+    // The cluster's own groups were added just before (described()): only different ones cost anything.
+    if (this.nodeGroups) this.groups?.add(nodes.filter((n) => isRunning(n.described.instance)).flatMap((n) => n.described.instance.securityGroupIds ?? []));
     const running = distinct(nodes.filter((n) => n.node.state === 'RUNNING').map((n) => n.node.ec2InstanceId));
     this.ssm?.add(running);
   }
@@ -361,7 +473,7 @@ class SharedWork {
 
   /** Sends the partial batches, waits for everything, and stores the instance answers. */
   async finish(): Promise<void> {
-    await Promise.all([this.groupsAndPrefixLists(), this.ec2?.finish(), this.ssm?.finish(), Promise.all(this.tasks)]);
+    await Promise.all([this.groupsAndPrefixLists(), this.ec2?.finish(), this.ssm?.finish(), Promise.all(this.tasks), this.pathRead]);
     const { snap, errors } = this;
     for (const d of this.taggedEc2) snap.ec2Instances[d.instance.instanceId] = d.instance;
     const roleTags = new Map<string, string>();
@@ -386,8 +498,12 @@ class SharedWork {
     }
   }
 
-  /** Groups first: their last batch may still name prefix lists; then the lists, then their entries. */
+  /**
+   * EC2's answers first when they may name node groups; then the groups (their last batch may still
+   * name prefix lists); then the lists, then their entries.
+   */
   private async groupsAndPrefixLists(): Promise<void> {
+    if (this.nodeGroups) await this.ec2?.finish();
     await this.groups?.finish();
     await this.prefixLists?.finish();
     await Promise.all(this.prefixListEntryReads);

@@ -13,8 +13,9 @@ import {
   type NetworkAcl as SdkNetworkAcl,
   type Route as SdkRoute,
   type RouteTable as SdkRouteTable,
+  type Subnet as SdkSubnet,
 } from '@aws-sdk/client-ec2';
-import type { NetworkAcl, NetworkAclEntry, RegionVpcData, Route, RouteTable } from '../snapshot-vpc.js';
+import type { NetworkAcl, NetworkAclEntry, RegionVpcData, Route, RouteTable, Subnet } from '../snapshot-vpc.js';
 import { allPages, chunk, type CallFailure } from './calls.js';
 import { regionCall, str, type RegionContext } from './context.js';
 
@@ -55,7 +56,8 @@ export async function collectVpcData(ctx: RegionContext, subnetIds: readonly str
       }
       const wanted = new Set(batch);
       for (const s of got.value) {
-        if (s.SubnetId && s.VpcId && wanted.has(s.SubnetId)) out.data.subnets[s.SubnetId] = { subnetId: s.SubnetId, vpcId: s.VpcId };
+        const subnet = toSubnet(s);
+        if (subnet && wanted.has(subnet.subnetId)) out.data.subnets[subnet.subnetId] = subnet;
       }
     }),
     ...chunk(vpcs, FILTER_VALUES_BATCH).flatMap((batch) => [
@@ -104,6 +106,24 @@ async function byVpc<T>(
     const r = read(item);
     if (r && wanted.has(r.vpcId)) r.store();
   }
+}
+
+export function toSubnet(s: SdkSubnet): Subnet | undefined {
+  if (!s.SubnetId || !s.VpcId) return undefined;
+  const subnet: Subnet = { subnetId: s.SubnetId, vpcId: s.VpcId };
+  const az = str(s.AvailabilityZone);
+  const cidr = str(s.CidrBlock);
+  if (az) subnet.availabilityZone = az;
+  if (cidr) subnet.cidrBlock = cidr;
+  // A CIDR being disassociated (or whose association failed) no longer addresses anything.
+  const ipv6 = (s.Ipv6CidrBlockAssociationSet ?? [])
+    .filter((a) => (a.Ipv6CidrBlockState?.State ?? 'associated') === 'associated')
+    .map((a) => str(a.Ipv6CidrBlock))
+    .filter((c): c is string => c !== undefined);
+  if (ipv6.length > 0) subnet.ipv6CidrBlocks = ipv6;
+  if (typeof s.MapPublicIpOnLaunch === 'boolean') subnet.mapPublicIpOnLaunch = s.MapPublicIpOnLaunch;
+  if (typeof s.AssignIpv6AddressOnCreation === 'boolean') subnet.assignIpv6AddressOnCreation = s.AssignIpv6AddressOnCreation;
+  return subnet;
 }
 
 /** The route's target as one id (`igw-…`, `nat-…`, `local`…), whichever field EC2 filled. */

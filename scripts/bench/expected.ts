@@ -27,7 +27,7 @@
 import { ACTIVE_STATES, type SimAccount, type SimCluster } from './account.js';
 import { API_SPECS, SHARED_BUCKETS, apiKey, type ApiSpec } from './limits.js';
 import { JITTER_MIN } from './simulator.js';
-import { EC2_MAX_FILTER_VALUES } from './services/ec2.js';
+import { EC2_MAX_FILTER_VALUES, simNetwork } from './services/ec2.js';
 import { EMR_PAGE_SIZE, RELEASE_LABELS_PAGE_SIZE } from './services/emr.js';
 import { SSM_MAX_RESULTS } from './services/ssm.js';
 
@@ -46,6 +46,9 @@ const K = {
   describeInstances: 'ec2:DescribeInstances',
   describeManagedPrefixLists: 'ec2:DescribeManagedPrefixLists',
   getManagedPrefixListEntries: 'ec2:GetManagedPrefixListEntries',
+  describeSubnets: 'ec2:DescribeSubnets',
+  describeRouteTables: 'ec2:DescribeRouteTables',
+  describeNetworkAcls: 'ec2:DescribeNetworkAcls',
   getInstanceProfile: 'iam:GetInstanceProfile',
   getRole: 'iam:GetRole',
   listAttachedRolePolicies: 'iam:ListAttachedRolePolicies',
@@ -117,6 +120,9 @@ export function neededApis(checks: readonly PermissionHolder[]): Set<string> {
   for (const k of [K.describeSecurityConfiguration, K.describeSecurityGroups, K.blockPublicAccess, K.listReleaseLabels, K.getServiceSetting]) add(any(k), k);
   // Prefix lists are named by the groups' rules: reading them needs the groups.
   add(any(K.describeManagedPrefixLists) || any(K.getManagedPrefixListEntries), K.describeSecurityGroups, K.describeManagedPrefixLists, K.getManagedPrefixListEntries);
+  // The path from the internet starts at EC2's view of the nodes and ends at their groups.
+  const path = [K.describeSubnets, K.describeRouteTables, K.describeNetworkAcls];
+  add(path.some(any), ...path, K.describeInstances, K.listInstances, K.listInstanceGroups, K.listInstanceFleets, K.describeSecurityGroups);
   add(any(K.getInstanceProfile), K.getInstanceProfile, K.getRole, K.listAttachedRolePolicies, K.listRolePolicies, K.getRolePolicy, K.getPolicy, K.getPolicyVersion);
   if (declared.some((set) => set.has(action(K.listAttachedRolePolicies)) && !set.has(action(K.getInstanceProfile)))) needed.add(SERVICE_ROLES);
   add(needed.has(SERVICE_ROLES), K.listAttachedRolePolicies);
@@ -197,6 +203,18 @@ export function minimumCalls(account: SimAccount, needed: ReadonlySet<string>, o
   const customerLists = [...f.prefixListIds].flatMap((id) => account.prefixLists.get(id) ?? []).filter((l) => l.ownerId !== 'AWS' && !l.name.startsWith('com.amazonaws.'));
   set(K.getManagedPrefixListEntries, customerLists.reduce((n, l) => n + Math.max(1, ceilDiv(l.entries.length, PREFIX_LIST_PAGE)), 0));
   set(K.describeInstanceInformation, ceilDiv(new Set(f.runningEc2Ids).size, SSM_MAX_RESULTS));
+  // The path from the internet, once, for the RUNNING nodes with a public address: subnets by
+  // subnet-id, route tables (two per VPC) and ACLs (one per VPC) by vpc-id, 200 values per filter.
+  const activeIds = new Set(f.active.map((c) => c.id));
+  const publicNodes = [...account.ec2Instances.values()].filter((i) => activeIds.has(i.clusterId) && i.state === 'running' && i.publicIp !== undefined);
+  const subnets = new Set(publicNodes.map((i) => i.subnetId)).size;
+  const vpcs = [...new Set(publicNodes.map((i) => i.vpcId))];
+  const network = simNetwork(account);
+  const byVpcPages = (perVpc: (vpcId: string) => number, pageSize: number): number =>
+    chunks(vpcs.sort(), EC2_MAX_FILTER_VALUES).reduce((n, batch) => n + Math.max(1, ceilDiv(batch.reduce((k, v) => k + perVpc(v), 0), pageSize)), 0);
+  set(K.describeSubnets, ceilDiv(subnets, EC2_MAX_FILTER_VALUES));
+  set(K.describeRouteTables, byVpcPages((v) => network.routeTables.filter((t) => t.vpcId === v).length, 100));
+  set(K.describeNetworkAcls, byVpcPages((v) => network.networkAcls.filter((a) => a.vpcId === v).length, 100));
   set(K.getInstanceProfile, f.profileNames.size);
   set(K.getRole, f.profileRoles.size);
   set(K.listRolePolicies, f.profileRoles.size);
@@ -305,6 +323,10 @@ export function lowerBound(account: SimAccount, calls: CallCounts): LowerBound {
     [K.getPolicyVersion]: profileHead + Math.min(L(K.listAttachedRolePolicies), L(K.getRole)) + L(K.getPolicy),
     [K.describeInstances]: clusterHead + L(K.listInstances),
     [K.describeInstanceInformation]: clusterHead + L(K.listInstances),
+    // After the tagged node query (no fallback cluster in the simulated account).
+    [K.describeSubnets]: L(K.describeInstances),
+    [K.describeRouteTables]: L(K.describeInstances),
+    [K.describeNetworkAcls]: L(K.describeInstances),
     [K.blockPublicAccess]: 0,
     [K.listReleaseLabels]: 0,
     [K.getServiceSetting]: 0,
@@ -349,4 +371,10 @@ export function lowerBound(account: SimAccount, calls: CallCounts): LowerBound {
   terms.sort((a, b) => b.total - a.total);
   const binding = terms[0] ?? { name: 'none', calls: 0, head: 0, drain: 0, tail: 0, total: 0 };
   return { seconds: binding.total, binding, terms };
+}
+
+function chunks<T>(items: readonly T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
 }

@@ -19,6 +19,9 @@ import { DescribeInstanceInformationCommand, GetServiceSettingCommand } from '@a
 import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import { describe, expect, it } from 'vitest';
 import { createAwsClients } from '../../lib/aws/clients.js';
+import { systemClock } from '../../lib/clock.js';
+import { collectSnapshot } from '../../lib/collect/index.js';
+import { loadSettings } from '../../lib/settings.js';
 import { ACTIVE_STATES, SECRET_MARKERS, buildAccount } from '../../scripts/bench/account.js';
 import { activeClusters, lowerBound, minimumCalls, naiveCalls, neededApis, nameFromRef } from '../../scripts/bench/expected.js';
 import { API_SPECS, type ApiSpec } from '../../scripts/bench/limits.js';
@@ -251,5 +254,37 @@ describe('bench expected calls', () => {
     expect(bound.binding.name).toBe('emr:DescribeCluster');
     expect(bound.seconds).toBeGreaterThan((dc - 10) / 1);
     expect(bound.seconds).toBeLessThan((dc - 10) / 1 + 2);
+  });
+});
+
+describe('the path from the internet in the simulated account', () => {
+  const account = buildAccount({ n: 12, seed: 11 });
+  const path = { permissions: ['elasticmapreduce:DescribeCluster', 'ec2:DescribeInstances', 'ec2:DescribeSecurityGroups', 'ec2:DescribeSubnets', 'ec2:DescribeRouteTables', 'ec2:DescribeNetworkAcls'] };
+  const unlimited: ApiSpec[] = API_SPECS.map((s) => ({ ...s, burst: Infinity, rate: Infinity }));
+
+  it('the collection makes exactly the minimum: one call per API for the public nodes’ subnets and VPCs, and reads every path', async () => {
+    const active = new Set(activeClusters(account).map((c) => c.id));
+    const publicNodes = [...account.ec2Instances.values()].filter((i) => active.has(i.clusterId) && i.state === 'running' && i.publicIp !== undefined);
+    expect(publicNodes.length).toBeGreaterThan(0);
+    const minimum = minimumCalls(account, neededApis([path]));
+    expect(['ec2:DescribeSubnets', 'ec2:DescribeRouteTables', 'ec2:DescribeNetworkAcls'].map((k) => minimum.get(k))).toEqual([1, 1, 1]);
+
+    const sim = new Simulator({ account, latencyScale: 0, specs: unlimited, sharedBuckets: [] });
+    // Pacing is tested elsewhere: here the client-side buckets must not slow the run down.
+    const settings = { ...loadSettings({}), rateMultiplier: 100 };
+    const clients = sim.instrument(createAwsClients({ maxAttempts: settings.maxAttempts, homeRegion: account.region }));
+    const snap = await collectSnapshot({ regions: [account.region], settings, clients, checks: [{ ...path, id: 'x/path' } as never], clock: systemClock });
+    const region = snap.regions[0]!;
+
+    expect(region.errors).toEqual([]);
+    for (const k of ['ec2:DescribeSubnets', 'ec2:DescribeRouteTables', 'ec2:DescribeNetworkAcls']) expect(sim.apiStats().get(k)?.ok, k).toBe(minimum.get(k));
+    expect(Object.keys(region.vpc!.subnets).sort()).toEqual([...new Set(publicNodes.map((i) => i.subnetId))].sort());
+    for (const i of publicNodes) {
+      const subnet = region.vpc!.subnets[i.subnetId]!;
+      const tables = Object.values(region.vpc!.routeTables).filter((t) => t.vpcId === subnet.vpcId);
+      const table = tables.find((t) => t.subnetIds.includes(subnet.subnetId)) ?? tables.find((t) => t.main);
+      expect(table?.routes.find((r) => r.destination.type === 'cidr' && r.destination.cidr === '0.0.0.0/0')?.target, i.id).toMatch(/^igw-/);
+      expect(Object.values(region.vpc!.networkAcls).find((a) => a.subnetIds.includes(subnet.subnetId))?.isDefault, i.id).toBe(true);
+    }
   });
 });

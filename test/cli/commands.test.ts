@@ -1,7 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { CHECKS } from '../../checks/index.js';
+import { VPC_PERMISSIONS } from '../../lib/collect/needs.js';
 import { SETTING_SPECS } from '../../lib/settings.js';
+import { registryReadsPath } from '../deploy/helpers.js';
 import { ANSI, runCli } from './run-cli.js';
 
 const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
@@ -57,6 +59,8 @@ describe('emr-audit permissions', () => {
     expect(actions).toContain('elasticmapreduce:DescribeCluster');
     for (const c of CHECKS) for (const p of c.permissions) expect(actions, `${c.id} ${p}`).toContain(p);
     expect(actions).toEqual(expect.arrayContaining(['ec2:DescribeManagedPrefixLists', 'ec2:GetManagedPrefixListEntries']));
+    // Subnets, route tables and ACLs: printed exactly when a registered check reads the path from the internet.
+    for (const a of VPC_PERMISSIONS) expect(actions.includes(a), a).toBe(registryReadsPath(CHECKS));
 
     const readOnly = statementsOf((await runCli(['permissions', '--no-publish'])).stdout).flatMap((s) => s.Action);
     expect(readOnly.some((a) => a.startsWith('securityhub:'))).toBe(false);

@@ -646,11 +646,13 @@ describe('mapping', () => {
 
     const r = regionOf(await collect(fake));
 
+    // Where each node is and which groups filter its traffic come with the same answer.
+    const placed = (groups: string[]) => ({ subnetId: 'subnet-1', vpcId: 'vpc-1', securityGroupIds: groups });
     expect(r.ec2Instances).toEqual({
-      'i-a': { instanceId: 'i-a', state: 'running', launchTime: '2026-11-23T10:00:00.000Z', httpTokens: 'optional', httpEndpoint: 'enabled', publicIpAddress: '3.3.3.3' },
-      'i-b': { instanceId: 'i-b', state: 'running', launchTime: '2026-11-23T10:00:00.000Z', httpTokens: 'required', httpEndpoint: 'enabled' },
+      'i-a': { instanceId: 'i-a', state: 'running', launchTime: '2026-11-23T10:00:00.000Z', httpTokens: 'optional', httpEndpoint: 'enabled', publicIpAddress: '3.3.3.3', ...placed(['sg-master']) },
+      'i-b': { instanceId: 'i-b', state: 'running', launchTime: '2026-11-23T10:00:00.000Z', httpTokens: 'required', httpEndpoint: 'enabled', ...placed(['sg-slave']) },
       // Still pending in EC2: in the same answer, never asked for on its own.
-      'i-c': { instanceId: 'i-c', state: 'pending', launchTime: '2026-11-23T10:00:00.000Z', httpTokens: 'required', httpEndpoint: 'enabled' },
+      'i-c': { instanceId: 'i-c', state: 'pending', launchTime: '2026-11-23T10:00:00.000Z', httpTokens: 'required', httpEndpoint: 'enabled', ...placed(['sg-slave']) },
     });
     expect(r.ssmInstances).toEqual({ 'i-a': { instanceId: 'i-a', pingStatus: 'ConnectionLost', lastPingDateTime: '2026-11-23T09:00:00.000Z', agentVersion: '3.2.0', isLatestVersion: false } });
     expect(r.ssmQueried).toEqual(['i-a', 'i-b']);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ALL_DATA, COLLECTOR_BASE_PERMISSIONS, collectionPermissions, dataNeeds } from '../../lib/collect/needs.js';
+import { ALL_DATA, COLLECTOR_BASE_PERMISSIONS, collectionPermissions, dataNeeds, VPC_PERMISSIONS } from '../../lib/collect/needs.js';
 
 const check = (...permissions: string[]) => ({ permissions });
 const none = Object.fromEntries(Object.keys(ALL_DATA).map((k) => [k, false]));
@@ -39,6 +39,41 @@ describe('dataNeeds', () => {
     expect(dataNeeds([profileCheck])).toEqual({ ...none, instanceProfiles: true });
     expect(dataNeeds([serviceRoleCheck])).toEqual({ ...none, serviceRoles: true });
     expect(dataNeeds([profileCheck, serviceRoleCheck])).toEqual({ ...none, instanceProfiles: true, serviceRoles: true });
+  });
+});
+
+describe('VPC data (exposure/internet-reachable-port and the network/* checks that say whether a port is reachable)', () => {
+  // The metadata the check declares (a stub: the check itself lives in checks/).
+  const reachability = check(
+    'elasticmapreduce:DescribeCluster',
+    'ec2:DescribeInstances',
+    'ec2:DescribeSecurityGroups',
+    'ec2:DescribeManagedPrefixLists',
+    'ec2:GetManagedPrefixListEntries',
+    'ec2:DescribeSubnets',
+    'ec2:DescribeRouteTables',
+    'ec2:DescribeNetworkAcls',
+  );
+
+  it('is collected for a check that declares the three EC2 reads, and is part of everything', () => {
+    expect(VPC_PERMISSIONS).toEqual(['ec2:DescribeSubnets', 'ec2:DescribeRouteTables', 'ec2:DescribeNetworkAcls']);
+    expect(ALL_DATA.vpc).toBe(true);
+    expect(dataNeeds([reachability])).toEqual({ ...none, instances: true, ec2Instances: true, securityGroups: true, prefixLists: true, vpc: true });
+    expect(dataNeeds([check('ec2:DescribeSecurityGroups', 'ec2:DescribeInstances')]).vpc).toBe(false);
+  });
+
+  it('any one of the three brings the nodes (EC2’s view: subnet, VPC, addresses) and their groups with it', () => {
+    for (const action of VPC_PERMISSIONS) {
+      expect(dataNeeds([check(action.toUpperCase())]), action).toEqual({ ...none, instances: true, ec2Instances: true, securityGroups: true, vpc: true });
+    }
+  });
+
+  it('puts the three actions, and the reads the path starts from, into the collection’s permissions', () => {
+    const perms = collectionPermissions([check('ec2:DescribeRouteTables')]);
+    expect(perms).toEqual(expect.arrayContaining([...VPC_PERMISSIONS, 'ec2:DescribeInstances', 'ec2:DescribeSecurityGroups']));
+    expect(collectionPermissions([reachability])).toEqual(expect.arrayContaining([...VPC_PERMISSIONS]));
+    expect(collectionPermissions([check('ec2:DescribeSecurityGroups')])).not.toContain('ec2:DescribeSubnets');
+    for (const action of VPC_PERMISSIONS) expect(collectionPermissions()).toContain(action);
   });
 });
 

@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { systemClock } from '../../lib/clock.js';
 import { CallRunner } from '../../lib/collect/calls.js';
 import type { RegionContext } from '../../lib/collect/context.js';
-import { collectVpcData } from '../../lib/collect/vpc.js';
+import { collectVpcData, toSubnet } from '../../lib/collect/vpc.js';
 
 const ec2 = mockClient(EC2Client);
 afterEach(() => ec2.reset());
@@ -137,5 +137,23 @@ describe('collectVpcData', () => {
     await collectVpcData(ctx, [], []);
     close();
     expect(ec2.calls()).toHaveLength(0);
+  });
+
+  it('keeps the subnet fields the checks explain a path with; a disassociated IPv6 CIDR addresses nothing', () => {
+    expect(
+      toSubnet({
+        SubnetId: 'subnet-1',
+        VpcId: 'vpc-1',
+        AvailabilityZone: 'eu-west-1a',
+        CidrBlock: '10.0.1.0/24',
+        MapPublicIpOnLaunch: true,
+        AssignIpv6AddressOnCreation: false,
+        Ipv6CidrBlockAssociationSet: [
+          { Ipv6CidrBlock: '2a05:d018::/64', Ipv6CidrBlockState: { State: 'associated' } },
+          { Ipv6CidrBlock: '2a05:d018:1::/64', Ipv6CidrBlockState: { State: 'disassociated' } },
+        ],
+      }),
+    ).toEqual({ subnetId: 'subnet-1', vpcId: 'vpc-1', availabilityZone: 'eu-west-1a', cidrBlock: '10.0.1.0/24', ipv6CidrBlocks: ['2a05:d018::/64'], mapPublicIpOnLaunch: true, assignIpv6AddressOnCreation: false });
+    expect(toSubnet({ SubnetId: 'subnet-1' })).toBeUndefined();
   });
 });

@@ -6,11 +6,33 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ClusterCheck } from '../../checks/contract.js';
+import { VPC_PERMISSIONS } from '../../lib/collect/needs.js';
 import { writeIamStatements } from '../../scripts/build.js';
 import { zipEntryNames } from './zip.js';
 
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 export const OSLS_BIN = join(ROOT, 'node_modules', 'osls', 'bin', 'serverless.js');
+
+/**
+ * Whether a registered check reads the path from the internet (ec2:DescribeSubnets,
+ * ec2:DescribeRouteTables, ec2:DescribeNetworkAcls). The deployed role holds the three exactly then:
+ * least privilege grants nothing no check reads.
+ */
+export function registryReadsPath(checks: readonly { permissions: readonly string[] }[]): boolean {
+  return checks.some((c) => c.permissions.some((p) => (VPC_PERMISSIONS as readonly string[]).includes(p)));
+}
+
+/** The metadata `exposure/internet-reachable-port` declares (its permissions), as a stub. */
+export function reachabilityCheckStub(): ClusterCheck {
+  return makeCheck('exposure/internet-reachable-port', [
+    'elasticmapreduce:DescribeCluster',
+    'ec2:DescribeInstances',
+    'ec2:DescribeSecurityGroups',
+    'ec2:DescribeManagedPrefixLists',
+    'ec2:GetManagedPrefixListEntries',
+    ...VPC_PERMISSIONS,
+  ]);
+}
 
 /** A check that only carries the permissions a test is about. */
 export function makeCheck(id: string, permissions: string[]): ClusterCheck {

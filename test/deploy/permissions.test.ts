@@ -10,7 +10,8 @@ import {
   readActions,
   type PolicyDocumentJson,
 } from '../../lib/permissions.js';
-import { makeCheck } from './helpers.js';
+import { VPC_PERMISSIONS } from '../../lib/collect/needs.js';
+import { makeCheck, reachabilityCheckStub, registryReadsPath } from './helpers.js';
 
 const allActions = (doc: PolicyDocumentJson): string[] => doc.Statement.flatMap((s) => s.Action);
 const statement = (doc: PolicyDocumentJson, sid: string) => doc.Statement.find((s) => s.Sid === sid);
@@ -78,6 +79,35 @@ describe('readActions', () => {
     for (const action of Object.keys(READ_ACTION_CATALOGUE)) {
       expect(action).toMatch(/^(elasticmapreduce|ec2|iam|ssm|tag):(Describe|Get|List)[A-Za-z]+$/);
     }
+  });
+});
+
+describe('the path from the internet: ec2:DescribeSubnets, ec2:DescribeRouteTables, ec2:DescribeNetworkAcls', () => {
+  const withPath = [...CHECKS, reachabilityCheckStub()];
+
+  it('are catalogued read actions that accept only "*"', () => {
+    for (const a of VPC_PERMISSIONS) expect(READ_ACTION_CATALOGUE[a], a).toEqual({});
+  });
+
+  it('reach the printed policy and the deployed role, on "*", once a check declares them (with the node and group reads they start from)', () => {
+    const reads = readActions(withPath);
+    expect(reads).toEqual(expect.arrayContaining([...VPC_PERMISSIONS, 'ec2:DescribeInstances', 'ec2:DescribeSecurityGroups']));
+    // One declaring any of them is enough: the collector always reads all three together.
+    expect(readActions([makeCheck('x/routes', ['ec2:DescribeRouteTables'])])).toEqual(expect.arrayContaining([...VPC_PERMISSIONS]));
+
+    const printed = buildAuditPolicy({ publish: true, checks: withPath });
+    expect(statement(printed, 'ReadEmrAuditData')?.Resource).toBe('*');
+    expect(statement(printed, 'ReadEmrAuditData')?.Action).toEqual(expect.arrayContaining([...VPC_PERMISSIONS]));
+    const role = buildRoleStatements({ publish: true, deployment: true, checks: withPath });
+    const reading = role.find((s) => s.Sid === 'ReadEmrAuditData');
+    expect(reading?.Resource).toBe('*');
+    expect(reading?.Action).toEqual(expect.arrayContaining([...VPC_PERMISSIONS]));
+    expect(role.flatMap((s) => s.Action).filter((a) => (VPC_PERMISSIONS as readonly string[]).includes(a))).toHaveLength(3);
+  });
+
+  it('are in the real registry’s role exactly when a registered check declares one (least privilege)', () => {
+    const granted = auditActions({ publish: true });
+    for (const a of VPC_PERMISSIONS) expect(granted.includes(a), a).toBe(registryReadsPath(CHECKS));
   });
 });
 

@@ -7,7 +7,8 @@
 import { readFile, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CHECK_IDS } from '../../checks/index.js';
+import { CHECK_IDS, CHECKS } from '../../checks/index.js';
+import { VPC_PERMISSIONS } from '../../lib/collect/needs.js';
 import { auditActions, buildRoleStatements } from '../../lib/permissions.js';
 import { SETTING_SPECS } from '../../lib/settings.js';
 import { renderStackSet } from '../../scripts/stackset.js';
@@ -16,7 +17,7 @@ import { codeKeyFor, parameterName, STAGE_SENTINEL, stackSetParameters } from '.
 import { stageFreeLogicalId, toStackSetTemplate, type CfnTemplate, type Json } from '../../scripts/stackset/transform.js';
 import { SETTING_CASES } from '../lib/settings-cases.js';
 import { loadCfnSpec, validateTemplate } from './cfn-spec.js';
-import { cleanupScratchServices, offlineEnv, oslsPackage, ROOT, scratchService } from './helpers.js';
+import { cleanupScratchServices, offlineEnv, oslsPackage, registryReadsPath, ROOT, scratchService } from './helpers.js';
 import { zipEntryNames } from './zip.js';
 
 const VERSION = (JSON.parse(await readFile(join(ROOT, 'package.json'), 'utf8')) as { version: string }).version;
@@ -205,6 +206,8 @@ describe('the role', () => {
     for (const a of actions) expect(a).not.toContain('*');
     expect(actions).toEqual(expect.arrayContaining(auditActions({ publish: true })));
     for (const expected of buildRoleStatements({ publish: true })) expect(statements().find((s) => s.Sid === expected.Sid)).toEqual(expected);
+    // The path from the internet: in the member accounts' role exactly when a registered check reads it.
+    for (const a of VPC_PERMISSIONS) expect(actions.includes(a), a).toBe(registryReadsPath(CHECKS));
   });
 });
 

@@ -6,8 +6,10 @@
 import * as z from 'zod';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auditActions, buildRoleStatements } from '../../lib/permissions.js';
+import { VPC_PERMISSIONS } from '../../lib/collect/needs.js';
+import { CHECKS } from '../../checks/index.js';
 import { SETTING_SPECS } from '../../lib/settings.js';
-import { cleanupScratchServices, oslsPackage, scratchService } from './helpers.js';
+import { cleanupScratchServices, oslsPackage, registryReadsPath, scratchService } from './helpers.js';
 
 const Resource = z.object({ Type: z.string(), Properties: z.record(z.string(), z.unknown()).default({}), Condition: z.string().optional() });
 const Template = z.object({
@@ -242,6 +244,8 @@ describe('the role', () => {
     expect([...granted].sort()).toEqual([...auditActions({ publish: true }), ...LOG_ACTIONS, 'sqs:SendMessage', 's3:GetObject', 's3:PutObject', 'events:PutEvents'].sort());
     // Prefix-list sources are judged by their entries: the deployed role reads them.
     expect(granted).toEqual(expect.arrayContaining(['ec2:DescribeManagedPrefixLists', 'ec2:GetManagedPrefixListEntries', 'ec2:DescribeInstances']));
+    // The path from the internet (subnets, route tables, ACLs): granted once a check reads it, never before.
+    for (const a of VPC_PERMISSIONS) expect(granted.includes(a), a).toBe(registryReadsPath(CHECKS));
   });
 
   it('carries the generated statements unchanged', () => {

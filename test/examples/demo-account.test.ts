@@ -7,8 +7,10 @@ import { describe, expect, it } from 'vitest';
 import type { Result } from '../../checks/contract.js';
 import { CHECK_IDS, CHECKS } from '../../checks/index.js';
 import { evaluateSnapshot } from '../../lib/evaluate.js';
+import { isPublicAddress } from '../../lib/network/public-space.js';
+import { networkAclOf, nodeReachability, routeTableOf, vpcLookup, type InternetIngress } from '../../lib/network/reachability.js';
 import { defaultSettings } from '../../lib/settings.js';
-import { Snapshot } from '../../lib/snapshot.js';
+import { Snapshot, type Ec2Instance, type RegionSnapshot } from '../../lib/snapshot.js';
 
 const text = readFileSync(new URL('../../examples/demo-account.json', import.meta.url), 'utf8');
 const raw: unknown = JSON.parse(text);
@@ -70,6 +72,65 @@ describe('examples/demo-account.json', () => {
     }
     const ids = demo.regions.flatMap((r) => r.clusters.flatMap((c) => (c.instances ?? []).map((i) => i.ec2InstanceId)));
     expect(new Set(ids).size).toBe(ids.length);
+  });
+
+  it('places every node in its subnet and VPC, with the groups on its interface, and has the path of every node with a public address', () => {
+    for (const region of demo.regions) {
+      expect(region.vpc, region.region).toBeDefined();
+      const vpc = vpcLookup(region.vpc!);
+      for (const c of region.clusters) {
+        for (const i of c.instances ?? []) {
+          const ec2 = region.ec2Instances[i.ec2InstanceId!]!;
+          expect(ec2.subnetId, i.ec2InstanceId).toBe(c.ec2?.subnetId);
+          expect(ec2.vpcId, i.ec2InstanceId).toMatch(/^vpc-[0-9a-f]{17}$/);
+          // EMR attaches the managed group of the node's role and the additional ones, not the service access group.
+          const own = i.role === 'MASTER' ? [c.ec2!.emrManagedMasterSecurityGroup, ...c.ec2!.additionalMasterSecurityGroups] : [c.ec2!.emrManagedSlaveSecurityGroup, ...c.ec2!.additionalSlaveSecurityGroups];
+          expect(ec2.securityGroupIds, i.ec2InstanceId).toEqual(own);
+          for (const g of ec2.securityGroupIds ?? []) expect(region.securityGroups[g], `${i.ec2InstanceId} ${g}`).toBeDefined();
+          if (i.state !== 'RUNNING' || !hasPublicAddress(ec2)) continue;
+          const subnet = vpc.subnet(ec2.subnetId!);
+          expect(subnet, `${c.name} ${ec2.subnetId}`).toBeDefined();
+          expect(subnet!.vpcId).toBe(ec2.vpcId);
+          expect(routeTableOf(subnet!, vpc), `route table of ${subnet!.subnetId}`).toBeDefined();
+          expect(networkAclOf(subnet!, vpc), `network ACL of ${subnet!.subnetId}`).toBeDefined();
+        }
+      }
+      // Each VPC has exactly one main route table and one default ACL, as EC2 guarantees.
+      for (const vpcId of new Set(Object.values(region.vpc!.subnets).map((x) => x.vpcId))) {
+        expect(vpc.routeTables(vpcId).filter((t) => t.main), vpcId).toHaveLength(1);
+        expect(vpc.networkAcls(vpcId).filter((a) => a.isDefault), vpcId).toHaveLength(1);
+      }
+    }
+  });
+
+  it('shows the three paths from the internet: open, stopped by the route, stopped by the ACL', () => {
+    const east = demo.regions.find((r) => r.region === 'us-east-1')!;
+    const primaryOf = (name: string): { node: Ec2Instance; ingress: InternetIngress[] } => {
+      const c = east.clusters.find((x) => x.name === name)!;
+      const node = east.ec2Instances[c.instances!.find((i) => i.role === 'MASTER')!.ec2InstanceId!]!;
+      return { node, ingress: internetIngress(east, node) };
+    };
+    const reach = (name: string) => {
+      const { node, ingress } = primaryOf(name);
+      return nodeReachability({ instanceId: node.instanceId, subnetId: node.subnetId, publicIpv4: node.publicIpAddress, ipv6Addresses: node.ipv6Addresses ?? [] }, ingress, vpcLookup(east.vpc!));
+    };
+
+    // a. Public subnet, igw route, default ACL: tcp 22 and tcp 8443 reachable on the primary node.
+    const open = reach('vendor-etl-poc');
+    expect(open.gaps).toEqual([]);
+    expect(open.openings.map((o) => [o.transport, o.from, o.to, o.gatewayId, o.inboundRule, o.outboundRule])).toEqual([
+      ['tcp', 22, 22, 'igw-0a3e5c7b9d1f24680', 100, 100],
+      ['tcp', 8443, 8443, 'igw-0a3e5c7b9d1f24680', 100, 100],
+    ]);
+    // b. The same open rule and a leftover Elastic IP, but the subnet routes the internet to a NAT gateway.
+    const routed = reach('fraud-scoring-dev');
+    expect(routed.openings).toEqual([]);
+    expect(routed.blocked.map((b) => [b.stage, b.reason])).toEqual([['route', expect.stringContaining('to nat-0b4d92e7a31c5f608, which admits no inbound traffic')]]);
+    expect(primaryOf('fraud-scoring-dev').node.publicIpAddress).toBeDefined();
+    // c. tcp 8888 open in the group, denied by rule 90 of the subnet's own ACL before its allow-all 100.
+    const acl = reach('marketing-notebooks');
+    expect(acl.openings).toEqual([]);
+    expect(acl.blocked.map((b) => [b.stage, b.reason])).toEqual([['nacl-inbound', 'network ACL acl-03c8f1e5a7b9d2640 rule 90 denies tcp 8888 from 0.0.0.0/0']]);
   });
 
   it('holds no secret: no password, no cluster Configurations', () => {
@@ -164,3 +225,16 @@ describe('examples/demo-account.json', () => {
     }
   });
 });
+
+function hasPublicAddress(i: Ec2Instance): boolean {
+  return !!i.publicIpAddress || (i.ipv6Addresses ?? []).some(isPublicAddress);
+}
+
+/** The node's group rules from a CIDR (the demo's internet rules on these nodes are all CIDRs). */
+function internetIngress(region: RegionSnapshot, node: Ec2Instance): InternetIngress[] {
+  return (node.securityGroupIds ?? []).flatMap((groupId) =>
+    region.securityGroups[groupId]!.ingress.flatMap((rule) =>
+      rule.source.type === 'cidr4' || rule.source.type === 'cidr6' ? [{ groupId, label: `${groupId}: ${rule.protocol} ${rule.fromPort ?? ''} from ${rule.source.cidr}`, rule, sources: [rule.source.cidr] }] : [],
+    ),
+  );
+}

@@ -25,7 +25,10 @@ import {
   EC2ServiceException,
   DescribeInstancesCommand,
   DescribeManagedPrefixListsCommand,
+  DescribeNetworkAclsCommand,
+  DescribeRouteTablesCommand,
   DescribeSecurityGroupsCommand,
+  DescribeSubnetsCommand,
   GetManagedPrefixListEntriesCommand,
 } from '@aws-sdk/client-ec2';
 import type {
@@ -34,12 +37,19 @@ import type {
   ServiceOutputTypes as Ec2Out,
   DescribeInstancesCommandInput,
   DescribeManagedPrefixListsCommandInput,
+  DescribeNetworkAclsCommandInput,
+  DescribeRouteTablesCommandInput,
   DescribeSecurityGroupsCommandInput,
+  DescribeSubnetsCommandInput,
   GetManagedPrefixListEntriesCommandInput,
   Filter as Ec2Filter,
   Instance as Ec2Instance,
   IpPermission,
+  NetworkAcl as Ec2NetworkAcl,
+  NetworkAclEntry as Ec2NetworkAclEntry,
+  RouteTable as Ec2RouteTable,
   SecurityGroup as Ec2SecurityGroup,
+  Subnet as Ec2Subnet,
 } from '@aws-sdk/client-ec2';
 import {
   DescribeClusterCommand,
@@ -144,6 +154,12 @@ export interface FakeInstance {
   ssm?: { pingStatus: string; lastPing?: Date; agentVersion?: string; isLatestVersion?: boolean };
   /** False: the EC2 instance lacks EMR's system tags (an emulator); default true, as EMR tags every node. */
   systemTags?: boolean;
+  /** EC2 SubnetId; default the cluster's subnet, else `subnet-1` (the region's default public subnet). */
+  subnetId?: string;
+  /** EC2 VpcId; default the subnet's VPC in the model, else `vpc-1`. */
+  vpcId?: string;
+  /** The groups on the instance's interface; default what EMR attaches: the master (resp. slave) group and the additional ones. */
+  securityGroups?: string[];
 }
 
 export interface FakeCluster {
@@ -199,6 +215,34 @@ export interface FakePrefixList {
   region?: string;
 }
 
+/** A subnet as EC2 describes it (SDK shape). */
+export type FakeSubnet = Ec2Subnet & { SubnetId: string; VpcId: string; region?: string };
+/** A route table as EC2 describes it (SDK shape: Associations with Main / SubnetId, Routes). */
+export type FakeRouteTable = Ec2RouteTable & { RouteTableId: string; VpcId: string; region?: string };
+/**
+ * A network ACL as EC2 describes it. List only explicit associations: like EC2, the default ACL of
+ * a VPC is answered associated with every subnet of it that no other ACL names.
+ */
+export type FakeNetworkAcl = Ec2NetworkAcl & { NetworkAclId: string; VpcId: string; region?: string };
+
+/** Every region's default network: vpc-1, public subnet-1, main route table to igw-1, default ACL allowing all. */
+export const DEFAULT_VPC = 'vpc-1';
+export const DEFAULT_SUBNET = 'subnet-1';
+
+/** A network ACL's entries allowing everything in and out (IPv4 and IPv6), and the final denies EC2 always lists. */
+export function allowAllEntries(): Ec2NetworkAclEntry[] {
+  const entries: Ec2NetworkAclEntry[] = [];
+  for (const Egress of [false, true]) {
+    entries.push(
+      { RuleNumber: 100, Egress, Protocol: '-1', RuleAction: 'allow', CidrBlock: '0.0.0.0/0' },
+      { RuleNumber: 101, Egress, Protocol: '-1', RuleAction: 'allow', Ipv6CidrBlock: '::/0' },
+      { RuleNumber: 32767, Egress, Protocol: '-1', RuleAction: 'deny', CidrBlock: '0.0.0.0/0' },
+      { RuleNumber: 32768, Egress, Protocol: '-1', RuleAction: 'deny', Ipv6CidrBlock: '::/0' },
+    );
+  }
+  return entries;
+}
+
 export interface FakeRole {
   attached?: string[];
   /** Inline policies: documents as objects (or raw JSON strings); served URL-encoded like IAM. */
@@ -223,6 +267,9 @@ interface RegionModel {
   /** The DHMC setting value; null: unset ($None); 'NotFound': ServiceSettingNotFound. */
   defaultHostManagement: string | null;
   releaseLabels: string[];
+  subnets: Map<string, FakeSubnet>;
+  routeTables: Map<string, FakeRouteTable>;
+  networkAcls: Map<string, FakeNetworkAcl>;
 }
 
 export interface FailureRule {
@@ -317,8 +364,25 @@ export class FakeAccount {
         blockPublicAccess: { BlockPublicSecurityGroupRules: true, PermittedPublicSecurityGroupRuleRanges: [{ MinRange: 22, MaxRange: 22 }] },
         defaultHostManagement: null,
         releaseLabels: ['emr-7.5.0', 'emr-7.4.0', 'emr-6.15.0'],
+        subnets: new Map(),
+        routeTables: new Map(),
+        networkAcls: new Map(),
       };
       this.regions.set(name, r);
+      // Every region starts with a public default network, so a node with a public address is on a
+      // complete path unless a test says otherwise.
+      r.subnets.set(DEFAULT_SUBNET, { SubnetId: DEFAULT_SUBNET, VpcId: DEFAULT_VPC, AvailabilityZone: `${name}a`, CidrBlock: '10.0.0.0/24', MapPublicIpOnLaunch: true, AssignIpv6AddressOnCreation: false, State: 'available', OwnerId: this.accountId });
+      r.routeTables.set('rtb-1', {
+        RouteTableId: 'rtb-1',
+        VpcId: DEFAULT_VPC,
+        OwnerId: this.accountId,
+        Associations: [{ Main: true, RouteTableAssociationId: 'rtbassoc-main', RouteTableId: 'rtb-1', AssociationState: { State: 'associated' } }],
+        Routes: [
+          { DestinationCidrBlock: '10.0.0.0/16', GatewayId: 'local', State: 'active', Origin: 'CreateRouteTable' },
+          { DestinationCidrBlock: '0.0.0.0/0', GatewayId: 'igw-1', State: 'active', Origin: 'CreateRoute' },
+        ],
+      });
+      r.networkAcls.set('acl-1', { NetworkAclId: 'acl-1', VpcId: DEFAULT_VPC, IsDefault: true, OwnerId: this.accountId, Associations: [], Entries: allowAllEntries() });
     }
     return r;
   }
@@ -357,6 +421,30 @@ export class FakeAccount {
 
   addSecurityGroup(group: FakeSecurityGroup): this {
     this.region(group.region).groups.set(group.groupId, group);
+    return this;
+  }
+
+  /** Adds (or replaces) a subnet. */
+  addSubnet(subnet: FakeSubnet): this {
+    this.region(subnet.region).subnets.set(subnet.SubnetId, { State: 'available', OwnerId: this.accountId, ...subnet });
+    return this;
+  }
+
+  /** Adds (or replaces) a route table; a `Main` association replaces the VPC's main table. */
+  addRouteTable(table: FakeRouteTable): this {
+    const r = this.region(table.region);
+    if (table.Associations?.some((a) => a.Main)) {
+      for (const [id, t] of r.routeTables) if (t.VpcId === table.VpcId && t.Associations?.some((a) => a.Main)) r.routeTables.delete(id);
+    }
+    r.routeTables.set(table.RouteTableId, { OwnerId: this.accountId, ...table });
+    return this;
+  }
+
+  /** Adds (or replaces) a network ACL; an `IsDefault` one replaces the VPC's default ACL. */
+  addNetworkAcl(acl: FakeNetworkAcl): this {
+    const r = this.region(acl.region);
+    if (acl.IsDefault) for (const [id, a] of r.networkAcls) if (a.VpcId === acl.VpcId && a.IsDefault) r.networkAcls.delete(id);
+    r.networkAcls.set(acl.NetworkAclId, { OwnerId: this.accountId, ...acl });
     return this;
   }
 
@@ -649,9 +737,67 @@ export class FakeAccount {
         const p = this.page('ec2:GetManagedPrefixListEntries', list.entries, i.NextToken, i.MaxResults);
         return { Entries: p.items, NextToken: p.next };
       },
+      DescribeSubnets: (input, region) => {
+        const i = input as DescribeSubnetsCommandInput;
+        const api = 'ec2:DescribeSubnets';
+        checkMaxResults(api, i.MaxResults, 5, 1000);
+        const subnets = this.region(region).subnets;
+        const missing = (i.SubnetIds ?? []).filter((id) => !subnets.has(id));
+        if (missing.length > 0) throw awsError(api, 'InvalidSubnetID.NotFound', `The subnet ID '${missing.join("', '")}' does not exist`);
+        const wanted = i.SubnetIds && i.SubnetIds.length > 0 ? new Set(i.SubnetIds) : undefined;
+        const all = [...subnets.values()]
+          .filter((x) => !wanted || wanted.has(x.SubnetId))
+          .filter(filtered(api, i.Filters, { 'subnet-id': (x) => [x.SubnetId], 'vpc-id': (x) => [x.VpcId], 'availability-zone': (x) => [x.AvailabilityZone ?? ''] }))
+          .map(({ region: _region, ...x }) => x);
+        const p = this.page(api, all, i.NextToken, i.MaxResults);
+        return { Subnets: p.items, NextToken: p.next };
+      },
+      DescribeRouteTables: (input, region) => {
+        const i = input as DescribeRouteTablesCommandInput;
+        const api = 'ec2:DescribeRouteTables';
+        checkMaxResults(api, i.MaxResults, 5, 100);
+        const all = [...this.region(region).routeTables.values()]
+          .filter((x) => !i.RouteTableIds || i.RouteTableIds.length === 0 || i.RouteTableIds.includes(x.RouteTableId))
+          .filter(
+            filtered(api, i.Filters, {
+              'vpc-id': (x) => [x.VpcId],
+              'route-table-id': (x) => [x.RouteTableId],
+              'association.subnet-id': (x) => (x.Associations ?? []).flatMap((a) => (a.SubnetId ? [a.SubnetId] : [])),
+              'association.main': (x) => [String((x.Associations ?? []).some((a) => a.Main === true))],
+            }),
+          )
+          .map(({ region: _region, ...x }) => x);
+        const p = this.page(api, all, i.NextToken, i.MaxResults);
+        return { RouteTables: p.items, NextToken: p.next };
+      },
+      DescribeNetworkAcls: (input, region) => {
+        const i = input as DescribeNetworkAclsCommandInput;
+        const api = 'ec2:DescribeNetworkAcls';
+        checkMaxResults(api, i.MaxResults, 5, 100);
+        const model = this.region(region);
+        const all = [...model.networkAcls.values()]
+          .map(({ region: _region, ...x }): FakeNetworkAcl => {
+            if (!x.IsDefault) return x;
+            // The default ACL serves, and EC2 lists as associated with it, every subnet no other ACL names.
+            const named = new Set([...model.networkAcls.values()].flatMap((a) => (a.Associations ?? []).map((s) => s.SubnetId)));
+            const implicit = [...model.subnets.values()].filter((s) => s.VpcId === x.VpcId && !named.has(s.SubnetId));
+            return { ...x, Associations: [...(x.Associations ?? []), ...implicit.map((s) => ({ NetworkAclAssociationId: `aclassoc-${s.SubnetId}`, NetworkAclId: x.NetworkAclId, SubnetId: s.SubnetId }))] };
+          })
+          .filter((x) => !i.NetworkAclIds || i.NetworkAclIds.length === 0 || i.NetworkAclIds.includes(x.NetworkAclId))
+          .filter(
+            filtered(api, i.Filters, {
+              'vpc-id': (x) => [x.VpcId],
+              'network-acl-id': (x) => [x.NetworkAclId],
+              'association.subnet-id': (x) => (x.Associations ?? []).flatMap((a) => (a.SubnetId ? [a.SubnetId] : [])),
+              default: (x) => [String(x.IsDefault === true)],
+            }),
+          );
+        const p = this.page(api, all, i.NextToken, i.MaxResults);
+        return { NetworkAcls: p.items, NextToken: p.next };
+      },
       DescribeInstances: (input, region) => {
         const i = input as DescribeInstancesCommandInput;
-        const all = this.region(region).clusters.flatMap((c) => this.instancesOf(c).map((x) => this.toEc2Instance(c, x)));
+        const all = this.region(region).clusters.flatMap((c) => this.instancesOf(c).map((x) => this.toEc2Instance(c, x, region)));
         if (i.InstanceIds && i.InstanceIds.length > 0) {
           const missing = i.InstanceIds.filter((id) => !all.some((x) => x.InstanceId === id));
           if (missing.length > 0) {
@@ -850,16 +996,24 @@ export class FakeAccount {
     };
   }
 
-  private toEc2Instance(c: FakeCluster, x: FakeInstance & { ec2Id: string; role: NodeRole }): Ec2Instance {
+  private toEc2Instance(c: FakeCluster, x: FakeInstance & { ec2Id: string; role: NodeRole }, region: string): Ec2Instance {
     const running = (x.state ?? 'RUNNING') === 'RUNNING';
     const gone = x.state === 'TERMINATED';
+    const subnetId = x.subnetId ?? c.subnetId ?? DEFAULT_SUBNET;
+    const vpcId = x.vpcId ?? this.region(region).subnets.get(subnetId)?.VpcId ?? DEFAULT_VPC;
+    const master = x.role === 'MASTER';
+    const groupIds = x.securityGroups ?? [master ? c.masterSg : c.slaveSg, ...((master ? c.additionalMasterSgs : c.additionalSlaveSgs) ?? [])].filter((g): g is string => !!g);
+    const groups = groupIds.map((GroupId) => ({ GroupId, GroupName: this.region(region).groups.get(GroupId)?.groupName ?? GroupId }));
     return {
       InstanceId: x.ec2Id,
       State: gone ? { Name: 'terminated', Code: 48 } : { Name: running ? 'running' : 'pending', Code: running ? 16 : 0 },
       LaunchTime: x.launchTime ?? new Date('2026-11-23T10:00:00Z'),
       PublicIpAddress: x.elasticIp ?? x.publicIp,
       PrivateIpAddress: x.privateIp ?? '10.0.0.10',
-      ...(x.ipv6 ? { NetworkInterfaces: [{ NetworkInterfaceId: `eni-${x.ec2Id}`, Ipv6Addresses: x.ipv6.map((a) => ({ Ipv6Address: a })) }] } : {}),
+      SubnetId: subnetId,
+      VpcId: vpcId,
+      SecurityGroups: groups,
+      ...(x.ipv6 ? { NetworkInterfaces: [{ NetworkInterfaceId: `eni-${x.ec2Id}`, SubnetId: subnetId, VpcId: vpcId, Groups: groups, Ipv6Addresses: x.ipv6.map((a) => ({ Ipv6Address: a })) }] } : {}),
       MetadataOptions: { HttpTokens: x.httpTokens ?? 'required', HttpEndpoint: 'enabled', State: 'applied' },
       Tags:
         x.systemTags === false
@@ -892,6 +1046,9 @@ export class FakeAccount {
     ec2.on(DescribeInstancesCommand).callsFake(route('ec2:DescribeInstances'));
     ec2.on(DescribeManagedPrefixListsCommand).callsFake(route('ec2:DescribeManagedPrefixLists'));
     ec2.on(GetManagedPrefixListEntriesCommand).callsFake(route('ec2:GetManagedPrefixListEntries'));
+    ec2.on(DescribeSubnetsCommand).callsFake(route('ec2:DescribeSubnets'));
+    ec2.on(DescribeRouteTablesCommand).callsFake(route('ec2:DescribeRouteTables'));
+    ec2.on(DescribeNetworkAclsCommand).callsFake(route('ec2:DescribeNetworkAcls'));
     const iam = mockClient(IAMClient);
     iam.on(GetInstanceProfileCommand).callsFake(route('iam:GetInstanceProfile'));
     iam.on(GetRoleCommand).callsFake(route('iam:GetRole'));
@@ -1052,6 +1209,26 @@ function idFilter(ids: string[] | undefined, filters: Ec2Filter[] | undefined, n
   if (ids && ids.length > 0) return new Set(ids);
   const f = filters?.find((x) => x.Name === name);
   return f ? new Set(f.Values ?? []) : undefined;
+}
+
+/** EC2's MaxResults bounds, as the API enforces them. */
+function checkMaxResults(api: string, maxResults: number | undefined, min: number, max: number): void {
+  if (maxResults !== undefined && (maxResults < min || maxResults > max)) throw awsError(api, 'InvalidParameterValue', `MaxResults must be between ${min} and ${max}.`);
+}
+
+/** EC2's most values in one filter. */
+const FILTER_VALUES_MAX = 200;
+
+/**
+ * EC2 filter semantics: every filter must match (AND), any of its values may (OR). An unknown filter
+ * name or too many values is an error, as EC2 answers it.
+ */
+function filtered<T>(api: string, filters: Ec2Filter[] | undefined, fields: Record<string, (item: T) => string[]>): (item: T) => boolean {
+  for (const f of filters ?? []) {
+    if (!f.Name || !Object.hasOwn(fields, f.Name)) throw awsError(api, 'InvalidParameterValue', `The filter '${f.Name ?? ''}' is invalid`);
+    if ((f.Values ?? []).length > FILTER_VALUES_MAX) throw awsError(api, 'FilterLimitExceeded', `The maximum number of filter values specified on a single call is ${FILTER_VALUES_MAX}`);
+  }
+  return (item) => (filters ?? []).every((f) => fields[f.Name!]!(item).some((v) => (f.Values ?? []).includes(v)));
 }
 
 function encodeDocument(doc: object | string): string {

@@ -98,6 +98,64 @@ function prefixList(l: SimPrefixList, region: string): string {
   );
 }
 
+/**
+ * The simulated network, derived from the clusters (no random draw, so the account stays what its
+ * seed makes it): each cluster's subnet in its VPC; per VPC a main route table to a NAT gateway and a
+ * public table to an internet gateway associated with the subnets whose nodes have public addresses;
+ * per VPC a default network ACL allowing everything (EC2 lists it associated with every subnet).
+ */
+export interface SimNetwork {
+  subnets: Map<string, { id: string; vpcId: string; az: string; public: boolean }>;
+  routeTables: { id: string; vpcId: string; main: boolean; subnetIds: string[]; routes: { cidr: string; target: string }[] }[];
+  networkAcls: { id: string; vpcId: string; subnetIds: string[] }[];
+}
+
+const networks = new WeakMap<SimAccount, SimNetwork>();
+
+export function simNetwork(account: SimAccount): SimNetwork {
+  const known = networks.get(account);
+  if (known) return known;
+  const subnets: SimNetwork['subnets'] = new Map();
+  for (const c of account.clusters) {
+    const s = subnets.get(c.subnetId) ?? { id: c.subnetId, vpcId: c.vpcId, az: c.availabilityZone, public: false };
+    s.public ||= c.instances.some((i) => i.publicIp !== undefined);
+    subnets.set(c.subnetId, s);
+  }
+  const vpcs = [...new Set([...subnets.values()].map((s) => s.vpcId))].sort();
+  const suffix = (vpcId: string): string => vpcId.replace(/^vpc-/, '');
+  const network: SimNetwork = {
+    subnets,
+    routeTables: vpcs.flatMap((vpcId) => [
+      { id: `rtb-m${suffix(vpcId)}`, vpcId, main: true, subnetIds: [], routes: [{ cidr: '10.0.0.0/8', target: 'local' }, { cidr: '0.0.0.0/0', target: `nat-${suffix(vpcId)}` }] },
+      { id: `rtb-p${suffix(vpcId)}`, vpcId, main: false, subnetIds: [...subnets.values()].filter((s) => s.vpcId === vpcId && s.public).map((s) => s.id), routes: [{ cidr: '10.0.0.0/8', target: 'local' }, { cidr: '0.0.0.0/0', target: `igw-${suffix(vpcId)}` }] },
+    ]),
+    networkAcls: vpcs.map((vpcId) => ({ id: `acl-${suffix(vpcId)}`, vpcId, subnetIds: [...subnets.values()].filter((s) => s.vpcId === vpcId).map((s) => s.id) })),
+  };
+  networks.set(account, network);
+  return network;
+}
+
+/** EC2's MaxResults bounds of an API; undefined when out of range. */
+function boundedMax(req: ParsedRequest, min: number, max: number): number | undefined {
+  const raw = req.form.get('MaxResults');
+  if (raw === null) return max;
+  const n = Number(raw);
+  return Number.isInteger(n) && n >= min && n <= max ? n : undefined;
+}
+
+/** Items matching every filter (any of its values); an unknown filter name is an error, as in EC2. */
+function byFilters<T>(req: ParsedRequest, items: readonly T[], fields: Record<string, (item: T) => string[]>): T[] | SimResponse {
+  const filters = formFilters(req.form);
+  if (filters.reduce((n, f) => n + f.values.length, 0) > EC2_MAX_FILTER_VALUES) return ec2Error(400, 'FilterLimitExceeded', `The maximum number of filter values specified on a single call is ${EC2_MAX_FILTER_VALUES}`);
+  for (const f of filters) if (!Object.hasOwn(fields, f.name)) return ec2Error(400, 'InvalidParameterValue', `The filter '${f.name}' is invalid`);
+  return items.filter((item) => filters.every((f) => fields[f.name]!(item).some((v) => f.values.includes(v))));
+}
+
+const ALLOW_ALL = [false, true].flatMap((egress) => [
+  { n: 100, egress, action: 'allow' },
+  { n: 32767, egress, action: 'deny' },
+]);
+
 /** MaxResults of the prefix-list APIs: 1–100, default 100; undefined when out of range. */
 function maxResults(req: ParsedRequest): number | undefined {
   const raw = req.form.get('MaxResults');
@@ -185,6 +243,48 @@ export function handleEc2(account: SimAccount, req: ParsedRequest): SimResponse 
       if (max === undefined) return ec2Error(400, 'InvalidParameterValue', 'MaxResults must be between 1 and 100');
       const { items, next } = page(list.entries, req, max);
       return ec2Response('GetManagedPrefixListEntries', xl('entrySet', items, (e) => x('cidr', e.cidr) + x('description', e.description)) + next, items.length);
+    }
+    case 'DescribeSubnets': {
+      const max = boundedMax(req, 5, 1000);
+      if (max === undefined) return ec2Error(400, 'InvalidParameterValue', 'MaxResults must be between 5 and 1000');
+      const found = byFilters(req, [...simNetwork(account).subnets.values()], { 'subnet-id': (s) => [s.id], 'vpc-id': (s) => [s.vpcId] });
+      if (!Array.isArray(found)) return found;
+      const { items, next } = page(found, req, max);
+      const body = xl('subnetSet', items, (s) => x('subnetId', s.id) + x('state', 'available') + x('vpcId', s.vpcId) + x('ownerId', account.accountId) + x('availabilityZone', s.az) + x('mapPublicIpOnLaunch', s.public) + x('assignIpv6AddressOnCreation', false));
+      return ec2Response('DescribeSubnets', body + next, items.length);
+    }
+    case 'DescribeRouteTables': {
+      const max = boundedMax(req, 5, 100);
+      if (max === undefined) return ec2Error(400, 'InvalidParameterValue', 'MaxResults must be between 5 and 100');
+      const found = byFilters(req, simNetwork(account).routeTables, { 'vpc-id': (t) => [t.vpcId], 'route-table-id': (t) => [t.id] });
+      if (!Array.isArray(found)) return found;
+      const { items, next } = page(found, req, max);
+      const association = (t: SimNetwork['routeTables'][number], subnetId?: string): string =>
+        x('routeTableAssociationId', `rtbassoc-${subnetId ?? t.id}`) + x('routeTableId', t.id) + x('main', subnetId === undefined) + x('subnetId', subnetId) + xn('associationState', x('state', 'associated'));
+      const body = xl('routeTableSet', items, (t) =>
+        x('routeTableId', t.id) +
+        x('vpcId', t.vpcId) +
+        x('ownerId', account.accountId) +
+        xl('routeSet', t.routes, (r) => x('destinationCidrBlock', r.cidr) + (r.target.startsWith('nat-') ? x('natGatewayId', r.target) : x('gatewayId', r.target)) + x('state', 'active') + x('origin', 'CreateRoute')) +
+        (t.main ? xl('associationSet', [undefined], () => association(t)) : xl('associationSet', t.subnetIds, (s) => association(t, s))),
+      );
+      return ec2Response('DescribeRouteTables', body + next, items.length);
+    }
+    case 'DescribeNetworkAcls': {
+      const max = boundedMax(req, 5, 100);
+      if (max === undefined) return ec2Error(400, 'InvalidParameterValue', 'MaxResults must be between 5 and 100');
+      const found = byFilters(req, simNetwork(account).networkAcls, { 'vpc-id': (a) => [a.vpcId], 'network-acl-id': (a) => [a.id] });
+      if (!Array.isArray(found)) return found;
+      const { items, next } = page(found, req, max);
+      const body = xl('networkAclSet', items, (a) =>
+        x('networkAclId', a.id) +
+        x('vpcId', a.vpcId) +
+        x('default', true) +
+        x('ownerId', account.accountId) +
+        xl('entrySet', ALLOW_ALL, (e) => x('ruleNumber', e.n) + x('protocol', '-1') + x('ruleAction', e.action) + x('egress', e.egress) + x('cidrBlock', '0.0.0.0/0')) +
+        xl('associationSet', a.subnetIds, (s) => x('networkAclAssociationId', `aclassoc-${s}`) + x('networkAclId', a.id) + x('subnetId', s)),
+      );
+      return ec2Response('DescribeNetworkAcls', body + next, items.length);
     }
     default:
       return ec2Error(400, 'InvalidAction', `The simulator does not implement ec2:${req.operation}`);
