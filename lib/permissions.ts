@@ -63,6 +63,10 @@ export const READ_ACTION_CATALOGUE: Readonly<Record<string, { resourceType?: str
   'ec2:DescribeInstances': {},
   'ec2:DescribeManagedPrefixLists': {},
   'ec2:GetManagedPrefixListEntries': { resourceType: 'prefix-list' },
+  // The path from the internet to a node (exposure/internet-reachable-port); all three accept only "*".
+  'ec2:DescribeSubnets': {},
+  'ec2:DescribeRouteTables': {},
+  'ec2:DescribeNetworkAcls': {},
   'iam:GetInstanceProfile': { resourceType: 'instance-profile' },
   'iam:GetRole': { resourceType: 'role' },
   'iam:ListAttachedRolePolicies': { resourceType: 'role' },
