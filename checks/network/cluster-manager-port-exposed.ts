@@ -25,8 +25,8 @@ export const check: ClusterCheck = {
     'elasticmapreduce:DescribeCluster',
     'ec2:DescribeSecurityGroups',
     // For a rule from the internet, whether tcp 8443 is reachable today (the FAIL message says it).
-    'ec2:DescribeManagedPrefixLists',
-    'ec2:GetManagedPrefixListEntries',
+    // No prefix-list reads of its own: a prefix-list source is judged when the internet checks had
+    // the lists read (a full run), and otherwise gets no reachability sentence (it stays unresolved).
     'elasticmapreduce:ListInstances',
     'ec2:DescribeInstances',
     'ec2:DescribeSubnets',

@@ -446,16 +446,14 @@ export function describeGaps(gaps: readonly ExposureGap[]): string {
  */
 export function describeBlocked(exp: ClusterExposure, noRules: { all: string; some: (nodeIds: readonly string[]) => string }): string {
   if (exp.nodes.length === 0) return 'no node of the cluster is running';
-  const reasons: string[] = [];
-  const blocked = exp.blocked.filter((b) => b.blocked.stage !== 'address');
-  reasons.push(...dedupe(blocked.map((b) => b.blocked.reason)));
-  const noAddress = dedupe([...exp.privateNodes.map((n) => n.id), ...exp.blocked.filter((b) => b.blocked.stage === 'address').map((b) => b.node.id)]);
+  // Route and ACL reasons first (they name what to change), then the nodes without a public address.
+  const reasons = dedupe([...exp.blocked.filter((b) => b.blocked.stage !== 'address'), ...exp.blocked.filter((b) => b.blocked.stage === 'address')].map((b) => b.blocked.reason));
+  const noAddress = exp.privateNodes.map((n) => n.id);
   const considered = exp.nodes.length - exp.withoutRules.length;
   if (reasons.length === 0 && noAddress.length > 0 && noAddress.length === considered && exp.withoutRules.length === 0) {
     reasons.push('no running node has a public address');
   } else if (noAddress.length > 0) {
-    const family = exp.blocked.some((b) => b.blocked.stage === 'address') ? ' of that family' : '';
-    reasons.push(`${noAddress.join(', ')} ${noAddress.length === 1 ? 'has' : 'have'} no public address${family}`);
+    reasons.push(`${noAddress.join(', ')} ${noAddress.length === 1 ? 'has' : 'have'} no public address`);
   }
   if (exp.withoutRules.length > 0) {
     reasons.push(exp.withoutRules.length === exp.nodes.length ? noRules.all : noRules.some(exp.withoutRules.map((n) => n.id)));
