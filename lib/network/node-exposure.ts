@@ -378,14 +378,20 @@ function portText(o: Pick<Opening, 'transport' | 'from' | 'to'>): string {
 function sourceText(rule: InternetRule, family: Opening['family']): string {
   const cidrs = ruleSources(rule).filter((c) => parseCidr(c)?.family === family);
   if (!rule.via) return cidrs.join(', ');
-  return `prefix list ${prefixListLabel(rule.via)} (${cidrs.length === 1 ? 'entry' : 'entries'} ${cidrs.join(', ')})`;
+  return `prefix list ${prefixListLabel(rule.via)}, ${cidrs.length === 1 ? 'entry' : 'entries'} ${cidrs.join(', ')}`;
 }
 
-/** `i-1 (54.1.2.3) tcp 22 from 0.0.0.0/0 through igw-1 (route table rtb-1, network ACL acl-1 inbound rule 100, outbound rule 100, sg-1 (name))`. */
+/**
+ * `i-1 (54.1.2.3) tcp 22 from 0.0.0.0/0 through igw-1 (route table rtb-1, network ACL acl-1 inbound
+ * rule 100, outbound rule 100, security group sg-1 (name))`; the group's rule is named too when it
+ * is wider than what is open (tcp 0-9000 of which the ACL admits 8081-9000).
+ */
 export function describePath(p: ExposedPath, settings?: Pick<Settings, 'trustedCidrs'>): string {
   const o = p.opening;
+  const open = `${portText(o)} from ${sourceText(p.rule, o.family)}`;
+  const rule = describeInternetRule(p.rule);
   const trusted = settings !== undefined && ruleSources(p.rule).every((c) => isTrustedCidr(c, settings.trustedCidrs)) ? ' (its source is a trusted CIDR: that exempts it from network/ssh-from-internet, not from reachability)' : '';
-  return `${p.node.id} (${o.address}) ${portText(o)} from ${sourceText(p.rule, o.family)} through ${o.gatewayId} (route table ${o.routeTableId}, network ACL ${o.networkAclId} inbound rule ${o.inboundRule}, outbound rule ${o.outboundRule}, security group ${groupLabel(p.rule.group)})${trusted}`;
+  return `${p.node.id} (${o.address}) ${open} through ${o.gatewayId} (route table ${o.routeTableId}, network ACL ${o.networkAclId} inbound rule ${o.inboundRule}, outbound rule ${o.outboundRule}, security group ${groupLabel(p.rule.group)}${rule === open ? '' : ` rule ${rule}`})${trusted}`;
 }
 
 /**
@@ -398,25 +404,26 @@ export function describePath(p: ExposedPath, settings?: Pick<Settings, 'trustedC
  *    first choice when the group is shared, or when its rule is needed inside the VPC);
  * 3. the node itself: a private subnet behind NAT, or its public address released (a relaunch
  *    for EMR, so last).
- * Paths that share the rule, port and ACL entry share one fix.
+ * Paths that share the rule, the address family and the ACL entry share one fix (its ports listed).
  */
 export function describeFixes(paths: readonly ExposedPath[], cluster: Cluster, ctx: EvalContext): string {
   const groups = new Map<string, ExposedPath[]>();
   for (const p of paths) {
     const o = p.opening;
-    const key = `${p.rule.group.groupId}\u0000${describeInternetRule(p.rule)}\u0000${portText(o)}\u0000${o.family}\u0000${o.networkAclId}\u0000${o.inboundRule}`;
+    const key = `${p.rule.group.groupId}\u0000${describeInternetRule(p.rule)}\u0000${o.family}\u0000${o.networkAclId}\u0000${o.inboundRule}`;
     groups.set(key, [...(groups.get(key) ?? []), p]);
   }
   const fixes = [...groups.values()].map((same) => {
     const { rule, opening: o } = same[0]!;
     const nodes = dedupe(same.map((p) => p.node.id));
+    const ports = dedupe(same.map((p) => portText(p.opening))).join(', ');
     const others = ctx.region.clustersUsingGroup(rule.group.groupId).filter((u) => u.cluster.id !== cluster.id).length;
     const sg = `revoke or narrow the rule ${describeInternetRule(rule)} of ${groupLabel(rule.group)}${others > 0 ? ` (shared with ${others} other cluster${others === 1 ? '' : 's'}, which it would change too)` : ''}`;
     const cidrs = ruleSources(rule).filter((c) => parseCidr(c)?.family === o.family);
     const acl =
       o.inboundRule > 1
-        ? `add an inbound deny for ${portText(o)} from ${cidrs.join(', ')} to ${o.networkAclId} with a rule number below ${o.inboundRule}`
-        : `replace rule ${o.inboundRule} of ${o.networkAclId}, which admits ${portText(o)} from ${cidrs.join(', ')}`;
+        ? `add an inbound deny for ${ports} from ${cidrs.join(', ')} to ${o.networkAclId} with a rule number below ${o.inboundRule}`
+        : `replace rule ${o.inboundRule} of ${o.networkAclId}, which admits ${ports} from ${cidrs.join(', ')}`;
     const subnets = dedupe(same.map((p) => p.node.subnet?.mapPublicIpOnLaunch === true && p.opening.family === 'ipv4' ? p.node.subnet.subnetId : '').filter(Boolean));
     const node =
       o.family === 'ipv6'
@@ -425,7 +432,7 @@ export function describeFixes(paths: readonly ExposedPath[], cluster: Cluster, c
           ? `move ${nodes.join(', ')} to a private subnet behind a NAT gateway (${subnets.join(', ')} ${subnets.length === 1 ? 'assigns' : 'assign'} public IPv4 addresses on launch)`
           : `release the public IPv4 address of ${nodes.join(', ')} (disassociate the Elastic IP) or move ${nodes.length === 1 ? 'it' : 'them'} to a private subnet behind a NAT gateway`;
     const order = others > 0 ? [acl, sg, node] : [sg, acl, node];
-    return `${nodes.join(', ')} ${portText(o)}: ${order.join('; or ')}`;
+    return `${nodes.join(', ')} ${ports}: ${order.join('; or ')}`;
   });
   return bounded(fixes, 2);
 }

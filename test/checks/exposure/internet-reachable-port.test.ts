@@ -143,7 +143,7 @@ describe('exposure/internet-reachable-port', () => {
     const region: RegionInput = { prefixLists: { 'pl-0corp': customerList('pl-0corp', 'corp', ['10.0.0.0/8', '0.0.0.0/0']) } };
     const o = run({ rules: [tcp(443, 443, fromPrefixList('pl-0corp'))], region });
     expect(o.status).toBe('FAIL');
-    expect(o.message).toContain('tcp 443 from prefix list pl-0corp (corp) (entry 0.0.0.0/0) through igw-1');
+    expect(o.message).toContain('tcp 443 from prefix list pl-0corp (corp), entry 0.0.0.0/0 through igw-1');
     expect(o.network?.[0]).toMatchObject({ prefixListId: 'pl-0corp', sourceCidrs: ['0.0.0.0/0'] });
   });
 
@@ -160,7 +160,7 @@ describe('exposure/internet-reachable-port', () => {
     const o = run({ rules: [tcp(8000, 9000)], world: { acls } });
     expect(o.status).toBe('FAIL');
     expect(o.network?.map((p) => `${p.fromPort}-${p.toPort}`)).toEqual(['8081-9000', '8000-8079']);
-    expect(o.message).toContain('tcp 8081-9000 from 0.0.0.0/0');
+    expect(o.message).toContain('tcp 8081-9000 from 0.0.0.0/0 through igw-1 (route table rtb-main, network ACL acl-1 inbound rule 100, outbound rule 100, security group sg-master (emr-master) rule tcp 8000-9000 from 0.0.0.0/0)');
     expect(o.message).toContain('tcp 8000-8079 from 0.0.0.0/0');
   });
 

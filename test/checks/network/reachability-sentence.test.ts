@@ -43,8 +43,13 @@ describe('network/* FAIL messages: reachability today', () => {
   it('all-traffic: reachable today, naming the node, the gateway, the path and the narrowest fix', () => {
     const o = run(allTrafficCheck, region([allTraffic()]));
     expect(o.status).toBe('FAIL');
-    expect(o.message).toContain('Reachable from the internet today: i-0master (203.0.113.10) tcp 0-65535 from 0.0.0.0/0 through igw-1 (route table rtb-main, network ACL acl-default inbound rule 100, outbound rule 100, security group sg-master (master)); i-0master (203.0.113.10) udp 0-65535');
-    expect(o.message).toContain('Narrowest fix: i-0master tcp 0-65535: revoke or narrow the rule all traffic (protocol -1) from 0.0.0.0/0 of sg-master (master)');
+    expect(o.message).toContain(
+      'Reachable from the internet today: i-0master (203.0.113.10) tcp 0-65535 from 0.0.0.0/0 through igw-1 (route table rtb-main, network ACL acl-default inbound rule 100, outbound rule 100, security group sg-master (master) rule all traffic (protocol -1) from 0.0.0.0/0); i-0master (203.0.113.10) udp 0-65535',
+    );
+    // One fix for the rule, both its transports listed.
+    expect(o.message).toContain(
+      'Narrowest fix: i-0master tcp 0-65535, udp 0-65535: revoke or narrow the rule all traffic (protocol -1) from 0.0.0.0/0 of sg-master (master); or add an inbound deny for tcp 0-65535, udp 0-65535 from 0.0.0.0/0 to acl-default with a rule number below 100; or move i-0master',
+    );
     expect(o.network?.map((p) => p.protocol)).toEqual(['tcp', 'udp']);
     expect(o.resources?.map((r) => r.type)).toEqual(['AwsEc2SecurityGroup', 'AwsEc2Instance', 'AwsEc2Subnet', 'AwsEc2RouteTable', 'AwsEc2NetworkAcl']);
   });
