@@ -22,7 +22,7 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
   { id: 'network/cluster-manager-port-exposed', severity: 'MEDIUM', status: 'implemented' },
   { id: 'exposure/primary-node-public-ip', severity: 'HIGH', status: 'implemented' },
   { id: 'exposure/node-public-ip', severity: 'MEDIUM', status: 'implemented' },
-  { id: 'exposure/internet-reachable-port', severity: 'CRITICAL', status: 'planned' },
+  { id: 'exposure/internet-reachable-port', severity: 'CRITICAL', status: 'implemented' },
   { id: 'exposure/block-public-access-disabled', severity: 'CRITICAL', status: 'implemented' },
   { id: 'encryption/no-security-configuration', severity: 'HIGH', status: 'implemented' },
   { id: 'encryption/at-rest-disabled', severity: 'HIGH', status: 'implemented' },

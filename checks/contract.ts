@@ -22,6 +22,9 @@ export type ResourceType =
   | 'AwsIamPolicy'
   | 'AwsIamInstanceProfile'
   | 'AwsEc2Instance'
+  | 'AwsEc2Subnet'
+  | 'AwsEc2RouteTable'
+  | 'AwsEc2NetworkAcl'
   | 'AwsAccount'
   | 'Other';
 
@@ -32,6 +35,35 @@ export interface ResourceRef {
   id: string;
   /** Full ARN when the resource has one (the ASFF resource Id). */
   arn?: string;
+}
+
+/**
+ * One path along which the internet reaches a node today (CHECKS.md
+ * `exposure/internet-reachable-port`): the node's public address, the ports, and every component
+ * the traffic passes. Part of the public JSON output (`network` of a result): fields are only added.
+ */
+export interface NetworkPath {
+  /** EC2 instance id of the node. */
+  instanceId: string;
+  family: 'ipv4' | 'ipv6';
+  /** The node's public address of that family. */
+  address: string;
+  protocol: 'tcp' | 'udp';
+  fromPort: number;
+  toPort: number;
+  /** The security-group rule's source CIDR, or its prefix list's internet entries. */
+  sourceCidrs: string[];
+  /** The prefix list behind `sourceCidrs`, when the rule names one. */
+  prefixListId?: string;
+  securityGroupId: string;
+  /** The network ACL of the subnet, and the inbound and outbound rule numbers that let the traffic in and the answer out. */
+  networkAclId: string;
+  inboundRule: number;
+  outboundRule: number;
+  routeTableId: string;
+  /** The internet gateway (`igw-…`). */
+  gatewayId: string;
+  subnetId: string;
 }
 
 /** What a check says about one resource (usually its cluster). */
@@ -47,6 +79,11 @@ export interface Outcome {
    * finding's identity. Default: the cluster id (cluster checks) or the region (region checks).
    */
   resourceId?: string;
+  /**
+   * The paths along which the internet reaches the cluster's nodes today, most exposed first
+   * (reachability checks and network/* FAILs whose ports are reachable).
+   */
+  network?: NetworkPath[];
 }
 
 export interface CheckSetting {
@@ -158,6 +195,8 @@ export interface Result {
   suppressedBy?: string;
   /** The status before suppression, for SUPPRESSED results. */
   originalStatus?: Exclude<Status, 'SUPPRESSED'>;
+  /** The outcome's reachable paths (Outcome.network), when it has any. */
+  network?: NetworkPath[];
 }
 
 /** Common ASFF types. */

@@ -8,6 +8,7 @@ import { check as networkSharedManagedSecurityGroup } from './network/shared-man
 import { check as networkClusterManagerPortExposed } from './network/cluster-manager-port-exposed.js';
 import { check as exposurePrimaryNodePublicIp } from './exposure/primary-node-public-ip.js';
 import { check as exposureNodePublicIp } from './exposure/node-public-ip.js';
+import { check as exposureInternetReachablePort } from './exposure/internet-reachable-port.js';
 import { check as exposureBlockPublicAccessDisabled } from './exposure/block-public-access-disabled.js';
 import { check as encryptionNoSecurityConfiguration } from './encryption/no-security-configuration.js';
 import { check as encryptionAtRestDisabled } from './encryption/at-rest-disabled.js';
@@ -36,6 +37,7 @@ export const CHECKS: readonly Check[] = [
   networkClusterManagerPortExposed,
   exposurePrimaryNodePublicIp,
   exposureNodePublicIp,
+  exposureInternetReachablePort,
   exposureBlockPublicAccessDisabled,
   encryptionNoSecurityConfiguration,
   encryptionAtRestDisabled,

@@ -183,6 +183,10 @@ const MAPPINGS: Readonly<Record<string, CheckMapping>> = {
   },
   'exposure/primary-node-public-ip': { controls: ['EMR.1'] },
   'exposure/node-public-ip': { controls: ['EC2.9'] },
+  'exposure/internet-reachable-port': {
+    controls: ['EC2.18', 'EC2.19', 'EC2.9', 'EMR.1'],
+    note: 'No Security Hub control follows the whole path (Amazon Inspector network reachability does): a reachable port is an EC2.18/EC2.19 rule from the internet on a node with an EC2.9/EMR.1 public address, confirmed along the route table and network ACL; EMR.1 brings the PCI DSS requirements on inbound internet traffic (1.3.1, 1.4.4).',
+  },
   'exposure/block-public-access-disabled': { controls: ['EMR.2'] },
   'encryption/no-security-configuration': { controls: ['EMR.3', 'EMR.4'] },
   'encryption/at-rest-disabled': { controls: ['EMR.3'] },

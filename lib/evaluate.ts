@@ -189,6 +189,7 @@ function toResult(
     resources: ids,
     resourceDetails: refs,
     resourceId: o.resourceId ?? where.resourceId,
+    ...(o.network && o.network.length > 0 ? { network: o.network } : {}),
   };
 }
 

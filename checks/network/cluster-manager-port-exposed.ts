@@ -1,4 +1,6 @@
-import { TYPES, type ClusterCheck } from '../contract.js';
+import { TYPES, type ClusterCheck, type Outcome } from '../contract.js';
+import { classifyInternetRules } from '../../lib/network/classify.js';
+import { withReachability } from '../../lib/network/node-exposure.js';
 import { clusterGroupIds, groupLabel, groupRefs, describeRule, lookupGroups, missingGroupsOutcome, missingNote, nodeGroupIds } from '../../lib/network/groups.js';
 import { coversPort } from '../../lib/network/ports.js';
 import { errorOutcome } from '../../lib/lookup.js';
@@ -19,7 +21,18 @@ export const check: ClusterCheck = {
     text: 'On the master and core/task security groups, remove inbound rules covering tcp 8443 whose source is a CIDR, a prefix list or a group other than the service access group and the cluster\'s own groups. Keep the rule from the service access group that EMR manages.',
     url: 'https://docs.aws.amazon.com/emr/latest/ManagementGuide/emr-man-sec-groups.html',
   },
-  permissions: ['elasticmapreduce:DescribeCluster', 'ec2:DescribeSecurityGroups'],
+  permissions: [
+    'elasticmapreduce:DescribeCluster',
+    'ec2:DescribeSecurityGroups',
+    // For a rule from the internet, whether tcp 8443 is reachable today (the FAIL message says it).
+    // No prefix-list reads of its own: a prefix-list source is judged when the internet checks had
+    // the lists read (a full run), and otherwise gets no reachability sentence (it stays unresolved).
+    'elasticmapreduce:ListInstances',
+    'ec2:DescribeInstances',
+    'ec2:DescribeSubnets',
+    'ec2:DescribeRouteTables',
+    'ec2:DescribeNetworkAcls',
+  ],
   settings: [],
   compliance: complianceFor('network/cluster-manager-port-exposed'),
   evaluate(cluster, ctx) {
@@ -44,16 +57,18 @@ export const check: ClusterCheck = {
     }
     if (exposed.length > 0) {
       const list = exposed.map((e) => `${groupLabel(e.group)}: ${describeRule(e.rule)}`).join('; ');
-      return [
-        {
-          status: 'FAIL',
-          message: `Port ${CLUSTER_MANAGER_PORT} (EMR cluster manager) is reachable from sources other than the service access group ${serviceAccess} and the cluster's own groups: ${list}.${missingNote(missing)}`,
-          resources: groupRefs(
-            exposed.map((e) => e.group),
-            ctx,
-          ),
-        },
-      ];
+      const outcome: Outcome = {
+        status: 'FAIL',
+        message: `Port ${CLUSTER_MANAGER_PORT} (EMR cluster manager) is reachable from sources other than the service access group ${serviceAccess} and the cluster's own groups: ${list}.${missingNote(missing)}`,
+        resources: groupRefs(
+          exposed.map((e) => e.group),
+          ctx,
+        ),
+      };
+      // Of the exposed rules, those from the internet: is tcp 8443 reachable through them today?
+      const rules = new Set(exposed.map((e) => e.rule));
+      const fromInternet = classifyInternetRules(groups, ctx.settings, ctx.region).filter((r) => r.unresolved === undefined && rules.has(r.rule));
+      return [withReachability(outcome, cluster, ctx, fromInternet, () => [{ transport: 'tcp', from: CLUSTER_MANAGER_PORT, to: CLUSTER_MANAGER_PORT }]).outcome];
     }
     if (missing.length > 0) return [missingGroupsOutcome(missing)];
     return [

@@ -2,6 +2,7 @@ import { TYPES, type ClusterCheck } from '../contract.js';
 import { lookupInternetRules, reportOutcome } from '../../lib/network/internet.js';
 import type { PortRange } from '../../lib/settings.js';
 import { complianceFor } from '../../lib/compliance.js';
+import { withReachability } from '../../lib/network/node-exposure.js';
 
 function passVerb(allowed: readonly PortRange[]): string {
   if (allowed.length === 0) return 'opens any other port to the internet';
@@ -21,7 +22,16 @@ export const check: ClusterCheck = {
     text: 'Remove the inbound rule from the internet (0.0.0.0/0, ::/0, an internet-scale CIDR such as 0.0.0.0/1 or 52.0.0.0/8, or a customer-managed prefix list holding one), or narrow its source to specific CIDRs, prefix lists or security groups. If the port must be public by design, list it in the EMR_AUDIT_ALLOWED_PUBLIC_PORTS setting.',
     url: 'https://docs.aws.amazon.com/emr/latest/ManagementGuide/emr-security-groups.html',
   },
-  permissions: ['elasticmapreduce:DescribeCluster', 'ec2:DescribeSecurityGroups', 'ec2:DescribeManagedPrefixLists', 'ec2:GetManagedPrefixListEntries'],
+  permissions: [
+    'elasticmapreduce:DescribeCluster',
+    'ec2:DescribeSecurityGroups',
+    'ec2:DescribeManagedPrefixLists',
+    'ec2:GetManagedPrefixListEntries',
+    // Whether the reported ports are reachable today (the FAIL message says it).
+    'elasticmapreduce:ListInstances',
+    'ec2:DescribeInstances',
+    'ec2:DescribeSubnets', 'ec2:DescribeRouteTables', 'ec2:DescribeNetworkAcls',
+  ],
   // The rules the other three checks report are not reported here, so their settings shape this one too.
   settings: ['allowedPublicPorts', 'applicationPorts', 'trustedCidrs', 'widePublicCidrPrefixV4', 'widePublicCidrPrefixV6'],
   compliance: complianceFor('network/other-port-from-internet'),
@@ -29,22 +39,22 @@ export const check: ClusterCheck = {
     const found = lookupInternetRules(cluster, ctx);
     if (!found.ok) return [found.outcome];
     const rules = found.value.rules;
-    return [
-      reportOutcome(
-        found.value,
-        {
-          reported: rules.filter((r) => r.otherPort),
-          unresolved: found.value.unresolved.filter((r) => r.otherPort),
-          failLead: 'Ports other than SSH and the EMR application ports are open to the internet',
-          passVerb: passVerb(ctx.settings.allowedPublicPorts),
-          elsewhere: [
-            { checkId: 'network/all-traffic-from-internet', rules: rules.filter((r) => r.allTraffic) },
-            { checkId: 'network/ssh-from-internet', rules: rules.filter((r) => r.ssh) },
-            { checkId: 'network/application-port-from-internet', rules: rules.filter((r) => !r.ssh && r.applicationPorts.length > 0) },
-          ],
-        },
-        ctx,
-      ),
-    ];
+    const reported = rules.filter((r) => r.otherPort);
+    const outcome = reportOutcome(
+      found.value,
+      {
+        reported,
+        unresolved: found.value.unresolved.filter((r) => r.otherPort),
+        failLead: 'Ports other than SSH and the EMR application ports are open to the internet',
+        passVerb: passVerb(ctx.settings.allowedPublicPorts),
+        elsewhere: [
+          { checkId: 'network/all-traffic-from-internet', rules: rules.filter((r) => r.allTraffic) },
+          { checkId: 'network/ssh-from-internet', rules: rules.filter((r) => r.ssh) },
+          { checkId: 'network/application-port-from-internet', rules: rules.filter((r) => !r.ssh && r.applicationPorts.length > 0) },
+        ],
+      },
+      ctx,
+    );
+    return [withReachability(outcome, cluster, ctx, reported).outcome];
   },
 };

@@ -3,8 +3,8 @@ import { groupLabel } from '../../lib/network/groups.js';
 import { SSH_PORT, type InternetRule } from '../../lib/network/classify.js';
 import { coversPort } from '../../lib/network/ports.js';
 import { describeInternetRule, lookupInternetRules, reportOutcome } from '../../lib/network/internet.js';
-import { lookupRunningInstances } from '../../lib/lookup.js';
-import { describeNode, describeUnknownNodes, nodeAddresses, nodeRefs } from '../../lib/network/public-ips.js';
+import { nodeRefs } from '../../lib/network/public-ips.js';
+import { withReachability } from '../../lib/network/node-exposure.js';
 import type { Cluster } from '../../lib/snapshot.js';
 import { complianceFor } from '../../lib/compliance.js';
 
@@ -16,40 +16,28 @@ function describe(r: InternetRule): string {
   return legacy ? `${describeInternetRule(r)} (on ElasticMapReduce-master: the rule EMR created by default before December 2020)` : describeInternetRule(r);
 }
 
+const SSH_ONLY = [{ transport: 'tcp' as const, from: SSH_PORT, to: SSH_PORT }];
+
 /**
- * CRITICAL when a RUNNING node has a public address (ListInstances, EC2 Elastic IP or global IPv6):
- * the open port is then reachable, not just permitted. When the addresses could not be read, the
- * severity stays CRITICAL (fail closed): missing data must not lower a finding.
+ * CHECKS.md, now that the path is evaluated: CRITICAL when tcp 22 of a reported rule is reachable
+ * from the internet on some node today; CRITICAL too (fail closed, saying why) when the nodes, their
+ * addresses or the path could not be read — missing data must not lower a finding; otherwise HIGH,
+ * and the message says what blocks it (no public address, a route, a network ACL entry).
  */
-function escalate(outcome: Outcome, cluster: Cluster, ctx: EvalContext): Outcome {
-  const running = lookupRunningInstances(cluster, ctx);
-  if (!running.ok) {
+function escalate(outcome: Outcome, cluster: Cluster, ctx: EvalContext, reported: readonly InternetRule[]): Outcome {
+  const r = withReachability(outcome, cluster, ctx, reported, () => SSH_ONLY);
+  if (r.reachable) return { ...r.outcome, severity: 'CRITICAL' };
+  if (r.unknown) {
+    const unknownNodes = (r.exposure?.nodes ?? []).filter((n) => r.exposure?.gaps.some((g) => g.nodeId === n.id) && n.instance.ec2InstanceId);
+    const refs = nodeRefs(unknownNodes.map((n) => ({ instance: n.instance, addresses: n.addresses })), ctx);
     return {
-      ...outcome,
+      ...r.outcome,
       severity: 'CRITICAL',
-      message: `${outcome.message} Severity CRITICAL (fail closed): whether a node has a public IP address is unknown (${running.reason}).`,
+      message: `${r.outcome.message} Severity CRITICAL (fail closed): whether tcp 22 is reachable could not be decided.`,
+      resources: [...(r.outcome.resources ?? []), ...refs.filter((x) => !(r.outcome.resources ?? []).some((y) => y.id === x.id))],
     };
   }
-  const nodes = running.value.map((i) => nodeAddresses(i, ctx));
-  const publicNodes = nodes.filter((n) => n.addresses.length > 0);
-  if (publicNodes.length > 0) {
-    return {
-      ...outcome,
-      severity: 'CRITICAL',
-      message: `${outcome.message} Nodes with a public IP address make it reachable from the internet: ${publicNodes.map(describeNode).join(', ')}.`,
-      resources: [...(outcome.resources ?? []), ...nodeRefs(publicNodes, ctx)],
-    };
-  }
-  const unknown = nodes.filter((n) => n.unknown !== undefined);
-  if (unknown.length > 0) {
-    return {
-      ...outcome,
-      severity: 'CRITICAL',
-      message: `${outcome.message} Severity CRITICAL (fail closed): the public addresses of some running nodes are unknown (${describeUnknownNodes(unknown)}).`,
-      resources: [...(outcome.resources ?? []), ...nodeRefs(unknown, ctx)],
-    };
-  }
-  return { ...outcome, message: `${outcome.message} No running node has a public IP address.` };
+  return r.outcome;
 }
 
 export const check: ClusterCheck = {
@@ -71,6 +59,10 @@ export const check: ClusterCheck = {
     'ec2:GetManagedPrefixListEntries',
     'elasticmapreduce:ListInstances',
     'ec2:DescribeInstances',
+    // Whether tcp 22 is reachable today decides the severity.
+    'ec2:DescribeSubnets',
+    'ec2:DescribeRouteTables',
+    'ec2:DescribeNetworkAcls',
   ],
   settings: ['trustedCidrs', 'widePublicCidrPrefixV4', 'widePublicCidrPrefixV6'],
   compliance: complianceFor('network/ssh-from-internet'),
@@ -78,10 +70,11 @@ export const check: ClusterCheck = {
     const found = lookupInternetRules(cluster, ctx);
     if (!found.ok) return [found.outcome];
     const trusted = found.value.rules.filter((r) => r.sshTrusted);
+    const reported = found.value.rules.filter((r) => r.ssh);
     const outcome = reportOutcome(
       found.value,
       {
-        reported: found.value.rules.filter((r) => r.ssh),
+        reported,
         unresolved: found.value.unresolved.filter((r) => r.ssh),
         describe,
         failLead: 'SSH (tcp 22) is open to the internet',
@@ -91,6 +84,6 @@ export const check: ClusterCheck = {
       },
       ctx,
     );
-    return [outcome.status === 'FAIL' ? escalate(outcome, cluster, ctx) : outcome];
+    return [outcome.status === 'FAIL' ? escalate(outcome, cluster, ctx, reported) : outcome];
   },
 };

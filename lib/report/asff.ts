@@ -5,10 +5,12 @@
  */
 import { createHash } from 'node:crypto';
 import type { AwsSecurityFinding, ComplianceStatus, Partition, Resource } from '@aws-sdk/client-securityhub';
-import { SEVERITIES, TYPES, type Check, type ResourceRef, type Result, type Severity } from '../../checks/contract.js';
+import { SEVERITIES, TYPES, type Check, type NetworkPath, type ResourceRef, type Result, type Severity } from '../../checks/contract.js';
 import { CHECKS } from '../../checks/index.js';
 import { associatedStandards, relatedRequirements, type ComplianceRef } from '../compliance.js';
 import type { Cluster, Snapshot } from '../snapshot.js';
+import type { RegionVpcData } from '../snapshot-vpc.js';
+import { findingNetwork, findingNetworkPath, networkAclDetails, routeTableDetails, subnetDetails } from './asff-network.js';
 import { SUPPRESSED_CHECK_ID } from '../suppression.js';
 
 export { SUPPRESSED_CHECK_ID } from '../suppression.js';
@@ -104,13 +106,17 @@ export interface FindingContext {
   now: string;
   check(checkId: string): Check | undefined;
   cluster(region: string, clusterId: string): Cluster | undefined;
+  /** The region's VPC data (subnets, route tables, network ACLs) for resource Details; optional for callers without a snapshot. */
+  vpc?(region: string): RegionVpcData | undefined;
 }
 
 export function findingContext(snapshot: Snapshot, now: Date, checks: readonly Check[] = CHECKS): FindingContext {
   const byId = new Map(checks.map((c) => [c.id, c]));
   const clusters = new Map<string, Cluster>();
+  const vpcs = new Map<string, RegionVpcData>();
   for (const region of snapshot.regions) {
     for (const cluster of region.clusters) clusters.set(`${region.region}\u0000${cluster.id}`, cluster);
+    if (region.vpc) vpcs.set(region.region, region.vpc);
   }
   return {
     accountId: snapshot.accountId,
@@ -118,6 +124,7 @@ export function findingContext(snapshot: Snapshot, now: Date, checks: readonly C
     now: now.toISOString(),
     check: (id) => byId.get(id),
     cluster: (region, id) => clusters.get(`${region}\u0000${id}`),
+    vpc: (region) => vpcs.get(region),
   };
 }
 
@@ -165,7 +172,10 @@ export function accountResource(ctx: FindingContext, region: string): Resource {
   return located(ctx, region, { Type: 'AwsAccount', Id: `AWS::::Account:${ctx.accountId}` });
 }
 
-/** ASFF has types for groups, roles, policies and instances; anything else is `Other`. */
+/**
+ * ASFF has types for groups, roles, policies, instances, subnets, route tables and network ACLs;
+ * anything else is `Other`. The VPC resources carry their Details from the snapshot when it has them.
+ */
 function refResource(ctx: FindingContext, region: string, ref: ResourceRef): Resource {
   const id = ref.arn ?? ref.id;
   switch (ref.type) {
@@ -174,6 +184,18 @@ function refResource(ctx: FindingContext, region: string, ref: ResourceRef): Res
     case 'AwsIamPolicy':
     case 'AwsEc2Instance':
       return located(ctx, region, { Type: ref.type, Id: id });
+    case 'AwsEc2Subnet': {
+      const subnet = ctx.vpc?.(region)?.subnets[ref.id];
+      return located(ctx, region, { Type: ref.type, Id: id, ...(subnet ? { Details: subnetDetails(subnet, ref.arn) } : {}) });
+    }
+    case 'AwsEc2RouteTable': {
+      const table = ctx.vpc?.(region)?.routeTables[ref.id];
+      return located(ctx, region, { Type: ref.type, Id: id, ...(table ? { Details: routeTableDetails(table) } : {}) });
+    }
+    case 'AwsEc2NetworkAcl': {
+      const acl = ctx.vpc?.(region)?.networkAcls[ref.id];
+      return located(ctx, region, { Type: ref.type, Id: id, ...(acl ? { Details: networkAclDetails(acl) } : {}) });
+    }
     case 'AwsAccount':
       return located(ctx, region, { Type: 'AwsAccount', Id: ref.arn ?? `AWS::::Account:${ref.id}` });
     case 'AwsIamInstanceProfile':
@@ -250,6 +272,8 @@ interface FindingShape {
   mapping?: readonly ComplianceRef[];
   resources: Resource[];
   extraFields?: Record<string, string>;
+  /** The reachable paths (most exposed first): the first becomes Network and NetworkPath. */
+  network?: readonly NetworkPath[];
 }
 
 /**
@@ -307,7 +331,15 @@ function assemble(ctx: FindingContext, shape: FindingShape): AwsSecurityFinding 
       ...shape.extraFields,
     }),
     Resources: shape.resources,
+    ...networkFields(shape.network),
   };
+}
+
+/** `Network` and `NetworkPath` of the first (most exposed) path; the others are in the description. */
+function networkFields(paths: readonly NetworkPath[] | undefined): Pick<AwsSecurityFinding, 'Network' | 'NetworkPath'> {
+  const first = paths?.[0];
+  if (!first) return {};
+  return { Network: findingNetwork(first), NetworkPath: findingNetworkPath(first) };
 }
 
 /**
@@ -333,6 +365,7 @@ export function resultFinding(result: Result, ctx: FindingContext, compliance: '
     compliance,
     ...(check?.compliance ? { mapping: check.compliance } : {}),
     resources,
+    ...(result.network && result.network.length > 0 ? { network: result.network } : {}),
   });
 }
 
@@ -351,6 +384,7 @@ export function mergeSameFinding(results: readonly Result[]): Result {
     message: results.map((r) => r.message).join(' | '),
     resources: [...new Set(results.flatMap((r) => r.resources))],
     resourceDetails: results.flatMap((r) => r.resourceDetails),
+    ...(results.some((r) => r.network) ? { network: results.flatMap((r) => r.network ?? []) } : {}),
   };
 }
 

@@ -66,6 +66,8 @@ export function buildJsonReport(input: JsonReportInput): JsonReport {
       resourceId: r.resourceId,
       ...(r.originalStatus ? { originalStatus: r.originalStatus } : {}),
       ...(r.suppressedBy ? { suppressedBy: r.suppressedBy } : {}),
+      // Added field: the paths along which the internet reaches a node today (only when there are any).
+      ...(r.network && r.network.length > 0 ? { network: r.network } : {}),
       // Added field (the contract allows additions): the frameworks' requirements this result relates to.
       compliance: compliance(r.checkId),
     })),

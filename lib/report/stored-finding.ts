@@ -59,6 +59,9 @@ const PROVIDER_FIELDS = [
   'SourceUrl',
   'RecordState',
   'FindingProviderFields',
+  // The reachable path (exposure/internet-reachable-port, network/*): ours, so an archive keeps it.
+  'Network',
+  'NetworkPath',
 ] as const satisfies ReadonlyArray<keyof AwsSecurityFinding>;
 
 const RESOURCE_FIELDS = ['Type', 'Id', 'Partition', 'Region', 'ResourceRole', 'Tags', 'Details'] as const satisfies ReadonlyArray<keyof Resource>;

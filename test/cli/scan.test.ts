@@ -4,6 +4,7 @@ import { STATUSES, SEVERITIES } from '../../checks/contract.js';
 import { CHECKS } from '../../checks/index.js';
 import { accessDenied, makeCluster, makeGroup, makeSnapshot } from '../helpers/fixtures.js';
 import { ANSI, runCli, tempDir, writeJson } from './run-cli.js';
+import { vpcData } from '../network/builders.js';
 
 /** The `--format json` contract of DESIGN.md "Public interfaces". */
 const JsonReport = z.object({
@@ -19,6 +20,28 @@ const JsonReport = z.object({
       title: z.string(),
       message: z.string().min(1),
       resources: z.array(z.string()),
+      // Optional (added with exposure/internet-reachable-port): the paths the internet takes to a node today.
+      network: z
+        .array(
+          z.strictObject({
+            instanceId: z.string(),
+            family: z.enum(['ipv4', 'ipv6']),
+            address: z.string(),
+            protocol: z.enum(['tcp', 'udp']),
+            fromPort: z.number().int(),
+            toPort: z.number().int(),
+            sourceCidrs: z.array(z.string()),
+            prefixListId: z.string().optional(),
+            securityGroupId: z.string(),
+            networkAclId: z.string(),
+            inboundRule: z.number().int(),
+            outboundRule: z.number().int(),
+            routeTableId: z.string(),
+            gatewayId: z.string(),
+            subnetId: z.string(),
+          }),
+        )
+        .optional(),
     }),
   ),
   summary: z.object({
@@ -86,6 +109,26 @@ describe('emr-audit scan --demo --format json', () => {
     const one = JsonReport.parse(JSON.parse((await runCli(['scan', '--demo', '--cluster', report.results[0]!.clusterId!, '--format', 'json'])).stdout));
     expect(new Set(one.results.map((r) => r.clusterId))).toEqual(new Set([report.results[0]!.clusterId]));
     expect(one.summary.clustersAudited).toBe(1);
+  });
+
+  it('gives a reachable path as the optional `network` field of the result (exposure/internet-reachable-port)', async () => {
+    const cluster = makeCluster({ id: 'j-PUBLIC000001', instances: [{ id: 'ci-1', ec2InstanceId: 'i-0pub', state: 'RUNNING', role: 'MASTER' }] });
+    const snapshot = makeSnapshot([
+      {
+        clusters: [cluster],
+        securityGroups: { 'sg-master': makeGroup({ groupId: 'sg-master', ingress: [{ protocol: 'tcp', fromPort: 22, toPort: 22, source: { type: 'cidr4', cidr: '0.0.0.0/0' } }] }), 'sg-slave': makeGroup({ groupId: 'sg-slave' }) },
+        ec2Instances: { 'i-0pub': { instanceId: 'i-0pub', subnetId: 'subnet-pub', vpcId: 'vpc-1', securityGroupIds: ['sg-master'], publicIpAddress: '54.1.2.3' } },
+        vpc: vpcData(),
+      },
+    ]);
+    const run = await runCli(['scan', '--snapshot', writeJson(tempDir(), 's.json', snapshot), '--check', 'exposure/internet-reachable-port', '--check', 'logging/no-log-uri', '--format', 'json']);
+    const report = JsonReport.parse(JSON.parse(run.stdout));
+    const reach = report.results.find((r) => r.checkId === 'exposure/internet-reachable-port');
+    expect(reach).toMatchObject({ status: 'FAIL', severity: 'CRITICAL', resources: ['sg-master', 'i-0pub', 'subnet-pub', 'rtb-main', 'acl-default'] });
+    expect(reach?.network).toEqual([
+      { instanceId: 'i-0pub', family: 'ipv4', address: '54.1.2.3', protocol: 'tcp', fromPort: 22, toPort: 22, sourceCidrs: ['0.0.0.0/0'], securityGroupId: 'sg-master', networkAclId: 'acl-default', inboundRule: 100, outboundRule: 100, routeTableId: 'rtb-main', gatewayId: 'igw-1', subnetId: 'subnet-pub' },
+    ]);
+    expect(report.results.find((r) => r.checkId === 'logging/no-log-uri')).not.toHaveProperty('network');
   });
 
   it('lists the ERROR results of a region that failed as a whole, and exits 3 when every region failed', async () => {

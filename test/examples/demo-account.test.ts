@@ -16,6 +16,16 @@ const text = readFileSync(new URL('../../examples/demo-account.json', import.met
 const raw: unknown = JSON.parse(text);
 const demo = Snapshot.parse(raw);
 const results = evaluateSnapshot(demo, { checks: CHECKS, settings: defaultSettings() });
+/*
+ * Until the demo carries VPC data (subnets, route tables, network ACLs), the reachability check
+ * cannot decide for a node with a public address: it answers ERROR ("VPC data was not collected"),
+ * never PASS. These expectations hold it to that and drop it from the FAIL-everywhere and the
+ * suppressed-cluster expectations; with VPC data in the demo they apply to it in full.
+ */
+const REACHABILITY = 'exposure/internet-reachable-port';
+const demoHasVpc = demo.regions.some((r) => r.vpc !== undefined);
+const pendingVpc = (r: { checkId: string; status: string; message: string }): boolean =>
+  !demoHasVpc && r.checkId === REACHABILITY && r.status === 'ERROR' && r.message.includes('VPC data was not collected');
 
 const clusterId = (name: string): string => {
   const c = demo.regions.flatMap((r) => r.clusters).find((x) => x.name === name);
@@ -151,7 +161,8 @@ describe('examples/demo-account.json', () => {
 
   it('makes every check FAIL somewhere (not only SUPPRESSED)', () => {
     const failing = new Set(results.filter((r) => r.status === 'FAIL').map((r) => r.checkId));
-    expect(CHECK_IDS.filter((id) => !failing.has(id))).toEqual([]);
+    expect(CHECK_IDS.filter((id) => !failing.has(id) && (demoHasVpc || id !== REACHABILITY))).toEqual([]);
+    if (!demoHasVpc) expect(results.filter((r) => r.checkId === REACHABILITY && r.status === 'ERROR').every(pendingVpc)).toBe(true);
   });
 
   it('has clean clusters with no FAIL and no ERROR', () => {
@@ -181,7 +192,7 @@ describe('examples/demo-account.json', () => {
       const r = of('ds-notebooks').filter((x) => x.checkId === id);
       expect(r.map((x) => [x.status, x.originalStatus]), id).toEqual([['SUPPRESSED', 'FAIL']]);
     }
-    expect(of('ds-notebooks').filter((r) => r.status === 'FAIL' || r.status === 'ERROR')).toEqual([]);
+    expect(of('ds-notebooks').filter((r) => (r.status === 'FAIL' || r.status === 'ERROR') && !pendingVpc(r))).toEqual([]);
     expect(results.filter((r) => r.status === 'SUPPRESSED')).toHaveLength(SUPPRESSED.length);
   });
 

@@ -64,6 +64,14 @@ describe('renderJson', () => {
     expect(report.results[5]!.clusterId).toBeNull();
   });
 
+  it('adds the optional `network` field after resourceId only to results that carry paths', () => {
+    const path = { instanceId: 'i-1', family: 'ipv4' as const, address: '54.1.2.3', protocol: 'tcp' as const, fromPort: 22, toPort: 22, sourceCidrs: ['0.0.0.0/0'], securityGroupId: 'sg-1', networkAclId: 'acl-1', inboundRule: 100, outboundRule: 100, routeTableId: 'rtb-1', gatewayId: 'igw-1', subnetId: 'subnet-1' };
+    const report = buildJsonReport({ results: [result({ checkId: 'exposure/internet-reachable-port', status: 'FAIL', network: [path] }), result({ checkId: 'a/one', status: 'PASS' })], snapshot });
+    expect(Object.keys(report.results[0]!)).toEqual(['checkId', 'status', 'severity', 'region', 'accountId', 'clusterId', 'clusterName', 'title', 'message', 'resources', 'resourceDetails', 'resourceId', 'network', 'compliance']);
+    expect(report.results[0]!.network).toEqual([path]);
+    expect(report.results[1]).not.toHaveProperty('network');
+  });
+
   it('summarises counts per status, FAILs per severity and check, clusters and errors', () => {
     const { summary } = buildJsonReport({ results, snapshot });
     expect(summary).toEqual({

@@ -102,6 +102,15 @@ describe('providerRecord', () => {
     });
   });
 
+  it('keeps the reachable path (Network, NetworkPath), which is ours', () => {
+    const network = { Direction: 'IN' as const, Protocol: 'TCP', DestinationIpV4: '54.1.2.3', DestinationPort: 22 };
+    const path = [{ ComponentId: 'igw-1', ComponentType: 'AWS::EC2::InternetGateway' }];
+    const kept = providerRecord({ ...stored, Network: network, NetworkPath: path });
+    expect(kept.Network).toEqual(network);
+    expect(kept.NetworkPath).toEqual(path);
+    expect(archivedRecord({ ...stored, Network: network }, { note: 'Fixed.', now: '2026-11-23T12:00:00.000Z', compliance: 'PASSED' }).Network).toEqual(network);
+  });
+
   it('takes severity and types from the top level when the provider fields lack them', () => {
     const bare = providerRecord({ ...stored, FindingProviderFields: undefined });
     expect(bare.FindingProviderFields).toEqual({ Severity: { Label: 'CRITICAL' }, Types: ['customer/type'] });

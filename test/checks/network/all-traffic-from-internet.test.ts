@@ -17,7 +17,7 @@ describe('network/all-traffic-from-internet', () => {
   it('fails on protocol -1 from 0.0.0.0/0, naming the group, the rule and the source', () => {
     const o = only(runCluster(check, cluster, { securityGroups: groups({ ingress: [allTraffic()] }) }));
     expect(o.status).toBe('FAIL');
-    expect(o.message).toBe('All traffic is open to the internet: sg-master (ElasticMapReduce-master): all traffic (protocol -1) from 0.0.0.0/0.');
+    expect(o.message).toBe('All traffic is open to the internet: sg-master (ElasticMapReduce-master): all traffic (protocol -1) from 0.0.0.0/0. Not reachable from the internet today: no node of the cluster is running.');
     expect(o.resources).toEqual([
       { type: 'AwsEc2SecurityGroup', id: 'sg-master', arn: `arn:aws:ec2:us-east-1:${ACCOUNT}:security-group/sg-master` },
     ]);

@@ -17,7 +17,7 @@ describe('network/application-port-from-internet', () => {
   it('fails on tcp 8088 from ::/0, naming the port and its service', () => {
     const o = only(runCluster(check, cluster, { securityGroups: groups([tcp(8088, 8088, ANY6)]) }));
     expect(o.status).toBe('FAIL');
-    expect(o.message).toBe('EMR application ports are open to the internet: sg-master (master): tcp 8088 from ::/0 exposes 8088 (YARN ResourceManager UI).');
+    expect(o.message).toBe('EMR application ports are open to the internet: sg-master (master): tcp 8088 from ::/0 exposes 8088 (YARN ResourceManager UI). Not reachable from the internet today: no node of the cluster is running.');
     expect(o.resources?.map((r) => r.id)).toEqual(['sg-master']);
   });
 
@@ -52,7 +52,7 @@ describe('network/application-port-from-internet', () => {
     const region = { securityGroups: groups([tcp(8500), tcp(8088)]) };
     const o = only(runCluster(check, cluster, region, { applicationPorts: { 8500: 'Consul UI' } }));
     expect(o.status).toBe('FAIL');
-    expect(o.message).toBe('EMR application ports are open to the internet: sg-master (master): tcp 8500 from 0.0.0.0/0 exposes 8500 (Consul UI).');
+    expect(o.message).toBe('EMR application ports are open to the internet: sg-master (master): tcp 8500 from 0.0.0.0/0 exposes 8500 (Consul UI). Not reachable from the internet today: no node of the cluster is running.');
   });
 
   it('answers ERROR with the reason when a group could not be collected', () => {

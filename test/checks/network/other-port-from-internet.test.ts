@@ -17,7 +17,7 @@ describe('network/other-port-from-internet', () => {
   it('fails on udp 53 and tcp 443 from the internet, naming group, rule and source', () => {
     const o = only(runCluster(check, cluster, { securityGroups: groups([udp(53), tcp(443, 443, ANY6)]) }));
     expect(o.status).toBe('FAIL');
-    expect(o.message).toBe('Ports other than SSH and the EMR application ports are open to the internet: sg-master (master): udp 53 from 0.0.0.0/0; sg-master (master): tcp 443 from ::/0.');
+    expect(o.message).toBe('Ports other than SSH and the EMR application ports are open to the internet: sg-master (master): udp 53 from 0.0.0.0/0; sg-master (master): tcp 443 from ::/0. Not reachable from the internet today: no node of the cluster is running.');
     expect(o.resources?.map((r) => r.id)).toEqual(['sg-master']);
   });
 

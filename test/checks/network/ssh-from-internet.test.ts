@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { check } from '../../../checks/network/ssh-from-internet.js';
-import type { Cluster, SecurityGroup } from '../../../lib/snapshot.js';
+import type { Cluster, Ec2Instance, SecurityGroup } from '../../../lib/snapshot.js';
 import type { Settings } from '../../../lib/settings.js';
 import { accessDenied, makeCluster, makeGroup, only, runCluster, type RegionInput } from '../../helpers/fixtures.js';
-import { ANY6, allTraffic, awsList, cidr4, cidr6, customerList, ec2Of, fromPrefixList, node, tcp, udp, withEc2 } from '../../network/builders.js';
+import { ANY6, aclEntry, allTraffic, awsList, cidr4, cidr6, customerList, ec2Of, fromPrefixList, networkAcl, node, OPEN_ACL_ENTRIES, route, routeTable, tcp, udp, vpcData, withEc2 } from '../../network/builders.js';
 
 /** Runs the check with EC2's view of every node collected (unless the test sets its own). */
 const run = (c: Cluster, region: RegionInput = {}, settings: Partial<Settings> = {}) => runCluster(check, c, withEc2(c, region), settings);
@@ -18,67 +18,28 @@ function groups(masterRules: SecurityGroup['ingress'], masterName = 'emr-master-
 const privateCluster = makeCluster({ instances: [node({ role: 'MASTER' }), node({ role: 'CORE' })] });
 
 describe('network/ssh-from-internet', () => {
-  it('fails at HIGH on tcp 22 from 0.0.0.0/0 when no node has a public IP, naming group, rule and source', () => {
+  it('fails at HIGH on tcp 22 from 0.0.0.0/0 when no node has a public IP, naming group, rule and source, and what blocks it', () => {
     const o = only(run(privateCluster, { securityGroups: groups([tcp(22)]) }));
     expect(o.status).toBe('FAIL');
     expect(o.severity).toBeUndefined();
-    expect(o.message).toBe('SSH (tcp 22) is open to the internet: sg-master (emr-master-custom): tcp 22 from 0.0.0.0/0. No running node has a public IP address.');
+    expect(o.message).toBe(
+      `SSH (tcp 22) is open to the internet: sg-master (emr-master-custom): tcp 22 from 0.0.0.0/0. Not reachable from the internet today: ${privateCluster.instances![0]!.ec2InstanceId} has no public address; ${privateCluster.instances![1]!.ec2InstanceId} does not carry sg-master (emr-master-custom).`,
+    );
     expect(o.resources?.map((r) => r.id)).toEqual(['sg-master']);
+    expect(o.network).toBeUndefined();
   });
 
-  it('is CRITICAL when a running node has a public IP, and lists the node', () => {
-    const c = makeCluster({ instances: [node({ role: 'MASTER', ec2InstanceId: 'i-0master', publicIpAddress: '198.51.100.7' }), node({ role: 'CORE', ec2InstanceId: 'i-0core' })] });
-    const o = only(run(c, { securityGroups: groups([tcp(22)]) }));
-    expect(o.status).toBe('FAIL');
-    expect(o.severity).toBe('CRITICAL');
-    expect(o.message).toContain('Nodes with a public IP address make it reachable from the internet: i-0master (198.51.100.7).');
-    expect(o.resources?.map((r) => r.id)).toEqual(['sg-master', 'i-0master']);
+  it('says "no running node has a public address" when every node carrying the rule is private', () => {
+    const c = makeCluster({ instances: [node({ role: 'MASTER' })] });
+    expect(only(run(c, { securityGroups: groups([tcp(22)]) })).message).toContain('Not reachable from the internet today: no running node has a public address.');
   });
 
   it('ignores public IPs of nodes that are not RUNNING', () => {
     const c = makeCluster({ instances: [node({ role: 'MASTER', state: 'TERMINATED', publicIpAddress: '198.51.100.7' })] });
-    expect(only(run(c, { securityGroups: groups([tcp(22)]) })).severity).toBeUndefined();
+    const o = only(run(c, { securityGroups: groups([tcp(22)]) }));
+    expect(o.severity).toBeUndefined();
+    expect(o.message).toContain('Not reachable from the internet today: no node of the cluster is running.');
   });
-
-  it('stays CRITICAL (fail closed) and says why when the instances could not be listed', () => {
-    const { instances: _omit, ...unknown } = makeCluster();
-    const o = only(run(unknown, { securityGroups: groups([tcp(22)]), errors: [accessDenied('clusterInstances', 'j-TEST00000001', 'elasticmapreduce:ListInstances')] }));
-    expect(o.status).toBe('FAIL');
-    expect(o.severity).toBe('CRITICAL');
-    expect(o.message).toContain('Severity CRITICAL (fail closed): whether a node has a public IP address is unknown');
-    expect(o.message).toContain('elasticmapreduce:ListInstances AccessDenied');
-  });
-
-  it('stays CRITICAL (fail closed) when DescribeInstances failed for a node, naming it and the reason', () => {
-    const c = makeCluster({ instances: [node({ role: 'MASTER', ec2InstanceId: 'i-0master' }), node({ role: 'CORE', ec2InstanceId: 'i-0core' })] });
-    const o = only(
-      run(c, {
-        securityGroups: groups([tcp(22)]),
-        ec2Instances: ec2Of(c.instances!.filter((i) => i.ec2InstanceId === 'i-0master')),
-        errors: [accessDenied('ec2Instance', 'i-0core', 'ec2:DescribeInstances')],
-      }),
-    );
-    expect(o.severity).toBe('CRITICAL');
-    expect(o.message).toContain('Severity CRITICAL (fail closed): the public addresses of some running nodes are unknown (i-0core: ec2:DescribeInstances AccessDenied');
-    expect(o.resources?.map((r) => r.id)).toEqual(['sg-master', 'i-0core']);
-  });
-
-  it('is CRITICAL for a node whose only public address is an Elastic IP (EC2 PublicIpAddress)', () => {
-    const c = makeCluster({ instances: [node({ role: 'MASTER', ec2InstanceId: 'i-0master' })] });
-    const o = only(run(c, { securityGroups: groups([tcp(22)]), ec2Instances: ec2Of(c.instances!, { 'i-0master': { publicIpAddress: '54.1.2.3' } }) }));
-    expect(o.severity).toBe('CRITICAL');
-    expect(o.message).toContain('i-0master (54.1.2.3)');
-  });
-
-  it('is CRITICAL for an IPv6-only node with a global unicast address, not for a link-local one', () => {
-    const c = makeCluster({ instances: [node({ role: 'CORE', ec2InstanceId: 'i-0v6' })] });
-    const global = only(run(c, { securityGroups: groups([tcp(22, 22, ANY6)]), ec2Instances: ec2Of(c.instances!, { 'i-0v6': { ipv6Addresses: ['2600:1f18:abcd::10'] } }) }));
-    expect(global.severity).toBe('CRITICAL');
-    expect(global.message).toContain('i-0v6 (2600:1f18:abcd::10)');
-    const local = only(run(c, { securityGroups: groups([tcp(22, 22, ANY6)]), ec2Instances: ec2Of(c.instances!, { 'i-0v6': { ipv6Addresses: ['fd00::10'] } }) }));
-    expect(local.severity).toBeUndefined();
-  });
-
   it('fails on the split 0.0.0.0/1 + 128.0.0.0/1 pair and on 52.0.0.0/8 by default', () => {
     const split = only(run(privateCluster, { securityGroups: groups([tcp(22, 22, cidr4('0.0.0.0/1')), tcp(22, 22, cidr4('128.0.0.0/1'))]) }));
     expect(split.status).toBe('FAIL');
@@ -185,5 +146,96 @@ describe('network/ssh-from-internet', () => {
     const o = only(run(privateCluster, { securityGroups: { 'sg-master': groups([])['sg-master']! }, errors: [accessDenied('securityGroup', 'sg-slave', 'ec2:DescribeSecurityGroups')] }));
     expect(o.status).toBe('ERROR');
     expect(o.message).toBe('Could not evaluate: a cluster security group unavailable — security group sg-slave: ec2:DescribeSecurityGroups AccessDenied (User is not authorized to perform: ec2:DescribeSecurityGroups)');
+  });
+});
+
+describe('network/ssh-from-internet severity (CHECKS.md, with the reachability path)', () => {
+  const publicMaster = () => makeCluster({ instances: [node({ role: 'MASTER', ec2InstanceId: 'i-0master' })] });
+  /** The master in subnet-pub with the given public addresses, its groups as EC2 reports them. */
+  const ec2Master = (extra: Partial<Ec2Instance>): Record<string, Ec2Instance> => ({
+    'i-0master': { instanceId: 'i-0master', state: 'running', subnetId: 'subnet-pub', vpcId: 'vpc-1', securityGroupIds: ['sg-master'], ...extra },
+  });
+
+  it('CRITICAL when tcp 22 is reachable on a node, naming the node, the path and the narrowest fix', () => {
+    const o = only(run(publicMaster(), { securityGroups: groups([tcp(22)]), ec2Instances: ec2Master({ publicIpAddress: '198.51.100.7' }), vpc: vpcData() }));
+    expect(o.severity).toBe('CRITICAL');
+    expect(o.message).toContain(
+      'Reachable from the internet today: i-0master (198.51.100.7) tcp 22 from 0.0.0.0/0 through igw-1 (route table rtb-main, network ACL acl-default inbound rule 100, outbound rule 100, security group sg-master (emr-master-custom)).',
+    );
+    expect(o.message).toContain('Narrowest fix: i-0master tcp 22: revoke or narrow the rule tcp 22 from 0.0.0.0/0 of sg-master (emr-master-custom)');
+    expect(o.resources?.map((r) => r.id)).toEqual(['sg-master', 'i-0master', 'subnet-pub', 'rtb-main', 'acl-default']);
+    expect(o.network).toEqual([expect.objectContaining({ instanceId: 'i-0master', protocol: 'tcp', fromPort: 22, toPort: 22, gatewayId: 'igw-1' })]);
+  });
+
+  it('CRITICAL for an Elastic IP (EC2 PublicIpAddress only) and for a global IPv6 address with ::/0 routed to the gateway', () => {
+    expect(only(run(publicMaster(), { securityGroups: groups([tcp(22)]), ec2Instances: ec2Master({ publicIpAddress: '54.1.2.3' }), vpc: vpcData() })).severity).toBe('CRITICAL');
+    const v6 = only(run(publicMaster(), { securityGroups: groups([tcp(22, 22, ANY6)]), ec2Instances: ec2Master({ ipv6Addresses: ['2600:1f18:abcd::10'] }), vpc: vpcData() }));
+    expect(v6.severity).toBe('CRITICAL');
+    expect(v6.message).toContain('i-0master (2600:1f18:abcd::10) tcp 22 from ::/0 through igw-1');
+    // A unique-local address is no public address: HIGH.
+    const ula = only(run(publicMaster(), { securityGroups: groups([tcp(22, 22, ANY6)]), ec2Instances: ec2Master({ ipv6Addresses: ['fd00::10'] }), vpc: vpcData() }));
+    expect(ula.severity).toBeUndefined();
+  });
+
+  it('HIGH when a node has a public IP but the path is blocked, saying what blocks it', () => {
+    const acls = [networkAcl('acl-1', [aclEntry(90, false, 'deny', '0.0.0.0/0', '6', [22, 22]), ...OPEN_ACL_ENTRIES], { isDefault: true })];
+    const o = only(run(publicMaster(), { securityGroups: groups([tcp(22)]), ec2Instances: ec2Master({ publicIpAddress: '54.1.2.3' }), vpc: vpcData({ acls }) }));
+    expect(o.severity).toBeUndefined();
+    expect(o.message).toContain('Not reachable from the internet today: network ACL acl-1 rule 90 denies tcp 22 from 0.0.0.0/0.');
+    const tables = [routeTable('rtb-main', [route('0.0.0.0/0', 'nat-1')], { main: true })];
+    const nat = only(run(publicMaster(), { securityGroups: groups([tcp(22)]), ec2Instances: ec2Master({ publicIpAddress: '54.1.2.3' }), vpc: vpcData({ tables }) }));
+    expect(nat.severity).toBeUndefined();
+    expect(nat.message).toContain('Not reachable from the internet today: subnet subnet-pub (route table rtb-main) routes 0.0.0.0/0 to nat-1');
+  });
+
+  it('judges tcp 22 only: a wider rule whose other ports are reachable stays HIGH when the ACL denies 22', () => {
+    const acls = [networkAcl('acl-1', [aclEntry(90, false, 'deny', '0.0.0.0/0', '6', [22, 22]), ...OPEN_ACL_ENTRIES], { isDefault: true })];
+    const o = only(run(publicMaster(), { securityGroups: groups([tcp(20, 30)]), ec2Instances: ec2Master({ publicIpAddress: '54.1.2.3' }), vpc: vpcData({ acls }) }));
+    expect(o.severity).toBeUndefined();
+    expect(o.message).toContain('rule 90 denies tcp 22');
+  });
+
+  it('CRITICAL (fail closed) when the node has a public IP and the VPC data was not collected, saying why', () => {
+    const o = only(run(publicMaster(), { securityGroups: groups([tcp(22)]), ec2Instances: ec2Master({ publicIpAddress: '54.1.2.3' }) }));
+    expect(o.severity).toBe('CRITICAL');
+    expect(o.message).toContain('Whether it is reachable from the internet today is unknown: VPC data was not collected');
+    expect(o.message).toContain('Severity CRITICAL (fail closed): whether tcp 22 is reachable could not be decided.');
+    expect(o.resources?.map((r) => r.id)).toEqual(['sg-master', 'i-0master']);
+  });
+
+  it('CRITICAL (fail closed) when a route table could not be read', () => {
+    const o = only(
+      run(publicMaster(), {
+        securityGroups: groups([tcp(22)]),
+        ec2Instances: ec2Master({ publicIpAddress: '54.1.2.3' }),
+        vpc: vpcData(),
+        errors: [accessDenied('vpc', 'vpc-1', 'ec2:DescribeRouteTables')],
+      }),
+    );
+    expect(o.severity).toBe('CRITICAL');
+    expect(o.message).toContain('the route table of subnet subnet-pub in vpc-1 (DescribeRouteTables): ec2:DescribeRouteTables AccessDenied');
+  });
+
+  it('CRITICAL (fail closed) when the instances could not be listed', () => {
+    const { instances: _omit, ...unknown } = makeCluster();
+    const o = only(run(unknown, { securityGroups: groups([tcp(22)]), errors: [accessDenied('clusterInstances', 'j-TEST00000001', 'elasticmapreduce:ListInstances')] }));
+    expect(o.status).toBe('FAIL');
+    expect(o.severity).toBe('CRITICAL');
+    expect(o.message).toContain('Whether it is reachable from the internet today is unknown: instances of j-TEST00000001: elasticmapreduce:ListInstances AccessDenied');
+    expect(o.message).toContain('Severity CRITICAL (fail closed)');
+  });
+
+  it('CRITICAL (fail closed) when DescribeInstances failed for a node carrying the rule, naming it and the reason', () => {
+    const c = makeCluster({ instances: [node({ role: 'MASTER', ec2InstanceId: 'i-0master' }), node({ role: 'CORE', ec2InstanceId: 'i-0core' })] });
+    const o = only(
+      run(c, {
+        securityGroups: groups([tcp(22)]),
+        ec2Instances: ec2Of(c.instances!.filter((i) => i.ec2InstanceId === 'i-0core')),
+        errors: [accessDenied('ec2Instance', 'i-0master', 'ec2:DescribeInstances')],
+      }),
+    );
+    expect(o.severity).toBe('CRITICAL');
+    expect(o.message).toContain('the public addresses of i-0master: ec2:DescribeInstances AccessDenied');
+    expect(o.resources?.map((r) => r.id)).toEqual(['sg-master', 'i-0master']);
   });
 });
