@@ -82,6 +82,17 @@ export const PREFIX_LIST_PAGE = 100;
  */
 export const EC2_BATCH = EC2_MAX_FILTER_VALUES;
 
+/**
+ * What the state store holds after a full run over the account as it is now, from the model alone:
+ * every active cluster whose nodes exist — BOOTSTRAPPING and later, or STARTING with an EC2
+ * instance launched (its subnet and groups are then settled) — and the security configurations
+ * they name. A warm run's minimum describes every other active cluster.
+ */
+export function knownAfterFullRun(account: SimAccount): KnownFromState {
+  const kept = activeClusters(account).filter((c) => c.state !== 'STARTING' || c.instances.some((i) => i.ec2Id !== undefined));
+  return { clusters: new Set(kept.map((c) => c.id)), securityConfigurations: new Set(kept.flatMap((c) => c.securityConfiguration ?? [])) };
+}
+
 export const activeClusters = (account: SimAccount): SimCluster[] => account.clusters.filter((c) => ACTIVE_STATES.includes(c.state));
 
 /** The name inside an instance-profile or role reference (a name, or an ARN ending in `/name`). */
