@@ -57,7 +57,62 @@ const K = {
   getServiceSetting: 'ssm:GetServiceSetting',
   getCallerIdentity: 'sts:GetCallerIdentity',
   getResources: 'tag:GetResources',
+  describeSubnets: 'ec2:DescribeSubnets',
+  describeRouteTables: 'ec2:DescribeRouteTables',
+  describeNetworkAcls: 'ec2:DescribeNetworkAcls',
 } as const;
+
+/** The VPC APIs (issue 13): minimum computed from the model; shown "not yet called" while no collector calls them. */
+export const VPC_APIS: readonly string[] = [K.describeSubnets, K.describeRouteTables, K.describeNetworkAcls];
+
+/** Filter values per VPC describe call (EC2's limit) and the pages the collector asks for. */
+export const VPC_FILTER_BATCH = 200;
+export const SUBNET_PAGE = 1000;
+export const VPC_ITEM_PAGE = 100;
+
+/** A global-unicast IPv6 address (2000::/3): public, as a public IPv4 address is. */
+const globalIpv6 = (a: string): boolean => /^[23][0-9a-f]{0,3}:/i.test(a);
+
+/**
+ * The subnets and VPCs collectVpcData is asked about: those of RUNNING nodes with a public address
+ * (public IPv4 or global IPv6), each once.
+ */
+export function publicNodeNetwork(account: SimAccount): { subnetIds: string[]; vpcIds: string[] } {
+  const subnets = new Set<string>();
+  const vpcs = new Set<string>();
+  for (const i of account.ec2Instances.values()) {
+    if (i.state !== 'running' || !(i.publicIp || (i.ipv6 ?? []).some(globalIpv6))) continue;
+    subnets.add(i.subnetId);
+    vpcs.add(i.vpcId);
+  }
+  return { subnetIds: [...subnets].sort(), vpcIds: [...vpcs].sort() };
+}
+
+/**
+ * The VPC data's minimum: DescribeSubnets one call per 200 subnet ids (≤ 200 matches fit one page
+ * of 1,000); DescribeRouteTables and DescribeNetworkAcls one paged call per 200 VPC ids, each page
+ * 100 items, at least one page per batch.
+ */
+export function vpcMinimum(account: SimAccount): CallCounts {
+  const { subnetIds, vpcIds } = publicNodeNetwork(account);
+  const m: CallCounts = new Map();
+  const batches = <T>(ids: readonly T[]): T[][] => Array.from({ length: ceilDiv(ids.length, VPC_FILTER_BATCH) }, (_, k) => ids.slice(k * VPC_FILTER_BATCH, (k + 1) * VPC_FILTER_BATCH));
+  const subnetCalls = batches(subnetIds).reduce((n, b) => n + Math.max(1, ceilDiv(b.length, SUBNET_PAGE)), 0);
+  const inVpcs = (b: readonly string[], items: Iterable<{ vpcId: string }>): number => {
+    const set = new Set(b);
+    let count = 0;
+    for (const item of items) if (set.has(item.vpcId)) count += 1;
+    return count;
+  };
+  const tables = batches(vpcIds).reduce((n, b) => n + Math.max(1, ceilDiv(inVpcs(b, account.network.routeTables.values()), VPC_ITEM_PAGE)), 0);
+  const acls = batches(vpcIds).reduce((n, b) => n + Math.max(1, ceilDiv(inVpcs(b, account.network.networkAcls.values()), VPC_ITEM_PAGE)), 0);
+  if (subnetCalls > 0) m.set(K.describeSubnets, subnetCalls);
+  if (vpcIds.length > 0) {
+    m.set(K.describeRouteTables, tables);
+    m.set(K.describeNetworkAcls, acls);
+  }
+  return m;
+}
 
 /** What a warm run already knows from the state store (DESIGN.md "Fleet scale"). */
 export interface KnownFromState {
@@ -202,6 +257,9 @@ export function minimumCalls(account: SimAccount, needed: ReadonlySet<string>, o
   // DescribeInstances by tag for the region's live nodes, 1,000 per page.
   const instancesNeeded = needed.has(K.listInstances);
   if (instancesNeeded) m.set(K.describeInstances, Math.max(1, ceilDiv(account.ec2Instances.size, NODE_PAGE)));
+  // Mutable (routes, ACLs): the same in cold and warm runs. Set whenever nodes are collected: the
+  // exposure check that needs it is wired by issue 13, and the report tells "not yet called" apart.
+  if (instancesNeeded) for (const [k, v] of vpcMinimum(account)) m.set(k, v);
   set(K.describeSecurityConfiguration, [...f.configs].filter((c) => !known?.securityConfigurations.has(c)).length);
   set(K.describeSecurityGroups, ceilDiv(f.groupIds.size, EC2_BATCH));
   set(K.describeManagedPrefixLists, ceilDiv(f.prefixListIds.size, PREFIX_LIST_PAGE));
@@ -316,6 +374,9 @@ export function lowerBound(account: SimAccount, calls: CallCounts): LowerBound {
     [K.getPolicyVersion]: profileHead + Math.min(L(K.listAttachedRolePolicies), L(K.getRole)) + L(K.getPolicy),
     [K.describeInstances]: clusterHead + L(K.listInstances),
     [K.describeInstanceInformation]: clusterHead + L(K.listInstances),
+    [K.describeSubnets]: L(K.describeInstances),
+    [K.describeRouteTables]: L(K.describeInstances),
+    [K.describeNetworkAcls]: L(K.describeInstances),
     [K.blockPublicAccess]: 0,
     [K.listReleaseLabels]: 0,
     [K.getServiceSetting]: 0,

@@ -1,5 +1,6 @@
 /** EC2 (ec2Query: form-encoded request, XML response) answered from the simulated account. */
 import type { SimAccount, SimEc2Instance, SimPrefixList, SimRule, SimSecurityGroup } from '../account.js';
+import type { SimNetworkAcl, SimRouteTable, SimSubnet } from '../network.js';
 import { ec2Error, ec2Response, formFilters, formList, x, xl, xn, type ParsedRequest, type SimResponse } from '../wire.js';
 
 /**
@@ -67,7 +68,23 @@ function instance(i: SimEc2Instance): string {
     xl('groupSet', i.securityGroupIds, (g) => x('groupId', g) + x('groupName', g)) +
     xl('tagSet', tags, ([k, v]) => x('key', k) + x('value', v)) +
     xn('iamInstanceProfile', x('arn', i.profileArn), x('id', 'AIPAEXAMPLE')) +
-    xl('networkInterfaceSet', [i], (n) => x('networkInterfaceId', `eni-${n.id.slice(2)}`) + x('subnetId', n.subnetId) + x('vpcId', n.vpcId) + x('status', 'in-use') + x('privateIpAddress', n.privateIp) + x('sourceDestCheck', true)) +
+    x('ipv6Address', i.ipv6?.[0]) +
+    // As EC2 describes a node: the groups are on the instance and on its (one) interface, which
+    // carries the public address as an association and the IPv6 addresses.
+    xl(
+      'networkInterfaceSet',
+      [i],
+      (n) =>
+        x('networkInterfaceId', `eni-${n.id.slice(2)}`) +
+        x('subnetId', n.subnetId) +
+        x('vpcId', n.vpcId) +
+        x('status', 'in-use') +
+        x('privateIpAddress', n.privateIp) +
+        x('sourceDestCheck', true) +
+        xl('groupSet', n.securityGroupIds, (g) => x('groupId', g) + x('groupName', g)) +
+        (n.publicIp ? xn('association', x('publicIp', n.publicIp), x('ipOwnerId', 'amazon')) : '') +
+        xl('ipv6AddressesSet', n.ipv6 ?? [], (a) => x('ipv6Address', a) + x('isPrimaryIpv6', false)),
+    ) +
     x('ebsOptimized', true) +
     x('enaSupport', true) +
     xn('metadataOptions', x('state', 'applied'), x('httpTokens', i.httpTokens), x('httpPutResponseHopLimit', i.httpTokens === 'required' ? 1 : 2), x('httpEndpoint', 'enabled'), x('httpProtocolIpv6', 'disabled'), x('instanceMetadataTags', 'disabled')) +
@@ -104,6 +121,102 @@ function maxResults(req: ParsedRequest): number | undefined {
   if (raw === null) return 100;
   const n = Number(raw);
   return Number.isInteger(n) && n >= 1 && n <= 100 ? n : undefined;
+}
+
+function subnet(sn: SimSubnet, account: SimAccount): string {
+  return (
+    x('subnetId', sn.id) +
+    x('subnetArn', `arn:aws:ec2:${account.region}:${account.accountId}:subnet/${sn.id}`) +
+    x('state', 'available') +
+    x('ownerId', account.accountId) +
+    x('vpcId', sn.vpcId) +
+    x('cidrBlock', sn.cidr) +
+    xl('ipv6CidrBlockAssociationSet', sn.ipv6Cidr ? [sn.ipv6Cidr] : [], (c) => x('ipv6CidrBlock', c) + x('associationId', `subnet-cidr-assoc-${sn.id.slice(7)}`) + xn('ipv6CidrBlockState', x('state', 'associated'))) +
+    x('availableIpAddressCount', 3000) +
+    x('availabilityZone', sn.availabilityZone) +
+    x('defaultForAz', false) +
+    x('mapPublicIpOnLaunch', sn.public) +
+    x('assignIpv6AddressOnCreation', sn.ipv6Cidr !== undefined) +
+    xl('tagSet', [['Name', `${sn.public ? 'public' : 'private'}-${sn.availabilityZone}`]], ([k, v]) => x('key', k) + x('value', v))
+  );
+}
+
+function routeTable(t: SimRouteTable, account: SimAccount): string {
+  const target = (r: SimRouteTable['routes'][number]): string => {
+    const id = r.target;
+    if (id.startsWith('nat-')) return x('natGatewayId', id);
+    if (id.startsWith('pcx-')) return x('vpcPeeringConnectionId', id);
+    return x('gatewayId', id); // local, igw-…, vpce-…
+  };
+  const associations = [
+    ...(t.main ? [xn('item', x('main', true), x('routeTableAssociationId', `rtbassoc-${t.id.slice(4)}m`), x('routeTableId', t.id), xn('associationState', x('state', 'associated')))] : []),
+    ...t.subnetIds.map((sid, k) => xn('item', x('main', false), x('routeTableAssociationId', `rtbassoc-${t.id.slice(4)}${k}`), x('routeTableId', t.id), x('subnetId', sid), xn('associationState', x('state', 'associated')))),
+  ];
+  return (
+    x('routeTableId', t.id) +
+    x('vpcId', t.vpcId) +
+    x('ownerId', account.accountId) +
+    xl('routeSet', t.routes, (r) => x('destinationCidrBlock', r.cidr4) + x('destinationIpv6CidrBlock', r.cidr6) + x('destinationPrefixListId', r.prefixListId) + target(r) + x('state', r.state) + x('origin', r.target === 'local' ? 'CreateRouteTable' : 'CreateRoute')) +
+    `<associationSet>${associations.join('')}</associationSet>` +
+    '<propagatingVgwSet/>' +
+    xl('tagSet', [['Name', t.main ? 'main' : 'explicit']], ([k, v]) => x('key', k) + x('value', v))
+  );
+}
+
+function networkAcl(a: SimNetworkAcl, account: SimAccount): string {
+  return (
+    x('networkAclId', a.id) +
+    x('vpcId', a.vpcId) +
+    x('default', a.isDefault) +
+    xl(
+      'entrySet',
+      a.entries,
+      (e) =>
+        x('ruleNumber', e.ruleNumber) +
+        x('protocol', e.protocol) +
+        x('ruleAction', e.action) +
+        x('egress', e.egress) +
+        x('cidrBlock', e.cidr4) +
+        x('ipv6CidrBlock', e.cidr6) +
+        (e.from !== undefined && e.to !== undefined ? xn('portRange', x('from', e.from), x('to', e.to)) : ''),
+    ) +
+    xl('associationSet', a.subnetIds, (sid) => x('networkAclAssociationId', `aclassoc-${sid.slice(7)}`) + x('networkAclId', a.id) + x('subnetId', sid)) +
+    '<tagSet/>' +
+    x('ownerId', account.accountId)
+  );
+}
+
+/**
+ * MaxResults of a paged EC2 describe: absent means every match in one answer (EC2's behaviour when
+ * neither MaxResults nor NextToken is given); otherwise it must lie in [min, max].
+ */
+function pageSize(req: ParsedRequest, min: number, max: number): { size: number } | { error: SimResponse } {
+  const raw = req.form.get('MaxResults');
+  if (raw === null) return { size: Infinity };
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < min || n > max) return { error: ec2Error(400, 'InvalidParameterValue', `Value ( ${raw} ) for parameter maxResults is invalid. Expecting a value between ${min} and ${max}.`) };
+  return { size: n };
+}
+
+/** Ids from `<Prefix>.N` plus the values of the filters this describe understands; unknown filter names are refused, as EC2 does. */
+function filtered<T>(req: ParsedRequest, listPrefix: string, all: ReadonlyMap<string, T>, filters: Record<string, (item: T, values: string[]) => boolean>, notFound: (missing: string[]) => SimResponse): { items: T[] } | { error: SimResponse } {
+  const fs = formFilters(req.form);
+  if (fs.reduce((n, f) => n + f.values.length, 0) > EC2_MAX_FILTER_VALUES) return { error: ec2Error(400, 'FilterLimitExceeded', `The maximum number of filter values specified on a single call is ${EC2_MAX_FILTER_VALUES}`) };
+  const ids = formList(req.form, listPrefix);
+  const missing = ids.filter((id) => !all.has(id));
+  if (missing.length > 0) return { error: notFound(missing) };
+  let items = ids.length > 0 ? [...new Set(ids)].map((id) => all.get(id)!) : [...all.values()];
+  for (const f of fs) {
+    const match = filters[f.name];
+    if (!match) return { error: ec2Error(400, 'InvalidParameterValue', `The filter '${f.name}' is invalid`) };
+    items = items.filter((i) => match(i, f.values));
+  }
+  return { items };
+}
+
+function pagedFrom<T>(items: readonly T[], req: ParsedRequest, size: number): { items: T[]; next: string } {
+  if (size === Infinity && req.form.get('NextToken') === null) return { items: [...items], next: '' };
+  return page(items, req, size === Infinity ? 1000 : size);
 }
 
 function page<T>(items: readonly T[], req: ParsedRequest, max: number): { items: T[]; next: string } {
@@ -185,6 +298,49 @@ export function handleEc2(account: SimAccount, req: ParsedRequest): SimResponse 
       if (max === undefined) return ec2Error(400, 'InvalidParameterValue', 'MaxResults must be between 1 and 100');
       const { items, next } = page(list.entries, req, max);
       return ec2Response('GetManagedPrefixListEntries', xl('entrySet', items, (e) => x('cidr', e.cidr) + x('description', e.description)) + next, items.length);
+    }
+    case 'DescribeSubnets': {
+      const size = pageSize(req, 5, 1000);
+      if ('error' in size) return size.error;
+      const got = filtered(req, 'SubnetId', account.network.subnets, { 'subnet-id': (sn, v) => v.includes(sn.id), 'vpc-id': (sn, v) => v.includes(sn.vpcId) }, (missing) =>
+        ec2Error(400, 'InvalidSubnetID.NotFound', `The subnet ID '${missing.join("', '")}' does not exist`),
+      );
+      if ('error' in got) return got.error;
+      const { items, next } = pagedFrom(got.items, req, size.size);
+      return ec2Response('DescribeSubnets', xl('subnetSet', items, (sn) => subnet(sn, account)) + next, items.length);
+    }
+    case 'DescribeRouteTables': {
+      const size = pageSize(req, 5, 100);
+      if ('error' in size) return size.error;
+      const got = filtered(
+        req,
+        'RouteTableId',
+        account.network.routeTables,
+        {
+          'vpc-id': (t, v) => v.includes(t.vpcId),
+          'route-table-id': (t, v) => v.includes(t.id),
+          'association.subnet-id': (t, v) => t.subnetIds.some((sid) => v.includes(sid)),
+          'association.main': (t, v) => v.includes(String(t.main)),
+        },
+        (missing) => ec2Error(400, 'InvalidRouteTableID.NotFound', `The routeTable ID '${missing.join("', '")}' does not exist`),
+      );
+      if ('error' in got) return got.error;
+      const { items, next } = pagedFrom(got.items, req, size.size);
+      return ec2Response('DescribeRouteTables', xl('routeTableSet', items, (t) => routeTable(t, account)) + next, items.length);
+    }
+    case 'DescribeNetworkAcls': {
+      const size = pageSize(req, 5, 100);
+      if ('error' in size) return size.error;
+      const got = filtered(
+        req,
+        'NetworkAclId',
+        account.network.networkAcls,
+        { 'vpc-id': (a, v) => v.includes(a.vpcId), 'network-acl-id': (a, v) => v.includes(a.id), 'association.subnet-id': (a, v) => a.subnetIds.some((sid) => v.includes(sid)), default: (a, v) => v.includes(String(a.isDefault)) },
+        (missing) => ec2Error(400, 'InvalidNetworkAclID.NotFound', `The network ACL ID '${missing.join("', '")}' does not exist`),
+      );
+      if ('error' in got) return got.error;
+      const { items, next } = pagedFrom(got.items, req, size.size);
+      return ec2Response('DescribeNetworkAcls', xl('networkAclSet', items, (a) => networkAcl(a, account)) + next, items.length);
     }
     default:
       return ec2Error(400, 'InvalidAction', `The simulator does not implement ec2:${req.operation}`);
