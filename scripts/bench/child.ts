@@ -104,6 +104,13 @@ function collectionErrors(snapshot: Snapshot): ChildResult['collectionErrors'] {
   return { total, byKindAndCode: [...counts.values()].sort((a, b) => b.count - a.count) };
 }
 
+/** JSON with object keys sorted: two snapshots' data compare equal whatever order it arrived in. */
+function canonical(v: unknown): string {
+  if (Array.isArray(v)) return `[${v.map(canonical).join(',')}]`;
+  if (v && typeof v === 'object') return `{${Object.keys(v).sort().map((k) => `${JSON.stringify(k)}:${canonical((v as Record<string, unknown>)[k])}`).join(',')}}`;
+  return JSON.stringify(v) ?? 'null';
+}
+
 /** Real time spent measuring evaluation throughput, at most (plus one probe slice). */
 const EVALUATION_BUDGET_MS = 6000;
 const PROBE_CLUSTERS = 10;
@@ -272,10 +279,16 @@ async function main(): Promise<void> {
     const { clearPolicyVersionCache } = await import('../../lib/collect/index.js');
     const { evaluateSnapshot: evaluate } = await import('../../lib/evaluate.js');
     const nowIso = account.now.toISOString();
+    // The results, and the network facts they will rest on once exposure/internet-reachable-port is
+    // wired (issue 13): each node's subnet, VPC, groups and public addresses, and the VPC data.
     const verdicts = (s: Snapshot): string[] =>
-      evaluate({ ...s, collectedAt: nowIso }, { checks: CHECKS, settings })
-        .map((r) => `${r.clusterId ?? '-'} ${r.checkId} ${r.status} ${r.message}`)
-        .sort();
+      [
+        ...evaluate({ ...s, collectedAt: nowIso }, { checks: CHECKS, settings }).map((r) => `${r.clusterId ?? '-'} ${r.checkId} ${r.status} ${r.message}`),
+        ...s.regions.flatMap((r) => [
+          `vpc-data ${r.region} ${canonical(r.vpc ?? null)}`,
+          ...Object.values(r.ec2Instances).map((i) => `node ${i.instanceId} ${i.subnetId ?? '-'} ${i.vpcId ?? '-'} ${(i.securityGroupIds ?? []).join(',')} ${i.publicIpAddress ?? '-'} ${(i.ipv6Addresses ?? []).join(',')}`),
+        ]),
+      ].sort();
     const row = (label: string, stats: Map<string, ApiStats>, min: Counts, modelSeconds: number, snap: Snapshot, extra: Partial<FleetRun> = {}): FleetRun => {
       const keys = [...new Set([...stats.keys(), ...min.keys()])].sort();
       const emrCalls = [...stats].filter(([k]) => k.startsWith('emr:')).reduce((n, [, v]) => n + v.ok + v.throttled + Object.values(v.errors).reduce((a, b) => a + b, 0), 0);
