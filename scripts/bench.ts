@@ -33,6 +33,13 @@ const MEMORY_MAX_SCALE = 20;
  * each run gets the Lambda's cap and its peak RSS says what the function needs.
  */
 const LAMBDA_HEAP_MB = 256;
+/**
+ * V8 sizes the young generation from the memory limit too (Node's docs: 1 MiB semi-spaces at a
+ * 512 MiB limit, 8 MiB at 2 GiB, 16 MiB only above — what this 24 GB machine gives, 48 MB of young
+ * generation). With the old-space cap alone the runs kept a young generation no 1024 MB Lambda
+ * has; 4 MiB is the upper end for 1 GiB between the documented points, so the figure errs high.
+ */
+const LAMBDA_SEMI_SPACE_MB = 4;
 /** Hard stop for one child (its own watchdog normally ends it much earlier). */
 const CHILD_KILL_MS = 10 * 60_000;
 
@@ -48,7 +55,7 @@ interface Options {
 
 const USAGE = `usage: npm run bench -- [--n 10,100,1000] [--time-scale auto|K] [--heap-mb MB] [--seed S] [--json] [--no-artefact]
   --n            active clusters per run, comma-separated (default 10,100,1000)
-  --heap-mb      V8 old-space cap of each run (default ${LAMBDA_HEAP_MB}: what V8 gives the 1024 MB Lambda; 0: V8's default here)
+  --heap-mb      V8 old-space cap of each run (default ${LAMBDA_HEAP_MB}: what V8 gives the 1024 MB Lambda, with its ${LAMBDA_SEMI_SPACE_MB} MiB semi-spaces; 0: V8's defaults here)
   --time-scale   K: idle waits (latencies, rate-limit refills, back-offs) run K times faster; CPU time counts 1:1
                  (default auto: K = lower bound / 10 s, between 1 and 200)
   --seed         PRNG seed of the simulated account (default derived from N)
@@ -145,9 +152,14 @@ async function childEntry(): Promise<ChildEntry> {
   }
 }
 
+/** The V8 heap of a 1024 MB Lambda (see LAMBDA_HEAP_MB and LAMBDA_SEMI_SPACE_MB). */
+function lambdaHeap(o: Options): string[] {
+  return o.heapMb > 0 ? [`--max-old-space-size=${o.heapMb}`, `--max-semi-space-size=${LAMBDA_SEMI_SPACE_MB}`] : [];
+}
+
 function runChild(entry: ChildEntry, n: number, o: Options): Promise<ChildResult> {
   // --expose-gc: the child collects garbage before measuring the model's own heap.
-  const heap = o.heapMb > 0 ? [`--max-old-space-size=${o.heapMb}`] : [];
+  const heap = lambdaHeap(o);
   const args = ['--expose-gc', ...heap, ...entry.args, '--n', String(n), '--time-scale', o.timeScale, ...(o.seed ? ['--seed', o.seed] : [])];
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -189,7 +201,7 @@ async function runMemory(entry: ChildEntry, r: ChildResult, o: Options): Promise
       });
       server.on('exit', (code) => reject(new Error(`the simulator process exited with ${String(code)}: ${serverErr.trim().split('\n').slice(-5).join('\n')}`)));
     });
-    const heap = o.heapMb > 0 ? [`--max-old-space-size=${o.heapMb}`] : [];
+    const heap = lambdaHeap(o);
     const scale = Math.max(1, Math.min(MEMORY_MAX_SCALE, r.timeScale));
     return await new Promise<MemoryRunResult>((resolve, reject) => {
       const child = spawn(process.execPath, [...heap, ...entry.memoryArgs, '--url', url, '--time-scale', String(scale)], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -215,7 +227,7 @@ async function main(): Promise<void> {
   const started = performance.now();
   const runs: ChildResult[] = [];
   const entry = await childEntry();
-  const heapText = o.heapMb > 0 ? `V8 old space capped at ${o.heapMb} MB` : "V8's default heap for this machine";
+  const heapText = o.heapMb > 0 ? `V8 old space capped at ${o.heapMb} MB, semi-spaces at ${LAMBDA_SEMI_SPACE_MB} MiB` : "V8's default heap for this machine";
   if (!o.json) process.stdout.write(`# emr-audit benchmark (Node ${process.version}; each N in a fresh process: ${entry.how}; ${heapText})\n${LEGEND}\n`);
   try {
     for (const n of o.ns) {

@@ -18,6 +18,9 @@
  * collects the whole cold account, more than either of the two a real cold run at N = 1,000 needs.
  *
  *   node --max-old-space-size=256 memory-child.mjs --url http://127.0.0.1:PORT --time-scale K
+ *
+ * `EMR_AUDIT_BENCH_SAMPLE_MS=200` also prints RSS and heap to stderr whenever RSS moves by 5 MB
+ * (model time and the last phase): where within a phase the peak is reached.
  */
 import { systemClock } from '../../lib/clock.js';
 import { installTimeWarp } from './timewarp.js';
@@ -52,6 +55,18 @@ async function main(): Promise<void> {
     phases.push({ name, rssMb: mb(m.rss), maxRssMb: mb(process.resourceUsage().maxRSS * 1024), heapUsedMb: mb(m.heapUsed), heapTotalMb: mb(m.heapTotal), externalMb: mb(m.external) });
   };
   const t0 = performance.now();
+  const sampleMs = Number(process.env['EMR_AUDIT_BENCH_SAMPLE_MS'] ?? '0');
+  if (sampleMs > 0) {
+    let last = 0;
+    const tick = (): void => {
+      const m = process.memoryUsage();
+      if (m.rss > last + 5 * 2 ** 20 || m.rss < last - 20 * 2 ** 20) {
+        last = m.rss;
+        process.stderr.write(`sample t=${((performance.now() - t0) / 1000).toFixed(1)} rss=${mb(m.rss).toFixed(0)} heap=${mb(m.heapUsed).toFixed(0)}/${mb(m.heapTotal).toFixed(0)} ext=${mb(m.external).toFixed(0)} ab=${mb(m.arrayBuffers).toFixed(0)} phase=${phases.at(-1)?.name ?? '-'}\n`);
+      }
+    };
+    setInterval(tick, sampleMs).unref();
+  }
   // Installed before the product's modules load, as in the timing run: the pacer's waits are model time.
   const warp = installTimeWarp(scale);
   const { CHECKS } = await import('../../checks/index.js');
