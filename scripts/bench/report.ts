@@ -202,6 +202,13 @@ export const LEGEND = [
   'simulated quota (burst/refill per s, + account-wide bucket); active = model seconds from the first request to the last answer.',
   'Time is model time (idle waits × K, CPU 1:1). Lower bound = max over APIs and shared buckets of: dependency latencies before the',
   "first call + (calls − burst) / refill (or the sequential page chain) + the last call's latency and the calls that must follow it.",
+  'EMR share = EMR calls ÷ (25 + 5 × model wall s): the account-wide EMR bucket\'s tokens during the run. "not yet called": a VPC API',
+  '(issue 13) whose minimum the model knows but no collector calls yet; it is left out of the totals until one does.',
+  'Memory: calls and wall time come from the timing runs, where product and simulated account share one process and one model',
+  'clock. The product\'s own peak RSS comes from a separate memory run per N: the simulated account in one process behind the HTTP',
+  'endpoint (instant answers, no throttling), one cold scheduled audit (runAudit: collection, evaluation, Security Hub plan) in',
+  'another with the Lambda\'s V8 heap, its peak RSS measured (process.resourceUsage().maxRSS). Two processes cannot share the',
+  'time warp (each event loop idles at other moments), so only the product keeps model time there, for its own pacing.',
   '',
 ].join('\n');
 
