@@ -14,17 +14,32 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { measureArtefact, type ArtefactResult } from './bench/artefact.js';
-import { RESULT_PREFIX, type ChildResult } from './bench/result.js';
+import { LISTENING_PREFIX, RESULT_PREFIX, type ChildResult, type MemoryRunResult } from './bench/result.js';
 import { LEGEND, renderArtefact, renderFleet, renderRun, totals } from './bench/report.js';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const CHILD = join(ROOT, 'scripts', 'bench', 'child.ts');
+const MEMORY_CHILD = join(ROOT, 'scripts', 'bench', 'memory-child.ts');
+const SIM_SERVER = join(ROOT, 'scripts', 'bench', 'sim-server.ts');
+/**
+ * Time scale of the memory run, at most: its model time is the product's alone (the simulator
+ * answers at once), and the SDK's connect timeout (5 s model) must stay well above the real time a
+ * loopback connection takes on a loaded machine (5 s / 20 = 250 ms).
+ */
+const MEMORY_MAX_SCALE = 20;
 /**
  * V8 sizes its old space at a quarter of the machine's memory: 256 MB in the 1024 MB Lambda
  * (serverless.yml memorySize). On a large machine it would let garbage pile up to gigabytes, so
  * each run gets the Lambda's cap and its peak RSS says what the function needs.
  */
 const LAMBDA_HEAP_MB = 256;
+/**
+ * V8 sizes the young generation from the memory limit too (Node's docs: 1 MiB semi-spaces at a
+ * 512 MiB limit, 8 MiB at 2 GiB, 16 MiB only above — what this 24 GB machine gives, 48 MB of young
+ * generation). With the old-space cap alone the runs kept a young generation no 1024 MB Lambda
+ * has; 4 MiB is the upper end for 1 GiB between the documented points, so the figure errs high.
+ */
+const LAMBDA_SEMI_SPACE_MB = 4;
 /** Hard stop for one child (its own watchdog normally ends it much earlier). */
 const CHILD_KILL_MS = 10 * 60_000;
 
@@ -40,7 +55,7 @@ interface Options {
 
 const USAGE = `usage: npm run bench -- [--n 10,100,1000] [--time-scale auto|K] [--heap-mb MB] [--seed S] [--json] [--no-artefact]
   --n            active clusters per run, comma-separated (default 10,100,1000)
-  --heap-mb      V8 old-space cap of each run (default ${LAMBDA_HEAP_MB}: what V8 gives the 1024 MB Lambda; 0: V8's default here)
+  --heap-mb      V8 old-space cap of each run (default ${LAMBDA_HEAP_MB}: what V8 gives the 1024 MB Lambda, with its ${LAMBDA_SEMI_SPACE_MB} MiB semi-spaces; 0: V8's defaults here)
   --time-scale   K: idle waits (latencies, rate-limit refills, back-offs) run K times faster; CPU time counts 1:1
                  (default auto: K = lower bound / 10 s, between 1 and 200)
   --seed         PRNG seed of the simulated account (default derived from N)
@@ -96,6 +111,8 @@ function parseOptions(argv: string[]): Options {
 interface ChildEntry {
   /** Node arguments that start the child before its own flags. */
   args: string[];
+  /** The same for the memory run's product process. */
+  memoryArgs: string[];
   how: string;
   cleanup: () => void;
 }
@@ -109,27 +126,40 @@ async function childEntry(): Promise<ChildEntry> {
   const cleanup = (): void => rmSync(dir, { recursive: true, force: true });
   try {
     const esbuild = await import('esbuild');
-    const outfile = join(dir, 'child.mjs');
-    await esbuild.build({
-      entryPoints: [CHILD],
-      outfile,
-      bundle: true,
-      platform: 'node',
-      format: 'esm',
-      target: 'node20',
-      mainFields: ['module', 'main'],
-      banner: { js: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);" },
-      logLevel: 'silent',
-    });
-    return { args: [outfile], how: 'esbuild bundle (ESM, SDK bundled, as the Lambda)', cleanup };
+    const bundle = async (entry: string, name: string): Promise<string> => {
+      const outfile = join(dir, name);
+      await esbuild.build({
+        entryPoints: [entry],
+        outfile,
+        bundle: true,
+        platform: 'node',
+        format: 'esm',
+        target: 'node20',
+        mainFields: ['module', 'main'],
+        banner: { js: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);" },
+        logLevel: 'silent',
+      });
+      return outfile;
+    };
+    return { args: [await bundle(CHILD, 'child.mjs')], memoryArgs: [await bundle(MEMORY_CHILD, 'memory-child.mjs')], how: 'esbuild bundle (ESM, SDK bundled, as the Lambda)', cleanup };
   } catch (e) {
-    return { args: [...process.execArgv, CHILD], how: `tsx (bundling failed: ${e instanceof Error ? e.message.split('\n')[0] : String(e)}; RSS includes the TypeScript loader)`, cleanup };
+    return {
+      args: [...process.execArgv, CHILD],
+      memoryArgs: [...process.execArgv, MEMORY_CHILD],
+      how: `tsx (bundling failed: ${e instanceof Error ? e.message.split('\n')[0] : String(e)}; RSS includes the TypeScript loader)`,
+      cleanup,
+    };
   }
+}
+
+/** The V8 heap of a 1024 MB Lambda (see LAMBDA_HEAP_MB and LAMBDA_SEMI_SPACE_MB). */
+function lambdaHeap(o: Options): string[] {
+  return o.heapMb > 0 ? [`--max-old-space-size=${o.heapMb}`, `--max-semi-space-size=${LAMBDA_SEMI_SPACE_MB}`] : [];
 }
 
 function runChild(entry: ChildEntry, n: number, o: Options): Promise<ChildResult> {
   // --expose-gc: the child collects garbage before measuring the model's own heap.
-  const heap = o.heapMb > 0 ? [`--max-old-space-size=${o.heapMb}`] : [];
+  const heap = lambdaHeap(o);
   const args = ['--expose-gc', ...heap, ...entry.args, '--n', String(n), '--time-scale', o.timeScale, ...(o.seed ? ['--seed', o.seed] : [])];
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -152,17 +182,63 @@ function runChild(entry: ChildEntry, n: number, o: Options): Promise<ChildResult
   });
 }
 
+/**
+ * The memory run of one N (see scripts/bench/memory-child.ts for why it is a run of its own): the
+ * simulated account in one process, the product in another with the Lambda's heap cap; the
+ * product's peak RSS is its own process's.
+ */
+async function runMemory(entry: ChildEntry, r: ChildResult, o: Options): Promise<MemoryRunResult> {
+  const server = spawn(process.execPath, [...process.execArgv, SIM_SERVER, '--n', String(r.n), '--seed', String(r.seed)], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+  let serverErr = '';
+  server.stderr.on('data', (d: Buffer) => (serverErr += d.toString()));
+  try {
+    const url = await new Promise<string>((resolve, reject) => {
+      let out = '';
+      server.stdout.on('data', (d: Buffer) => {
+        out += d.toString();
+        const line = out.split('\n').find((l) => l.startsWith(LISTENING_PREFIX));
+        if (line) resolve(line.slice(LISTENING_PREFIX.length).trim());
+      });
+      server.on('exit', (code) => reject(new Error(`the simulator process exited with ${String(code)}: ${serverErr.trim().split('\n').slice(-5).join('\n')}`)));
+    });
+    const heap = lambdaHeap(o);
+    const scale = Math.max(1, Math.min(MEMORY_MAX_SCALE, r.timeScale));
+    return await new Promise<MemoryRunResult>((resolve, reject) => {
+      const child = spawn(process.execPath, [...heap, ...entry.memoryArgs, '--url', url, '--time-scale', String(scale)], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+      let stdout = '';
+      let stderr = '';
+      child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+      child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+      const timer = setTimeout(() => child.kill('SIGKILL'), CHILD_KILL_MS);
+      child.on('close', (code) => {
+        clearTimeout(timer);
+        const line = stdout.split('\n').find((l) => l.startsWith(RESULT_PREFIX));
+        if (!line) reject(new Error(`memory run N=${r.n} exited with ${String(code)} and no result:\n${stderr.trim().split('\n').slice(-15).join('\n')}`));
+        else resolve(JSON.parse(line.slice(RESULT_PREFIX.length)) as MemoryRunResult);
+      });
+    });
+  } finally {
+    server.kill('SIGTERM');
+  }
+}
+
 async function main(): Promise<void> {
   const o = parseOptions(process.argv.slice(2));
   const started = performance.now();
   const runs: ChildResult[] = [];
   const entry = await childEntry();
-  const heapText = o.heapMb > 0 ? `V8 old space capped at ${o.heapMb} MB` : "V8's default heap for this machine";
+  const heapText = o.heapMb > 0 ? `V8 old space capped at ${o.heapMb} MB, semi-spaces at ${LAMBDA_SEMI_SPACE_MB} MiB` : "V8's default heap for this machine";
   if (!o.json) process.stdout.write(`# emr-audit benchmark (Node ${process.version}; each N in a fresh process: ${entry.how}; ${heapText})\n${LEGEND}\n`);
   try {
     for (const n of o.ns) {
       if (!o.json) process.stderr.write(`running N=${n}…\n`);
       const r = await runChild(entry, n, o);
+      if (!o.json) process.stderr.write(`memory run N=${n} (simulator and product in two processes)…\n`);
+      try {
+        r.memoryRun = await runMemory(entry, r, o);
+      } catch (e) {
+        r.memoryRunFailure = e instanceof Error ? e.message : String(e);
+      }
       runs.push(r);
       if (!o.json) process.stdout.write(`${renderRun(r)}\n${renderFleet(r)}\n`);
     }

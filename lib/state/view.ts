@@ -9,10 +9,17 @@ import { ClusterFacts, emptyState, type RegionState, type StateEntry } from './s
 /**
  * A cluster is kept once its nodes exist (BOOTSTRAPPING and later): from then on every fact the
  * checks read (groups, subnet, profile, roles, configuration, release, LogUri, Kerberos) is fixed.
- * A STARTING cluster may still lack the groups EMR creates for it, so it is described again.
- * (`readyAt` of a cluster kept while bootstrapping stays absent: no check reads it.)
+ * A STARTING cluster may still lack the groups EMR creates for it and the subnet it picks, so it is
+ * described again — unless an EC2 instance of it already exists: EC2 launched that node into the
+ * cluster's subnet with its groups, so those were settled before it (without this, every cluster
+ * seen while STARTING cost a second DescribeCluster on the next run).
+ * (`readyAt` and the master's DNS name of a cluster kept early stay absent: no check reads them.)
  */
 const SETTLED_STATES = new Set(['BOOTSTRAPPING', 'RUNNING', 'WAITING']);
+
+function settled(c: Cluster): boolean {
+  return SETTLED_STATES.has(c.state) || (c.state === 'STARTING' && (c.instances ?? []).some((i) => !!i.ec2InstanceId));
+}
 
 /**
  * The state entry of a listed cluster, if it is really this cluster's: same id, and the same ARN
@@ -57,7 +64,7 @@ export function nextState(prior: RegionState | undefined, region: RegionSnapshot
   for (const id of ids) {
     const c = inSnapshot.get(id);
     const old = prior?.clusters[id];
-    if (c?.described && SETTLED_STATES.has(c.state)) {
+    if (c?.described && settled(c)) {
       const entry: StateEntry = { facts: ClusterFacts.parse(c), describedAt: fresh.has(id) || !old ? input.now : old.describedAt };
       const audited = input.audited ? input.now : old?.lastAuditedAt;
       if (audited) entry.lastAuditedAt = audited;

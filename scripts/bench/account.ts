@@ -9,6 +9,7 @@
  */
 import * as policies from './policies.js';
 import type { Document } from './policies.js';
+import { buildNetwork, moreVpcIds, networkRng, subnetsFor, vpcCount, type SimNetwork } from './network.js';
 import { createRng, type Rng } from './rng.js';
 
 export type EmrClusterState = 'STARTING' | 'BOOTSTRAPPING' | 'RUNNING' | 'WAITING' | 'TERMINATED' | 'TERMINATED_WITH_ERRORS';
@@ -117,6 +118,8 @@ export interface SimEc2Instance {
   publicIp?: string;
   subnetId: string;
   vpcId: string;
+  /** Global-unicast IPv6 addresses of its interface (dual-stack public subnets). */
+  ipv6?: string[];
   httpTokens: 'required' | 'optional';
   clusterId: string;
   role: NodeRole;
@@ -183,6 +186,8 @@ export interface SimAccount {
   managedPolicies: Map<string, SimManagedPolicy>;
   ec2Instances: Map<string, SimEc2Instance>;
   ssmInstances: Map<string, SimSsmInstance>;
+  /** VPCs, subnets, route tables and network ACLs (./network.ts). */
+  network: SimNetwork;
   releaseLabels: string[];
   blockPublicAccess: { blockPublicSecurityGroupRules: boolean; ranges: { min: number; max: number }[] };
   /** Default Host Management Configuration role; undefined = the setting was never set. */
@@ -336,6 +341,11 @@ export function buildAccount(options: AccountOptions): SimAccount {
   // ------------------------------------------------------------ security groups
   const securityGroups = new Map<string, SimSecurityGroup>();
   const vpcs = Array.from({ length: Math.max(1, Math.round(n / 200)) }, () => `vpc-${hex(rng, 17)}`);
+  // A few dozen VPCs at 1,000 clusters; the ids beyond the first ones come from the network's own
+  // generator, so that every other draw of the account stays as it was.
+  const netRng = networkRng(options.seed ?? 0x5eed + n);
+  vpcs.push(...moreVpcIds(netRng, vpcs.length, vpcCount(n)));
+  const network = buildNetwork(vpcs, netRng, region);
   const pairCount = Math.max(1, Math.round(n / 10));
   const serviceAccessCount = Math.max(1, Math.round(n / 20));
   const additionalCount = Math.max(1, Math.round(n / 25));
@@ -347,7 +357,8 @@ export function buildAccount(options: AccountOptions): SimAccount {
     serviceAccess.push({ id, vpcId });
   }
   for (let k = 0; k < pairCount; k++) {
-    const vpcId = vpcs[k % vpcs.length] ?? 'vpc-0';
+    // In the VPC of the service access group it is paired with (groups of one cluster share a VPC).
+    const vpcId = vpcs[(k % serviceAccessCount) % vpcs.length] ?? 'vpc-0';
     pairs.push({ master: `sg-${hex(rng, 17)}`, slave: `sg-${hex(rng, 17)}`, vpcId });
   }
   const reflexive = (master: string, slave: string): SimRule[] => [
@@ -461,7 +472,11 @@ export function buildAccount(options: AccountOptions): SimAccount {
     const security = rng.chance(0.85) ? configNames[rng.skewed(configNames.length)] : undefined;
     const kerberos = security === 'emr-secconf-kerberos' || rng.chance(0.03);
     const collection = rng.chance(0.7) ? 'INSTANCE_GROUP' : 'INSTANCE_FLEET';
-    const subnetId = `subnet-${hex(rng, 17)}`;
+    hex(rng, 17); // the subnet id drawn before the network was modelled (keeps the later draws)
+    // Many clusters per subnet: a private subnet of the pair's VPC, or a public one.
+    const candidates = subnetsFor(network, pair.vpcId, !privateSubnet);
+    const subnet = candidates[netRng.int(0, candidates.length - 1)]!;
+    const subnetId = subnet.id;
     const cluster: SimCluster = {
       id,
       name: `${team}-${['etl', 'adhoc', 'streaming', 'training', 'reporting'][rng.int(0, 4)] ?? 'jobs'}-${slot}`,
@@ -474,7 +489,10 @@ export function buildAccount(options: AccountOptions): SimAccount {
       collection,
       subnetId,
       vpcId: pair.vpcId,
-      availabilityZone: `${region}${'abcdef'[rng.int(0, 5)] ?? 'a'}`,
+      availabilityZone: ((): string => {
+        rng.int(0, 5); // as drawn before the network was modelled
+        return subnet.availabilityZone;
+      })(),
       masterSg: pair.master,
       slaveSg: pair.slave,
       additionalMasterSgs: extraMaster,
@@ -497,7 +515,10 @@ export function buildAccount(options: AccountOptions): SimAccount {
     if (state !== 'STARTING' && state !== 'BOOTSTRAPPING') cluster.readyAt = new Date(createdAt.getTime() + minutes(rng.int(6, 12)));
     if (!active) cluster.endedAt = new Date(createdAt.getTime() + minutes(rng.int(30, 600)));
     if (active && !privateSubnet) cluster.masterPublicDns = `ec2-${rng.int(3, 54)}-${rng.int(1, 254)}-${rng.int(1, 254)}-${rng.int(1, 254)}.compute-1.amazonaws.com`;
-    if (active) buildNodes(cluster, rng, { now, nextIp, privateSubnet, profileArn: profile?.arn ?? '', ec2Instances, ssmInstances, httpTokens: security === 'emr-secconf-strict' || rng.chance(0.4) ? 'required' : 'optional' });
+    if (active) {
+      buildNodes(cluster, rng, { now, nextIp, privateSubnet, profileArn: profile?.arn ?? '', ec2Instances, ssmInstances, httpTokens: security === 'emr-secconf-strict' || rng.chance(0.4) ? 'required' : 'optional' });
+      addressNodes(cluster, netRng, { privateSubnet, ipv6Prefix: subnet.ipv6Cidr, ec2Instances });
+    }
     clusters.push(cluster);
   }
 
@@ -515,6 +536,7 @@ export function buildAccount(options: AccountOptions): SimAccount {
     managedPolicies,
     ec2Instances,
     ssmInstances,
+    network,
     releaseLabels: labels,
     blockPublicAccess: { blockPublicSecurityGroupRules: true, ranges: [{ min: 22, max: 22 }] },
   };
@@ -626,6 +648,29 @@ function buildNodes(cluster: SimCluster, rng: Rng, ctx: NodeContext): void {
           endedAt: new Date(createdAt.getTime() + minutes(rng.int(30, 600))),
         });
       }
+    }
+  }
+}
+
+/**
+ * Addresses beyond the private one, drawn from the network's generator: an Elastic IP on the master
+ * of a few clusters in private subnets (public address, no route from the internet), and global
+ * IPv6 addresses on the nodes of half the clusters in dual-stack public subnets.
+ */
+function addressNodes(cluster: SimCluster, rng: Rng, ctx: { privateSubnet: boolean; ipv6Prefix: string | undefined; ec2Instances: Map<string, SimEc2Instance> }): void {
+  if (ctx.privateSubnet && rng.chance(0.03)) {
+    const master = cluster.instances.find((i) => i.role === 'MASTER' && i.ec2Id && !i.publicIp);
+    const ec2 = master?.ec2Id ? ctx.ec2Instances.get(master.ec2Id) : undefined;
+    if (master && ec2) {
+      master.publicIp = `44.${rng.int(192, 223)}.${rng.int(1, 254)}.${rng.int(1, 254)}`;
+      ec2.publicIp = master.publicIp;
+    }
+  }
+  if (ctx.ipv6Prefix && rng.chance(0.5)) {
+    const prefix = ctx.ipv6Prefix.slice(0, ctx.ipv6Prefix.indexOf('::/'));
+    for (const i of cluster.instances) {
+      const ec2 = i.ec2Id ? ctx.ec2Instances.get(i.ec2Id) : undefined;
+      if (ec2) ec2.ipv6 = [`${prefix}::${hex(rng, 4)}:${hex(rng, 4)}`];
     }
   }
 }

@@ -3,7 +3,7 @@
  * terminate, 5 % new ones appear (held back from the cold run), 2 % get a changed security-group
  * rule, one suppression tag is added and one removed. Mutates the simulated account in place.
  */
-import { ACTIVE_STATES, type SimAccount, type SimCluster, type SimEc2Instance, type SimSsmInstance } from './account.js';
+import { ACTIVE_STATES, buildAccount, type SimAccount, type SimCluster, type SimEc2Instance, type SimSsmInstance } from './account.js';
 
 export const SUPPRESS_TAG = 'emr-audit:suppress';
 const SUPPRESSED_CHECK = 'logging/no-log-uri';
@@ -52,6 +52,17 @@ export function tagBeforeCold(account: SimAccount): string {
   c.tags[SUPPRESS_TAG] = SUPPRESSED_CHECK;
   return c.id;
 }
+
+/** The account of the cold run at N (5 % held back for the churn, one suppression tag set): the same in every process. */
+export function coldAccount(n: number, seed: number, region: string): { account: SimAccount; held: HeldBack; taggedBeforeCold: string } {
+  const heldCount = Math.max(1, Math.round(n * CHURN_RATE));
+  const account = buildAccount({ n: n + heldCount, seed, region });
+  const held = holdBack(account, heldCount);
+  return { account, held, taggedBeforeCold: tagBeforeCold(account) };
+}
+
+/** Terminated and new clusters between the cold and the warm run, as a share of the active ones. */
+export const CHURN_RATE = 0.05;
 
 export function churn(account: SimAccount, held: HeldBack, tagged: string, rate: { terminate: number; rule: number }): ChurnSummary {
   const before = active(account);

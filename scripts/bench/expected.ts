@@ -27,7 +27,7 @@
 import { ACTIVE_STATES, type SimAccount, type SimCluster } from './account.js';
 import { API_SPECS, SHARED_BUCKETS, apiKey, type ApiSpec } from './limits.js';
 import { JITTER_MIN } from './simulator.js';
-import { EC2_MAX_FILTER_VALUES, simNetwork } from './services/ec2.js';
+import { EC2_MAX_FILTER_VALUES } from './services/ec2.js';
 import { EMR_PAGE_SIZE, RELEASE_LABELS_PAGE_SIZE } from './services/emr.js';
 import { SSM_MAX_RESULTS } from './services/ssm.js';
 
@@ -46,9 +46,6 @@ const K = {
   describeInstances: 'ec2:DescribeInstances',
   describeManagedPrefixLists: 'ec2:DescribeManagedPrefixLists',
   getManagedPrefixListEntries: 'ec2:GetManagedPrefixListEntries',
-  describeSubnets: 'ec2:DescribeSubnets',
-  describeRouteTables: 'ec2:DescribeRouteTables',
-  describeNetworkAcls: 'ec2:DescribeNetworkAcls',
   getInstanceProfile: 'iam:GetInstanceProfile',
   getRole: 'iam:GetRole',
   listAttachedRolePolicies: 'iam:ListAttachedRolePolicies',
@@ -60,7 +57,62 @@ const K = {
   getServiceSetting: 'ssm:GetServiceSetting',
   getCallerIdentity: 'sts:GetCallerIdentity',
   getResources: 'tag:GetResources',
+  describeSubnets: 'ec2:DescribeSubnets',
+  describeRouteTables: 'ec2:DescribeRouteTables',
+  describeNetworkAcls: 'ec2:DescribeNetworkAcls',
 } as const;
+
+/** The VPC APIs (issue 13): minimum computed from the model; shown "not yet called" while no collector calls them. */
+export const VPC_APIS: readonly string[] = [K.describeSubnets, K.describeRouteTables, K.describeNetworkAcls];
+
+/** Filter values per VPC describe call (EC2's limit) and the pages the collector asks for. */
+export const VPC_FILTER_BATCH = 200;
+export const SUBNET_PAGE = 1000;
+export const VPC_ITEM_PAGE = 100;
+
+/** A global-unicast IPv6 address (2000::/3): public, as a public IPv4 address is. */
+const globalIpv6 = (a: string): boolean => /^[23][0-9a-f]{0,3}:/i.test(a);
+
+/**
+ * The subnets and VPCs collectVpcData is asked about: those of RUNNING nodes with a public address
+ * (public IPv4 or global IPv6), each once.
+ */
+export function publicNodeNetwork(account: SimAccount): { subnetIds: string[]; vpcIds: string[] } {
+  const subnets = new Set<string>();
+  const vpcs = new Set<string>();
+  for (const i of account.ec2Instances.values()) {
+    if (i.state !== 'running' || !(i.publicIp || (i.ipv6 ?? []).some(globalIpv6))) continue;
+    subnets.add(i.subnetId);
+    vpcs.add(i.vpcId);
+  }
+  return { subnetIds: [...subnets].sort(), vpcIds: [...vpcs].sort() };
+}
+
+/**
+ * The VPC data's minimum: DescribeSubnets one call per 200 subnet ids (≤ 200 matches fit one page
+ * of 1,000); DescribeRouteTables and DescribeNetworkAcls one paged call per 200 VPC ids, each page
+ * 100 items, at least one page per batch.
+ */
+export function vpcMinimum(account: SimAccount): CallCounts {
+  const { subnetIds, vpcIds } = publicNodeNetwork(account);
+  const m: CallCounts = new Map();
+  const batches = <T>(ids: readonly T[]): T[][] => Array.from({ length: ceilDiv(ids.length, VPC_FILTER_BATCH) }, (_, k) => ids.slice(k * VPC_FILTER_BATCH, (k + 1) * VPC_FILTER_BATCH));
+  const subnetCalls = batches(subnetIds).reduce((n, b) => n + Math.max(1, ceilDiv(b.length, SUBNET_PAGE)), 0);
+  const inVpcs = (b: readonly string[], items: Iterable<{ vpcId: string }>): number => {
+    const set = new Set(b);
+    let count = 0;
+    for (const item of items) if (set.has(item.vpcId)) count += 1;
+    return count;
+  };
+  const tables = batches(vpcIds).reduce((n, b) => n + Math.max(1, ceilDiv(inVpcs(b, account.network.routeTables.values()), VPC_ITEM_PAGE)), 0);
+  const acls = batches(vpcIds).reduce((n, b) => n + Math.max(1, ceilDiv(inVpcs(b, account.network.networkAcls.values()), VPC_ITEM_PAGE)), 0);
+  if (subnetCalls > 0) m.set(K.describeSubnets, subnetCalls);
+  if (vpcIds.length > 0) {
+    m.set(K.describeRouteTables, tables);
+    m.set(K.describeNetworkAcls, acls);
+  }
+  return m;
+}
 
 /** What a warm run already knows from the state store (DESIGN.md "Fleet scale"). */
 export interface KnownFromState {
@@ -84,6 +136,17 @@ export const PREFIX_LIST_PAGE = 100;
  * documented hard limit.
  */
 export const EC2_BATCH = EC2_MAX_FILTER_VALUES;
+
+/**
+ * What the state store holds after a full run over the account as it is now, from the model alone:
+ * every active cluster whose nodes exist — BOOTSTRAPPING and later, or STARTING with an EC2
+ * instance launched (its subnet and groups are then settled) — and the security configurations
+ * they name. A warm run's minimum describes every other active cluster.
+ */
+export function knownAfterFullRun(account: SimAccount): KnownFromState {
+  const kept = activeClusters(account).filter((c) => c.state !== 'STARTING' || c.instances.some((i) => i.ec2Id !== undefined));
+  return { clusters: new Set(kept.map((c) => c.id)), securityConfigurations: new Set(kept.flatMap((c) => c.securityConfiguration ?? [])) };
+}
 
 export const activeClusters = (account: SimAccount): SimCluster[] => account.clusters.filter((c) => ACTIVE_STATES.includes(c.state));
 
@@ -120,9 +183,6 @@ export function neededApis(checks: readonly PermissionHolder[]): Set<string> {
   for (const k of [K.describeSecurityConfiguration, K.describeSecurityGroups, K.blockPublicAccess, K.listReleaseLabels, K.getServiceSetting]) add(any(k), k);
   // Prefix lists are named by the groups' rules: reading them needs the groups.
   add(any(K.describeManagedPrefixLists) || any(K.getManagedPrefixListEntries), K.describeSecurityGroups, K.describeManagedPrefixLists, K.getManagedPrefixListEntries);
-  // The path from the internet starts at EC2's view of the nodes and ends at their groups.
-  const path = [K.describeSubnets, K.describeRouteTables, K.describeNetworkAcls];
-  add(path.some(any), ...path, K.describeInstances, K.listInstances, K.listInstanceGroups, K.listInstanceFleets, K.describeSecurityGroups);
   add(any(K.getInstanceProfile), K.getInstanceProfile, K.getRole, K.listAttachedRolePolicies, K.listRolePolicies, K.getRolePolicy, K.getPolicy, K.getPolicyVersion);
   if (declared.some((set) => set.has(action(K.listAttachedRolePolicies)) && !set.has(action(K.getInstanceProfile)))) needed.add(SERVICE_ROLES);
   add(needed.has(SERVICE_ROLES), K.listAttachedRolePolicies);
@@ -197,24 +257,15 @@ export function minimumCalls(account: SimAccount, needed: ReadonlySet<string>, o
   // DescribeInstances by tag for the region's live nodes, 1,000 per page.
   const instancesNeeded = needed.has(K.listInstances);
   if (instancesNeeded) m.set(K.describeInstances, Math.max(1, ceilDiv(account.ec2Instances.size, NODE_PAGE)));
+  // Mutable (routes, ACLs): the same in cold and warm runs. Set whenever nodes are collected: the
+  // exposure check that needs it is wired by issue 13, and the report tells "not yet called" apart.
+  if (instancesNeeded) for (const [k, v] of vpcMinimum(account)) m.set(k, v);
   set(K.describeSecurityConfiguration, [...f.configs].filter((c) => !known?.securityConfigurations.has(c)).length);
   set(K.describeSecurityGroups, ceilDiv(f.groupIds.size, EC2_BATCH));
   set(K.describeManagedPrefixLists, ceilDiv(f.prefixListIds.size, PREFIX_LIST_PAGE));
   const customerLists = [...f.prefixListIds].flatMap((id) => account.prefixLists.get(id) ?? []).filter((l) => l.ownerId !== 'AWS' && !l.name.startsWith('com.amazonaws.'));
   set(K.getManagedPrefixListEntries, customerLists.reduce((n, l) => n + Math.max(1, ceilDiv(l.entries.length, PREFIX_LIST_PAGE)), 0));
   set(K.describeInstanceInformation, ceilDiv(new Set(f.runningEc2Ids).size, SSM_MAX_RESULTS));
-  // The path from the internet, once, for the RUNNING nodes with a public address: subnets by
-  // subnet-id, route tables (two per VPC) and ACLs (one per VPC) by vpc-id, 200 values per filter.
-  const activeIds = new Set(f.active.map((c) => c.id));
-  const publicNodes = [...account.ec2Instances.values()].filter((i) => activeIds.has(i.clusterId) && i.state === 'running' && i.publicIp !== undefined);
-  const subnets = new Set(publicNodes.map((i) => i.subnetId)).size;
-  const vpcs = [...new Set(publicNodes.map((i) => i.vpcId))];
-  const network = simNetwork(account);
-  const byVpcPages = (perVpc: (vpcId: string) => number, pageSize: number): number =>
-    chunks(vpcs.sort(), EC2_MAX_FILTER_VALUES).reduce((n, batch) => n + Math.max(1, ceilDiv(batch.reduce((k, v) => k + perVpc(v), 0), pageSize)), 0);
-  set(K.describeSubnets, ceilDiv(subnets, EC2_MAX_FILTER_VALUES));
-  set(K.describeRouteTables, byVpcPages((v) => network.routeTables.filter((t) => t.vpcId === v).length, 100));
-  set(K.describeNetworkAcls, byVpcPages((v) => network.networkAcls.filter((a) => a.vpcId === v).length, 100));
   set(K.getInstanceProfile, f.profileNames.size);
   set(K.getRole, f.profileRoles.size);
   set(K.listRolePolicies, f.profileRoles.size);
@@ -323,7 +374,6 @@ export function lowerBound(account: SimAccount, calls: CallCounts): LowerBound {
     [K.getPolicyVersion]: profileHead + Math.min(L(K.listAttachedRolePolicies), L(K.getRole)) + L(K.getPolicy),
     [K.describeInstances]: clusterHead + L(K.listInstances),
     [K.describeInstanceInformation]: clusterHead + L(K.listInstances),
-    // After the tagged node query (no fallback cluster in the simulated account).
     [K.describeSubnets]: L(K.describeInstances),
     [K.describeRouteTables]: L(K.describeInstances),
     [K.describeNetworkAcls]: L(K.describeInstances),
@@ -371,10 +421,4 @@ export function lowerBound(account: SimAccount, calls: CallCounts): LowerBound {
   terms.sort((a, b) => b.total - a.total);
   const binding = terms[0] ?? { name: 'none', calls: 0, head: 0, drain: 0, tail: 0, total: 0 };
   return { seconds: binding.total, binding, terms };
-}
-
-function chunks<T>(items: readonly T[], size: number): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
-  return out;
 }

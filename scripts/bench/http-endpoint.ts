@@ -20,12 +20,14 @@ const SIGNING_NAMES: Readonly<Record<string, Service>> = {
   iam: 'iam',
   ssm: 'ssm',
   sts: 'sts',
+  tagging: 'tag',
 };
 
 /** `X-Amz-Target` prefixes of the JSON 1.1 services. */
 const TARGET_PREFIXES: Readonly<Record<string, Service>> = {
   ElasticMapReduce: 'emr',
   AmazonSSM: 'ssm',
+  ResourceGroupsTaggingAPI_20170126: 'tag',
 };
 
 /** One request the endpoint received, for assertions about what crossed the wire. */

@@ -73,7 +73,7 @@ export const API_SPECS: readonly ApiSpec[] = [
   spec('ec2', 'DescribeInstances', 200, 1),
   spec('ec2', 'DescribeManagedPrefixLists', 120, 0.5),
   spec('ec2', 'GetManagedPrefixListEntries', 100, 0.2),
-  spec('ec2', 'DescribeSubnets', 120, 0.2),
+  spec('ec2', 'DescribeSubnets', 120, 0.3),
   spec('ec2', 'DescribeRouteTables', 130, 0.5),
   spec('ec2', 'DescribeNetworkAcls', 130, 0.5),
   spec('iam', 'GetInstanceProfile', 90),

@@ -1,7 +1,15 @@
 /** Plain-text tables of the benchmark's figures. */
 import type { ArtefactResult } from './artefact.js';
 import type { ChildResult } from './result.js';
+import { VPC_APIS } from './expected.js';
 import { API_BY_KEY } from './limits.js';
+
+/**
+ * A VPC API (issue 13) that no collector calls yet: its minimum is known from the model but not
+ * held against the run (nor counted in the totals) until the collector is wired; then it is
+ * compared like any other.
+ */
+export const notYetCalled = (api: string, calls: number): boolean => calls === 0 && VPC_APIS.includes(api);
 
 export const TARGETS = { callRatio: 1, timeRatio: 1.25, failedCalls: 0, collectionErrors: 0, peakRssMbAt1000: 200 } as const;
 
@@ -33,7 +41,7 @@ export function totals(r: ChildResult): RunTotals {
   return r.apis.reduce<RunTotals>(
     (t, a) => ({
       calls: t.calls + a.ok,
-      minimum: t.minimum + a.minimum,
+      minimum: t.minimum + (notYetCalled(a.api, a.ok) ? 0 : a.minimum),
       naive: t.naive + a.naive,
       throttled: t.throttled + a.throttled,
       errors: t.errors + Object.values(a.errors).reduce((x, y) => x + y, 0),
@@ -69,11 +77,20 @@ export function renderFleet(r: ChildResult): string {
       out.push(`${f.label}: ${f.apis.reduce((n, a) => n + a.calls, 0)} calls (${f.apis.filter((a) => a.calls > 0).map((a) => `${a.api} ${a.calls}`).join(', ')}), ${f.modelSeconds.toFixed(1)} model s`);
       continue;
     }
-    const off = f.apis.filter((a) => a.calls !== a.minimum);
-    out.push(`${f.label} calls/minimum: ${f.apis.filter((a) => a.calls > 0 || a.minimum > 0).map((a) => `${a.api} ${a.calls}/${a.minimum}`).join(', ')}${off.length ? `  (off the minimum: ${off.map((a) => a.api).join(', ')})` : '  (all at the minimum)'}`);
+    const pending = f.apis.filter((a) => notYetCalled(a.api, a.calls) && a.minimum > 0);
+    const off = f.apis.filter((a) => a.calls !== a.minimum && !pending.includes(a));
+    const shown = f.apis.filter((a) => (a.calls > 0 || a.minimum > 0) && !pending.includes(a));
+    out.push(
+      `${f.label} calls/minimum: ${shown.map((a) => `${a.api} ${a.calls}/${a.minimum}`).join(', ')}${off.length ? `  (off the minimum: ${off.map((a) => a.api).join(', ')})` : '  (all at the minimum)'}` +
+        (pending.length ? `; not yet called (no collector wired): ${pending.map((a) => `${a.api} (minimum ${a.minimum})`).join(', ')}` : ''),
+    );
     for (const m of f.mismatches ?? []) out.push(`  !! ${m}`);
   }
-  out.push('(peak RSS is the benchmark process: product and in-process simulated account together)', '');
+  out.push(
+    '(peak RSS in this table is the timing process: product and the in-process simulated account together, over the runs so far)',
+    memoryRunLine(r),
+    '',
+  );
   return out.join('\n');
 }
 
@@ -91,7 +108,7 @@ export function renderRun(r: ChildResult): string {
 
   const rows = r.apis.map((x) => {
     const errors = Object.entries(x.errors).map(([code, n]) => `${n} ${code}`).join(', ');
-    const ratio = x.minimum > 0 ? (x.ok / x.minimum).toFixed(2) : x.ok > 0 ? 'not needed' : '-';
+    const ratio = notYetCalled(x.api, x.ok) && x.minimum > 0 ? 'not yet called' : x.minimum > 0 ? (x.ok / x.minimum).toFixed(2) : x.ok > 0 ? 'not needed' : '-';
     const window = x.firstAt !== undefined && x.lastAt !== undefined ? `${x.firstAt.toFixed(1)}–${x.lastAt.toFixed(1)}` : '';
     return [x.api, num(x.ok), num(x.throttled), errors || '0', num(x.minimum), ratio, num(x.naive), String(x.peakInFlight), rate(x.api), window];
   });
@@ -123,7 +140,7 @@ export function renderRun(r: ChildResult): string {
     `memory         peak RSS ${num(r.rss.peakMb)} MB (collection ${num(r.rss.collectionPeakMb)} MB, then evaluation); at start ${num(r.rss.startMb)} MB, before collecting ${num(r.rss.baselineMb)} MB; ` +
       `live heap after collection ${num(r.rss.liveAfterCollectionMb)} MB, snapshot ${num(r.rss.snapshotJsonMb, 1)} MB as JSON`,
     `               the simulated account holds ~${num(r.rss.modelMb)} MB of that heap: ~${num(r.rss.collectionPeakMb - r.rss.modelMb)} MB collecting / ~${num(r.rss.peakMb - r.rss.modelMb)} MB overall without it (estimate)` +
-      (r.n >= 1000 ? `; target < ${TARGETS.peakRssMbAt1000} MB: measured ${verdict(r.rss.peakMb < TARGETS.peakRssMbAt1000)}, without the simulator ${verdict(r.rss.peakMb - r.rss.modelMb < TARGETS.peakRssMbAt1000)}` : ''),
+      ' (the product alone is measured by the memory run below)',
     ...memoryPhaseLines(r),
     `evaluation     ${evaluationLine(r)}`,
     `naive auditor  ${num(t.naive)} calls; ours ${num(t.calls)} = ${t.naive ? ((100 * t.calls) / t.naive).toFixed(1) : '-'} % of it`,
@@ -132,6 +149,20 @@ export function renderRun(r: ChildResult): string {
     '',
   );
   return out.join('\n');
+}
+
+/** The product's own peak RSS, from the memory run (two processes). */
+export function memoryRunLine(r: ChildResult): string {
+  if (r.memoryRunFailure) return `product alone (memory run): FAILED — ${r.memoryRunFailure.split('\n')[0] ?? ''}`;
+  const m = r.memoryRun;
+  if (!m) return 'product alone (memory run): not run';
+  const target = r.n >= 1000 ? `; target < ${TARGETS.peakRssMbAt1000} MB: ${verdict(m.peakRssMb < TARGETS.peakRssMbAt1000)}` : '';
+  const phases = m.phases.map((p) => `${p.name} ${num(p.rssMb)} (heap ${num(p.heapUsedMb)})`).join(', ');
+  return (
+    `product alone (memory run: one cold scheduled audit — collection, evaluation, Security Hub plan — in its own process, the simulator in another): ` +
+    `peak RSS ${num(m.peakRssMb)} MB measured${target}; ${num(m.clusters)} clusters, ${num(m.results)} results, ${num(m.plannedImports)} findings planned, ${m.collectionErrors} collection errors; ` +
+    `RSS MB at ${phases}; ${num(m.realSeconds, 1)} s real at ×${m.timeScale}`
+  );
 }
 
 /** Where the peak comes from: memory at each phase boundary, and the product's own peak. */
@@ -145,10 +176,10 @@ function memoryPhaseLines(r: ChildResult): string[] {
   if (product !== undefined) {
     const without = product - r.rss.modelMb;
     lines.push(
-      `               product peak (collection + one evaluation, before the benchmark's own checks) ${num(product)} MB; minus the simulated account's measured live heap (${num(r.rss.modelMb)} MB): ${num(without)} MB` +
-        (r.n >= 1000 ? `; target < ${TARGETS.peakRssMbAt1000} MB: ${verdict(product < TARGETS.peakRssMbAt1000)} / without the account ${verdict(without < TARGETS.peakRssMbAt1000)}` : ''),
+      `               timing process peak at the end of the product's work (collection + one evaluation) ${num(product)} MB; minus the simulated account's live heap (${num(r.rss.modelMb)} MB): ${num(without)} MB (an estimate)`,
     );
   }
+  lines.push(`               ${memoryRunLine(r)}`);
   return lines;
 }
 
@@ -171,6 +202,13 @@ export const LEGEND = [
   'simulated quota (burst/refill per s, + account-wide bucket); active = model seconds from the first request to the last answer.',
   'Time is model time (idle waits × K, CPU 1:1). Lower bound = max over APIs and shared buckets of: dependency latencies before the',
   "first call + (calls − burst) / refill (or the sequential page chain) + the last call's latency and the calls that must follow it.",
+  'EMR share = EMR calls ÷ (25 + 5 × model wall s): the account-wide EMR bucket\'s tokens during the run. "not yet called": a VPC API',
+  '(issue 13) whose minimum the model knows but no collector calls yet; it is left out of the totals until one does.',
+  'Memory: calls and wall time come from the timing runs, where product and simulated account share one process and one model',
+  'clock. The product\'s own peak RSS comes from a separate memory run per N: the simulated account in one process behind the HTTP',
+  'endpoint (instant answers, no throttling), one cold scheduled audit (runAudit: collection, evaluation, Security Hub plan) in',
+  'another with the Lambda\'s V8 heap, its peak RSS measured (process.resourceUsage().maxRSS). Two processes cannot share the',
+  'time warp (each event loop idles at other moments), so only the product keeps model time there, for its own pacing.',
   '',
 ].join('\n');
 

@@ -3,6 +3,23 @@ import type { LowerBound } from './expected.js';
 import type { InvocationSummary } from './simulator.js';
 
 export const RESULT_PREFIX = 'BENCH_RESULT ';
+/** The simulator process of the memory run prints this and its URL once it listens. */
+export const LISTENING_PREFIX = 'SIM_LISTENING ';
+
+/** The memory run's figures (scripts/bench/memory-child.ts). */
+export interface MemoryRunResult {
+  /** Peak RSS of the product's process over the whole run, MB. */
+  peakRssMb: number;
+  phases: MemoryPhase[];
+  clusters: number;
+  results: number;
+  plannedImports: number;
+  collectionErrors: number;
+  /** Real seconds of the run (model time runs ×timeScale while idle). */
+  realSeconds: number;
+  timeScale: number;
+}
+
 
 export interface ApiRow {
   api: string;
@@ -87,6 +104,9 @@ export interface ChildResult {
     simulatorHeapMb?: number;
   };
   evaluation: EvaluationFigures;
+  /** The memory run (product and simulated account in two processes): the product's own peak RSS. */
+  memoryRun?: MemoryRunResult;
+  memoryRunFailure?: string;
   timedOut?: boolean;
   failure?: string;
 }

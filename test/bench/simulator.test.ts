@@ -3,7 +3,7 @@
  * answers, its throttling errors are classified and retried by the SDK, and the minimum / naive
  * call counts follow the account model.
  */
-import { DescribeInstancesCommand, DescribeSecurityGroupsCommand } from '@aws-sdk/client-ec2';
+import { DescribeInstancesCommand, DescribeNetworkAclsCommand, DescribeRouteTablesCommand, DescribeSecurityGroupsCommand, DescribeSubnetsCommand, type RouteTable } from '@aws-sdk/client-ec2';
 import {
   DescribeClusterCommand,
   DescribeSecurityConfigurationCommand,
@@ -19,11 +19,12 @@ import { DescribeInstanceInformationCommand, GetServiceSettingCommand } from '@a
 import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import { describe, expect, it } from 'vitest';
 import { createAwsClients } from '../../lib/aws/clients.js';
-import { systemClock } from '../../lib/clock.js';
-import { collectSnapshot } from '../../lib/collect/index.js';
-import { loadSettings } from '../../lib/settings.js';
 import { ACTIVE_STATES, SECRET_MARKERS, buildAccount } from '../../scripts/bench/account.js';
-import { activeClusters, lowerBound, minimumCalls, naiveCalls, neededApis, nameFromRef } from '../../scripts/bench/expected.js';
+import { activeClusters, lowerBound, minimumCalls, naiveCalls, neededApis, nameFromRef, publicNodeNetwork, vpcMinimum } from '../../scripts/bench/expected.js';
+import { CallRunner } from '../../lib/collect/calls.js';
+import { collectVpcData } from '../../lib/collect/vpc.js';
+import { systemClock } from '../../lib/clock.js';
+import { CHECKS } from '../../checks/index.js';
 import { API_SPECS, type ApiSpec } from '../../scripts/bench/limits.js';
 import { Simulator } from '../../scripts/bench/simulator.js';
 import { installTimeWarp } from '../../scripts/bench/timewarp.js';
@@ -257,34 +258,150 @@ describe('bench expected calls', () => {
   });
 });
 
-describe('the path from the internet in the simulated account', () => {
-  const account = buildAccount({ n: 12, seed: 11 });
-  const path = { permissions: ['elasticmapreduce:DescribeCluster', 'ec2:DescribeInstances', 'ec2:DescribeSecurityGroups', 'ec2:DescribeSubnets', 'ec2:DescribeRouteTables', 'ec2:DescribeNetworkAcls'] };
-  const unlimited: ApiSpec[] = API_SPECS.map((s) => ({ ...s, burst: Infinity, rate: Infinity }));
+describe('bench simulator: the VPC network (issue 13)', () => {
+  // One subnet and VPC of a node with a public address, to ask about.
+  const publicNode = (account: ReturnType<typeof buildAccount>) => [...account.ec2Instances.values()].find((i) => i.state === 'running' && i.publicIp)!;
 
-  it('the collection makes exactly the minimum: one call per API for the public nodes’ subnets and VPCs, and reads every path', async () => {
-    const active = new Set(activeClusters(account).map((c) => c.id));
-    const publicNodes = [...account.ec2Instances.values()].filter((i) => active.has(i.clusterId) && i.state === 'running' && i.publicIp !== undefined);
-    expect(publicNodes.length).toBeGreaterThan(0);
-    const minimum = minimumCalls(account, neededApis([path]));
-    expect(['ec2:DescribeSubnets', 'ec2:DescribeRouteTables', 'ec2:DescribeNetworkAcls'].map((k) => minimum.get(k))).toEqual([1, 1, 1]);
-
-    const sim = new Simulator({ account, latencyScale: 0, specs: unlimited, sharedBuckets: [] });
-    // Pacing is tested elsewhere: here the client-side buckets must not slow the run down.
-    const settings = { ...loadSettings({}), rateMultiplier: 100 };
-    const clients = sim.instrument(createAwsClients({ maxAttempts: settings.maxAttempts, homeRegion: account.region }));
-    const snap = await collectSnapshot({ regions: [account.region], settings, clients, checks: [{ ...path, id: 'x/path' } as never], clock: systemClock });
-    const region = snap.regions[0]!;
-
-    expect(region.errors).toEqual([]);
-    for (const k of ['ec2:DescribeSubnets', 'ec2:DescribeRouteTables', 'ec2:DescribeNetworkAcls']) expect(sim.apiStats().get(k)?.ok, k).toBe(minimum.get(k));
-    expect(Object.keys(region.vpc!.subnets).sort()).toEqual([...new Set(publicNodes.map((i) => i.subnetId))].sort());
-    for (const i of publicNodes) {
-      const subnet = region.vpc!.subnets[i.subnetId]!;
-      const tables = Object.values(region.vpc!.routeTables).filter((t) => t.vpcId === subnet.vpcId);
-      const table = tables.find((t) => t.subnetIds.includes(subnet.subnetId)) ?? tables.find((t) => t.main);
-      expect(table?.routes.find((r) => r.destination.type === 'cidr' && r.destination.cidr === '0.0.0.0/0')?.target, i.id).toMatch(/^igw-/);
-      expect(Object.values(region.vpc!.networkAcls).find((a) => a.subnetIds.includes(subnet.subnetId))?.isDefault, i.id).toBe(true);
+  it('models a few dozen shared VPCs at 1,000 clusters: public and private subnets, main and explicit tables, igw/nat routes, default and custom ACLs', () => {
+    const account = buildAccount({ n: 1000, seed: 7 });
+    const net = account.network;
+    expect(net.vpcs.size).toBe(33);
+    const subnets = [...net.subnets.values()];
+    expect(subnets.some((s) => s.public) && subnets.some((s) => !s.public)).toBe(true);
+    // Clusters share subnets; each node is where its cluster is, with its cluster's groups.
+    const used = new Set(activeClusters(account).map((c) => c.subnetId));
+    expect(used.size).toBeLessThan(activeClusters(account).length / 3);
+    for (const c of activeClusters(account)) {
+      expect(net.subnets.get(c.subnetId)?.vpcId).toBe(c.vpcId);
+      expect(account.securityGroups.get(c.masterSg)?.vpcId).toBe(c.vpcId);
     }
+    const tables = [...net.routeTables.values()];
+    for (const vpc of net.vpcs.values()) expect(tables.filter((t) => t.vpcId === vpc.id && t.main)).toHaveLength(1);
+    expect(tables.some((t) => t.routes.some((r) => r.target.startsWith('igw-')))).toBe(true);
+    expect(tables.some((t) => t.routes.some((r) => r.target.startsWith('nat-')))).toBe(true);
+    expect(tables.some((t) => t.routes.some((r) => r.state === 'blackhole'))).toBe(true);
+    const acls = [...net.networkAcls.values()];
+    for (const vpc of net.vpcs.values()) expect(acls.filter((a) => a.vpcId === vpc.id && a.isDefault)).toHaveLength(1);
+    expect(acls.filter((a) => !a.isDefault).length).toBeGreaterThan(3);
+    // Every subnet in exactly one ACL.
+    for (const s of subnets) expect(acls.filter((a) => a.subnetIds.includes(s.id))).toHaveLength(1);
+    // Public master IPs in public subnets, a few Elastic IPs in private ones, some global IPv6.
+    const nodes = [...account.ec2Instances.values()];
+    expect(nodes.some((i) => i.publicIp && net.subnets.get(i.subnetId)?.public)).toBe(true);
+    expect(nodes.some((i) => i.publicIp && i.role === 'MASTER' && !net.subnets.get(i.subnetId)?.public)).toBe(true);
+    expect(nodes.some((i) => (i.ipv6 ?? []).length > 0)).toBe(true);
+  });
+
+  it('DescribeInstances: SubnetId, VpcId, SecurityGroups and NetworkInterfaces[].Groups, public address and IPv6 as EC2 gives them', async () => {
+    const { account, rc } = setup(200);
+    const dual = [...account.ec2Instances.values()].find((i) => (i.ipv6 ?? []).length > 0) ?? publicNode(account);
+    const out = await rc.ec2.send(new DescribeInstancesCommand({ InstanceIds: [dual.id] }));
+    const i = out.Reservations?.[0]?.Instances?.[0];
+    expect(i?.SubnetId).toBe(dual.subnetId);
+    expect(i?.VpcId).toBe(dual.vpcId);
+    expect(i?.SecurityGroups?.map((g) => g.GroupId)).toEqual(dual.securityGroupIds);
+    expect(i?.NetworkInterfaces?.[0]?.Groups?.map((g) => g.GroupId)).toEqual(dual.securityGroupIds);
+    expect(i?.NetworkInterfaces?.[0]?.SubnetId).toBe(dual.subnetId);
+    expect(i?.NetworkInterfaces?.[0]?.Ipv6Addresses?.map((a) => a.Ipv6Address)).toEqual(dual.ipv6 ?? []);
+    if (dual.publicIp) expect(i?.NetworkInterfaces?.[0]?.Association?.PublicIp).toBe(dual.publicIp);
+  });
+
+  it('DescribeSubnets: subnet-id filter, MaxResults 5–1000 with NextToken to the end, unknown ids in the filter match nothing', async () => {
+    const { account, rc } = setup(1000);
+    const node = publicNode(account);
+    const one = await rc.ec2.send(new DescribeSubnetsCommand({ Filters: [{ Name: 'subnet-id', Values: [node.subnetId, 'subnet-00000000000000000'] }], MaxResults: 1000 }));
+    expect(one.Subnets?.map((s) => [s.SubnetId, s.VpcId])).toEqual([[node.subnetId, node.vpcId]]);
+    const s = one.Subnets?.[0];
+    const model = account.network.subnets.get(node.subnetId)!;
+    expect(s?.CidrBlock).toBe(model.cidr);
+    expect(s?.AvailabilityZone).toBe(model.availabilityZone);
+    expect(s?.MapPublicIpOnLaunch).toBe(model.public);
+    expect(one.NextToken).toBeUndefined();
+    const ids = [...account.network.subnets.keys()].slice(0, 12);
+    const seen: string[] = [];
+    let token: string | undefined;
+    let pages = 0;
+    do {
+      const p = await rc.ec2.send(new DescribeSubnetsCommand({ Filters: [{ Name: 'subnet-id', Values: ids }], MaxResults: 5, NextToken: token }));
+      seen.push(...(p.Subnets ?? []).map((x) => x.SubnetId ?? ''));
+      token = p.NextToken;
+      pages += 1;
+    } while (token);
+    expect(pages).toBe(3);
+    expect(seen.sort()).toEqual([...ids].sort());
+    await expect(rc.ec2.send(new DescribeSubnetsCommand({ MaxResults: 4 }))).rejects.toMatchObject({ name: 'InvalidParameterValue' });
+    await expect(rc.ec2.send(new DescribeSubnetsCommand({ MaxResults: 1001 }))).rejects.toMatchObject({ name: 'InvalidParameterValue' });
+    await expect(rc.ec2.send(new DescribeSubnetsCommand({ Filters: [{ Name: 'subnet-id', Values: Array.from({ length: 201 }, (_, k) => `subnet-${k}`) }] }))).rejects.toMatchObject({ name: 'FilterLimitExceeded' });
+    await expect(rc.ec2.send(new DescribeSubnetsCommand({ SubnetIds: ['subnet-00000000000000000'] }))).rejects.toMatchObject({ name: 'InvalidSubnetID.NotFound' });
+  });
+
+  it('DescribeRouteTables and DescribeNetworkAcls: vpc-id filter, MaxResults 5–100, routes, associations and entries as EC2 gives them', async () => {
+    const { account, rc } = setup(1000);
+    const vpcIds = [...account.network.vpcs.keys()];
+    const tables: RouteTable[] = [];
+    let token: string | undefined;
+    do {
+      const p = await rc.ec2.send(new DescribeRouteTablesCommand({ Filters: [{ Name: 'vpc-id', Values: vpcIds }], MaxResults: 5, NextToken: token }));
+      expect((p.RouteTables ?? []).length).toBeLessThanOrEqual(5);
+      tables.push(...(p.RouteTables ?? []));
+      token = p.NextToken;
+    } while (token);
+    expect(tables).toHaveLength(account.network.routeTables.size);
+    const main = tables.find((t) => t.Associations?.some((a) => a.Main));
+    expect(main?.Associations?.[0]?.AssociationState?.State).toBe('associated');
+    const pub = tables.find((t) => t.Routes?.some((r) => r.GatewayId?.startsWith('igw-') && r.DestinationCidrBlock === '0.0.0.0/0') && t.Associations?.some((a) => a.SubnetId));
+    expect(pub?.Routes?.[0]).toMatchObject({ GatewayId: 'local', State: 'active' });
+    expect(tables.some((t) => t.Routes?.some((r) => r.NatGatewayId?.startsWith('nat-')))).toBe(true);
+    expect(tables.some((t) => t.Routes?.some((r) => r.DestinationPrefixListId && r.GatewayId?.startsWith('vpce-')))).toBe(true);
+    await expect(rc.ec2.send(new DescribeRouteTablesCommand({ MaxResults: 101 }))).rejects.toMatchObject({ name: 'InvalidParameterValue' });
+
+    const vpc = vpcIds[0]!;
+    const acls = await rc.ec2.send(new DescribeNetworkAclsCommand({ Filters: [{ Name: 'vpc-id', Values: [vpc] }], MaxResults: 100 }));
+    expect(acls.NetworkAcls?.every((a) => a.VpcId === vpc)).toBe(true);
+    const def = acls.NetworkAcls?.find((a) => a.IsDefault);
+    expect(def?.Entries?.find((e) => e.RuleNumber === 32767 && !e.Egress)).toMatchObject({ RuleAction: 'deny', CidrBlock: '0.0.0.0/0', Protocol: '-1' });
+    const custom = [...account.network.networkAcls.values()].find((a) => !a.isDefault && a.entries.some((e) => e.from !== undefined))!;
+    const got = await rc.ec2.send(new DescribeNetworkAclsCommand({ Filters: [{ Name: 'vpc-id', Values: [custom.vpcId] }] }));
+    const entry = got.NetworkAcls?.find((a) => a.NetworkAclId === custom.id)?.Entries?.find((e) => e.PortRange);
+    expect(entry?.PortRange?.From).toBeTypeOf('number');
+    expect(got.NetworkAcls?.find((a) => a.NetworkAclId === custom.id)?.Associations?.map((a) => a.SubnetId)).toEqual(custom.subnetIds);
+    await expect(rc.ec2.send(new DescribeNetworkAclsCommand({ MaxResults: 4 }))).rejects.toMatchObject({ name: 'InvalidParameterValue' });
+  });
+
+  it('collectVpcData pages to the end against the simulator, with exactly the minimum calls', async () => {
+    const account = buildAccount({ n: 2000, seed: 7 });
+    // More route tables and ACLs than one page of 100 across the VPCs: the by-VPC describes must page.
+    expect(account.network.routeTables.size).toBeGreaterThan(100);
+    expect(account.network.networkAcls.size).toBeGreaterThan(100);
+    const sim = new Simulator({ account, latencyScale: 0, specs: unlimited, sharedBuckets: [] });
+    const clients = sim.instrument(createAwsClients({ maxAttempts: 3, homeRegion: region }));
+    const calls = new CallRunner({ concurrency: 4, clock: systemClock });
+    const subnetIds = [...account.network.subnets.keys()];
+    const vpcIds = [...account.network.vpcs.keys()];
+    const got = await collectVpcData({ region, clients: clients.forRegion(region), calls }, subnetIds, vpcIds);
+    calls.close();
+    expect(got.failures).toEqual([]);
+    expect(Object.keys(got.data.subnets).sort()).toEqual([...subnetIds].sort());
+    expect(Object.keys(got.data.routeTables)).toHaveLength(account.network.routeTables.size);
+    expect(Object.keys(got.data.networkAcls)).toHaveLength(account.network.networkAcls.size);
+    const main = Object.values(got.data.routeTables).filter((t) => t.main);
+    expect(main).toHaveLength(vpcIds.length);
+    const stats = sim.apiStats();
+    const pages = (items: number): number => Math.max(1, Math.ceil(items / 100));
+    expect(stats.get('ec2:DescribeSubnets')?.ok).toBe(Math.ceil(subnetIds.length / 200));
+    expect(stats.get('ec2:DescribeRouteTables')?.ok).toBe(pages(account.network.routeTables.size));
+    expect(stats.get('ec2:DescribeNetworkAcls')?.ok).toBe(pages(account.network.networkAcls.size));
+  });
+
+  it('the minimum: the subnets and VPCs of running nodes with a public address, by 200, paged by 100', () => {
+    const account = buildAccount({ n: 1000, seed: 7 });
+    const { subnetIds, vpcIds } = publicNodeNetwork(account);
+    expect(subnetIds.length).toBeGreaterThan(0);
+    const m = vpcMinimum(account);
+    expect(m.get('ec2:DescribeSubnets')).toBe(Math.ceil(subnetIds.length / 200));
+    const inVpcs = (items: Iterable<{ vpcId: string }>): number => [...items].filter((t) => vpcIds.includes(t.vpcId)).length;
+    expect(m.get('ec2:DescribeRouteTables')).toBe(Math.max(1, Math.ceil(inVpcs(account.network.routeTables.values()) / 100)));
+    expect(m.get('ec2:DescribeNetworkAcls')).toBe(Math.max(1, Math.ceil(inVpcs(account.network.networkAcls.values()) / 100)));
+    expect(minimumCalls(account, neededApis(CHECKS)).get('ec2:DescribeSubnets')).toBe(m.get('ec2:DescribeSubnets'));
   });
 });

@@ -181,6 +181,20 @@ describe('the state store', () => {
     expect(logs[2]).toMatch(/schema-invalid/);
   });
 
+  it('a STARTING cluster is kept once an EC2 instance of it exists, not before', () => {
+    const region = {
+      region: REGION,
+      clusters: [
+        { id: 'j-launched', name: 'a', state: 'STARTING', described: true, tags: {}, instances: [{ id: 'i-1', ec2InstanceId: 'i-1', state: 'PROVISIONING' }] },
+        { id: 'j-awaiting', name: 'b', state: 'STARTING', described: true, tags: {}, instances: [{ id: 'ci-2', state: 'AWAITING_FULFILLMENT' }] },
+        { id: 'j-bare', name: 'c', state: 'STARTING', described: true, tags: {} },
+      ],
+      collection: { listed: ['j-launched', 'j-awaiting', 'j-bare'], described: ['j-launched', 'j-awaiting', 'j-bare'] },
+    } as unknown as Parameters<typeof nextState>[1];
+    const state = nextState(undefined, region, { accountId: fake.accountId, now: '2026-01-01T00:00:00.000Z', audited: true });
+    expect(Object.keys(state.clusters)).toEqual(['j-launched']);
+  });
+
   it('a state of another account or region is not used', () => {
     const state = { kind: 'emr-audit-state', version: 1, accountId: '999999999999', region: REGION, savedAt: 'x', clusters: {}, securityConfigurations: {} };
     expect(parseState(state, { accountId: fake.accountId, region: REGION })).toEqual({ ok: false, reason: `it belongs to account 999999999999, not ${fake.accountId}` });

@@ -1,5 +1,6 @@
 /** EC2 (ec2Query: form-encoded request, XML response) answered from the simulated account. */
 import type { SimAccount, SimEc2Instance, SimPrefixList, SimRule, SimSecurityGroup } from '../account.js';
+import type { SimNetworkAcl, SimRouteTable, SimSubnet } from '../network.js';
 import { ec2Error, ec2Response, formFilters, formList, x, xl, xn, type ParsedRequest, type SimResponse } from '../wire.js';
 
 /**
@@ -67,7 +68,23 @@ function instance(i: SimEc2Instance): string {
     xl('groupSet', i.securityGroupIds, (g) => x('groupId', g) + x('groupName', g)) +
     xl('tagSet', tags, ([k, v]) => x('key', k) + x('value', v)) +
     xn('iamInstanceProfile', x('arn', i.profileArn), x('id', 'AIPAEXAMPLE')) +
-    xl('networkInterfaceSet', [i], (n) => x('networkInterfaceId', `eni-${n.id.slice(2)}`) + x('subnetId', n.subnetId) + x('vpcId', n.vpcId) + x('status', 'in-use') + x('privateIpAddress', n.privateIp) + x('sourceDestCheck', true)) +
+    x('ipv6Address', i.ipv6?.[0]) +
+    // As EC2 describes a node: the groups are on the instance and on its (one) interface, which
+    // carries the public address as an association and the IPv6 addresses.
+    xl(
+      'networkInterfaceSet',
+      [i],
+      (n) =>
+        x('networkInterfaceId', `eni-${n.id.slice(2)}`) +
+        x('subnetId', n.subnetId) +
+        x('vpcId', n.vpcId) +
+        x('status', 'in-use') +
+        x('privateIpAddress', n.privateIp) +
+        x('sourceDestCheck', true) +
+        xl('groupSet', n.securityGroupIds, (g) => x('groupId', g) + x('groupName', g)) +
+        (n.publicIp ? xn('association', x('publicIp', n.publicIp), x('ipOwnerId', 'amazon')) : '') +
+        xl('ipv6AddressesSet', n.ipv6 ?? [], (a) => x('ipv6Address', a) + x('isPrimaryIpv6', false)),
+    ) +
     x('ebsOptimized', true) +
     x('enaSupport', true) +
     xn('metadataOptions', x('state', 'applied'), x('httpTokens', i.httpTokens), x('httpPutResponseHopLimit', i.httpTokens === 'required' ? 1 : 2), x('httpEndpoint', 'enabled'), x('httpProtocolIpv6', 'disabled'), x('instanceMetadataTags', 'disabled')) +
@@ -98,70 +115,108 @@ function prefixList(l: SimPrefixList, region: string): string {
   );
 }
 
-/**
- * The simulated network, derived from the clusters (no random draw, so the account stays what its
- * seed makes it): each cluster's subnet in its VPC; per VPC a main route table to a NAT gateway and a
- * public table to an internet gateway associated with the subnets whose nodes have public addresses;
- * per VPC a default network ACL allowing everything (EC2 lists it associated with every subnet).
- */
-export interface SimNetwork {
-  subnets: Map<string, { id: string; vpcId: string; az: string; public: boolean }>;
-  routeTables: { id: string; vpcId: string; main: boolean; subnetIds: string[]; routes: { cidr: string; target: string }[] }[];
-  networkAcls: { id: string; vpcId: string; subnetIds: string[] }[];
-}
-
-const networks = new WeakMap<SimAccount, SimNetwork>();
-
-export function simNetwork(account: SimAccount): SimNetwork {
-  const known = networks.get(account);
-  if (known) return known;
-  const subnets: SimNetwork['subnets'] = new Map();
-  for (const c of account.clusters) {
-    const s = subnets.get(c.subnetId) ?? { id: c.subnetId, vpcId: c.vpcId, az: c.availabilityZone, public: false };
-    s.public ||= c.instances.some((i) => i.publicIp !== undefined);
-    subnets.set(c.subnetId, s);
-  }
-  const vpcs = [...new Set([...subnets.values()].map((s) => s.vpcId))].sort();
-  const suffix = (vpcId: string): string => vpcId.replace(/^vpc-/, '');
-  const network: SimNetwork = {
-    subnets,
-    routeTables: vpcs.flatMap((vpcId) => [
-      { id: `rtb-m${suffix(vpcId)}`, vpcId, main: true, subnetIds: [], routes: [{ cidr: '10.0.0.0/8', target: 'local' }, { cidr: '0.0.0.0/0', target: `nat-${suffix(vpcId)}` }] },
-      { id: `rtb-p${suffix(vpcId)}`, vpcId, main: false, subnetIds: [...subnets.values()].filter((s) => s.vpcId === vpcId && s.public).map((s) => s.id), routes: [{ cidr: '10.0.0.0/8', target: 'local' }, { cidr: '0.0.0.0/0', target: `igw-${suffix(vpcId)}` }] },
-    ]),
-    networkAcls: vpcs.map((vpcId) => ({ id: `acl-${suffix(vpcId)}`, vpcId, subnetIds: [...subnets.values()].filter((s) => s.vpcId === vpcId).map((s) => s.id) })),
-  };
-  networks.set(account, network);
-  return network;
-}
-
-/** EC2's MaxResults bounds of an API; undefined when out of range. */
-function boundedMax(req: ParsedRequest, min: number, max: number): number | undefined {
-  const raw = req.form.get('MaxResults');
-  if (raw === null) return max;
-  const n = Number(raw);
-  return Number.isInteger(n) && n >= min && n <= max ? n : undefined;
-}
-
-/** Items matching every filter (any of its values); an unknown filter name is an error, as in EC2. */
-function byFilters<T>(req: ParsedRequest, items: readonly T[], fields: Record<string, (item: T) => string[]>): T[] | SimResponse {
-  const filters = formFilters(req.form);
-  if (filters.reduce((n, f) => n + f.values.length, 0) > EC2_MAX_FILTER_VALUES) return ec2Error(400, 'FilterLimitExceeded', `The maximum number of filter values specified on a single call is ${EC2_MAX_FILTER_VALUES}`);
-  for (const f of filters) if (!Object.hasOwn(fields, f.name)) return ec2Error(400, 'InvalidParameterValue', `The filter '${f.name}' is invalid`);
-  return items.filter((item) => filters.every((f) => fields[f.name]!(item).some((v) => f.values.includes(v))));
-}
-
-const ALLOW_ALL = [false, true].flatMap((egress) => [
-  { n: 100, egress, action: 'allow' },
-  { n: 32767, egress, action: 'deny' },
-]);
-
 /** MaxResults of the prefix-list APIs: 1–100, default 100; undefined when out of range. */
 function maxResults(req: ParsedRequest): number | undefined {
   const raw = req.form.get('MaxResults');
   if (raw === null) return 100;
   const n = Number(raw);
   return Number.isInteger(n) && n >= 1 && n <= 100 ? n : undefined;
+}
+
+function subnet(sn: SimSubnet, account: SimAccount): string {
+  return (
+    x('subnetId', sn.id) +
+    x('subnetArn', `arn:aws:ec2:${account.region}:${account.accountId}:subnet/${sn.id}`) +
+    x('state', 'available') +
+    x('ownerId', account.accountId) +
+    x('vpcId', sn.vpcId) +
+    x('cidrBlock', sn.cidr) +
+    xl('ipv6CidrBlockAssociationSet', sn.ipv6Cidr ? [sn.ipv6Cidr] : [], (c) => x('ipv6CidrBlock', c) + x('associationId', `subnet-cidr-assoc-${sn.id.slice(7)}`) + xn('ipv6CidrBlockState', x('state', 'associated'))) +
+    x('availableIpAddressCount', 3000) +
+    x('availabilityZone', sn.availabilityZone) +
+    x('defaultForAz', false) +
+    x('mapPublicIpOnLaunch', sn.public) +
+    x('assignIpv6AddressOnCreation', sn.ipv6Cidr !== undefined) +
+    xl('tagSet', [['Name', `${sn.public ? 'public' : 'private'}-${sn.availabilityZone}`]], ([k, v]) => x('key', k) + x('value', v))
+  );
+}
+
+function routeTable(t: SimRouteTable, account: SimAccount): string {
+  const target = (r: SimRouteTable['routes'][number]): string => {
+    const id = r.target;
+    if (id.startsWith('nat-')) return x('natGatewayId', id);
+    if (id.startsWith('pcx-')) return x('vpcPeeringConnectionId', id);
+    return x('gatewayId', id); // local, igw-…, vpce-…
+  };
+  const associations = [
+    ...(t.main ? [xn('item', x('main', true), x('routeTableAssociationId', `rtbassoc-${t.id.slice(4)}m`), x('routeTableId', t.id), xn('associationState', x('state', 'associated')))] : []),
+    ...t.subnetIds.map((sid, k) => xn('item', x('main', false), x('routeTableAssociationId', `rtbassoc-${t.id.slice(4)}${k}`), x('routeTableId', t.id), x('subnetId', sid), xn('associationState', x('state', 'associated')))),
+  ];
+  return (
+    x('routeTableId', t.id) +
+    x('vpcId', t.vpcId) +
+    x('ownerId', account.accountId) +
+    xl('routeSet', t.routes, (r) => x('destinationCidrBlock', r.cidr4) + x('destinationIpv6CidrBlock', r.cidr6) + x('destinationPrefixListId', r.prefixListId) + target(r) + x('state', r.state) + x('origin', r.target === 'local' ? 'CreateRouteTable' : 'CreateRoute')) +
+    `<associationSet>${associations.join('')}</associationSet>` +
+    '<propagatingVgwSet/>' +
+    xl('tagSet', [['Name', t.main ? 'main' : 'explicit']], ([k, v]) => x('key', k) + x('value', v))
+  );
+}
+
+function networkAcl(a: SimNetworkAcl, account: SimAccount): string {
+  return (
+    x('networkAclId', a.id) +
+    x('vpcId', a.vpcId) +
+    x('default', a.isDefault) +
+    xl(
+      'entrySet',
+      a.entries,
+      (e) =>
+        x('ruleNumber', e.ruleNumber) +
+        x('protocol', e.protocol) +
+        x('ruleAction', e.action) +
+        x('egress', e.egress) +
+        x('cidrBlock', e.cidr4) +
+        x('ipv6CidrBlock', e.cidr6) +
+        (e.from !== undefined && e.to !== undefined ? xn('portRange', x('from', e.from), x('to', e.to)) : ''),
+    ) +
+    xl('associationSet', a.subnetIds, (sid) => x('networkAclAssociationId', `aclassoc-${sid.slice(7)}`) + x('networkAclId', a.id) + x('subnetId', sid)) +
+    '<tagSet/>' +
+    x('ownerId', account.accountId)
+  );
+}
+
+/**
+ * MaxResults of a paged EC2 describe: absent means every match in one answer (EC2's behaviour when
+ * neither MaxResults nor NextToken is given); otherwise it must lie in [min, max].
+ */
+function pageSize(req: ParsedRequest, min: number, max: number): { size: number } | { error: SimResponse } {
+  const raw = req.form.get('MaxResults');
+  if (raw === null) return { size: Infinity };
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < min || n > max) return { error: ec2Error(400, 'InvalidParameterValue', `Value ( ${raw} ) for parameter maxResults is invalid. Expecting a value between ${min} and ${max}.`) };
+  return { size: n };
+}
+
+/** Ids from `<Prefix>.N` plus the values of the filters this describe understands; unknown filter names are refused, as EC2 does. */
+function filtered<T>(req: ParsedRequest, listPrefix: string, all: ReadonlyMap<string, T>, filters: Record<string, (item: T, values: string[]) => boolean>, notFound: (missing: string[]) => SimResponse): { items: T[] } | { error: SimResponse } {
+  const fs = formFilters(req.form);
+  if (fs.reduce((n, f) => n + f.values.length, 0) > EC2_MAX_FILTER_VALUES) return { error: ec2Error(400, 'FilterLimitExceeded', `The maximum number of filter values specified on a single call is ${EC2_MAX_FILTER_VALUES}`) };
+  const ids = formList(req.form, listPrefix);
+  const missing = ids.filter((id) => !all.has(id));
+  if (missing.length > 0) return { error: notFound(missing) };
+  let items = ids.length > 0 ? [...new Set(ids)].map((id) => all.get(id)!) : [...all.values()];
+  for (const f of fs) {
+    const match = filters[f.name];
+    if (!match) return { error: ec2Error(400, 'InvalidParameterValue', `The filter '${f.name}' is invalid`) };
+    items = items.filter((i) => match(i, f.values));
+  }
+  return { items };
+}
+
+function pagedFrom<T>(items: readonly T[], req: ParsedRequest, size: number): { items: T[]; next: string } {
+  if (size === Infinity && req.form.get('NextToken') === null) return { items: [...items], next: '' };
+  return page(items, req, size === Infinity ? 1000 : size);
 }
 
 function page<T>(items: readonly T[], req: ParsedRequest, max: number): { items: T[]; next: string } {
@@ -245,46 +300,47 @@ export function handleEc2(account: SimAccount, req: ParsedRequest): SimResponse 
       return ec2Response('GetManagedPrefixListEntries', xl('entrySet', items, (e) => x('cidr', e.cidr) + x('description', e.description)) + next, items.length);
     }
     case 'DescribeSubnets': {
-      const max = boundedMax(req, 5, 1000);
-      if (max === undefined) return ec2Error(400, 'InvalidParameterValue', 'MaxResults must be between 5 and 1000');
-      const found = byFilters(req, [...simNetwork(account).subnets.values()], { 'subnet-id': (s) => [s.id], 'vpc-id': (s) => [s.vpcId] });
-      if (!Array.isArray(found)) return found;
-      const { items, next } = page(found, req, max);
-      const body = xl('subnetSet', items, (s) => x('subnetId', s.id) + x('state', 'available') + x('vpcId', s.vpcId) + x('ownerId', account.accountId) + x('availabilityZone', s.az) + x('mapPublicIpOnLaunch', s.public) + x('assignIpv6AddressOnCreation', false));
-      return ec2Response('DescribeSubnets', body + next, items.length);
+      const size = pageSize(req, 5, 1000);
+      if ('error' in size) return size.error;
+      const got = filtered(req, 'SubnetId', account.network.subnets, { 'subnet-id': (sn, v) => v.includes(sn.id), 'vpc-id': (sn, v) => v.includes(sn.vpcId) }, (missing) =>
+        ec2Error(400, 'InvalidSubnetID.NotFound', `The subnet ID '${missing.join("', '")}' does not exist`),
+      );
+      if ('error' in got) return got.error;
+      const { items, next } = pagedFrom(got.items, req, size.size);
+      return ec2Response('DescribeSubnets', xl('subnetSet', items, (sn) => subnet(sn, account)) + next, items.length);
     }
     case 'DescribeRouteTables': {
-      const max = boundedMax(req, 5, 100);
-      if (max === undefined) return ec2Error(400, 'InvalidParameterValue', 'MaxResults must be between 5 and 100');
-      const found = byFilters(req, simNetwork(account).routeTables, { 'vpc-id': (t) => [t.vpcId], 'route-table-id': (t) => [t.id] });
-      if (!Array.isArray(found)) return found;
-      const { items, next } = page(found, req, max);
-      const association = (t: SimNetwork['routeTables'][number], subnetId?: string): string =>
-        x('routeTableAssociationId', `rtbassoc-${subnetId ?? t.id}`) + x('routeTableId', t.id) + x('main', subnetId === undefined) + x('subnetId', subnetId) + xn('associationState', x('state', 'associated'));
-      const body = xl('routeTableSet', items, (t) =>
-        x('routeTableId', t.id) +
-        x('vpcId', t.vpcId) +
-        x('ownerId', account.accountId) +
-        xl('routeSet', t.routes, (r) => x('destinationCidrBlock', r.cidr) + (r.target.startsWith('nat-') ? x('natGatewayId', r.target) : x('gatewayId', r.target)) + x('state', 'active') + x('origin', 'CreateRoute')) +
-        (t.main ? xl('associationSet', [undefined], () => association(t)) : xl('associationSet', t.subnetIds, (s) => association(t, s))),
+      const size = pageSize(req, 5, 100);
+      if ('error' in size) return size.error;
+      const got = filtered(
+        req,
+        'RouteTableId',
+        account.network.routeTables,
+        {
+          'vpc-id': (t, v) => v.includes(t.vpcId),
+          'route-table-id': (t, v) => v.includes(t.id),
+          'association.subnet-id': (t, v) => t.subnetIds.some((sid) => v.includes(sid)),
+          'association.main': (t, v) => v.includes(String(t.main)),
+        },
+        (missing) => ec2Error(400, 'InvalidRouteTableID.NotFound', `The routeTable ID '${missing.join("', '")}' does not exist`),
       );
-      return ec2Response('DescribeRouteTables', body + next, items.length);
+      if ('error' in got) return got.error;
+      const { items, next } = pagedFrom(got.items, req, size.size);
+      return ec2Response('DescribeRouteTables', xl('routeTableSet', items, (t) => routeTable(t, account)) + next, items.length);
     }
     case 'DescribeNetworkAcls': {
-      const max = boundedMax(req, 5, 100);
-      if (max === undefined) return ec2Error(400, 'InvalidParameterValue', 'MaxResults must be between 5 and 100');
-      const found = byFilters(req, simNetwork(account).networkAcls, { 'vpc-id': (a) => [a.vpcId], 'network-acl-id': (a) => [a.id] });
-      if (!Array.isArray(found)) return found;
-      const { items, next } = page(found, req, max);
-      const body = xl('networkAclSet', items, (a) =>
-        x('networkAclId', a.id) +
-        x('vpcId', a.vpcId) +
-        x('default', true) +
-        x('ownerId', account.accountId) +
-        xl('entrySet', ALLOW_ALL, (e) => x('ruleNumber', e.n) + x('protocol', '-1') + x('ruleAction', e.action) + x('egress', e.egress) + x('cidrBlock', '0.0.0.0/0')) +
-        xl('associationSet', a.subnetIds, (s) => x('networkAclAssociationId', `aclassoc-${s}`) + x('networkAclId', a.id) + x('subnetId', s)),
+      const size = pageSize(req, 5, 100);
+      if ('error' in size) return size.error;
+      const got = filtered(
+        req,
+        'NetworkAclId',
+        account.network.networkAcls,
+        { 'vpc-id': (a, v) => v.includes(a.vpcId), 'network-acl-id': (a, v) => v.includes(a.id), 'association.subnet-id': (a, v) => a.subnetIds.some((sid) => v.includes(sid)), default: (a, v) => v.includes(String(a.isDefault)) },
+        (missing) => ec2Error(400, 'InvalidNetworkAclID.NotFound', `The network ACL ID '${missing.join("', '")}' does not exist`),
       );
-      return ec2Response('DescribeNetworkAcls', body + next, items.length);
+      if ('error' in got) return got.error;
+      const { items, next } = pagedFrom(got.items, req, size.size);
+      return ec2Response('DescribeNetworkAcls', xl('networkAclSet', items, (a) => networkAcl(a, account)) + next, items.length);
     }
     default:
       return ec2Error(400, 'InvalidAction', `The simulator does not implement ec2:${req.operation}`);
