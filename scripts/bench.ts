@@ -9,7 +9,7 @@
  *   npm run bench -- [--n 10,100,1000] [--time-scale auto|K] [--heap-mb MB] [--seed S] [--json] [--no-artefact]
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -36,10 +36,16 @@ const LAMBDA_HEAP_MB = 256;
 /**
  * V8 sizes the young generation from the memory limit too (Node's docs: 1 MiB semi-spaces at a
  * 512 MiB limit, 8 MiB at 2 GiB, 16 MiB only above — what this 24 GB machine gives, 48 MB of young
- * generation). With the old-space cap alone the runs kept a young generation no 1024 MB Lambda
- * has; 4 MiB is the upper end for 1 GiB between the documented points, so the figure errs high.
+ * generation). The function pins it (serverless.yml `NODE_OPTIONS: --max-semi-space-size=4`), so
+ * the runs read the same value from there: what is measured is what is deployed.
  */
-const LAMBDA_SEMI_SPACE_MB = 4;
+const LAMBDA_SEMI_SPACE_MB = deployedSemiSpaceMb();
+
+function deployedSemiSpaceMb(): number {
+  const found = /^\s*NODE_OPTIONS:.*--max-semi-space-size=(\d+)/m.exec(readFileSync(join(ROOT, 'serverless.yml'), 'utf8'));
+  if (!found) throw new Error('serverless.yml sets no NODE_OPTIONS --max-semi-space-size for the function');
+  return Number(found[1]);
+}
 /** Hard stop for one child (its own watchdog normally ends it much earlier). */
 const CHILD_KILL_MS = 10 * 60_000;
 
