@@ -25,6 +25,7 @@ import type { Settings } from '../settings.js';
 import { emptyRegion, SNAPSHOT_SCHEMA_VERSION, type RegionSnapshot, type Snapshot } from '../snapshot.js';
 import type { RegionState } from '../state/schema.js';
 import { CallRunner, failureOf } from './calls.js';
+import type { RunKind } from './headroom.js';
 import { IamCollector } from './iam.js';
 import { dataNeeds } from './needs.js';
 import { Pacer } from './pacing.js';
@@ -33,10 +34,11 @@ import { collectRegion } from './region.js';
 export { COLLECTOR_BASE_PERMISSIONS, collectionPermissions, dataNeeds, type DataNeeds } from './needs.js';
 export { clearPolicyVersionCache } from './iam.js';
 export { TIME_BUDGET_EXCEEDED } from './calls.js';
+export { headroomText, type RunKind } from './headroom.js';
 
 export interface CollectProgress {
   region: string;
-  /** 'clusters', 'describe', 'instances', 'security-groups', 'security-configurations', 'iam', 'ec2-instances', 'ssm', 'vpc', 'done'. */
+  /** 'emr-headroom', 'clusters', 'describe', 'instances', 'security-groups', 'security-configurations', 'iam', 'ec2-instances', 'ssm', 'vpc', 'done'. */
   phase: string;
   detail?: string;
 }
@@ -60,6 +62,11 @@ export interface CollectOptions {
   now?: Date;
   /** Each region's state from the previous run (lib/state/): clusters it knows are not described again. */
   states?: ReadonlyMap<string, RegionState>;
+  /**
+   * What kind of run asks (its trigger, whether it continues another): a warm scheduled or CLI
+   * run leaves most of the account's EMR budget to other clients (./headroom.ts). Absent: full pace.
+   */
+  run?: RunKind;
 }
 
 /** Thrown when the audit cannot run at all (no credentials: STS failed). */
@@ -127,6 +134,7 @@ export async function collectSnapshot(options: CollectOptions): Promise<Snapshot
             ...(clusterIds ? { clusterIds } : {}),
             progress,
             startedAt: startedAt.getTime(),
+            ...(options.run ? { kind: options.run } : {}),
           });
         } catch (e) {
           // A bug or an unexpected client error in one region must not cost the others.
