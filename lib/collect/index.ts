@@ -15,7 +15,8 @@
  * instances), so a run over N clusters needs about 2·N seconds; work is pipelined per cluster
  * (./region.ts) so that nothing else adds to that, and a run that meets its deadline starts the
  * next run elsewhere in the list (./rotation.ts). `apiConcurrency` still bounds calls in flight per
- * API and Region. The deadline aborts token waits and back-offs still pending.
+ * API and Region. The deadline aborts token waits and back-offs still pending. A warm scheduled
+ * run takes only a share of the account-wide EMR bucket (./headroom.ts), as long as its EMR work fits.
  */
 import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import type { Check } from '../../checks/contract.js';

@@ -6,6 +6,10 @@
  * SDK's adaptive retry stays in place as the safety net for what pacing cannot see (other callers
  * spending the same tokens).
  *
+ * An account-wide bucket can also be re-rated in place per scope (`setHeadroom`): a run that is not
+ * in a hurry then takes only a share of it (./quotas.ts EMR_HEADROOM_SHARE), and calls already
+ * waiting are re-timed the moment the rate changes back. Who decides is ./headroom.ts.
+ *
  * Pure: time comes from the run's injected clock (lib/clock.ts), so the tests drive it by hand.
  */
 import type { Clock } from '../clock.js';
