@@ -38,7 +38,7 @@ export async function collectLive(options: LiveOptions): Promise<Live> {
   const clients = io.clients ?? (await defaultClients(settings, regions, options.profile));
   const collect = await import('../lib/collect/index.js');
   return {
-    loadSnapshot: async () => {
+    loadSnapshot: async (request) => {
       const progress: ReturnType<typeof progressLine> = options.quiet ? { done: () => undefined } : progressLine(io);
       // The account lookup is the first call, and the one a dead endpoint stalls first: show it.
       progress.onProgress?.({ region: regions[0] ?? 'account', phase: 'account', detail: 'sts:GetCallerIdentity' });
@@ -51,6 +51,7 @@ export async function collectLive(options: LiveOptions): Promise<Live> {
           settings,
           clients,
           clock: clockOf(io),
+          run: { trigger: request.trigger, continuation: request.continuation !== undefined },
           ...(progress.onProgress ? { onProgress: progress.onProgress } : {}),
           ...(state ? { accountId: state.accountId, states: statesOf(state) } : {}),
         });

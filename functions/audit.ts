@@ -166,7 +166,8 @@ export function createHandler(overrides: Partial<HandlerDeps> = {}) {
               deadline,
               clock: deps.clock,
               now: startedAt,
-              onProgress: (p) => logger.debug('Collecting', { ...p }),
+              run: { trigger: req.trigger, continuation: req.continuation !== undefined },
+              onProgress: (p) => (p.phase === 'emr-headroom' ? logger.info('EMR headroom', { region: p.region, headroom: p.detail }) : logger.debug('Collecting', { ...p })),
               ...(state ? { states: statesOf(state) } : {}),
             })
           : Promise.resolve(emptySnapshot(accountId, partition, startedAt, req.clusterIds)),

@@ -357,6 +357,11 @@ export const CollectionStats = z.object({
   nodeQueryFailure: z.string().optional(),
   /** Why tag:GetResources failed, if it did. */
   tagQueryFailure: z.string().optional(),
+  /**
+   * The EMR headroom of the region's run (lib/collect/headroom.ts): on at `share` of the account's
+   * EMR rate, or off with the reason (a dropped headroom keeps the share it ran at).
+   */
+  emrHeadroom: z.object({ on: z.boolean(), share: z.number().optional(), reason: z.string().optional() }).optional(),
 });
 export type CollectionStats = z.infer<typeof CollectionStats>;
 

@@ -151,6 +151,21 @@ export class CallRunner {
     }
   }
 
+  /** The run's pacer (absent: calls are not paced). */
+  get pacer(): Pacer | undefined {
+    return this.options.pacer;
+  }
+
+  /** Milliseconds of the clock left until the deadline (Infinity without one). */
+  remainingMs(): number {
+    return this.options.deadline === undefined ? Infinity : Math.max(0, this.options.deadline - this.options.clock.now());
+  }
+
+  /** The run's clock time. */
+  now(): number {
+    return this.options.clock.now();
+  }
+
   expired(): boolean {
     return this.options.deadline !== undefined && this.options.clock.now() >= this.options.deadline;
   }

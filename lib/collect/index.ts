@@ -15,7 +15,8 @@
  * instances), so a run over N clusters needs about 2·N seconds; work is pipelined per cluster
  * (./region.ts) so that nothing else adds to that, and a run that meets its deadline starts the
  * next run elsewhere in the list (./rotation.ts). `apiConcurrency` still bounds calls in flight per
- * API and Region. The deadline aborts token waits and back-offs still pending.
+ * API and Region. The deadline aborts token waits and back-offs still pending. A warm scheduled
+ * run takes only a share of the account-wide EMR bucket (./headroom.ts), as long as its EMR work fits.
  */
 import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import type { Check } from '../../checks/contract.js';
@@ -25,6 +26,7 @@ import type { Settings } from '../settings.js';
 import { emptyRegion, SNAPSHOT_SCHEMA_VERSION, type RegionSnapshot, type Snapshot } from '../snapshot.js';
 import type { RegionState } from '../state/schema.js';
 import { CallRunner, failureOf } from './calls.js';
+import type { RunKind } from './headroom.js';
 import { IamCollector } from './iam.js';
 import { dataNeeds } from './needs.js';
 import { Pacer } from './pacing.js';
@@ -33,10 +35,11 @@ import { collectRegion } from './region.js';
 export { COLLECTOR_BASE_PERMISSIONS, collectionPermissions, dataNeeds, type DataNeeds } from './needs.js';
 export { clearPolicyVersionCache } from './iam.js';
 export { TIME_BUDGET_EXCEEDED } from './calls.js';
+export { headroomText, type RunKind } from './headroom.js';
 
 export interface CollectProgress {
   region: string;
-  /** 'clusters', 'describe', 'instances', 'security-groups', 'security-configurations', 'iam', 'ec2-instances', 'ssm', 'vpc', 'done'. */
+  /** 'emr-headroom', 'clusters', 'describe', 'instances', 'security-groups', 'security-configurations', 'iam', 'ec2-instances', 'ssm', 'vpc', 'done'. */
   phase: string;
   detail?: string;
 }
@@ -60,6 +63,11 @@ export interface CollectOptions {
   now?: Date;
   /** Each region's state from the previous run (lib/state/): clusters it knows are not described again. */
   states?: ReadonlyMap<string, RegionState>;
+  /**
+   * What kind of run asks (its trigger, whether it continues another): a warm scheduled or CLI
+   * run leaves most of the account's EMR budget to other clients (./headroom.ts). Absent: full pace.
+   */
+  run?: RunKind;
 }
 
 /** Thrown when the audit cannot run at all (no credentials: STS failed). */
@@ -127,6 +135,7 @@ export async function collectSnapshot(options: CollectOptions): Promise<Snapshot
             ...(clusterIds ? { clusterIds } : {}),
             progress,
             startedAt: startedAt.getTime(),
+            ...(options.run ? { kind: options.run } : {}),
           });
         } catch (e) {
           // A bug or an unexpected client error in one region must not cost the others.

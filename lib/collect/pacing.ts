@@ -6,13 +6,20 @@
  * SDK's adaptive retry stays in place as the safety net for what pacing cannot see (other callers
  * spending the same tokens).
  *
+ * An account-wide bucket can also be re-rated in place per scope (`setHeadroom`): a run that is not
+ * in a hurry then takes only a share of it (./quotas.ts EMR_HEADROOM_SHARE), and calls already
+ * waiting are re-timed the moment the rate changes back. Who decides is ./headroom.ts.
+ *
  * Pure: time comes from the run's injected clock (lib/clock.ts), so the tests drive it by hand.
  */
 import type { Clock } from '../clock.js';
-import { API_QUOTAS, SHARED_QUOTAS, scaleRate, type ApiQuota, type Rate, type SharedBucket } from './quotas.js';
+import { API_QUOTAS, SHARED_QUOTAS, headroomRate, scaleRate, type ApiQuota, type Rate, type SharedBucket } from './quotas.js';
 
 /** Tokens are compared with this slack: refills computed from float times land a hair under 1. */
 const EPSILON = 1e-9;
+
+/** The shortest timer the pacer sets, ms: long enough for an epoch-ms clock to move. */
+const MIN_WAIT_MS = 0.001;
 
 /**
  * A call reaches AWS some time after its token is taken here (signing, the network), and that
@@ -27,36 +34,66 @@ export const GUARD_MS = 250;
 export class TokenBucket {
   private tokens: number;
   private at: number;
+  private current: Rate;
   /** Tokens needed before one is handed out: one, plus the guard's worth (within the burst). */
-  private readonly threshold: number;
+  private threshold: number;
+  private handedOut = 0;
 
   constructor(
-    readonly rate: Rate,
+    rate: Rate,
     now: number,
-    guardMs = GUARD_MS,
+    private readonly guardMs = GUARD_MS,
   ) {
+    this.current = rate;
     this.tokens = rate.burst;
     this.at = now;
-    this.threshold = Math.max(1, Math.min(rate.burst, 1 + (guardMs / 1000) * rate.perSecond));
+    this.threshold = thresholdOf(rate, guardMs);
+  }
+
+  get rate(): Rate {
+    return this.current;
+  }
+
+  /** Tokens taken so far. */
+  get taken(): number {
+    return this.handedOut;
   }
 
   private refill(now: number): void {
     if (now <= this.at) return;
-    this.tokens = Math.min(this.rate.burst, this.tokens + ((now - this.at) / 1000) * this.rate.perSecond);
+    this.tokens = Math.min(this.current.burst, this.tokens + ((now - this.at) / 1000) * this.current.perSecond);
     this.at = now;
+  }
+
+  /**
+   * Changes the rate from `now` on: what refilled until now at the old rate is kept, capped at the
+   * new burst. Never more than that: tokens this bucket did not hand out while slower were left to
+   * other clients of the account, who may have spent them, so a faster rate starts from the same
+   * level and only refills faster.
+   */
+  rerate(rate: Rate, now: number): void {
+    this.refill(now);
+    this.current = rate;
+    this.tokens = Math.min(rate.burst, this.tokens);
+    this.threshold = thresholdOf(rate, this.guardMs);
   }
 
   /** Milliseconds until a token is available (0: one is there now). */
   waitMs(now: number): number {
     this.refill(now);
     if (this.tokens >= this.threshold - EPSILON) return 0;
-    return ((this.threshold - this.tokens) / this.rate.perSecond) * 1000;
+    return ((this.threshold - this.tokens) / this.current.perSecond) * 1000;
   }
 
   take(now: number): void {
     this.refill(now);
     this.tokens -= 1;
+    this.handedOut += 1;
   }
+}
+
+function thresholdOf(rate: Rate, guardMs: number): number {
+  return Math.max(1, Math.min(rate.burst, 1 + (guardMs / 1000) * rate.perSecond));
 }
 
 export interface PacerOptions {
@@ -103,6 +140,8 @@ export class Pacer {
   private readonly guardMs: number;
   private readonly lanes = new Map<string, Lane | null>();
   private readonly sharedBuckets = new Map<string, TokenBucket>();
+  /** Shares of account-wide buckets in headroom mode, by scope and bucket. */
+  private readonly shares = new Map<string, number>();
   private seq = 0;
   private timer: { at: number; cancel: () => void } | undefined;
   private waited = 0;
@@ -165,17 +204,59 @@ export class Pacer {
     const now = this.clock.now();
     const lane: Lane = { queue: [] };
     if (quota.own) lane.own = new TokenBucket(scaleRate(quota.own, this.multiplier), now, this.guardMs);
-    if (quota.shared) {
-      const sharedKey = `${scope}\u0000${quota.shared}`;
-      let bucket = this.sharedBuckets.get(sharedKey);
-      if (!bucket) {
-        bucket = new TokenBucket(scaleRate(this.sharedRates[quota.shared], this.multiplier), now, this.guardMs);
-        this.sharedBuckets.set(sharedKey, bucket);
-      }
-      lane.shared = bucket;
-    }
+    if (quota.shared) lane.shared = this.sharedBucket(scope, quota.shared, now);
     this.lanes.set(key, lane);
     return lane;
+  }
+
+  private sharedBucket(scope: string, shared: SharedBucket, now: number): TokenBucket {
+    const key = `${scope}\u0000${shared}`;
+    let bucket = this.sharedBuckets.get(key);
+    if (!bucket) {
+      bucket = new TokenBucket(this.sharedRateOf(key, shared), now, this.guardMs);
+      this.sharedBuckets.set(key, bucket);
+    }
+    return bucket;
+  }
+
+  private sharedRateOf(key: string, shared: SharedBucket): Rate {
+    const full = scaleRate(this.sharedRates[shared], this.multiplier);
+    const share = this.shares.get(key);
+    return share === undefined ? full : headroomRate(full, share);
+  }
+
+  /**
+   * Headroom mode: from now on the calls of `scope` draw only `share` of the account-wide `shared`
+   * bucket's (scaled) refill, with a burst of one; `undefined` restores the full quota. In place:
+   * calls already waiting are re-timed to the new rate at once. Returns the rate now in force.
+   */
+  setHeadroom(scope: string, shared: SharedBucket, share: number | undefined): Rate {
+    const key = `${scope}\u0000${shared}`;
+    if (share === undefined) this.shares.delete(key);
+    else this.shares.set(key, share);
+    const now = this.clock.now();
+    const rate = this.sharedRateOf(key, shared);
+    const bucket = this.sharedBuckets.get(key);
+    if (!bucket) {
+      this.sharedBuckets.set(key, new TokenBucket(rate, now, this.guardMs));
+      return rate;
+    }
+    bucket.rerate(rate, now);
+    // The pending timer was set for the old rate: a faster one may admit waiters sooner.
+    this.timer?.cancel();
+    this.timer = undefined;
+    this.pump();
+    return rate;
+  }
+
+  /** The rate of an account-wide bucket in `scope` now (scaled; the headroom share when on). */
+  sharedRate(scope: string, shared: SharedBucket): Rate {
+    return this.sharedRateOf(`${scope}\u0000${shared}`, shared);
+  }
+
+  /** Tokens handed out so far from an account-wide bucket in `scope`: the calls it paced. */
+  sharedTaken(scope: string, shared: SharedBucket): number {
+    return this.sharedBuckets.get(`${scope}\u0000${shared}`)?.taken ?? 0;
   }
 
   private waitOf(lane: Lane, now: number): number {
@@ -210,10 +291,13 @@ export class Pacer {
       this.timer = undefined;
       return;
     }
-    const at = now + next;
+    // A refill computed from epoch-millisecond times can leave a deficit smaller than the clock can
+    // step (2⁻¹² ms at today's epoch): a wait that short would wake at the same instant, forever.
+    const wait = Math.max(next, MIN_WAIT_MS);
+    const at = now + wait;
     if (this.timer && this.timer.at <= at) return;
     this.timer?.cancel();
-    const cancel = this.clock.setTimer(next, () => {
+    const cancel = this.clock.setTimer(wait, () => {
       this.timer = undefined;
       this.pump();
     });

@@ -85,6 +85,38 @@ export const API_QUOTAS: Readonly<Record<string, ApiQuota>> = {
 };
 
 /**
+ * EMR headroom — how much of the account-wide EMR budget a run that is not in a hurry takes.
+ *
+ * The account-wide EMR bucket (25 / 5 per s per Region) is shared by every EMR client of the
+ * account: schedulers polling DescribeCluster, autoscalers, the console. A run pacing itself to the
+ * full documented quota holds that whole budget while it runs (and DescribeCluster's own 1 / s —
+ * 20 % of the account refill — entirely). A warm scheduled run (the state store knows the clusters)
+ * makes few EMR calls and has most of its invocation left, so it takes only this share of the
+ * account-wide refill, with a burst of one call (a burst is budget too), on top of each API's own
+ * bucket. ./pacing.ts holds the mechanism (a shared bucket re-rated in place); ./headroom.ts and
+ * ./region.ts decide when it applies and drop it the moment the region's EMR work would not fit
+ * the time budget at this pace, so it never costs a run its completeness, nor a call.
+ *
+ * Why 0.15 (0.75 calls per s): the floor is the wall-time target of a warm 1,000-cluster run — its
+ * minimum of ~73 EMR calls (20 ListClusters pages, ~50 new clusters described, account settings)
+ * must fit in 120 s, i.e. ≥ 0.61 / s, a share ≥ 0.122; the ceiling is the issue's 20 % of the
+ * account's tokens during the run (refill plus the initial 25) with room for latency and the call
+ * mix, ≲ 0.19. 0.15 sits between: ~100 s for that run, ~14 % of the account's EMR tokens, and it
+ * leaves 85 % of the account refill and a quarter of DescribeCluster's own refill to other clients.
+ * Scaled by `rateMultiplier` like every other rate.
+ */
+export const EMR_HEADROOM_SHARE = 0.15;
+
+/**
+ * The headroom bucket of an account-wide `rate` already scaled by `rateMultiplier`: `share` of its
+ * refill, and a burst of one call whatever the multiplier (the smallest a bucket can be).
+ */
+export function headroomRate(rate: Rate, share: number = EMR_HEADROOM_SHARE): Rate {
+  if (!(share > 0 && share <= 1)) throw new Error(`a headroom share is in (0, 1], got ${share}`);
+  return { burst: 1, perSecond: share * rate.perSecond };
+}
+
+/**
  * A rate scaled by the `rateMultiplier` setting (2 for an account with raised quotas, 0.5 to leave
  * half the room to other workloads). The burst never drops below one call.
  */

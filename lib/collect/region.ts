@@ -62,6 +62,7 @@ import {
 } from './emr.js';
 import type { IamCollector } from './iam.js';
 import type { DataNeeds } from './needs.js';
+import { EmrHeadroom, headroomAtStart, type RunKind } from './headroom.js';
 import { rotate } from './rotation.js';
 import { defaultHostManagement, describeInstanceInformationBatch, emptySsmBatchResult, SSM_ID_BATCH } from './ssm.js';
 import { clusterTags } from './tagging.js';
@@ -79,6 +80,8 @@ export interface RegionRun {
   startedAt?: number;
   /** The region's state from the previous run (already validated); absent: describe everything. */
   state?: RegionState;
+  /** What kind of run asks (trigger, continuation): with the state, decides the EMR headroom (./headroom.ts). */
+  kind?: RunKind;
 }
 
 /**
@@ -131,12 +134,17 @@ export async function collectRegion(run: RegionRun): Promise<RegionSnapshot> {
   const stats = CollectionStats.parse({});
   snap.collection = stats;
   const errors = new ErrorLog(snap.errors);
-  const accountSettings = collectAccountSettings(run, snap, errors);
+  // Decided before the region's first EMR call: a burst taken at the full quota is budget spent too.
+  const headroom = new EmrHeadroom(ctx.calls, ctx.region, headroomAtStart({ ...(run.kind ? { run: run.kind } : {}), restricted: run.clusterIds !== undefined, ...(run.state ? { state: run.state } : {}) }), (text) =>
+    run.progress('emr-headroom', `EMR headroom: ${text}`),
+  );
+  const accountSettings = collectAccountSettings(run, snap, errors, headroom);
   const direct = run.clusterIds && run.clusterIds.size <= DIRECT_DESCRIBE_MAX ? [...run.clusterIds].sort() : undefined;
   // Started with the listing: neither needs it, and the node query is the region's largest answer.
   const taggedNodes = needs.instances ? describeTaggedNodes(ctx, direct) : undefined;
 
   run.progress('clusters');
+  run.progress('emr-headroom', `EMR headroom: ${headroom.text}`);
   if (taggedNodes) run.progress('ec2-instances', direct ? `the nodes of ${direct.length} cluster(s) by EMR system tag` : 'every node by EMR system tag');
   let selected: Listed[];
   const described = new Map<string, Cluster>();
@@ -148,10 +156,11 @@ export async function collectRegion(run: RegionRun): Promise<RegionSnapshot> {
       stats.described.push(f.summary.Id);
     }
   } else {
-    const listed = await listActiveClusters(ctx);
+    const listed = await headroom.track(EmrHeadroom.listingCalls(run.state), () => listActiveClusters(ctx));
     if (!listed.ok) {
       for (const f of listed.failures) errors.add('region', ctx.region, f);
       await Promise.all([accountSettings, taggedNodes]);
+      stats.emrHeadroom = headroom.stats;
       run.progress('done', 'the clusters could not be listed');
       return snap;
     }
@@ -171,7 +180,9 @@ export async function collectRegion(run: RegionRun): Promise<RegionSnapshot> {
   if (tags && !tags.ok) stats.tagQueryFailure = oneLine(tags.failures[0]!);
 
   run.progress('describe', tags?.ok ? `${selected.length} active cluster(s), ${known.size} known from the state` : `${selected.length} active cluster(s)`);
-  const work = new SharedWork(run, snap, errors);
+  // The region now knows its DescribeCluster calls: the largest part of its EMR work.
+  if (!direct) headroom.expect(selected.filter((s) => !(known.has(s.Id) && tags?.ok)).length);
+  const work = new SharedWork(run, snap, errors, headroom);
   // The snapshot keeps the listing's order; only the order of work rotates.
   const position = new Map(selected.map((s, i) => [s, i]));
   snap.clusters = selected.map(undescribedCluster);
@@ -213,7 +224,7 @@ export async function collectRegion(run: RegionRun): Promise<RegionSnapshot> {
         } else {
           if (entry) stats.tagFallbacks.push(summary.Id);
           stats.described.push(summary.Id);
-          const d = await describeCluster(ctx, summary);
+          const d = await describeCluster(ctx, summary).finally(() => headroom.done(1));
           if (d.failure) {
             snap.clusters[index] = d.cluster;
             errors.add('cluster', d.cluster.id, d.failure);
@@ -238,6 +249,7 @@ export async function collectRegion(run: RegionRun): Promise<RegionSnapshot> {
   await Promise.all([accountSettings, work.finish()]);
   // Timing decides the order ids arrive in; sorted, the snapshot does not depend on it.
   for (const list of [stats.described, stats.fromState, stats.nodeFallbacks, stats.tagFallbacks]) list.sort();
+  stats.emrHeadroom = headroom.stats;
   run.progress('done', `${snap.clusters.length} cluster(s), ${snap.errors.length} collection error(s)`);
   return snap;
 }
@@ -324,6 +336,7 @@ class SharedWork {
     private readonly run: RegionRun,
     private readonly snap: RegionSnapshot,
     private readonly errors: ErrorLog,
+    private readonly headroom: EmrHeadroom,
   ) {
     const { ctx, needs } = run;
     if (needs.securityGroups && needs.prefixLists) {
@@ -423,7 +436,7 @@ class SharedWork {
       // A security configuration cannot be modified: the one kept in the state is still true.
       const kept = knownSecurityConfiguration(this.run.state, config);
       if (kept) this.snap.securityConfigurations[config] = kept;
-      else this.tasks.push(this.securityConfiguration(config));
+      else this.tasks.push(this.headroom.track(1, () => this.securityConfiguration(config)));
     }
     const profile = cluster.ec2?.instanceProfile;
     if (needs.instanceProfiles && profile && this.once(`profile\u0000${profile}`)) this.tasks.push(this.instanceProfile(profile));
@@ -451,8 +464,11 @@ class SharedWork {
    * the tagged query failed): ListInstances, then the group/fleet roles, and EC2 by id.
    */
   async fallback(cluster: Cluster): Promise<void> {
-    const listing = await this.listingWindow(() => listInstances(this.run.ctx, cluster.id));
-    await this.listed(cluster, listing);
+    // At least one ListInstances page and one group/fleet listing.
+    await this.headroom.track(2, async () => {
+      const listing = await this.listingWindow(() => listInstances(this.run.ctx, cluster.id));
+      await this.listed(cluster, listing);
+    });
   }
 
   /** A described cluster's instance listing: RUNNING instances into the batches, then node roles. */
@@ -563,12 +579,12 @@ class SharedWork {
   }
 }
 
-async function collectAccountSettings(run: RegionRun, snap: RegionSnapshot, errors: ErrorLog): Promise<void> {
+async function collectAccountSettings(run: RegionRun, snap: RegionSnapshot, errors: ErrorLog, headroom: EmrHeadroom): Promise<void> {
   const { ctx, needs } = run;
   const region = ctx.region;
   await Promise.all([
     needs.blockPublicAccess
-      ? blockPublicAccess(ctx).then((r) => {
+      ? headroom.track(1, () => blockPublicAccess(ctx)).then((r) => {
           if (r.ok) snap.blockPublicAccess = r.value;
           else for (const f of r.failures) errors.add('blockPublicAccess', region, f);
         })
@@ -580,7 +596,7 @@ async function collectAccountSettings(run: RegionRun, snap: RegionSnapshot, erro
         })
       : undefined,
     needs.releaseLabels
-      ? releaseLabels(ctx).then((r) => {
+      ? headroom.track(1, () => releaseLabels(ctx)).then((r) => {
           if (r.ok) snap.releaseLabels = r.value;
           else for (const f of r.failures) errors.add('releaseLabels', region, f);
         })

@@ -5,6 +5,7 @@
 import { SEVERITIES, type Result, type Severity, type Status } from '../../checks/contract.js';
 import { countByStatus } from '../evaluate.js';
 import type { CollectionError, Snapshot } from '../snapshot.js';
+import { headroomText } from '../collect/headroom.js';
 import { groupCollectionErrors, groupedErrorLines, type ErrorGroup } from './error-groups.js';
 
 export interface ReportSummary {
@@ -40,16 +41,23 @@ export interface CollectionFigures {
   nodeFallbacks: string[];
   /** Clusters described only because the tagging API failed. */
   tagFallbacks: string[];
+  /**
+   * Per region, the EMR headroom of the run (lib/collect/headroom.ts): "on (15 % of the account's
+   * EMR rate)" or "off: why". Absent for a snapshot that does not say.
+   */
+  emrHeadroom?: Record<string, string>;
 }
 
 export function collectionFigures(snapshot: Snapshot): CollectionFigures {
   const named = (pick: (c: NonNullable<Snapshot['regions'][number]['collection']>) => readonly string[]): string[] =>
     snapshot.regions.flatMap((r) => (r.collection ? pick(r.collection).map((id) => `${r.region}/${id}`) : []));
+  const headroom = snapshot.regions.flatMap((r) => (r.collection?.emrHeadroom ? [[r.region, headroomText(r.collection.emrHeadroom)] as const] : []));
   return {
     described: snapshot.regions.reduce((n, r) => n + (r.collection?.described.length ?? 0), 0),
     fromState: snapshot.regions.reduce((n, r) => n + (r.collection?.fromState.length ?? 0), 0),
     nodeFallbacks: named((c) => c.nodeFallbacks),
     tagFallbacks: named((c) => c.tagFallbacks),
+    ...(headroom.length > 0 ? { emrHeadroom: Object.fromEntries(headroom) } : {}),
   };
 }
 

@@ -17,12 +17,15 @@ import { CHURN_RATE, churn, coldAccount } from './churn.js';
 import type { FleetRun } from './result.js';
 import type { CallCounts as Counts } from './expected.js';
 import type { RegionState } from '../../lib/state/schema.js';
+import type { RunKind } from '../../lib/collect/headroom.js';
 
 const RULE_CHANGE_RATE = 0.02;
 /** A Lambda invocation's collection time: 900 s less the default 60 s margin. */
 const INVOCATION_SECONDS = 840;
 
 const REGION = 'us-east-1';
+/** The runs model the scheduled Lambda (cold and warm), which decides the EMR headroom with the state. */
+const SCHEDULED: RunKind = { trigger: 'schedule' };
 /** Auto time scale: aim for this many real seconds per run (lower bound / K). */
 const AUTO_TARGET_REAL_SECONDS = 10;
 const AUTO_MAX_SCALE = 200;
@@ -250,7 +253,7 @@ async function main(): Promise<void> {
   let snapshot: Snapshot | undefined;
   let failure: string | undefined;
   const outcome = await Promise.race([
-    collectSnapshot({ regions: [REGION], settings, clients, checks: CHECKS, clock: systemClock }).then(
+    collectSnapshot({ regions: [REGION], settings, clients, checks: CHECKS, clock: systemClock, run: SCHEDULED }).then(
       (s) => {
         snapshot = s;
         return 'done' as const;
@@ -304,19 +307,20 @@ async function main(): Promise<void> {
         emrShare: emrCalls / (25 + 5 * modelSeconds),
         nodeFallbacks: c?.nodeFallbacks.length ?? 0,
         tagFallbacks: c?.tagFallbacks.length ?? 0,
+        ...(c?.emrHeadroom ? { emrHeadroom: c.emrHeadroom } : {}),
         invocations: Math.max(1, Math.ceil(modelSeconds / INVOCATION_SECONDS)),
         peakRssMb: mb(process.resourceUsage().maxRSS * 1024),
         ...extra,
       };
     };
-    const collectWith = async (states?: Map<string, RegionState>, clusterIds?: string[]): Promise<{ snap: Snapshot; stats: Map<string, ApiStats>; seconds: number }> => {
+    const collectWith = async (states?: Map<string, RegionState>, clusterIds?: string[], run: RunKind = SCHEDULED): Promise<{ snap: Snapshot; stats: Map<string, ApiStats>; seconds: number }> => {
       // Each run is a new invocation, as the next scheduled run (6 h later) is: no cache of the
       // previous run's process (the managed-policy-version cache) answers for it.
       clearPolicyVersionCache();
       const runSim = new Simulator({ account, untimed: (fn) => warp.untimed(fn) });
       const runClients = runSim.instrument(createAwsClients({ maxAttempts: settings.maxAttempts, homeRegion: REGION }));
       const t = performance.now();
-      const snap = await collectSnapshot({ regions: [REGION], settings, clients: runClients, checks: CHECKS, clock: systemClock, ...(states ? { states } : {}), ...(clusterIds ? { clusterIds } : {}) });
+      const snap = await collectSnapshot({ regions: [REGION], settings, clients: runClients, checks: CHECKS, clock: systemClock, run, ...(states ? { states } : {}), ...(clusterIds ? { clusterIds } : {}) });
       return { snap, stats: runSim.apiStats(), seconds: (performance.now() - t) / 1000 };
     };
     fleet.push(row('cold', sim.apiStats(), minimum, wallTime.modelSeconds, snapshot));
@@ -336,7 +340,7 @@ async function main(): Promise<void> {
     fleet.push(row('warm', warmRun.stats, minimumCalls(account, needed, { known }), warmRun.seconds, warmRun.snap, { equalsFullAudit: a.length === b.length && mismatches.length === 0, ...(mismatches.length ? { mismatches } : {}) }));
     // One state-change event: a new cluster's first RUNNING event (it is described once).
     const newcomer = ch.added[0]!;
-    const event = await collectWith(states, [newcomer]);
+    const event = await collectWith(states, [newcomer], { trigger: 'cluster-state-change' });
     const eventCalls: Counts = new Map([...event.stats].map(([k, v]) => [k, v.ok]));
     fleet.push(row(`event ${newcomer}`, event.stats, eventCalls, event.seconds, event.snap));
   }

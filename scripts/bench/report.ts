@@ -1,8 +1,17 @@
 /** Plain-text tables of the benchmark's figures. */
 import type { ArtefactResult } from './artefact.js';
-import type { ChildResult } from './result.js';
+import type { ChildResult, FleetRun } from './result.js';
 import { VPC_APIS } from './expected.js';
 import { API_BY_KEY } from './limits.js';
+import { headroomText } from '../../lib/collect/headroom.js';
+
+/** The table's short form of the run's EMR headroom: "on 15 %", "dropped" (was on), "off", "-" (not reported). */
+function headroomCell(f: FleetRun): string {
+  const h = f.emrHeadroom;
+  if (!h) return '-';
+  if (h.on) return `on ${Number((100 * (h.share ?? 0)).toFixed(1))} %`;
+  return h.share !== undefined ? 'dropped' : 'off';
+}
 
 /**
  * A VPC API (issue 13) that no collector calls yet: its minimum is known from the model but not
@@ -56,7 +65,7 @@ export function renderFleet(r: ChildResult): string {
   const out: string[] = [`### N = ${num(r.n)}: fleet-scale runs (cold: no state; warm: after churn${r.churn ? ` — ${r.churn.terminated} terminated, ${r.churn.added} new, ${r.churn.changedRule} with a changed SG rule, suppression tag added on ${r.churn.suppressionAdded}, removed from ${r.churn.suppressionRemoved}` : ''})`];
   out.push(
     table(
-      ['run', 'model wall s', 'bound s', 'DescribeCluster bound s', 'EMR calls', 'EMR share', 'fallbacks', 'invocations', '= full audit', 'peak RSS MB'],
+      ['run', 'model wall s', 'bound s', 'DescribeCluster bound s', 'EMR calls', 'EMR share', 'EMR headroom', 'fallbacks', 'invocations', '= full audit', 'peak RSS MB'],
       r.fleet.map((f) => [
         f.label,
         f.modelSeconds.toFixed(1),
@@ -64,14 +73,16 @@ export function renderFleet(r: ChildResult): string {
         f.describeBoundSeconds.toFixed(0),
         num(f.emrCalls),
         `${(100 * f.emrShare).toFixed(1)} %`,
+        headroomCell(f),
         `${f.nodeFallbacks} node / ${f.tagFallbacks} tag`,
         String(f.invocations),
         f.equalsFullAudit === undefined ? '-' : f.equalsFullAudit ? 'yes' : 'NO',
         f.peakRssMb.toFixed(0),
       ]),
-      [false, true, true, true, true, true, false, true, false, true],
+      [false, true, true, true, true, true, false, false, true, false, true],
     ),
   );
+  for (const f of r.fleet) out.push(`${f.label} EMR headroom: ${f.emrHeadroom ? headroomText(f.emrHeadroom) : 'not reported'}`);
   for (const f of r.fleet) {
     if (f.label.startsWith('event')) {
       out.push(`${f.label}: ${f.apis.reduce((n, a) => n + a.calls, 0)} calls (${f.apis.filter((a) => a.calls > 0).map((a) => `${a.api} ${a.calls}`).join(', ')}), ${f.modelSeconds.toFixed(1)} model s`);
@@ -202,7 +213,9 @@ export const LEGEND = [
   'simulated quota (burst/refill per s, + account-wide bucket); active = model seconds from the first request to the last answer.',
   'Time is model time (idle waits × K, CPU 1:1). Lower bound = max over APIs and shared buckets of: dependency latencies before the',
   "first call + (calls − burst) / refill (or the sequential page chain) + the last call's latency and the calls that must follow it.",
-  'EMR share = EMR calls ÷ (25 + 5 × model wall s): the account-wide EMR bucket\'s tokens during the run. "not yet called": a VPC API',
+  'EMR share = EMR calls ÷ (25 + 5 × model wall s): the account-wide EMR bucket\'s tokens during the run. EMR headroom = whether',
+  'the run took only a share of that bucket (lib/collect/quotas.ts EMR_HEADROOM_SHARE: warm scheduled runs) or the full quota',
+  '(cold, continuation and event runs; "dropped": its EMR work would not have fit its time budget at that pace). "not yet called": a VPC API',
   '(issue 13) whose minimum the model knows but no collector calls yet; it is left out of the totals until one does.',
   'Memory: calls and wall time come from the timing runs, where product and simulated account share one process and one model',
   'clock. The product\'s own peak RSS comes from a separate memory run per N: the simulated account in one process behind the HTTP',

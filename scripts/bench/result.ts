@@ -48,6 +48,8 @@ export interface FleetRun {
   emrShare: number;
   nodeFallbacks: number;
   tagFallbacks: number;
+  /** The run's EMR headroom as the snapshot reports it (lib/collect/headroom.ts); absent when it does not say. */
+  emrHeadroom?: { on: boolean; share?: number; reason?: string };
   /** Lambda invocations of 900 s (less the 60 s margin) the run's model wall time needs. */
   invocations: number;
   /** Results equal those of a fresh full audit of the same account (warm runs). */

@@ -70,7 +70,7 @@ beforeAll(async () => {
   // The CLI without EMR_AUDIT_* variables runs with the default settings and every check.
   const settings = loadSettings({});
   const clients = newSimulator().instrument(createAwsClients({ maxAttempts: settings.maxAttempts, homeRegion: REGION }));
-  const snapshot = await collectSnapshot({ regions: [REGION], settings, clients, checks: CHECKS, clock: systemClock });
+  const snapshot = await collectSnapshot({ regions: [REGION], settings, clients, checks: CHECKS, clock: systemClock, run: { trigger: 'cli' } });
   baseline = { snapshot, results: evaluateSnapshot(snapshot, { checks: CHECKS, settings }) };
 });
 

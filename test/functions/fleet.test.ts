@@ -9,7 +9,8 @@ import { createHandler } from '../../functions/audit.js';
 import { parseEvent } from '../../functions/events.js';
 import { collectSnapshot } from '../../lib/collect/index.js';
 import type { RunSummary } from '../../lib/report/run-summary.js';
-import { TestClock } from '../helpers/clock.js';
+import type { Clock } from '../../lib/clock.js';
+import { drain, ManualClock, TestClock } from '../helpers/clock.js';
 import { FakeAccount, type FakeMocks } from '../helpers/fake-account.js';
 import { FakeSecurityHub } from '../helpers/fake-security-hub.js';
 import { NOW } from '../helpers/fixtures.js';
@@ -48,7 +49,7 @@ afterEach(() => {
   mocks.restore();
 });
 
-async function invoke(event: unknown, options: { clock?: TestClock; env?: Record<string, string>; remaining?: number } = {}): Promise<RunSummary> {
+async function invoke(event: unknown, options: { clock?: Clock; env?: Record<string, string>; remaining?: number } = {}): Promise<RunSummary> {
   const env = { EMR_AUDIT_REGIONS: EAST, EMR_AUDIT_STATE_BUCKET: BUCKET, ...options.env };
   const handler = createHandler({
     logger: new Logger({ serviceName: 'emr-audit' }),
@@ -63,19 +64,53 @@ async function invoke(event: unknown, options: { clock?: TestClock; env?: Record
   return handler(event, lambdaContext(options.remaining ?? 600_000));
 }
 
+/**
+ * An invocation on a clock the test moves, 100 ms at a time, until it returns: a warm scheduled run
+ * paces its EMR calls to the headroom (one per 1.33 s), which a clock standing still never refills.
+ */
+async function invokeDriven(event: unknown, at: number, options: { env?: Record<string, string>; remaining?: number } = {}): Promise<{ summary: RunSummary; seconds: number }> {
+  const clock = new ManualClock(at);
+  let done = false;
+  const running = invoke(event, { ...options, clock }).finally(() => (done = true));
+  while (!done) {
+    await drain(3);
+    if (!done) await clock.advanceTo(clock.now() + 100);
+  }
+  return { summary: await running, seconds: (clock.now() - at) / 1000 };
+}
+
 describe('the state bucket', () => {
   it('is read at start and written at the end: the second scheduled run describes nothing', async () => {
-    await invoke(example('scheduled.json'));
+    const cold = await invoke(example('scheduled.json'));
     expect(fake.count('elasticmapreduce:DescribeCluster')).toBe(3);
+    expect(cold.collection?.emrHeadroom).toEqual({ [EAST]: 'off: a cold run (no valid state for the region: every cluster is described)' });
     fake.calls.length = 0;
 
-    const summary = await invoke(example('scheduled.json'), { clock: new TestClock(NOW.getTime() + 3_600_000) });
+    const { summary } = await invokeDriven(example('scheduled.json'), NOW.getTime() + 3_600_000);
 
     expect(fake.count('elasticmapreduce:DescribeCluster')).toBe(0);
     expect(fake.count('s3:GetObject')).toBe(1);
     expect(fake.calls.filter((c) => c.api === 's3:PutObject').map((c) => c.input.IfMatch)).toEqual([expect.stringMatching(/^"/)]);
-    expect(summary.collection).toEqual({ described: 0, fromState: 3, nodeFallbacks: [], tagFallbacks: [] });
+    expect(summary.collection).toEqual({ described: 0, fromState: 3, nodeFallbacks: [], tagFallbacks: [], emrHeadroom: { [EAST]: "on (15 % of the account's EMR rate)" } });
     expect(summary.clustersAudited).toBe(3);
+    expect(logs.join('')).toContain("EMR headroom: on (15 % of the account's EMR rate)");
+  });
+
+  it('a warm scheduled run with too little time left drops the EMR headroom, and says why', async () => {
+    await invoke(example('scheduled.json'));
+    for (let i = 0; i < 8; i++) fake.addCluster(FakeAccount.standardCluster(`j-FLEETNEW000${i}`, { logUri: 's3://logs/' }));
+    // 70 s left, less the 60 s margin: 10 s for eight new DescribeCluster calls (~11 s at 0.75 per s).
+    const { summary } = await invokeDriven(example('scheduled.json'), NOW.getTime() + 3_600_000, { remaining: 70_000 });
+    expect(summary.collection?.emrHeadroom?.[EAST]).toMatch(/^off: dropped after \d+ s: \d+ EMR call\(s\) still to make need ~\d+ s at 15 % of the account's EMR rate, \d+ s of the time budget remain$/);
+    expect(summary.collection?.described).toBe(8);
+    expect(summary.errors).toEqual([]);
+  });
+
+  it('a state-change event keeps the full pace although the state is warm', async () => {
+    await invoke(example('scheduled.json'));
+    fake.addCluster(FakeAccount.standardCluster('j-FLEET000009'));
+    const summary = await invoke(stateChange('j-FLEET000009'), { clock: new TestClock(NOW.getTime() + 10_000) });
+    expect(summary.collection?.emrHeadroom).toEqual({ [EAST]: 'off: a state-change event (it is waited for, and makes few EMR calls)' });
   });
 
   it('without a bucket, no state and no S3 call', async () => {
