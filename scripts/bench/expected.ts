@@ -62,8 +62,6 @@ const K = {
   describeNetworkAcls: 'ec2:DescribeNetworkAcls',
 } as const;
 
-/** The VPC APIs (issue 13): minimum computed from the model; shown "not yet called" while no collector calls them. */
-export const VPC_APIS: readonly string[] = [K.describeSubnets, K.describeRouteTables, K.describeNetworkAcls];
 
 /** Filter values per VPC describe call (EC2's limit) and the pages the collector asks for. */
 export const VPC_FILTER_BATCH = 200;
@@ -257,8 +255,7 @@ export function minimumCalls(account: SimAccount, needed: ReadonlySet<string>, o
   // DescribeInstances by tag for the region's live nodes, 1,000 per page.
   const instancesNeeded = needed.has(K.listInstances);
   if (instancesNeeded) m.set(K.describeInstances, Math.max(1, ceilDiv(account.ec2Instances.size, NODE_PAGE)));
-  // Mutable (routes, ACLs): the same in cold and warm runs. Set whenever nodes are collected: the
-  // exposure check that needs it is wired by issue 13, and the report tells "not yet called" apart.
+  // Mutable (routes, ACLs): read in every run, cold or warm, whenever nodes are collected.
   if (instancesNeeded) for (const [k, v] of vpcMinimum(account)) m.set(k, v);
   set(K.describeSecurityConfiguration, [...f.configs].filter((c) => !known?.securityConfigurations.has(c)).length);
   set(K.describeSecurityGroups, ceilDiv(f.groupIds.size, EC2_BATCH));

@@ -1,7 +1,6 @@
 /** Plain-text tables of the benchmark's figures. */
 import type { ArtefactResult } from './artefact.js';
 import type { ChildResult, FleetRun } from './result.js';
-import { VPC_APIS } from './expected.js';
 import { API_BY_KEY } from './limits.js';
 import { headroomText } from '../../lib/collect/headroom.js';
 
@@ -12,13 +11,6 @@ function headroomCell(f: FleetRun): string {
   if (h.on) return `on ${Number((100 * (h.share ?? 0)).toFixed(1))} %`;
   return h.share !== undefined ? 'dropped' : 'off';
 }
-
-/**
- * A VPC API (issue 13) that no collector calls yet: its minimum is known from the model but not
- * held against the run (nor counted in the totals) until the collector is wired; then it is
- * compared like any other.
- */
-export const notYetCalled = (api: string, calls: number): boolean => calls === 0 && VPC_APIS.includes(api);
 
 export const TARGETS = { callRatio: 1, timeRatio: 1.25, failedCalls: 0, collectionErrors: 0, peakRssMbAt1000: 200 } as const;
 
@@ -50,7 +42,7 @@ export function totals(r: ChildResult): RunTotals {
   return r.apis.reduce<RunTotals>(
     (t, a) => ({
       calls: t.calls + a.ok,
-      minimum: t.minimum + (notYetCalled(a.api, a.ok) ? 0 : a.minimum),
+      minimum: t.minimum + a.minimum,
       naive: t.naive + a.naive,
       throttled: t.throttled + a.throttled,
       errors: t.errors + Object.values(a.errors).reduce((x, y) => x + y, 0),
@@ -88,12 +80,10 @@ export function renderFleet(r: ChildResult): string {
       out.push(`${f.label}: ${f.apis.reduce((n, a) => n + a.calls, 0)} calls (${f.apis.filter((a) => a.calls > 0).map((a) => `${a.api} ${a.calls}`).join(', ')}), ${f.modelSeconds.toFixed(1)} model s`);
       continue;
     }
-    const pending = f.apis.filter((a) => notYetCalled(a.api, a.calls) && a.minimum > 0);
-    const off = f.apis.filter((a) => a.calls !== a.minimum && !pending.includes(a));
-    const shown = f.apis.filter((a) => (a.calls > 0 || a.minimum > 0) && !pending.includes(a));
+    const off = f.apis.filter((a) => a.calls !== a.minimum);
+    const shown = f.apis.filter((a) => a.calls > 0 || a.minimum > 0);
     out.push(
-      `${f.label} calls/minimum: ${shown.map((a) => `${a.api} ${a.calls}/${a.minimum}`).join(', ')}${off.length ? `  (off the minimum: ${off.map((a) => a.api).join(', ')})` : '  (all at the minimum)'}` +
-        (pending.length ? `; not yet called (no collector wired): ${pending.map((a) => `${a.api} (minimum ${a.minimum})`).join(', ')}` : ''),
+      `${f.label} calls/minimum: ${shown.map((a) => `${a.api} ${a.calls}/${a.minimum}`).join(', ')}${off.length ? `  (off the minimum: ${off.map((a) => a.api).join(', ')})` : '  (all at the minimum)'}`,
     );
     for (const m of f.mismatches ?? []) out.push(`  !! ${m}`);
   }
@@ -119,7 +109,7 @@ export function renderRun(r: ChildResult): string {
 
   const rows = r.apis.map((x) => {
     const errors = Object.entries(x.errors).map(([code, n]) => `${n} ${code}`).join(', ');
-    const ratio = notYetCalled(x.api, x.ok) && x.minimum > 0 ? 'not yet called' : x.minimum > 0 ? (x.ok / x.minimum).toFixed(2) : x.ok > 0 ? 'not needed' : '-';
+    const ratio = x.minimum > 0 ? (x.ok / x.minimum).toFixed(2) : x.ok > 0 ? 'not needed' : '-';
     const window = x.firstAt !== undefined && x.lastAt !== undefined ? `${x.firstAt.toFixed(1)}–${x.lastAt.toFixed(1)}` : '';
     return [x.api, num(x.ok), num(x.throttled), errors || '0', num(x.minimum), ratio, num(x.naive), String(x.peakInFlight), rate(x.api), window];
   });
@@ -215,8 +205,7 @@ export const LEGEND = [
   "first call + (calls − burst) / refill (or the sequential page chain) + the last call's latency and the calls that must follow it.",
   'EMR share = EMR calls ÷ (25 + 5 × model wall s): the account-wide EMR bucket\'s tokens during the run. EMR headroom = whether',
   'the run took only a share of that bucket (lib/collect/quotas.ts EMR_HEADROOM_SHARE: warm scheduled runs) or the full quota',
-  '(cold, continuation and event runs; "dropped": its EMR work would not have fit its time budget at that pace). "not yet called": a VPC API',
-  '(issue 13) whose minimum the model knows but no collector calls yet; it is left out of the totals until one does.',
+  '(cold, continuation and event runs; "dropped": its EMR work would not have fit its time budget at that pace).',
   'Memory: calls and wall time come from the timing runs, where product and simulated account share one process and one model',
   'clock. The product\'s own peak RSS comes from a separate memory run per N: the simulated account in one process behind the HTTP',
   'endpoint (instant answers, no throttling), one cold scheduled audit (runAudit: collection, evaluation, Security Hub plan) in',
