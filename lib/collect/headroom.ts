@@ -52,7 +52,7 @@ export function headroomAtStart(input: { run?: RunKind; restricted: boolean; sta
   return { on: true, share: input.share ?? EMR_HEADROOM_SHARE };
 }
 
-/** The decision in words: "on (15 % of the account's EMR rate)" or "off: why". */
+/** The decision in words: "on (18 % of the account's EMR rate)" or "off: why". */
 export function headroomText(h: NonNullable<CollectionStats['emrHeadroom']>): string {
   return h.on ? `on (${percent(h.share ?? 0)} of the account's EMR rate)` : `off: ${h.reason ?? 'not used'}`;
 }
