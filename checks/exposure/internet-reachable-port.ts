@@ -1,4 +1,5 @@
 import { TYPES, type ClusterCheck, type Outcome, type ResourceRef } from '../contract.js';
+import { INTERNET_RULE_PERMISSIONS, REACHABILITY_PERMISSIONS } from '../../lib/network/internet.js';
 import { errorOutcome, groupRef, instanceRef } from '../../lib/lookup.js';
 import { clusterExposure, describeBlocked, describeFixes, describeGaps, describePath, networkPaths, pathResources } from '../../lib/network/node-exposure.js';
 import { complianceFor } from '../../lib/compliance.js';
@@ -25,19 +26,8 @@ export const check: ClusterCheck = {
     text: 'Close each path at its narrowest point: revoke or narrow the security-group rule (if only this cluster uses the group); else add an inbound network ACL deny for that port and source numbered below the entry that admits it; else move the node to a private subnet behind a NAT gateway or release its public address (a subnet that maps public IPv4 addresses on launch gives them to every node).',
     url: 'https://docs.aws.amazon.com/vpc/latest/userguide/infrastructure-security.html',
   },
-  permissions: [
-    'elasticmapreduce:DescribeCluster',
-    'elasticmapreduce:ListInstances',
-    'elasticmapreduce:ListInstanceGroups',
-    'elasticmapreduce:ListInstanceFleets',
-    'ec2:DescribeInstances',
-    'ec2:DescribeSecurityGroups',
-    'ec2:DescribeManagedPrefixLists',
-    'ec2:GetManagedPrefixListEntries',
-    'ec2:DescribeSubnets',
-    'ec2:DescribeRouteTables',
-    'ec2:DescribeNetworkAcls',
-  ],
+  // Without the EC2 tag on a node, its cluster's groups and fleets say its role (the fallback listings).
+  permissions: [...INTERNET_RULE_PERMISSIONS, ...REACHABILITY_PERMISSIONS, 'elasticmapreduce:ListInstanceGroups', 'elasticmapreduce:ListInstanceFleets'],
   settings: ['trustedCidrs', 'widePublicCidrPrefixV4', 'widePublicCidrPrefixV6'],
   compliance: complianceFor('exposure/internet-reachable-port'),
   evaluate(cluster, ctx): Outcome[] {

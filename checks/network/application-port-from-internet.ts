@@ -1,5 +1,5 @@
 import { TYPES, type ClusterCheck } from '../contract.js';
-import { describeInternetRule, lookupInternetRules, reportOutcome } from '../../lib/network/internet.js';
+import { describeInternetRule, lookupInternetRules, reportOutcome, INTERNET_RULE_PERMISSIONS, REACHABILITY_PERMISSIONS } from '../../lib/network/internet.js';
 import { complianceFor } from '../../lib/compliance.js';
 import { withReachability } from '../../lib/network/node-exposure.js';
 
@@ -15,16 +15,8 @@ export const check: ClusterCheck = {
     text: 'Remove the inbound rules that open EMR application ports to the internet (0.0.0.0/0, ::/0, an internet-scale CIDR such as 0.0.0.0/1 or 52.0.0.0/8, or a customer-managed prefix list holding one). Reach the web interfaces through an SSH tunnel, Session Manager port forwarding, EMR Studio or a VPN, and allow only specific CIDRs, prefix lists or security groups.',
     url: 'https://docs.aws.amazon.com/emr/latest/ManagementGuide/emr-security-groups.html',
   },
-  permissions: [
-    'elasticmapreduce:DescribeCluster',
-    'ec2:DescribeSecurityGroups',
-    'ec2:DescribeManagedPrefixLists',
-    'ec2:GetManagedPrefixListEntries',
-    // Whether the reported ports are reachable today (the FAIL message says it).
-    'elasticmapreduce:ListInstances',
-    'ec2:DescribeInstances',
-    'ec2:DescribeSubnets', 'ec2:DescribeRouteTables', 'ec2:DescribeNetworkAcls',
-  ],
+  // The rules, and whether the reported ports are reachable today (the FAIL message says it).
+  permissions: [...INTERNET_RULE_PERMISSIONS, ...REACHABILITY_PERMISSIONS],
   settings: ['applicationPorts', 'widePublicCidrPrefixV4', 'widePublicCidrPrefixV6'],
   compliance: complianceFor('network/application-port-from-internet'),
   evaluate(cluster, ctx) {

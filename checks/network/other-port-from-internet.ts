@@ -1,5 +1,5 @@
 import { TYPES, type ClusterCheck } from '../contract.js';
-import { lookupInternetRules, reportOutcome } from '../../lib/network/internet.js';
+import { lookupInternetRules, reportOutcome, INTERNET_RULE_PERMISSIONS, REACHABILITY_PERMISSIONS } from '../../lib/network/internet.js';
 import type { PortRange } from '../../lib/settings.js';
 import { complianceFor } from '../../lib/compliance.js';
 import { withReachability } from '../../lib/network/node-exposure.js';
@@ -22,16 +22,8 @@ export const check: ClusterCheck = {
     text: 'Remove the inbound rule from the internet (0.0.0.0/0, ::/0, an internet-scale CIDR such as 0.0.0.0/1 or 52.0.0.0/8, or a customer-managed prefix list holding one), or narrow its source to specific CIDRs, prefix lists or security groups. If the port must be public by design, list it in the EMR_AUDIT_ALLOWED_PUBLIC_PORTS setting.',
     url: 'https://docs.aws.amazon.com/emr/latest/ManagementGuide/emr-security-groups.html',
   },
-  permissions: [
-    'elasticmapreduce:DescribeCluster',
-    'ec2:DescribeSecurityGroups',
-    'ec2:DescribeManagedPrefixLists',
-    'ec2:GetManagedPrefixListEntries',
-    // Whether the reported ports are reachable today (the FAIL message says it).
-    'elasticmapreduce:ListInstances',
-    'ec2:DescribeInstances',
-    'ec2:DescribeSubnets', 'ec2:DescribeRouteTables', 'ec2:DescribeNetworkAcls',
-  ],
+  // The rules, and whether the reported ports are reachable today (the FAIL message says it).
+  permissions: [...INTERNET_RULE_PERMISSIONS, ...REACHABILITY_PERMISSIONS],
   // The rules the other three checks report are not reported here, so their settings shape this one too.
   settings: ['allowedPublicPorts', 'applicationPorts', 'trustedCidrs', 'widePublicCidrPrefixV4', 'widePublicCidrPrefixV6'],
   compliance: complianceFor('network/other-port-from-internet'),

@@ -2,7 +2,7 @@ import { TYPES, type ClusterCheck, type EvalContext, type Outcome } from '../con
 import { groupLabel } from '../../lib/network/groups.js';
 import { SSH_PORT, type InternetRule } from '../../lib/network/classify.js';
 import { coversPort } from '../../lib/network/ports.js';
-import { describeInternetRule, lookupInternetRules, reportOutcome } from '../../lib/network/internet.js';
+import { describeInternetRule, lookupInternetRules, reportOutcome, INTERNET_RULE_PERMISSIONS, REACHABILITY_PERMISSIONS } from '../../lib/network/internet.js';
 import { nodeRefs } from '../../lib/network/public-ips.js';
 import { withReachability } from '../../lib/network/node-exposure.js';
 import type { Cluster } from '../../lib/snapshot.js';
@@ -52,18 +52,8 @@ export const check: ClusterCheck = {
     text: 'Delete the inbound tcp 22 rule from the internet (0.0.0.0/0, ::/0, an internet-scale CIDR such as 0.0.0.0/1 or 52.0.0.0/8, or a customer-managed prefix list holding one) (on ElasticMapReduce-master it is the old EMR default). Connect through Session Manager, or allow SSH only from specific CIDRs; list those in the EMR_AUDIT_TRUSTED_CIDRS setting.',
     url: 'https://docs.aws.amazon.com/emr/latest/ManagementGuide/emr-connect-ssh-prereqs.html',
   },
-  permissions: [
-    'elasticmapreduce:DescribeCluster',
-    'ec2:DescribeSecurityGroups',
-    'ec2:DescribeManagedPrefixLists',
-    'ec2:GetManagedPrefixListEntries',
-    'elasticmapreduce:ListInstances',
-    'ec2:DescribeInstances',
-    // Whether tcp 22 is reachable today decides the severity.
-    'ec2:DescribeSubnets',
-    'ec2:DescribeRouteTables',
-    'ec2:DescribeNetworkAcls',
-  ],
+  // The rules, and whether tcp 22 is reachable today (it decides the severity).
+  permissions: [...INTERNET_RULE_PERMISSIONS, ...REACHABILITY_PERMISSIONS],
   settings: ['trustedCidrs', 'widePublicCidrPrefixV4', 'widePublicCidrPrefixV6'],
   compliance: complianceFor('network/ssh-from-internet'),
   evaluate(cluster, ctx) {

@@ -13,6 +13,12 @@ import { clusterGroupIds, describeMissing, describeRule, groupLabel, groupRefs, 
 import { prefixListLabel } from './prefix-lists.js';
 import { describeTraffic } from './ports.js';
 
+/** What reading a cluster's rules from the internet costs: its groups and the prefix lists they name. */
+export const INTERNET_RULE_PERMISSIONS = ['elasticmapreduce:DescribeCluster', 'ec2:DescribeSecurityGroups', 'ec2:DescribeManagedPrefixLists', 'ec2:GetManagedPrefixListEntries'] as const;
+
+/** What saying whether a port is reachable today costs: the nodes (EC2's view) and their subnets' path. */
+export const REACHABILITY_PERMISSIONS = ['elasticmapreduce:ListInstances', 'ec2:DescribeInstances', 'ec2:DescribeSubnets', 'ec2:DescribeRouteTables', 'ec2:DescribeNetworkAcls'] as const;
+
 export interface InternetRules {
   groups: SecurityGroup[];
   missing: MissingGroup[];
