@@ -2,47 +2,19 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { nodeReachability, vpcLookup, type InternetIngress, type NodeAddressing, type Opening } from '../../lib/network/reachability.js';
-import type { NetworkAcl, NetworkAclEntry, Route, RouteTable } from '../../lib/snapshot-vpc.js';
+import type { NetworkAcl, NetworkAclEntry, RouteTable } from '../../lib/snapshot-vpc.js';
+import { aclEntry, networkAcl, OPEN_ACL_ENTRIES, route, routeTable } from './builders.js';
 import { cells, intersect, PUBLIC_SPACE, size, subtract } from '../../lib/network/address-ranges.js';
 import { isPublicAddress } from '../../lib/network/public-space.js';
 
 const SUBNET = 'subnet-1';
 const VPC = 'vpc-1';
 
-const route = (cidr: string, target: string | undefined, state = 'active'): Route => ({ destination: { type: 'cidr', cidr }, ...(target ? { target } : {}), state });
-const table = (id: string, routes: Route[], opts: { main?: boolean; subnets?: string[] } = {}): RouteTable => ({
-  routeTableId: id,
-  vpcId: VPC,
-  main: opts.main ?? false,
-  subnetIds: opts.subnets ?? [],
-  routes: [route('10.0.0.0/16', 'local'), ...routes],
-});
-const entry = (ruleNumber: number, egress: boolean, action: 'allow' | 'deny', cidr: string, protocol = '-1', ports?: [number, number]): NetworkAclEntry => ({
-  ruleNumber,
-  egress,
-  action,
-  cidr,
-  protocol,
-  ...(ports ? { fromPort: ports[0], toPort: ports[1] } : {}),
-});
-/** The default ACL as EC2 creates it: allow everything both ways (IPv4 and IPv6), then the final deny. */
-const OPEN_ENTRIES: NetworkAclEntry[] = [
-  entry(100, false, 'allow', '0.0.0.0/0'),
-  entry(101, false, 'allow', '::/0'),
-  entry(32767, false, 'deny', '0.0.0.0/0'),
-  entry(32768, false, 'deny', '::/0'),
-  entry(100, true, 'allow', '0.0.0.0/0'),
-  entry(101, true, 'allow', '::/0'),
-  entry(32767, true, 'deny', '0.0.0.0/0'),
-  entry(32768, true, 'deny', '::/0'),
-];
-const acl = (id: string, entries: NetworkAclEntry[], opts: { isDefault?: boolean; subnets?: string[] } = {}): NetworkAcl => ({
-  networkAclId: id,
-  vpcId: VPC,
-  isDefault: opts.isDefault ?? false,
-  subnetIds: opts.subnets ?? [],
-  entries,
-});
+// The shared VPC builders, under the short names these tables read best with.
+const table = routeTable;
+const entry = aclEntry;
+const OPEN_ENTRIES = OPEN_ACL_ENTRIES;
+const acl = networkAcl;
 
 interface World {
   tables?: RouteTable[];
