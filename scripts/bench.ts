@@ -16,6 +16,7 @@ import { fileURLToPath } from 'node:url';
 import { measureArtefact, type ArtefactResult } from './bench/artefact.js';
 import { LISTENING_PREFIX, RESULT_PREFIX, type ChildResult, type MemoryRunResult } from './bench/result.js';
 import { LEGEND, renderArtefact, renderFleet, renderRun, totals } from './bench/report.js';
+import { NODE_BUNDLE_OPTIONS } from './esbuild-options.js';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const CHILD = join(ROOT, 'scripts', 'bench', 'child.ts');
@@ -45,6 +46,14 @@ function deployedSemiSpaceMb(): number {
   const found = /^\s*NODE_OPTIONS:.*--max-semi-space-size=(\d+)/m.exec(readFileSync(join(ROOT, 'serverless.yml'), 'utf8'));
   if (!found) throw new Error('serverless.yml sets no NODE_OPTIONS --max-semi-space-size for the function');
   return Number(found[1]);
+}
+/** The function's glibc arena cap (serverless.yml `MALLOC_ARENA_MAX`), set for the product's processes. */
+const LAMBDA_ENV = { ...process.env, MALLOC_ARENA_MAX: deployedMallocArenas() };
+
+function deployedMallocArenas(): string {
+  const found = /^\s*MALLOC_ARENA_MAX:\s*'?(\d+)'?\s*$/m.exec(readFileSync(join(ROOT, 'serverless.yml'), 'utf8'));
+  if (!found?.[1]) throw new Error('serverless.yml sets no MALLOC_ARENA_MAX for the function');
+  return found[1];
 }
 /** Hard stop for one child (its own watchdog normally ends it much earlier). */
 const CHILD_KILL_MS = 10 * 60_000;
@@ -124,8 +133,8 @@ interface ChildEntry {
 }
 
 /**
- * The child runs as an esbuild bundle, like the Lambda (ESM, SDK bundled): its memory is then
- * the product's, not the TypeScript loader's. Falls back to tsx when esbuild is unavailable.
+ * The child runs as an esbuild bundle with the Lambda's options (scripts/esbuild-options.ts): its
+ * memory is then the deployed product's, not the TypeScript loader's. Falls back to tsx when esbuild is unavailable.
  */
 async function childEntry(): Promise<ChildEntry> {
   const dir = mkdtempSync(join(tmpdir(), 'emr-audit-bench-'));
@@ -135,19 +144,17 @@ async function childEntry(): Promise<ChildEntry> {
     const bundle = async (entry: string, name: string): Promise<string> => {
       const outfile = join(dir, name);
       await esbuild.build({
+        ...NODE_BUNDLE_OPTIONS,
         entryPoints: [entry],
         outfile,
-        bundle: true,
-        platform: 'node',
-        format: 'esm',
-        target: 'node20',
-        mainFields: ['module', 'main'],
-        banner: { js: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);" },
+        // This machine's Node, not the Lambda's runtime; otherwise the deployed bundle's options.
+        target: `node${process.versions.node.split('.')[0] ?? '20'}`,
+        legalComments: 'none',
         logLevel: 'silent',
       });
       return outfile;
     };
-    return { args: [await bundle(CHILD, 'child.mjs')], memoryArgs: [await bundle(MEMORY_CHILD, 'memory-child.mjs')], how: 'esbuild bundle (ESM, SDK bundled, as the Lambda)', cleanup };
+    return { args: [await bundle(CHILD, 'child.mjs')], memoryArgs: [await bundle(MEMORY_CHILD, 'memory-child.mjs')], how: "esbuild bundle with the Lambda's options", cleanup };
   } catch (e) {
     return {
       args: [...process.execArgv, CHILD],
@@ -168,7 +175,7 @@ function runChild(entry: ChildEntry, n: number, o: Options): Promise<ChildResult
   const heap = lambdaHeap(o);
   const args = ['--expose-gc', ...heap, ...entry.args, '--n', String(n), '--time-scale', o.timeScale, ...(o.seed ? ['--seed', o.seed] : [])];
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, args, { cwd: ROOT, env: LAMBDA_ENV, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
@@ -210,7 +217,7 @@ async function runMemory(entry: ChildEntry, r: ChildResult, o: Options): Promise
     const heap = lambdaHeap(o);
     const scale = Math.max(1, Math.min(MEMORY_MAX_SCALE, r.timeScale));
     return await new Promise<MemoryRunResult>((resolve, reject) => {
-      const child = spawn(process.execPath, [...heap, ...entry.memoryArgs, '--url', url, '--time-scale', String(scale)], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+      const child = spawn(process.execPath, [...heap, ...entry.memoryArgs, '--url', url, '--time-scale', String(scale)], { cwd: ROOT, env: LAMBDA_ENV, stdio: ['ignore', 'pipe', 'pipe'] });
       let stdout = '';
       let stderr = '';
       child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
@@ -233,7 +240,7 @@ async function main(): Promise<void> {
   const started = performance.now();
   const runs: ChildResult[] = [];
   const entry = await childEntry();
-  const heapText = o.heapMb > 0 ? `V8 old space capped at ${o.heapMb} MB, semi-spaces at ${LAMBDA_SEMI_SPACE_MB} MiB` : "V8's default heap for this machine";
+  const heapText = o.heapMb > 0 ? `V8 old space capped at ${o.heapMb} MB, semi-spaces at ${LAMBDA_SEMI_SPACE_MB} MiB, MALLOC_ARENA_MAX=${LAMBDA_ENV.MALLOC_ARENA_MAX}` : "V8's default heap for this machine";
   if (!o.json) process.stdout.write(`# emr-audit benchmark (Node ${process.version}; each N in a fresh process: ${entry.how}; ${heapText})\n${LEGEND}\n`);
   try {
     for (const n of o.ns) {

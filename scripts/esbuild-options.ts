@@ -1,7 +1,12 @@
 /**
  * What the Lambda bundle and the CLI bundle share (TOOLING.md): ESM for Node with the SDK's `module`
  * builds (they tree-shake to about half the CJS size), a `require` for the CJS packages inside,
- * minified, licence texts in a linked LEGAL file.
+ * whitespace and syntax minified, licence texts in a linked LEGAL file.
+ *
+ * Identifiers are not minified: measured (the benchmark's memory run, Node 20), the bundle with
+ * short identifiers is 2.3 MB instead of 4.3 MB but its process holds about 20 MB more RSS once the
+ * modules are loaded (126 MB against 105), the largest single part of the function's peak at
+ * 1,000 clusters. The zip is what Lambda stores; memory is what every invocation pays.
  */
 import type { BuildOptions } from 'esbuild';
 
@@ -14,7 +19,8 @@ export const NODE_BUNDLE_OPTIONS = {
   platform: 'node',
   mainFields: ['module', 'main'],
   banner: { js: REQUIRE_BANNER },
-  minify: true,
+  minifyWhitespace: true,
+  minifySyntax: true,
   legalComments: 'linked',
   logLevel: 'warning',
 } as const satisfies BuildOptions;

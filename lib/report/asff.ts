@@ -108,6 +108,21 @@ export interface FindingContext {
   cluster(region: string, clusterId: string): Cluster | undefined;
   /** The region's VPC data (subnets, route tables, network ACLs) for resource Details; optional for callers without a snapshot. */
   vpc?(region: string): RegionVpcData | undefined;
+  /**
+   * The run's one copy of a part many findings share (a check's Compliance and Remediation, a
+   * cluster's resource, a region's ProductArn), frozen. At 1,000 clusters a run holds ~7,000
+   * findings at once; sharing these parts instead of rebuilding them per finding keeps the plan
+   * within the function's memory. `key` names the part and everything it is built from.
+   */
+  shared<T>(key: string, make: () => T): T;
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value !== null && typeof value === 'object' && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const v of Object.values(value)) deepFreeze(v);
+  }
+  return value;
 }
 
 export function findingContext(snapshot: Snapshot, now: Date, checks: readonly Check[] = CHECKS): FindingContext {
@@ -118,6 +133,7 @@ export function findingContext(snapshot: Snapshot, now: Date, checks: readonly C
     for (const cluster of region.clusters) clusters.set(`${region.region}\u0000${cluster.id}`, cluster);
     if (region.vpc) vpcs.set(region.region, region.vpc);
   }
+  const parts = new Map<string, unknown>();
   return {
     accountId: snapshot.accountId,
     partition: snapshot.partition,
@@ -125,6 +141,12 @@ export function findingContext(snapshot: Snapshot, now: Date, checks: readonly C
     check: (id) => byId.get(id),
     cluster: (region, id) => clusters.get(`${region}\u0000${id}`),
     vpc: (region) => vpcs.get(region),
+    shared: <T>(key: string, make: () => T): T => {
+      if (parts.has(key)) return parts.get(key) as T;
+      const part = deepFreeze(make());
+      parts.set(key, part);
+      return part;
+    },
   };
 }
 
@@ -152,24 +174,26 @@ export function clusterArn(ctx: FindingContext, region: string, clusterId: strin
 
 /** There is no EMR resource type in ASFF: the cluster is `Other` with its type in the details. */
 export function clusterResource(ctx: FindingContext, region: string, clusterId: string, clusterName: string | null): Resource {
-  const cluster = ctx.cluster(region, clusterId);
-  return located(ctx, region, {
-    Type: 'Other',
-    Id: cluster?.arn ?? clusterArn(ctx, region, clusterId),
-    Details: {
-      Other: otherDetails({
-        ResourceType: 'AWS::EMR::Cluster',
-        ClusterId: clusterId,
-        Name: cluster?.name ?? clusterName ?? undefined,
-        ReleaseLabel: cluster?.releaseLabel,
-        State: cluster?.state,
-      }),
-    },
+  return ctx.shared(`cluster\u0000${region}\u0000${clusterId}\u0000${clusterName ?? ''}`, () => {
+    const cluster = ctx.cluster(region, clusterId);
+    return located(ctx, region, {
+      Type: 'Other',
+      Id: cluster?.arn ?? clusterArn(ctx, region, clusterId),
+      Details: {
+        Other: otherDetails({
+          ResourceType: 'AWS::EMR::Cluster',
+          ClusterId: clusterId,
+          Name: cluster?.name ?? clusterName ?? undefined,
+          ReleaseLabel: cluster?.releaseLabel,
+          State: cluster?.state,
+        }),
+      },
+    });
   });
 }
 
 export function accountResource(ctx: FindingContext, region: string): Resource {
-  return located(ctx, region, { Type: 'AwsAccount', Id: `AWS::::Account:${ctx.accountId}` });
+  return ctx.shared(`account\u0000${region}`, () => located(ctx, region, { Type: 'AwsAccount', Id: `AWS::::Account:${ctx.accountId}` }));
 }
 
 /**
@@ -177,6 +201,10 @@ export function accountResource(ctx: FindingContext, region: string): Resource {
  * anything else is `Other`. The VPC resources carry their Details from the snapshot when it has them.
  */
 function refResource(ctx: FindingContext, region: string, ref: ResourceRef): Resource {
+  return ctx.shared(`ref\u0000${region}\u0000${ref.type}\u0000${ref.id}\u0000${ref.arn ?? ''}`, () => freshRefResource(ctx, region, ref));
+}
+
+function freshRefResource(ctx: FindingContext, region: string, ref: ResourceRef): Resource {
   const id = ref.arn ?? ref.id;
   switch (ref.type) {
     case 'AwsEc2SecurityGroup':
@@ -298,13 +326,14 @@ function controlsField(mapping: readonly ComplianceRef[] = []): Record<string, s
 
 /** A brand-new finding: CreatedAt = UpdatedAt = first and last observation = now. */
 function assemble(ctx: FindingContext, shape: FindingShape): AwsSecurityFinding {
-  const url = sourceUrl(ctx, shape.region, shape.clusterId);
+  const url = ctx.shared(`url\u0000${shape.region}\u0000${shape.clusterId ?? ''}`, () => sourceUrl(ctx, shape.region, shape.clusterId));
+  const types = shape.types.length > 0 ? shape.types : [TYPES.bestPractices];
   return {
     SchemaVersion: SCHEMA_VERSION,
     Id: findingId(shape.region, ctx.accountId, shape.checkId, shape.resourceId),
-    ProductArn: productArn(ctx.partition, shape.region, ctx.accountId),
+    ProductArn: ctx.shared(`arn\u0000${shape.region}`, () => productArn(ctx.partition, shape.region, ctx.accountId)),
     ProductName: PRODUCT_NAME,
-    GeneratorId: generatorId(shape.checkId),
+    GeneratorId: ctx.shared(`generator\u0000${shape.checkId}`, () => generatorId(shape.checkId)),
     AwsAccountId: ctx.accountId,
     CreatedAt: ctx.now,
     UpdatedAt: ctx.now,
@@ -312,22 +341,23 @@ function assemble(ctx: FindingContext, shape: FindingShape): AwsSecurityFinding 
     LastObservedAt: ctx.now,
     Title: truncate(nonEmpty(shape.title, shape.checkId), LIMITS.title),
     Description: shape.description,
-    FindingProviderFields: {
+    FindingProviderFields: ctx.shared(`provider\u0000${shape.severity}\u0000${types.join('\u0000')}`, () => ({
       Severity: { Label: shape.severity, Original: shape.severity },
-      Types: shape.types.length > 0 ? shape.types : [TYPES.bestPractices],
-    },
-    Compliance: complianceOf(shape.compliance, shape.mapping),
+      Types: [...types],
+    })),
+    // A check's mapping and remediation are constants of the check: one copy per check and status.
+    Compliance: ctx.shared(`compliance\u0000${shape.compliance}\u0000${shape.checkId}`, () => complianceOf(shape.compliance, shape.mapping)),
     RecordState: 'ACTIVE',
-    Remediation: {
+    Remediation: ctx.shared(`remediation\u0000${shape.checkId}`, () => ({
       Recommendation: { Text: truncate(nonEmpty(shape.remediation.text, 'See the linked documentation.'), LIMITS.remediationText), Url: shape.remediation.url },
-    },
+    })),
     ...(url ? { SourceUrl: url } : {}),
     ProductFields: productFields({
       [FIELD.checkId]: shape.checkId,
       [FIELD.resourceId]: shape.resourceId,
       [FIELD.clusterId]: shape.clusterId,
       [FIELD.clusterName]: shape.clusterName,
-      ...controlsField(shape.mapping),
+      ...ctx.shared(`controls\u0000${shape.checkId}`, () => controlsField(shape.mapping)),
       ...shape.extraFields,
     }),
     Resources: shape.resources,

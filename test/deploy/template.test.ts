@@ -114,6 +114,7 @@ describe('the function', () => {
     expect(vars).toMatchObject({ POWERTOOLS_SERVICE_NAME: 'emr-audit-dev', POWERTOOLS_METRICS_NAMESPACE: 'EmrAudit', POWERTOOLS_LOG_LEVEL: 'INFO' });
     // The young-generation size the benchmark measures the function's peak memory with.
     expect(vars['NODE_OPTIONS']).toBe('--max-semi-space-size=4');
+    expect(vars['MALLOC_ARENA_MAX']).toBe('2');
 
     const custom = env(customised.template);
     expect(custom.EMR_AUDIT_REGIONS).toBe('eu-west-1,eu-central-1');

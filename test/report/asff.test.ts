@@ -285,3 +285,29 @@ describe('compliance in ASFF', () => {
     expect(gap?.Compliance).toEqual({ Status: 'WARNING' });
   });
 });
+
+describe('parts findings share', () => {
+  it('gives the findings of one run one frozen copy of a check\'s Compliance and Remediation and a cluster\'s resource, and keeps findings distinct', () => {
+    const run = findingContext(snapshot, NOW, TEST_CHECKS);
+    const a = resultFinding(result({ checkId: 'network/ssh-from-internet', status: 'FAIL', resourceId: 'j-CLUSTER0001/sg-a', message: 'sg-a allows tcp 22.', resourceDetails: [sg('sg-a')] }), run, 'FAILED');
+    const b = resultFinding(result({ checkId: 'network/ssh-from-internet', status: 'FAIL', resourceId: 'j-CLUSTER0001/sg-b', message: 'sg-b allows tcp 22.', resourceDetails: [sg('sg-b')] }), run, 'FAILED');
+    expect(a.Id).not.toBe(b.Id);
+    expect(a.Description).toBe('sg-a allows tcp 22.');
+    expect(b.Description).toBe('sg-b allows tcp 22.');
+    expect(b.Compliance).toBe(a.Compliance);
+    expect(b.Remediation).toBe(a.Remediation);
+    expect(b.Resources?.[0]).toBe(a.Resources?.[0]);
+    expect(b.Resources?.[1]?.Id).not.toBe(a.Resources?.[1]?.Id);
+    // Shared means read-only: one finding cannot change another's.
+    expect(Object.isFrozen(a.Compliance)).toBe(true);
+    expect(() => a.Resources?.[0]?.Details?.Other && Object.assign(a.Resources[0].Details.Other, { Name: 'x' })).toThrow(TypeError);
+    // A PASSED finding of the same check has its own Compliance (status differs).
+    const passed = resultFinding(result({ checkId: 'network/ssh-from-internet', status: 'PASS', message: 'ok' }), run, 'PASSED');
+    expect(passed.Compliance?.Status).toBe('PASSED');
+    expect(a.Compliance?.Status).toBe('FAILED');
+    // Another run builds its own parts.
+    const other = resultFinding(result({ checkId: 'network/ssh-from-internet', status: 'FAIL', resourceId: 'j-CLUSTER0001/sg-a', message: 'x', resourceDetails: [sg('sg-a')] }), findingContext(snapshot, NOW, TEST_CHECKS), 'FAILED');
+    expect(other.Compliance).toEqual(a.Compliance);
+    expect(other.Compliance).not.toBe(a.Compliance);
+  });
+});
