@@ -47,6 +47,12 @@ function deployedSemiSpaceMb(): number {
   if (!found) throw new Error('serverless.yml sets no NODE_OPTIONS --max-semi-space-size for the function');
   return Number(found[1]);
 }
+/**
+ * Old space the timing process gets beyond the Lambda's: it holds the simulated account too (37 MB
+ * live at N = 1000, more while churning), and at the Lambda's cap alone the N = 1000 run ran out of
+ * heap once in three runs. The product's own memory is measured by the memory run, at the Lambda's cap.
+ */
+const SIMULATOR_HEAP_MB = 128;
 /** The function's glibc arena cap (serverless.yml `MALLOC_ARENA_MAX`), set for the product's processes. */
 const LAMBDA_ENV = { ...process.env, MALLOC_ARENA_MAX: deployedMallocArenas() };
 
@@ -70,7 +76,7 @@ interface Options {
 
 const USAGE = `usage: npm run bench -- [--n 10,100,1000] [--time-scale auto|K] [--heap-mb MB] [--seed S] [--json] [--no-artefact]
   --n            active clusters per run, comma-separated (default 10,100,1000)
-  --heap-mb      V8 old-space cap of each run (default ${LAMBDA_HEAP_MB}: what V8 gives the 1024 MB Lambda, with its ${LAMBDA_SEMI_SPACE_MB} MiB semi-spaces; 0: V8's defaults here)
+  --heap-mb      V8 old-space cap of each run (default ${LAMBDA_HEAP_MB}: what V8 gives the 1024 MB Lambda, with its ${LAMBDA_SEMI_SPACE_MB} MiB semi-spaces; the timing runs, which hold the simulated account too, get ${SIMULATOR_HEAP_MB} MB more; 0: V8's defaults here)
   --time-scale   K: idle waits (latencies, rate-limit refills, back-offs) run K times faster; CPU time counts 1:1
                  (default auto: K = lower bound / 10 s, between 1 and 200)
   --seed         PRNG seed of the simulated account (default derived from N)
@@ -165,14 +171,15 @@ async function childEntry(): Promise<ChildEntry> {
   }
 }
 
-/** The V8 heap of a 1024 MB Lambda (see LAMBDA_HEAP_MB and LAMBDA_SEMI_SPACE_MB). */
-function lambdaHeap(o: Options): string[] {
-  return o.heapMb > 0 ? [`--max-old-space-size=${o.heapMb}`, `--max-semi-space-size=${LAMBDA_SEMI_SPACE_MB}`] : [];
+/** The V8 heap of a 1024 MB Lambda (see LAMBDA_HEAP_MB and LAMBDA_SEMI_SPACE_MB), plus `extraMb` of old space. */
+function lambdaHeap(o: Options, extraMb = 0): string[] {
+  return o.heapMb > 0 ? [`--max-old-space-size=${o.heapMb + extraMb}`, `--max-semi-space-size=${LAMBDA_SEMI_SPACE_MB}`] : [];
 }
+
 
 function runChild(entry: ChildEntry, n: number, o: Options): Promise<ChildResult> {
   // --expose-gc: the child collects garbage before measuring the model's own heap.
-  const heap = lambdaHeap(o);
+  const heap = lambdaHeap(o, SIMULATOR_HEAP_MB);
   const args = ['--expose-gc', ...heap, ...entry.args, '--n', String(n), '--time-scale', o.timeScale, ...(o.seed ? ['--seed', o.seed] : [])];
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, args, { cwd: ROOT, env: LAMBDA_ENV, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -240,7 +247,7 @@ async function main(): Promise<void> {
   const started = performance.now();
   const runs: ChildResult[] = [];
   const entry = await childEntry();
-  const heapText = o.heapMb > 0 ? `V8 old space capped at ${o.heapMb} MB, semi-spaces at ${LAMBDA_SEMI_SPACE_MB} MiB, MALLOC_ARENA_MAX=${LAMBDA_ENV.MALLOC_ARENA_MAX}` : "V8's default heap for this machine";
+  const heapText = o.heapMb > 0 ? `V8 old space capped at ${o.heapMb} MB (timing runs, simulator in-process: ${o.heapMb + SIMULATOR_HEAP_MB} MB), semi-spaces at ${LAMBDA_SEMI_SPACE_MB} MiB, MALLOC_ARENA_MAX=${LAMBDA_ENV.MALLOC_ARENA_MAX}` : "V8's default heap for this machine";
   if (!o.json) process.stdout.write(`# emr-audit benchmark (Node ${process.version}; each N in a fresh process: ${entry.how}; ${heapText})\n${LEGEND}\n`);
   try {
     for (const n of o.ns) {
