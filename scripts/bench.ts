@@ -40,12 +40,13 @@ const LAMBDA_HEAP_MB = 256;
  * generation). The function pins it (serverless.yml `NODE_OPTIONS: --max-semi-space-size=4`), so
  * the runs read the same value from there: what is measured is what is deployed.
  */
-const LAMBDA_SEMI_SPACE_MB = deployedSemiSpaceMb();
+const LAMBDA_SEMI_SPACE_MB = Number(deployed(/^\s*NODE_OPTIONS:.*--max-semi-space-size=(\d+)/m, 'NODE_OPTIONS --max-semi-space-size'));
 
-function deployedSemiSpaceMb(): number {
-  const found = /^\s*NODE_OPTIONS:.*--max-semi-space-size=(\d+)/m.exec(readFileSync(join(ROOT, 'serverless.yml'), 'utf8'));
-  if (!found) throw new Error('serverless.yml sets no NODE_OPTIONS --max-semi-space-size for the function');
-  return Number(found[1]);
+/** A value of the function's environment in serverless.yml (group 1 of `pattern`). */
+function deployed(pattern: RegExp, what: string): string {
+  const found = pattern.exec(readFileSync(join(ROOT, 'serverless.yml'), 'utf8'))?.[1];
+  if (found === undefined) throw new Error(`serverless.yml sets no ${what} for the function`);
+  return found;
 }
 /**
  * Old space the timing process gets beyond the Lambda's: it holds the simulated account too (37 MB
@@ -54,13 +55,7 @@ function deployedSemiSpaceMb(): number {
  */
 const SIMULATOR_HEAP_MB = 128;
 /** The function's glibc arena cap (serverless.yml `MALLOC_ARENA_MAX`), set for the product's processes. */
-const LAMBDA_ENV = { ...process.env, MALLOC_ARENA_MAX: deployedMallocArenas() };
-
-function deployedMallocArenas(): string {
-  const found = /^\s*MALLOC_ARENA_MAX:\s*'?(\d+)'?\s*$/m.exec(readFileSync(join(ROOT, 'serverless.yml'), 'utf8'));
-  if (!found?.[1]) throw new Error('serverless.yml sets no MALLOC_ARENA_MAX for the function');
-  return found[1];
-}
+const LAMBDA_ENV = { ...process.env, MALLOC_ARENA_MAX: deployed(/^\s*MALLOC_ARENA_MAX:\s*'?(\d+)'?\s*$/m, 'MALLOC_ARENA_MAX') };
 /** Hard stop for one child (its own watchdog normally ends it much earlier). */
 const CHILD_KILL_MS = 10 * 60_000;
 

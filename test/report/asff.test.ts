@@ -300,7 +300,9 @@ describe('parts findings share', () => {
     expect(b.Resources?.[1]?.Id).not.toBe(a.Resources?.[1]?.Id);
     // Shared means read-only: one finding cannot change another's.
     expect(Object.isFrozen(a.Compliance)).toBe(true);
-    expect(() => a.Resources?.[0]?.Details?.Other && Object.assign(a.Resources[0].Details.Other, { Name: 'x' })).toThrow(TypeError);
+    const other0 = a.Resources?.[0]?.Details?.Other;
+    expect(other0).toBeDefined();
+    expect(() => Object.assign(other0 ?? {}, { Name: 'x' })).toThrow(TypeError);
     // A PASSED finding of the same check has its own Compliance (status differs).
     const passed = resultFinding(result({ checkId: 'network/ssh-from-internet', status: 'PASS', message: 'ok' }), run, 'PASSED');
     expect(passed.Compliance?.Status).toBe('PASSED');
