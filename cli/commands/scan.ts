@@ -25,7 +25,7 @@ import { checkFlags, clusterFlags, defaultRegions, liveRegions, regionFlags, sel
 import { applyShown, describeShown, shownFilter, showsPasses, type ShownFilter } from '../shown.js';
 import { packageVersion } from '../version.js';
 
-const FLAGS: FlagSpecs = {
+export const FLAGS: FlagSpecs = {
   region: { type: 'string', multiple: true },
   cluster: { type: 'string', multiple: true },
   check: { type: 'string', multiple: true },

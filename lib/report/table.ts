@@ -244,8 +244,9 @@ function renderNextSteps(results: readonly Result[], checks: readonly CheckMeta[
       const where = check.scope === 'region' ? `${clusters} region${clusters === 1 ? '' : 's'}` : `${clusters} cluster${clusters === 1 ? '' : 's'}`;
       out.push(`${INDENT}${label}  ${style('bold', check.id)} ${style('dim', `· ${where}`)}`);
       out.push(...wrap(firstSentence(check.remediation.text), width, DETAIL_INDENT));
-      // A URL is never broken; one too long for the detail column starts further left instead.
-      out.push(...wrap(check.remediation.url, width, DETAIL_INDENT).map((l) => style('dim', l)));
+      // A URL is never broken, and every one starts in the detail column: one too long for the
+      // width runs past it rather than starting at a different place for each length.
+      out.push(style('dim', `${DETAIL_INDENT}${check.remediation.url}`));
     }
     out.push('');
   }
