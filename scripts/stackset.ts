@@ -1,6 +1,6 @@
 /**
  * The StackSet artefacts, written by `npm run package` after `osls package`:
- *   dist/emr-audit.template.json   plain CloudFormation template (README "Deploy to an organization")
+ *   dist/emr-audit.template.json   plain CloudFormation template (docs/organization.md)
  *   dist/emr-audit-<version>.zip   the function code that `npm run publish` uploads
  * The template is derived from osls's own output for serverless.yml (./stackset/transform.ts), so
  * serverless.yml, the generated role statements and the settings specs stay the one source.
