@@ -115,6 +115,11 @@ function assignments(names: readonly string[]): Map<string, boolean>[] {
 export function lintTemplate(template: TemplateShape): string[] {
   const errors = new Set<string>();
   const byType = validatorsByType();
+  // cfn-lint passes an empty section; CloudFormation may refuse it (cfn-lint issue #3168).
+  for (const section of ['Parameters', 'Mappings', 'Conditions', 'Outputs'] as const) {
+    const value = (template as unknown as Record<string, unknown>)[section];
+    if (isRecord(value) && Object.keys(value).length === 0) errors.add(`${section}: an empty section`);
+  }
   for (const [id, resource] of Object.entries(template.Resources)) {
     const validate = byType.get(resource.Type);
     if (!validate) {

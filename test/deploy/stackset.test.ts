@@ -158,6 +158,7 @@ describe('the template against the CloudFormation resource specification', () =>
     alarm.Properties!.EvaluationPeriods = 'often';
     broken.Resources.AuditStateBucket!.DeletionPolicy = 'Keep';
     broken.Resources.Extra = { Type: 'AWS::SNS::Topic' };
+    Object.assign(broken, { Mappings: {} });
     const errors = lintTemplate(broken);
     for (const expected of [
       /AuditErrorsAlarm\.Properties\/AlarmActions\/0 must NOT have fewer than 1 characters \[HasAlarmTopic=true\]/,
@@ -166,6 +167,7 @@ describe('the template against the CloudFormation resource specification', () =>
       /EvaluationPeriods must be integer/,
       /AuditStateBucket\.DeletionPolicy: "Keep" is not one of/,
       /Extra: no registry schema vendored for AWS::SNS::Topic/,
+      /Mappings: an empty section/,
     ]) {
       expect(errors.some((e) => expected.test(e)), `${String(expected)} in ${errors.join('\n')}`).toBe(true);
     }

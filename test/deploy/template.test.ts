@@ -224,6 +224,8 @@ describe('failure handling', () => {
     const conditionOf = (t: Template) => t.Conditions?.HasAlarmTopic;
     // No topic: no condition and no action, not even in a branch never taken (cfn-lint E3033 on `[""]`).
     expect(conditionOf(byDefault.template)).toBeUndefined();
+    // Nor an empty Conditions section, which CloudFormation may refuse.
+    expect(Object.keys(byDefault.template)).not.toContain('Conditions');
     for (const alarm of Object.values(alarms(byDefault.template))) {
       expect(alarm.AlarmActions).toEqual({ Ref: 'AWS::NoValue' });
       expect(JSON.stringify(alarm)).not.toContain('""');
