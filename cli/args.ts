@@ -30,6 +30,12 @@ export interface ParsedFlags {
   positionals: string[];
 }
 
+/** Whether `raw` (`--name`, `--name=value`, `-x`) names one of `specs`' flags. */
+export function takesOption(specs: FlagSpecs, raw: string): boolean {
+  if (raw.startsWith('--')) return Object.hasOwn(specs, raw.slice(2).split('=')[0]!);
+  return raw.length === 2 && Object.values(specs).some((s) => s.short === raw[1]);
+}
+
 /**
  * Parse `argv` against `specs`; `command` names the command in messages (`scan`, `collect`…).
  * Throws UsageError on the first mistake.

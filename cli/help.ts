@@ -20,7 +20,7 @@ Audit your account (standard AWS credentials: AWS_PROFILE, SSO, environment, ins
 
 Options
   -h, --help     Show help
-  --version      Print the version
+  -v, --version  Print the version
 
 Exit codes
   0 the audit completed · 1 a FAIL at or above --fail-on · 2 usage error · 3 the audit could not run

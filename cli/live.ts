@@ -7,7 +7,7 @@ import type { Check } from '../checks/contract.js';
 import type { AuditDeps } from '../lib/audit.js';
 import type { AwsClients } from '../lib/aws/clients.js';
 import type { CollectProgress } from '../lib/collect/index.js';
-import { oneLine } from '../lib/report/render-summary.js';
+import { oneLine } from '../lib/report/render-style.js';
 import type { Settings } from '../lib/settings.js';
 import type { Snapshot } from '../lib/snapshot.js';
 import { loadRunState, saveRunState, statesOf, type RunState, type StateLog } from '../lib/state/run.js';

@@ -3,7 +3,7 @@
  * the public contract (0 done, 1 --fail-on, 2 usage, 3 could not run). Everything reaches the
  * outside through `io`, so tests run it in-process.
  */
-import { UsageError } from './args.js';
+import { takesOption, UsageError, type FlagSpecs } from './args.js';
 import { CHECKS_HELP, COLLECT_HELP, MAIN_HELP, PERMISSIONS_HELP, SCAN_HELP, settingsHelp } from './help.js';
 import { AuditCouldNotRunError, type CliIo } from './io.js';
 import { closest } from './suggest.js';
@@ -58,14 +58,13 @@ async function dispatch(argv: readonly string[], io: CliIo): Promise<number> {
     io.stdout.write(MAIN_HELP);
     return 0;
   }
-  if (first === '--version' || first === '-V' || first === 'version') {
+  // -v as well as -V: both spellings are common, and -v has no other meaning before a command.
+  if (first === '--version' || first === '-V' || first === '-v' || first === 'version') {
     io.stdout.write(`emr-audit ${packageVersion()}\n`);
     return 0;
   }
   if (first === 'help') return help(rest, io);
-  if (first.startsWith('-')) {
-    throw new UsageError(`unknown option ${first}: options go after the command, e.g. \`emr-audit scan ${first}\`; run \`emr-audit help\``);
-  }
+  if (first.startsWith('-')) throw new UsageError(await leadingOptionHint(first));
   const load = COMMANDS[first];
   if (!load) {
     const guess = closest(first, Object.keys(COMMANDS));
@@ -73,6 +72,30 @@ async function dispatch(argv: readonly string[], io: CliIo): Promise<number> {
   }
   const command = await load();
   return command(rest, io);
+}
+
+// The top level's own options, and each command's (loaded only on this error path).
+const TOP_LEVEL_OPTIONS = ['--help', '-h', '--version', '-V', '-v'];
+const COMMAND_FLAGS: Record<string, () => Promise<FlagSpecs>> = {
+  scan: async () => (await import('./commands/scan.js')).FLAGS,
+  collect: async () => (await import('./commands/collect.js')).FLAGS,
+  checks: async () => (await import('./commands/checks.js')).FLAGS,
+  permissions: async () => (await import('./commands/permissions.js')).FLAGS,
+};
+
+/**
+ * The message for an option given before any command: where it belongs when a command takes it,
+ * else the nearest top-level option. Never an example that would itself be refused.
+ */
+async function leadingOptionHint(option: string): Promise<string> {
+  const takers: string[] = [];
+  for (const [name, load] of Object.entries(COMMAND_FLAGS)) if (takesOption(await load(), option)) takers.push(name);
+  if (takers.length > 0) {
+    const example = takers.map((c) => `\`emr-audit ${c} ${option}\``).join(' or ');
+    return `unknown option ${option}: options go after the command, e.g. ${example}; run \`emr-audit help\``;
+  }
+  const guess = option.startsWith('--') ? closest(option, TOP_LEVEL_OPTIONS.filter((o) => o.startsWith('--'))) : undefined;
+  return `unknown option ${option}${guess ? ` (did you mean ${guess}?)` : ''}; run \`emr-audit help\``;
 }
 
 async function help(topics: readonly string[], io: CliIo): Promise<number> {

@@ -113,7 +113,11 @@ export interface AuditPolicyOptions extends AuditActionsOptions {
   listRegions?: boolean;
   /** ARN partition; default `aws`. */
   partition?: string;
-  /** Account id in the scoped ARNs; default `*` (any account: the policy works as printed). */
+  /**
+   * Account id in the scoped ARNs; default the IAM policy variable `${aws:PrincipalAccount}`: the
+   * account of whoever holds the policy, so the printed policy works as it is and names the same
+   * resources as the deployed role (which says AWS::AccountId), not every account's.
+   */
   accountId?: string;
 }
 
@@ -172,13 +176,16 @@ function abstractStatements(options: AuditActionsOptions): AbstractStatement[] {
   return statements.filter((s) => s.Action.length > 0);
 }
 
+/** IAM resolves it, in a Resource, to the account of the principal the policy is attached to. */
+export const PRINCIPAL_ACCOUNT = '${aws:PrincipalAccount}';
+
 /**
  * The identity policy the audit needs, as printable JSON (CLI). Scoped ARNs use `options.partition`
  * (default `aws`) and `options.accountId` (default `*`).
  */
 export function buildAuditPolicy(options: AuditPolicyOptions): PolicyDocumentJson {
   const partition = options.partition ?? 'aws';
-  const account = options.accountId ?? '*';
+  const account = options.accountId ?? PRINCIPAL_ACCOUNT;
   const statements = abstractStatements(options);
   if (options.listRegions) statements.push({ Sid: 'ListRegionsForRegionAll', Action: [LIST_REGIONS_ACTION], Resource: '*' });
   return {

@@ -55,7 +55,7 @@ function shortIds(refs: readonly ComplianceRef[], framework: Framework): string 
 
 /**
  * The mapping table, check → Security Hub control(s) → requirements, one column per framework.
- * README.md carries the same table (a test keeps them equal).
+ * docs/scan.md carries the same table (a test keeps them equal).
  */
 export function renderComplianceTable(checks: readonly Check[]): string {
   const rows = checks.map((c) => {

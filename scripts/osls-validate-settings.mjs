@@ -31,7 +31,7 @@ export default class ValidateSettingsPlugin {
       execFileSync(process.execPath, ['--import', 'tsx', VALIDATOR], { cwd: ROOT, input: JSON.stringify(settings), encoding: 'utf8', stdio: ['pipe', 'pipe', 'pipe'] });
     } catch (error) {
       const reason = typeof error.stderr === 'string' && error.stderr.trim() !== '' ? error.stderr.trim().split('\n')[0] : error.message;
-      throw new this.serverless.classes.Error(`Invalid deployment parameter: ${reason} (see the README's Settings)`);
+      throw new this.serverless.classes.Error(`Invalid deployment parameter: ${reason} (see docs/settings.md)`);
     }
   }
 }

@@ -150,7 +150,7 @@ export function report(results: readonly RegionResult[], key: string, options: P
   if (ok.length > 0) {
     lines.push('', `Bucket policy for each bucket (aws s3api put-bucket-policy --bucket BUCKET --policy file://policy.json)${options.orgId ? '' : `; replace ${ORG_ID_PLACEHOLDER} by your organization id (aws organizations describe-organization), or pass --org-id`}:`);
     for (const r of ok) lines.push('', `# ${r.bucket}`, JSON.stringify(bucketPolicy(r.bucket, r.region, options.orgId), null, 2));
-    lines.push('', `Then deploy or update the StackSet with CodeBucketPrefix=${options.bucketPrefix} CodeKey=${key} (README: "Deploy to an organization").`);
+    lines.push('', `Then deploy or update the StackSet with CodeBucketPrefix=${options.bucketPrefix} CodeKey=${key} (docs/organization.md).`);
   }
   return lines.join('\n');
 }

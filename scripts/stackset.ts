@@ -1,15 +1,15 @@
 /**
  * The StackSet artefacts, written by `npm run package` after `osls package`:
- *   dist/emr-audit.template.json   plain CloudFormation template (README "Deploy to an organization")
+ *   dist/emr-audit.template.json   plain CloudFormation template (docs/organization.md)
  *   dist/emr-audit-<version>.zip   the function code that `npm run publish` uploads
  * The template is derived from osls's own output for serverless.yml (./stackset/transform.ts), so
  * serverless.yml, the generated role statements and the settings specs stay the one source.
  *   node --import tsx scripts/stackset.ts
  */
 import { execFile } from 'node:child_process';
-import { copyFile, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { copyFile, cp, mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, relative, resolve } from 'node:path';
+import { basename, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as z from 'zod';
 import { CHECK_IDS } from '../checks/index.js';
@@ -44,8 +44,23 @@ export interface StackSetArtefacts {
 }
 
 /**
+ * A copy of the service to package in: osls empties `<service>/.serverless` on every package, even
+ * with `--package elsewhere`, and the checkout's `.serverless/` holds the template of the plain
+ * `osls package` that `npm run package` ran just before (the one the docs tell users to review).
+ */
+async function serviceCopy(serviceDir: string, into: string): Promise<string> {
+  const copy = join(into, 'service');
+  await mkdir(copy, { recursive: true });
+  for (const f of ['serverless.yml', 'package.json']) await copyFile(join(serviceDir, f), join(copy, f));
+  // The local plugins and variable sources serverless.yml loads (they import lib/ beside them).
+  await symlink(join(serviceDir, 'scripts'), join(copy, 'scripts'), 'dir');
+  await cp(join(serviceDir, 'dist'), join(copy, 'dist'), { recursive: true, filter: (src) => !basename(src).startsWith('emr-audit') });
+  return copy;
+}
+
+/**
  * Package `serviceDir` (serverless.yml, dist/ built) with every param at its sentinel, transform
- * the result and write the artefacts to `outDir`.
+ * the result and write the artefacts to `outDir`. `serviceDir` itself is left untouched.
  */
 export async function renderStackSet(options: { serviceDir: string; outDir: string; env?: NodeJS.ProcessEnv }): Promise<StackSetArtefacts> {
   const version = await packageVersion(options.serviceDir);
@@ -53,8 +68,10 @@ export async function renderStackSet(options: { serviceDir: string; outDir: stri
   const scratch = await mkdtemp(join(tmpdir(), 'emr-audit-stackset-'));
   try {
     const params = parameters.flatMap((p) => (p.param && p.sentinel ? ['--param', `${p.param}=${p.sentinel}`] : []));
-    await runOsls(options.serviceDir, ['package', '--package', scratch, '--stage', STAGE_SENTINEL, '--region', PACKAGE_REGION, ...params], options.env ?? process.env);
-    const osls = OslsTemplate.parse(JSON.parse(await readFile(join(scratch, 'cloudformation-template-update-stack.json'), 'utf8'))) as unknown as CfnTemplate;
+    const service = await serviceCopy(options.serviceDir, scratch);
+    const packaged = join(scratch, 'package');
+    await runOsls(service, ['package', '--package', packaged, '--stage', STAGE_SENTINEL, '--region', PACKAGE_REGION, ...params], options.env ?? process.env);
+    const osls = OslsTemplate.parse(JSON.parse(await readFile(join(packaged, 'cloudformation-template-update-stack.json'), 'utf8'))) as unknown as CfnTemplate;
     const template = toStackSetTemplate(osls, {
       parameters,
       stageSentinel: STAGE_SENTINEL,
@@ -64,7 +81,7 @@ export async function renderStackSet(options: { serviceDir: string; outDir: stri
     const templateFile = join(options.outDir, TEMPLATE_NAME);
     await writeFile(templateFile, `${JSON.stringify(template, null, 2)}\n`);
     const codeFile = join(options.outDir, codeKeyFor(version));
-    await copyFile(join(scratch, 'emr-audit.zip'), codeFile);
+    await copyFile(join(packaged, 'emr-audit.zip'), codeFile);
     return { template, templateFile, codeFile };
   } finally {
     await rm(scratch, { recursive: true, force: true });

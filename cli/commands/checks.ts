@@ -7,7 +7,7 @@ import { parseFlags, UsageError, type FlagSpecs } from '../args.js';
 import { CHECKS_HELP } from '../help.js';
 import type { CliIo } from '../io.js';
 
-const FLAGS: FlagSpecs = {
+export const FLAGS: FlagSpecs = {
   format: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 };

@@ -9,7 +9,7 @@ import { collectSnapshotLive } from '../live.js';
 import { checkLiveClustersPresent } from '../snapshot-source.js';
 import { checkFlags, clusterFlags, liveRegions, selectedChecks, settingsFrom } from '../scope.js';
 
-const FLAGS: FlagSpecs = {
+export const FLAGS: FlagSpecs = {
   out: { type: 'string' },
   region: { type: 'string', multiple: true },
   cluster: { type: 'string', multiple: true },

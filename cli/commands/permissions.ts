@@ -3,7 +3,7 @@ import { parseFlags, UsageError, type FlagSpecs } from '../args.js';
 import { PERMISSIONS_HELP } from '../help.js';
 import type { CliIo } from '../io.js';
 
-const FLAGS: FlagSpecs = {
+export const FLAGS: FlagSpecs = {
   'no-publish': { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 };

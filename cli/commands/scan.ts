@@ -9,7 +9,8 @@ import { dateOf } from '../../lib/clock.js';
 import { FORMATS, type ViewOptions } from '../../lib/report/formats.js';
 import { expiredRuleLines } from '../../lib/suppression.js';
 import { wantsColor } from '../../lib/report/render-style.js';
-import { everyRegionFailed, oneLine, severityRank } from '../../lib/report/render-summary.js';
+import { oneLine } from '../../lib/report/render-style.js';
+import { everyRegionFailed, severityRank } from '../../lib/report/render-summary.js';
 import type { ReportInput } from '../../lib/report/report-input.js';
 import type { AuditRequest } from '../../lib/request.js';
 import type { Snapshot } from '../../lib/snapshot.js';
@@ -25,7 +26,7 @@ import { checkFlags, clusterFlags, defaultRegions, liveRegions, regionFlags, sel
 import { applyShown, describeShown, shownFilter, showsPasses, type ShownFilter } from '../shown.js';
 import { packageVersion } from '../version.js';
 
-const FLAGS: FlagSpecs = {
+export const FLAGS: FlagSpecs = {
   region: { type: 'string', multiple: true },
   cluster: { type: 'string', multiple: true },
   check: { type: 'string', multiple: true },

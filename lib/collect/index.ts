@@ -4,7 +4,7 @@
  * concerns. Regions run in parallel; one failing never stops the others. Only the account id is
  * indispensable: without it (no credentials) the audit cannot run at all.
  *
- * Rate limits (the README's "API calls and throttling" has the same with links): every call is
+ * Rate limits (docs/api-calls.md has the same with links): every call is
  * paced client-side (./pacing.ts) to the documented default quotas (./quotas.ts, with sources) —
  * a token bucket per API and Region, plus the account-wide bucket EMR applies over all its
  * operations (25 / 5 per s), and one assumed bucket for all IAM reads of the account — scaled

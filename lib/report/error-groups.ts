@@ -6,7 +6,7 @@
  */
 import { clusterSecurityGroupRefs } from '../lookup.js';
 import type { CollectionError, RegionSnapshot } from '../snapshot.js';
-import { describeCollectionError, oneLine } from './render-summary.js';
+import { oneLine } from './render-style.js';
 
 export interface ErrorGroup {
   region: string;
@@ -25,6 +25,12 @@ export interface ErrorGroup {
 }
 
 const MAX_LISTED = 10;
+
+/** One collection error on one line: `region [kind resourceId]: api code (cause)`. */
+export function describeCollectionError(region: string, e: CollectionError): string {
+  const subject = e.kind === 'region' ? region : `${region} ${e.kind} ${e.resourceId}`;
+  return `${subject}: ${e.api} ${e.code}${e.message ? ` (${oneLine(e.message)})` : ''}`;
+}
 
 /** Masks what differs from one resource to the next in an AWS message. */
 export function causeKey(message: string): string {

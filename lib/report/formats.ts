@@ -5,20 +5,15 @@
  *
  * CLI-only: the Lambda (functions/audit.ts) must not import this module.
  */
+import type { HtmlView } from './html.js';
 import type { ReportInput } from './report-input.js';
+import type { TableView } from './table.js';
 
-/** How a human-facing format is laid out; machine formats ignore it. */
-export interface ViewOptions {
-  color: boolean;
-  /** Terminal width, for the table. */
-  width?: number;
-  /** Table: also list PASS and NOT_APPLICABLE results. */
-  verbose: boolean;
-  /** Where the data came from (`demo account`, `snapshot audit.json`, `live AWS`). */
-  source?: string;
-  /** What the --severity/--status filters keep, to say so in the report ("showing FAIL only"). */
-  filterNote?: string;
-}
+/**
+ * How the human-facing formats are laid out: what each of them takes (each format owns its options
+ * type); machine formats ignore it.
+ */
+export type ViewOptions = TableView & HtmlView;
 
 /** A renderer; machine formats take only the input (a function of fewer parameters fits). */
 export type Renderer = (input: ReportInput, view: ViewOptions) => string;

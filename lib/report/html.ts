@@ -10,8 +10,8 @@
 import { createHash } from 'node:crypto';
 import { type CheckMeta, type Result, type Severity, type Status } from '../../checks/contract.js';
 import type { Cluster } from '../snapshot.js';
-import type { ViewOptions } from './formats.js';
-import { buildSummary, describeCollectionError, severityRank, SEVERITIES_DESC, type ReportSummary } from './render-summary.js';
+import { describeCollectionError } from './error-groups.js';
+import { buildSummary, severityRank, SEVERITIES_DESC, type ReportSummary } from './render-summary.js';
 import type { ReportInput } from './report-input.js';
 
 const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
@@ -134,7 +134,15 @@ const CSP = [
   "form-action 'none'",
 ].join('; ');
 
-export function renderHtml(input: ReportInput, view?: Partial<ViewOptions>): string {
+/** What the HTML page's header says besides the run's own facts. */
+export interface HtmlView {
+  /** Where the data came from (`demo account`, `snapshot audit.json`, `live AWS`). */
+  source?: string;
+  /** What the --severity/--status filters keep ("showing FAIL only"). */
+  filterNote?: string;
+}
+
+export function renderHtml(input: ReportInput, view?: HtmlView): string {
   const summary = buildSummary(input.results, input.snapshot, input.clusterIds);
   const checks = new Map(input.checks.map((c) => [c.id, c]));
   const order = new Map(input.checks.map((c, i) => [c.id, i]));
@@ -168,7 +176,7 @@ ${body}
 `;
 }
 
-function headerHtml(input: ReportInput, summary: ReportSummary, view: Partial<ViewOptions> | undefined): string {
+function headerHtml(input: ReportInput, summary: ReportSummary, view: HtmlView | undefined): string {
   const facts = [
     `account ${summary.accountId}`,
     summary.regions.join(', ') || 'no regions',

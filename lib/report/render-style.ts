@@ -119,3 +119,8 @@ export function joinFitting(parts: readonly string[], separator: string, width: 
   if (line !== '') lines.push(line);
   return lines;
 }
+
+/** A message on one line (AWS messages and causes may hold newlines and runs of spaces). */
+export function oneLine(text: string): string {
+  return text.replace(/\s+/g, ' ').trim();
+}

@@ -4,9 +4,10 @@
  */
 import { SEVERITIES, type Result, type Severity, type Status } from '../../checks/contract.js';
 import { countByStatus } from '../evaluate.js';
-import type { CollectionError, Snapshot } from '../snapshot.js';
+import type { Snapshot } from '../snapshot.js';
 import { headroomText } from '../collect/headroom.js';
 import { groupCollectionErrors, groupedErrorLines, type ErrorGroup } from './error-groups.js';
+import { oneLine } from './render-style.js';
 
 export interface ReportSummary {
   accountId: string;
@@ -75,20 +76,16 @@ export function fallbackLines(region: Snapshot['regions'][number]): string[] {
   return out;
 }
 
+// Their home was this module until error-groups.ts stopped importing it back; importers may still
+// name them here.
+export { describeCollectionError } from './error-groups.js';
+export { oneLine } from './render-style.js';
+
 /** Severities from the most to the least severe. */
 export const SEVERITIES_DESC: readonly Severity[] = [...SEVERITIES].reverse();
 
 export function severityRank(severity: Severity): number {
   return SEVERITIES.indexOf(severity);
-}
-
-export function describeCollectionError(region: string, e: CollectionError): string {
-  const subject = e.kind === 'region' ? region : `${region} ${e.kind} ${e.resourceId}`;
-  return `${subject}: ${e.api} ${e.code}${e.message ? ` (${oneLine(e.message)})` : ''}`;
-}
-
-export function oneLine(text: string): string {
-  return text.replace(/\s+/g, ' ').trim();
 }
 
 /** Clusters in scope of a run: the snapshot's, restricted to `clusterIds` when given. */

@@ -6,7 +6,6 @@
 import type { CheckMeta, Result, Severity } from '../../checks/contract.js';
 import type { PublishSummary } from '../audit.js';
 import type { Cluster, RegionSnapshot, Snapshot } from '../snapshot.js';
-import type { ViewOptions } from './formats.js';
 import type { ReportInput } from './report-input.js';
 import { joinFitting, makeStyler, padEnd, SEVERITY_STYLE, STATUS_STYLE, wrap, type Styler } from './render-style.js';
 import { groupedErrorLines } from './error-groups.js';
@@ -36,8 +35,21 @@ const MIN_WIDTH = 60;
 const MAX_WIDTH = 160;
 const DEFAULT_WIDTH = 80;
 
+/** How the table is laid out (the CLI's --verbose, --no-color, terminal width, filters). */
+export interface TableView {
+  color: boolean;
+  /** Terminal width, for the table. */
+  width?: number;
+  /** Also list PASS and NOT_APPLICABLE results. */
+  verbose: boolean;
+  /** Where the data came from (`demo account`, `snapshot audit.json`, `live AWS`). */
+  source?: string;
+  /** What the --severity/--status filters keep, to say so in the report ("showing FAIL only"). */
+  filterNote?: string;
+}
+
 /** The table as a format of the registry (lib/report/formats.ts). */
-export function renderTableReport(input: ReportInput, view: ViewOptions): string {
+export function renderTableReport(input: ReportInput, view: TableView): string {
   return renderTable({
     results: input.results,
     snapshot: input.snapshot,
@@ -244,8 +256,9 @@ function renderNextSteps(results: readonly Result[], checks: readonly CheckMeta[
       const where = check.scope === 'region' ? `${clusters} region${clusters === 1 ? '' : 's'}` : `${clusters} cluster${clusters === 1 ? '' : 's'}`;
       out.push(`${INDENT}${label}  ${style('bold', check.id)} ${style('dim', `· ${where}`)}`);
       out.push(...wrap(firstSentence(check.remediation.text), width, DETAIL_INDENT));
-      // A URL is never broken; one too long for the detail column starts further left instead.
-      out.push(...wrap(check.remediation.url, width, DETAIL_INDENT).map((l) => style('dim', l)));
+      // A URL is never broken, and every one starts in the detail column: one too long for the
+      // width runs past it rather than starting at a different place for each length.
+      out.push(style('dim', `${DETAIL_INDENT}${check.remediation.url}`));
     }
     out.push('');
   }

@@ -72,3 +72,62 @@ export function instantiate(template: CfnTemplate, values: ParameterValues): Cfn
   const { Parameters: _parameters, Metadata: _metadata, ...rest } = template;
   return walk(rest as unknown as Json) as unknown as CfnTemplate;
 }
+
+const NO_VALUE = '\u0000NoValue';
+
+/**
+ * What CloudFormation creates from a template whose conditions are decided: every condition that
+ * evaluates from literals (Fn::Equals of two scalars, Fn::Not/And/Or, Condition) is applied — an
+ * Fn::If takes its branch, `Ref: AWS::NoValue` drops its property or list element, a resource on
+ * a false condition goes — and the decided conditions leave the template. Two templates that
+ * deploy the same are equal after this, however each spells an off switch.
+ */
+export function resolveConditions(template: CfnTemplate): CfnTemplate {
+  const defined = template.Conditions ?? {};
+  const decided = new Map<string, boolean | undefined>();
+  const evaluate = (n: Json): boolean | undefined => {
+    if (!isObject(n)) return undefined;
+    const [[fn, args] = []] = Object.entries(n);
+    if (fn === 'Condition' && typeof args === 'string') return decide(args);
+    if (!Array.isArray(args)) return undefined;
+    if (fn === 'Fn::Equals') {
+      const [a, b] = args;
+      const scalar = (v: Json | undefined) => typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean';
+      return scalar(a) && scalar(b) ? String(a) === String(b) : undefined;
+    }
+    const values = args.map(evaluate);
+    if (fn === 'Fn::Not') return values[0] === undefined ? undefined : !values[0];
+    if (fn === 'Fn::And') return values.includes(false) ? false : values.every((v) => v === true) ? true : undefined;
+    if (fn === 'Fn::Or') return values.includes(true) ? true : values.every((v) => v === false) ? false : undefined;
+    return undefined;
+  };
+  const decide = (name: string): boolean | undefined => {
+    if (!decided.has(name)) {
+      decided.set(name, undefined);
+      decided.set(name, defined[name] === undefined ? undefined : evaluate(defined[name]));
+    }
+    return decided.get(name);
+  };
+  const walk = (n: Json): Json => {
+    if (Array.isArray(n)) return n.map(walk).filter((v) => v !== NO_VALUE);
+    if (!isObject(n)) return n;
+    const keys = Object.keys(n);
+    if (keys.length === 1 && n.Ref === 'AWS::NoValue') return NO_VALUE;
+    const ifArgs = n['Fn::If'];
+    if (keys.length === 1 && Array.isArray(ifArgs) && typeof ifArgs[0] === 'string') {
+      const value = decide(ifArgs[0]);
+      if (value !== undefined) return walk(ifArgs[value ? 1 : 2]!);
+    }
+    return Object.fromEntries(
+      Object.entries(n)
+        .map(([k, v]) => [k, walk(v)] as const)
+        .filter(([, v]) => v !== NO_VALUE),
+    );
+  };
+  const resources = Object.entries(template.Resources).filter(([, r]) => r.Condition === undefined || decide(r.Condition) !== false);
+  const { Conditions: _conditions, ...rest } = template;
+  const body = walk({ ...rest, Resources: Object.fromEntries(resources) } as unknown as Json) as unknown as CfnTemplate;
+  const undecided = Object.entries(defined).filter(([name]) => decide(name) === undefined);
+  for (const r of Object.values(body.Resources)) if (r.Condition !== undefined && decide(r.Condition) === true) delete r.Condition;
+  return undecided.length > 0 ? { ...body, Conditions: Object.fromEntries(undecided) } : body;
+}

@@ -75,9 +75,11 @@ describe('emr-audit permissions', () => {
 });
 
 describe('top level', () => {
-  it('prints the version', async () => {
-    const run = await runCli(['--version']);
-    expect(run).toMatchObject({ code: 0, stdout: `emr-audit ${pkg.version}\n`, stderr: '' });
+  it('prints the version, for --version, -V and -v', async () => {
+    for (const flag of ['--version', '-V', '-v']) {
+      const run = await runCli([flag]);
+      expect(run, flag).toMatchObject({ code: 0, stdout: `emr-audit ${pkg.version}\n`, stderr: '' });
+    }
   });
 
   it('prints help with no arguments, with --help and with help', async () => {
@@ -106,6 +108,14 @@ describe('top level', () => {
     for (const s of SETTING_SPECS) expect(settings.stdout).toContain(`${s.key}  (${s.env}, default: `);
   });
 
+  it('scopes BatchImportFindings to the caller account’s default product, as the deployed role does', async () => {
+    const doc = JSON.parse((await runCli(['permissions'])).stdout) as { Statement: Array<{ Action: string[]; Resource: string }> };
+    const imports = doc.Statement.filter((s) => s.Action.includes('securityhub:BatchImportFindings'));
+    expect(imports).toHaveLength(1);
+    expect(imports[0]!.Resource).toBe('arn:aws:securityhub:*:${aws:PrincipalAccount}:product/${aws:PrincipalAccount}/default');
+    expect(JSON.stringify(doc)).not.toContain('product/*');
+  });
+
   it('accepts list-checks as an alias of checks', async () => {
     expect((await runCli(['list-checks'])).stdout).toBe((await runCli(['checks'])).stdout);
   });
@@ -114,6 +124,11 @@ describe('top level', () => {
     ['an unknown command, with a suggestion', ['sacn'], 'emr-audit: unknown command "sacn" (did you mean scan?); run `emr-audit help`'],
     ['an unknown command without a close match', ['deploy'], 'emr-audit: unknown command "deploy"; run `emr-audit help`'],
     ['a flag before the command', ['--demo'], 'emr-audit: unknown option --demo: options go after the command, e.g. `emr-audit scan --demo`; run `emr-audit help`'],
+    ['a short flag before the command', ['-o', 'x.json'], 'emr-audit: unknown option -o: options go after the command, e.g. `emr-audit scan -o`; run `emr-audit help`'],
+    ['a flag of two commands before them', ['--region', 'eu-west-1'], 'emr-audit: unknown option --region: options go after the command, e.g. `emr-audit scan --region` or `emr-audit collect --region`; run `emr-audit help`'],
+    // No command takes these: never an example that would itself be refused.
+    ['a mistyped top-level option', ['--verison'], 'emr-audit: unknown option --verison (did you mean --version?); run `emr-audit help`'],
+    ['a short option no command takes', ['-x'], 'emr-audit: unknown option -x; run `emr-audit help`'],
     ['help on an unknown topic', ['help', 'colect'], 'emr-audit: no help on "colect" (did you mean collect?); topics: scan, collect, checks, permissions, settings'],
     ['an unknown flag of checks', ['checks', '--verbose'], 'emr-audit: unknown option --verbose for checks; run `emr-audit checks --help`'],
     ['a stray argument to permissions', ['permissions', 'all'], 'emr-audit: permissions takes no arguments (got "all"); run `emr-audit permissions --help`'],

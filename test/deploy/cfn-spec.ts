@@ -3,8 +3,10 @@
  * AWS CDK ships it (@aws-cdk/aws-service-spec: every resource type's properties, their types,
  * required ones, allowed values, attributes and tagging). What it checks: resource types, property
  * names (at every depth), required properties, value types and allowed values where the value is
- * literal, Fn::GetAtt attributes, and that Ref/GetAtt/DependsOn/Condition name something. Values
- * given by an intrinsic function are taken as valid: CloudFormation resolves them at deploy time.
+ * literal, Fn::GetAtt attributes, and that Ref/GetAtt/DependsOn/Condition name something. Both
+ * branches of an Fn::If are checked; values given by another intrinsic function are taken as valid:
+ * CloudFormation resolves them at deploy time. The specification has no patterns or lengths: those
+ * are ./cfn-schema-lint.ts's, from the registry schemas.
  */
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -86,6 +88,14 @@ export function validateTemplate(template: TemplateShape, spec: CfnSpec = loadCf
   const conditions = new Set(Object.keys(template.Conditions ?? {}));
 
   const checkValue = (value: Node, type: SpecType, path: string): void => {
+    // Both branches of a condition are checked, as cfn-lint does: a deployment may take either.
+    const branches = isRecord(value) && Array.isArray(value['Fn::If']) ? (value['Fn::If'] as Node[]).slice(1) : undefined;
+    if (branches) {
+      branches.forEach((branch, i) => {
+        if (!(isRecord(branch) && branch.Ref === 'AWS::NoValue')) checkValue(branch, type, `${path}[${i === 0 ? 'if true' : 'if false'}]`);
+      });
+      return;
+    }
     if (isIntrinsic(value)) return;
     switch (type.type) {
       case 'string':

@@ -160,12 +160,26 @@ describe('buildAuditPolicy', () => {
     expect(statement(doc, 'ReadOwnFindings')).toEqual({ Sid: 'ReadOwnFindings', Effect: 'Allow', Action: ['securityhub:GetFindings'], Resource: '*' });
   });
 
-  it('defaults to partition aws and any account, so the printed policy works as it is', () => {
+  it('defaults to partition aws and the principal’s own account (a policy variable), so the printed policy works as it is', () => {
     const doc = buildAuditPolicy({ publish: true, checks });
-    expect(statement(doc, 'ImportFindingsToDefaultProduct')?.Resource).toBe('arn:aws:securityhub:*:*:product/*/default');
+    expect(statement(doc, 'ImportFindingsToDefaultProduct')?.Resource).toBe('arn:aws:securityhub:*:${aws:PrincipalAccount}:product/${aws:PrincipalAccount}/default');
     expect(statement(doc, 'ReadDefaultHostManagementSetting')?.Resource).toBe(
-      'arn:aws:ssm:*:*:servicesetting/ssm/managed-instance/default-ec2-instance-management-role',
+      'arn:aws:ssm:*:${aws:PrincipalAccount}:servicesetting/ssm/managed-instance/default-ec2-instance-management-role',
     );
+  });
+
+  it('names the same resources as the deployed role, the account as IAM resolves it for each', () => {
+    const printed = buildAuditPolicy({ publish: true, checks });
+    // The role's Fn::Join of literals and pseudo parameters, resolved as CloudFormation would in account 123456789012.
+    const resolve = (v: unknown): string =>
+      typeof v === 'string'
+        ? v
+        : (v as { 'Fn::Join': [string, unknown[]] })['Fn::Join'][1].map((p) => (typeof p === 'string' ? p : ({ 'AWS::Partition': 'aws', 'AWS::AccountId': '123456789012' } as Record<string, string>)[(p as { Ref: string }).Ref]!)).join('');
+    for (const role of buildRoleStatements({ publish: true, checks })) {
+      const mine = statement(printed, role.Sid);
+      expect(mine?.Action, role.Sid).toEqual(role.Action);
+      expect(String(mine?.Resource).replaceAll('${aws:PrincipalAccount}', '123456789012'), role.Sid).toBe(resolve(role.Resource));
+    }
   });
 
   it('grants each action exactly once, never `*`, and writes only BatchImportFindings (real registry)', () => {

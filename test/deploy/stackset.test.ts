@@ -4,7 +4,7 @@
  * the settings cases, the generated role, and — the one-source-of-truth proof — what osls packages
  * for the same stage and params, resource by resource.
  */
-import { readFile, readdir } from 'node:fs/promises';
+import { mkdir, readFile, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CHECK_IDS, CHECKS } from '../../checks/index.js';
@@ -12,10 +12,11 @@ import { VPC_PERMISSIONS } from '../../lib/collect/needs.js';
 import { auditActions, buildRoleStatements } from '../../lib/permissions.js';
 import { SETTING_SPECS } from '../../lib/settings.js';
 import { renderStackSet } from '../../scripts/stackset.js';
-import { instantiate, parameterFileValues, validateParameterValues, type ParameterValues } from '../../scripts/stackset/instantiate.js';
+import { instantiate, parameterFileValues, resolveConditions, validateParameterValues, type ParameterValues } from '../../scripts/stackset/instantiate.js';
 import { codeKeyFor, parameterName, STAGE_SENTINEL, stackSetParameters } from '../../scripts/stackset/parameters.js';
 import { stageFreeLogicalId, toStackSetTemplate, type CfnTemplate, type Json } from '../../scripts/stackset/transform.js';
 import { SETTING_CASES } from '../lib/settings-cases.js';
+import { lintTemplate } from './cfn-schema-lint.js';
 import { loadCfnSpec, validateTemplate } from './cfn-spec.js';
 import { cleanupScratchServices, offlineEnv, oslsPackage, registryReadsPath, ROOT, scratchService } from './helpers.js';
 import { zipEntryNames } from './zip.js';
@@ -39,11 +40,16 @@ const byParameter = (params: Record<string, string>): ParameterValues => Object.
 let template: CfnTemplate;
 let codeZip: string[];
 let outFiles: string[];
+let plainTemplateKept: boolean;
+const PLAIN_TEMPLATE = 'cloudformation-template-update-stack.json';
 let oslsDefault: CfnTemplate;
 let oslsCustom: CfnTemplate;
 
 beforeAll(async () => {
   const [service, plainDefault, plainCustom] = await Promise.all([scratchService(), scratchService(), scratchService()]);
+  // What `osls package` left just before, in `npm run package`: the StackSet step must keep it.
+  await mkdir(join(service, '.serverless'), { recursive: true });
+  await writeFile(join(service, '.serverless', PLAIN_TEMPLATE), '{}\n');
   const [rendered, byDefault, custom] = await Promise.all([
     renderStackSet({ serviceDir: service, outDir: join(service, 'out'), env: offlineEnv() }),
     oslsPackage(plainDefault, []),
@@ -53,6 +59,7 @@ beforeAll(async () => {
   expect(template).toEqual(rendered.template);
   codeZip = zipEntryNames(await readFile(rendered.codeFile));
   outFiles = await readdir(join(service, 'out'));
+  plainTemplateKept = (await readdir(join(service, '.serverless'))).includes(PLAIN_TEMPLATE);
   oslsDefault = byDefault.template as CfnTemplate;
   oslsCustom = custom.template as CfnTemplate;
 }, 120_000);
@@ -86,8 +93,10 @@ function withoutCode(resources: Record<string, unknown>): Record<string, unknown
 }
 
 describe('the StackSet template is what osls deploys (one source of truth)', () => {
-  const agree = (osls: CfnTemplate, stage: string, values: ParameterValues) => {
-    const resolved = instantiate(template, { Stage: stage, CodeBucketPrefix: 'bucket', ...values });
+  const agree = (packaged: CfnTemplate, stage: string, values: ParameterValues) => {
+    // As CloudFormation deploys both: parameters in, conditions decided.
+    const resolved = resolveConditions(instantiate(template, { Stage: stage, CodeBucketPrefix: 'bucket', ...values }));
+    const osls = resolveConditions(packaged);
     const expected = comparable(osls, stage);
     expect(Object.keys(resolved.Resources).sort()).toEqual(Object.keys(expected).sort());
     expect(scalarsAsStrings(withoutCode(resolved.Resources))).toEqual(scalarsAsStrings(withoutCode(expected)));
@@ -117,6 +126,10 @@ describe('the StackSet template is what osls deploys (one source of truth)', () 
     expect(template.Parameters?.CodeKey?.Default).toBe(`emr-audit-${VERSION}.zip`);
   });
 
+  it('leaves the service’s .serverless/ (the plain osls template) in place', () => {
+    expect(plainTemplateKept).toBe(true);
+  });
+
   it('fits the 51,200 bytes of --template-body', () => {
     expect(Buffer.byteLength(`${JSON.stringify(template, null, 2)}\n`)).toBeLessThan(51_200);
   });
@@ -127,6 +140,40 @@ describe('the template against the CloudFormation resource specification', () =>
     expect(validateTemplate(template)).toEqual([]);
     // The osls output too: the transform is not hiding anything.
     expect(validateTemplate(oslsCustom)).toEqual([]);
+  });
+
+  it('passes the registry schemas (patterns, lengths, ranges, enums) in every branch of every Fn::If', () => {
+    expect(lintTemplate(template)).toEqual([]);
+    expect(lintTemplate(oslsDefault)).toEqual([]);
+    expect(lintTemplate(oslsCustom)).toEqual([]);
+  });
+
+  it('the schema check catches cfn-lint’s errors, also in the branch a deployment does not take', () => {
+    const broken = structuredClone(template);
+    const alarm = broken.Resources.AuditErrorsAlarm!;
+    // cfn-lint E3033 as the issue found it: an empty topic in the true branch of a false condition.
+    alarm.Properties!.AlarmActions = { 'Fn::If': ['HasAlarmTopic', [''], { Ref: 'AWS::NoValue' }] };
+    alarm.Properties!.AlarmName = 'a'.repeat(256);
+    alarm.Properties!.ComparisonOperator = 'Bigger';
+    alarm.Properties!.EvaluationPeriods = 'often';
+    broken.Resources.AuditStateBucket!.DeletionPolicy = 'Keep';
+    broken.Resources.Extra = { Type: 'AWS::SNS::Topic' };
+    Object.assign(broken, { Mappings: {} });
+    const errors = lintTemplate(broken);
+    for (const expected of [
+      /AuditErrorsAlarm\.Properties\/AlarmActions\/0 must NOT have fewer than 1 characters \[HasAlarmTopic=true\]/,
+      /AlarmName must NOT have more than 255 characters/,
+      /ComparisonOperator must be equal to one of the allowed values/,
+      /EvaluationPeriods must be integer/,
+      /AuditStateBucket\.DeletionPolicy: "Keep" is not one of/,
+      /Extra: no registry schema vendored for AWS::SNS::Topic/,
+      /Mappings: an empty section/,
+    ]) {
+      expect(errors.some((e) => expected.test(e)), `${String(expected)} in ${errors.join('\n')}`).toBe(true);
+    }
+    // The taken branch with a real topic, and intrinsic values, are not errors.
+    alarm.Properties!.AlarmActions = { 'Fn::If': ['HasAlarmTopic', [{ Ref: 'AlarmTopicArn' }], { Ref: 'AWS::NoValue' }] };
+    expect(lintTemplate(broken).filter((e) => e.includes('AlarmActions'))).toEqual([]);
   });
 
   it('catches what it claims to check', () => {

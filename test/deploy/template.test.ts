@@ -9,9 +9,10 @@ import { auditActions, buildRoleStatements } from '../../lib/permissions.js';
 import { VPC_PERMISSIONS } from '../../lib/collect/needs.js';
 import { CHECKS } from '../../checks/index.js';
 import { SETTING_SPECS } from '../../lib/settings.js';
+import { lintTemplate } from './cfn-schema-lint.js';
 import { cleanupScratchServices, oslsPackage, registryReadsPath, scratchService } from './helpers.js';
 
-const Resource = z.object({ Type: z.string(), Properties: z.record(z.string(), z.unknown()).default({}), Condition: z.string().optional() });
+const Resource = z.object({ Type: z.string(), Properties: z.record(z.string(), z.unknown()).default({}), Condition: z.string().optional() }).loose();
 const Template = z.object({
   Resources: z.record(z.string(), Resource),
   Conditions: z.record(z.string(), z.unknown()).optional(),
@@ -221,7 +222,14 @@ describe('failure handling', () => {
 
   it('notifies the SNS topic param only when one is given', () => {
     const conditionOf = (t: Template) => t.Conditions?.HasAlarmTopic;
-    expect(conditionOf(byDefault.template)).toEqual({ 'Fn::Not': [{ 'Fn::Equals': ['', ''] }] });
+    // No topic: no condition and no action, not even in a branch never taken (cfn-lint E3033 on `[""]`).
+    expect(conditionOf(byDefault.template)).toBeUndefined();
+    // Nor an empty Conditions section, which CloudFormation may refuse.
+    expect(Object.keys(byDefault.template)).not.toContain('Conditions');
+    for (const alarm of Object.values(alarms(byDefault.template))) {
+      expect(alarm.AlarmActions).toEqual({ Ref: 'AWS::NoValue' });
+      expect(JSON.stringify(alarm)).not.toContain('""');
+    }
     expect(conditionOf(customised.template)).toEqual({ 'Fn::Not': [{ 'Fn::Equals': [TOPIC, ''] }] });
     for (const alarm of Object.values(alarms(customised.template))) {
       expect(alarm.AlarmActions).toEqual({ 'Fn::If': ['HasAlarmTopic', [TOPIC], { Ref: 'AWS::NoValue' }] });
@@ -301,6 +309,12 @@ describe('the state bucket', () => {
     });
   });
 
+  it('outlives the stack: retained on removal and on replacement (a versioned bucket with objects cannot be deleted by CloudFormation)', () => {
+    const bucket = byDefault.template.Resources['AuditStateBucket'];
+    expect(bucket?.['DeletionPolicy']).toBe('Retain');
+    expect(bucket?.['UpdateReplacePolicy']).toBe('Retain');
+  });
+
   it('lets the role read and write its objects only', () => {
     const state = roleStatements(byDefault.template).filter((s) => actionsOf(s).some((a) => a.startsWith('s3:')));
     expect(state).toHaveLength(1);
@@ -309,6 +323,11 @@ describe('the state bucket', () => {
 });
 
 describe('the stack', () => {
+  it('passes the CloudFormation registry schemas in every branch of every condition (cfn-lint E3012/E3030-E3034 class)', () => {
+    expect(lintTemplate(byDefault.template)).toEqual([]);
+    expect(lintTemplate(customised.template)).toEqual([]);
+  });
+
   it('packages without configuration warnings or deprecations', () => {
     for (const p of [byDefault, customised]) {
       expect(p.output).toContain('Service packaged');

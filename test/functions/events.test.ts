@@ -57,7 +57,7 @@ describe('parseEvent: accepted events', () => {
     expect(dup).toMatchObject({ request: { regions: ['us-east-1'], clusterIds: ['j-ABC'] } });
   });
 
-  it('accepts the event the README put-events command sends', () => {
+  it('accepts the event the put-events command of docs/security-hub.md sends', () => {
     const [entry] = JSON.parse(readFileSync(new URL('../../examples/events/put-events-entries.json', import.meta.url), 'utf8')) as Array<{ Source: string; DetailType: string; Detail: string }>;
     const event = { version: '0', source: entry?.Source, 'detail-type': entry?.DetailType, detail: JSON.parse(entry?.Detail ?? '{}') as unknown, region: 'us-east-1' };
     expect(parseEvent(event, known)).toMatchObject({ kind: 'audit', request: { trigger: 'on-demand', clusterIds: ['j-2AXXXXXXGAPLF'], dryRun: true } });

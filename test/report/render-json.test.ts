@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import type { CheckMeta, Result } from '../../checks/contract.js';
 import type { ComplianceRef } from '../../lib/compliance.js';
 import { buildJsonReport, renderJson } from '../../lib/report/json.js';
-import { buildSummary, describeCollectionError, everyRegionFailed } from '../../lib/report/render-summary.js';
+import { describeCollectionError } from '../../lib/report/error-groups.js';
+import { buildSummary, everyRegionFailed } from '../../lib/report/render-summary.js';
 import { ACCOUNT, makeCluster, makeSnapshot } from '../helpers/fixtures.js';
 
 function result(r: Partial<Result> & Pick<Result, 'checkId' | 'status'>): Result {

@@ -140,6 +140,15 @@ describe('renderTable', () => {
     expect(fix).not.toContain('iam/admin');
   });
 
+  it('starts every remediation URL in the detail column, a long one too (never broken, never shifted)', () => {
+    const long = (id: string, length: number): CheckMeta => ({ ...meta(id, 'HIGH'), remediation: { text: 'Fix it.', url: `https://docs.aws.amazon.com/${'x'.repeat(length)}` } });
+    const checks = [long('network/open', 30), long('exposure/bpa', 66), long('logging/logs', 90), meta('iam/admin', 'HIGH')];
+    const out = renderTable({ results, snapshot, checks, color: false, width: 80, source: 'demo account' });
+    const urls = out.slice(out.indexOf('How to fix')).split('\n').filter((l) => l.includes('https://'));
+    expect(urls).toHaveLength(3);
+    for (const line of urls) expect(line.indexOf('https://'), line).toBe(14);
+  });
+
   it('lists PASS and NOT_APPLICABLE results with verbose', () => {
     const out = render({ verbose: true });
     expect(out).toContain('    PASS      iam/admin\n              No admin.');
