@@ -41,6 +41,9 @@ describe('all formats agree (demo account)', () => {
     expect(expected.CRITICAL + expected.HIGH).toBeGreaterThan(0);
     expect(tally(unsuppressed, (r) => String(r.properties.severity), SEVERITIES)).toEqual(expected);
     expect(tally(ocsf.filter((e) => e.status_code === 'FAIL'), (e) => e.severity.toUpperCase(), SEVERITIES)).toEqual(expected);
+    // OCSF: the open (New) Compliance Findings of each severity are exactly the FAILs and ERRORs (at Informational).
+    const open = ocsf.filter((e) => e.status_id === 1 && e.severity_id > 1);
+    expect(tally(open, (e) => e.severity.toUpperCase(), SEVERITIES)).toEqual({ ...expected, INFORMATIONAL: 0 });
     expect(tally(csv.filter((row) => row[col('status')] === 'FAIL'), (row) => row[col('severity')]!, SEVERITIES)).toEqual(expected);
   });
 
