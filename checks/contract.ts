@@ -97,6 +97,12 @@ export interface CheckMeta {
   title: string;
   /** Default severity (Security Hub `FindingProviderFields.Severity.Label`). */
   severity: Severity;
+  /**
+   * The highest severity an outcome of this check may carry, when an outcome can raise it above
+   * the default (`network/ssh-from-internet` is CRITICAL when the port is reachable). Reports that
+   * score a check as a whole (SARIF rules) use it. Default: `severity`.
+   */
+  maxSeverity?: Severity;
   /** `cluster`: evaluated once per active cluster; `region`: once per audited region (account-level). */
   scope: 'cluster' | 'region';
   /** One line for `emr-audit checks` and the catalogue: what it looks for and why it matters. */

@@ -44,6 +44,7 @@ export const check: ClusterCheck = {
   id: 'network/ssh-from-internet',
   title: 'SSH (tcp 22) open to the internet on a cluster security group',
   severity: 'HIGH',
+  maxSeverity: 'CRITICAL',
   scope: 'cluster',
   description:
     'SSH open to the internet exposes every node to password and key brute-forcing and to SSH vulnerabilities; EMR created exactly this rule in ElasticMapReduce-master before December 2020.',

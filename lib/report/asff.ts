@@ -102,8 +102,14 @@ function nonEmpty(text: string, fallback: string): string {
 export interface FindingContext {
   accountId: string;
   partition: string;
-  /** ISO time of the run: CreatedAt/UpdatedAt of new findings. */
+  /** ISO time of the run: CreatedAt/UpdatedAt of new findings (when the finding record is written). */
   now: string;
+  /**
+   * ISO time the data was collected (the snapshot's `collectedAt`): FirstObservedAt/LastObservedAt
+   * of new findings. A live run collects at its start, so it is the run's time; an offline scan
+   * (`--demo`, `--snapshot`) observed the account when the snapshot was taken, not when it ran.
+   */
+  observedAt: string;
   check(checkId: string): Check | undefined;
   cluster(region: string, clusterId: string): Cluster | undefined;
   /** The region's VPC data (subnets, route tables, network ACLs) for resource Details; optional for callers without a snapshot. */
@@ -125,6 +131,12 @@ function deepFreeze<T>(value: T): T {
   return value;
 }
 
+/** The snapshot's collection time as ASFF writes times; the run's when it is unreadable. */
+function observedAt(snapshot: Snapshot, now: Date): string {
+  const t = Date.parse(snapshot.collectedAt);
+  return Number.isNaN(t) ? now.toISOString() : new Date(t).toISOString();
+}
+
 export function findingContext(snapshot: Snapshot, now: Date, checks: readonly Check[] = CHECKS): FindingContext {
   const byId = new Map(checks.map((c) => [c.id, c]));
   const clusters = new Map<string, Cluster>();
@@ -138,6 +150,7 @@ export function findingContext(snapshot: Snapshot, now: Date, checks: readonly C
     accountId: snapshot.accountId,
     partition: snapshot.partition,
     now: now.toISOString(),
+    observedAt: observedAt(snapshot, now),
     check: (id) => byId.get(id),
     cluster: (region, id) => clusters.get(`${region}\u0000${id}`),
     vpc: (region) => vpcs.get(region),
@@ -324,7 +337,7 @@ function controlsField(mapping: readonly ComplianceRef[] = []): Record<string, s
   return controls.length > 0 ? { [FIELD.securityHubControls]: controls.join(',') } : {};
 }
 
-/** A brand-new finding: CreatedAt = UpdatedAt = first and last observation = now. */
+/** A brand-new finding: CreatedAt = UpdatedAt = the run; first and last observation = the data's collection. */
 function assemble(ctx: FindingContext, shape: FindingShape): AwsSecurityFinding {
   const url = ctx.shared(`url\u0000${shape.region}\u0000${shape.clusterId ?? ''}`, () => sourceUrl(ctx, shape.region, shape.clusterId));
   const types = shape.types.length > 0 ? shape.types : [TYPES.bestPractices];
@@ -337,8 +350,8 @@ function assemble(ctx: FindingContext, shape: FindingShape): AwsSecurityFinding 
     AwsAccountId: ctx.accountId,
     CreatedAt: ctx.now,
     UpdatedAt: ctx.now,
-    FirstObservedAt: ctx.now,
-    LastObservedAt: ctx.now,
+    FirstObservedAt: ctx.observedAt,
+    LastObservedAt: ctx.observedAt,
     Title: truncate(nonEmpty(shape.title, shape.checkId), LIMITS.title),
     Description: shape.description,
     FindingProviderFields: ctx.shared(`provider\u0000${shape.severity}\u0000${types.join('\u0000')}`, () => ({

@@ -22,6 +22,9 @@ export const CSV_COLUMNS = [
   'message',
   'resources',
   'compliance',
+  // Appended (the columns before keep their places): when the data was collected, the snapshot's
+  // collectedAt — for --demo/--snapshot the snapshot's date, not the day the report was written.
+  'observed_at',
 ] as const;
 
 const FORMULA_START = /^[=+\-@\t\r]/;
@@ -44,7 +47,7 @@ function complianceCell(refs: readonly ComplianceRef[]): string {
   return [...controls, ...requirements].join('; ');
 }
 
-function row(r: Result, check: CheckMeta | undefined): string[] {
+function row(r: Result, check: CheckMeta | undefined, observedAt: string): string[] {
   return [
     r.accountId,
     r.region,
@@ -57,11 +60,14 @@ function row(r: Result, check: CheckMeta | undefined): string[] {
     r.message,
     r.resources.join('; '),
     complianceCell(check?.compliance ?? complianceFor(r.checkId)),
+    observedAt,
   ];
 }
 
 export function renderCsv(input: ReportInput): string {
   const checks = new Map(input.checks.map((c) => [c.id, c]));
-  const lines = [[...CSV_COLUMNS], ...input.results.map((r) => row(r, checks.get(r.checkId)))];
+  const collected = Date.parse(input.snapshot.collectedAt);
+  const observedAt = Number.isNaN(collected) ? input.snapshot.collectedAt : new Date(collected).toISOString();
+  const lines = [[...CSV_COLUMNS], ...input.results.map((r) => row(r, checks.get(r.checkId), observedAt))];
   return lines.map((fields) => fields.map(csvField).join(',')).join('\r\n') + '\r\n';
 }

@@ -100,7 +100,7 @@ describe('bundleHandler', () => {
     it('leaves out the report formats only the CLI renders (SARIF, OCSF, CSV)', async () => {
       const code = await readFile(bundle, 'utf8');
       expect(code).not.toContain('json.schemastore.org/sarif');
-      expect(code).not.toContain('Detection Finding');
+      expect(code).not.toContain('Compliance Finding');
       expect(code).not.toMatch(/["']cluster_id["'],\s*["']cluster_name["']/);
       // The compliance mapping is in: the ASFF findings the Lambda imports carry it.
       expect(code).toContain('PCI DSS v4.0.1/1.4.4');

@@ -10,6 +10,7 @@ import {
   truncate,
 } from '../../lib/report/asff.js';
 import { ACCOUNT, NOW, REGION, makeCluster, makeSnapshot } from '../helpers/fixtures.js';
+import { asffProblems } from './asff-schema.js';
 import { TEST_CHECKS, result, sg } from './helpers.js';
 
 const cluster = makeCluster({ id: 'j-CLUSTER0001', name: 'analytics', releaseLabel: 'emr-6.15.0', tags: { owner: 'data-team', 'db-password': 'hunter2' } });
@@ -240,6 +241,20 @@ describe('buildFindings', () => {
     expect(findings[0]?.Description).toBe('rule A | rule B');
     expect(findings[0]?.FindingProviderFields?.Severity?.Label).toBe('CRITICAL');
     expect(findings[0]?.Resources?.map((r) => (r.Id ?? '').split('/').pop())).toEqual(['j-CLUSTER0001', 'sg-a', 'sg-b']);
+  });
+
+  it('dates observations by the data\'s collection and the record by the run (an offline scan of an old snapshot)', () => {
+    const old = { ...snapshot, collectedAt: '2026-10-01T08:00:00Z' };
+    const results = [result({ checkId: 'logging/no-log-uri', status: 'FAIL' }), result({ checkId: 'iam/instance-profile-admin', status: 'ERROR', message: 'iam:GetRolePolicy AccessDenied' })];
+    const findings = buildFindings(results, old, NOW, TEST_CHECKS);
+    expect(findings.length).toBeGreaterThan(1);
+    for (const f of findings) {
+      expect(f).toMatchObject({ FirstObservedAt: '2026-10-01T08:00:00.000Z', LastObservedAt: '2026-10-01T08:00:00.000Z', CreatedAt: NOW.toISOString(), UpdatedAt: NOW.toISOString() });
+      expect(asffProblems(f)).toEqual([]);
+    }
+    // A live run collects at its start: every date is the run's.
+    const live = buildFindings(results, { ...snapshot, collectedAt: NOW.toISOString() }, NOW, TEST_CHECKS);
+    for (const f of live) expect(new Set([f.CreatedAt, f.UpdatedAt, f.FirstObservedAt, f.LastObservedAt])).toEqual(new Set([NOW.toISOString()]));
   });
 
   it('gives the same Id to the same problem in two runs', () => {

@@ -16,6 +16,8 @@ const json = JSON.parse(renderJson(input)) as JsonReport;
 const sarif = JSON.parse(renderSarif(input)) as SarifLog;
 const ocsf = JSON.parse(renderOcsf(input)) as OcsfEvent[];
 const [header, ...csv] = parseCsv(renderCsv(input));
+// SARIF also lists suppressed FAILs (with `suppressions`); the FAIL counts are of the others.
+const unsuppressed = sarif.runs[0]!.results.filter((r) => r.suppressions === undefined);
 
 const tally = <T,>(items: readonly T[], key: (x: T) => string, keys: readonly string[]): Record<string, number> => {
   const out = Object.fromEntries(keys.map((k) => [k, 0]));
@@ -37,13 +39,22 @@ describe('all formats agree (demo account)', () => {
   it('counts the same FAILs per severity in JSON, SARIF, OCSF and CSV', () => {
     const expected = json.summary.failBySeverity;
     expect(expected.CRITICAL + expected.HIGH).toBeGreaterThan(0);
-    expect(tally(sarif.runs[0]!.results, (r) => String(r.properties.severity), SEVERITIES)).toEqual(expected);
+    expect(tally(unsuppressed, (r) => String(r.properties.severity), SEVERITIES)).toEqual(expected);
     expect(tally(ocsf.filter((e) => e.status_code === 'FAIL'), (e) => e.severity.toUpperCase(), SEVERITIES)).toEqual(expected);
+    // OCSF: the open (New) Compliance Findings of each severity are exactly the FAILs and ERRORs (at Informational).
+    const open = ocsf.filter((e) => e.status_id === 1 && e.severity_id > 1);
+    expect(tally(open, (e) => e.severity.toUpperCase(), SEVERITIES)).toEqual({ ...expected, INFORMATIONAL: 0 });
     expect(tally(csv.filter((row) => row[col('status')] === 'FAIL'), (row) => row[col('severity')]!, SEVERITIES)).toEqual(expected);
   });
 
   it('counts the same FAILs per check in JSON and SARIF', () => {
-    expect(tally(sarif.runs[0]!.results, (r) => r.ruleId, Object.keys(json.summary.failByCheck))).toEqual(json.summary.failByCheck);
+    expect(tally(unsuppressed, (r) => r.ruleId, Object.keys(json.summary.failByCheck))).toEqual(json.summary.failByCheck);
+  });
+
+  it('shows every ERROR and every suppressed FAIL in SARIF', () => {
+    expect(sarif.runs[0]!.invocations[0]!.toolExecutionNotifications).toHaveLength(json.summary.counts.ERROR);
+    const suppressedFails = json.results.filter((r) => r.status === 'SUPPRESSED' && r.originalStatus === 'FAIL').length;
+    expect(sarif.runs[0]!.results.filter((r) => r.suppressions !== undefined)).toHaveLength(suppressedFails);
   });
 
   it('carries the same compliance mapping for a check in JSON, OCSF and CSV', () => {
