@@ -182,11 +182,12 @@ export function createHandler(overrides: Partial<HandlerDeps> = {}) {
       }),
     });
 
-    // Written at the end of every run; lastAuditedAt moves only when findings were published.
-    if (state) await saveRunState(state, outcome.snapshot, { audited: outcome.published !== undefined, now: outcome.snapshot.collectedAt }, stateLog);
+    // Written at the end of every run but a dry run, which writes nothing anywhere (it may still
+    // read the state); lastAuditedAt moves only when findings were published.
+    if (state && !request.dryRun) await saveRunState(state, outcome.snapshot, { audited: outcome.published !== undefined, now: outcome.snapshot.collectedAt }, stateLog);
 
     const summary = buildRunSummary({ runId, request, regions, outcome, warnings: expiredRules });
-    const plan = planContinuation({ request, runId, snapshot: outcome.snapshot, maxGenerations: MAX_CONTINUATIONS });
+    const plan = request.dryRun ? undefined : planContinuation({ request, runId, snapshot: outcome.snapshot, maxGenerations: MAX_CONTINUATIONS });
     if (plan) {
       const sent = await emitContinuation(clients.events, plan);
       summary.continuation = { emitted: sent.sent, clusters: plan.detail.clusterIds.length, left: plan.left, ...(sent.note ? { note: sent.note } : {}) };
