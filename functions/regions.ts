@@ -1,11 +1,12 @@
 /**
- * The handler's region checks (lib/regions.ts): every region of the settings and of the event in
+ * The handler's region checks (lib/regions.ts, lib/enabled-regions.ts): every region of the settings and of the event in
  * the function's partition, before any call; then the regions to audit enabled for the account,
  * with one `ec2:DescribeRegions` when a region other than the function's own is asked for. A
  * region that fails is the caller's mistake: an invalid event or an invalid setting.
  */
 import type { AwsClients } from '../lib/aws/clients.js';
-import { checkRegionsEnabled, regionProblem } from '../lib/regions.js';
+import { checkRegionsEnabled } from '../lib/enabled-regions.js';
+import { regionProblem } from '../lib/regions.js';
 import type { AuditRequest } from '../lib/request.js';
 import { SettingsError, type Settings } from '../lib/settings.js';
 import { EventValidationError } from './events.js';
