@@ -3,9 +3,8 @@
  * the context) and returns outcomes. It makes no AWS call, reads no clock and no environment:
  * time and settings arrive in the context, so every check is tested with plain data.
  */
-import type { Cluster, CollectionError, RegionSnapshot, ResourceKind } from '../lib/snapshot.js';
+import type { Cluster, ClusterGroupRef, CollectionError, RegionSnapshot, ResourceKind } from '../lib/snapshot.js';
 import type { Settings } from '../lib/settings.js';
-import type { ClusterGroupRef } from '../lib/lookup.js';
 import type { ReleaseVersion } from '../lib/release.js';
 import type { ComplianceRef } from '../lib/compliance.js';
 

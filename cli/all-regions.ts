@@ -4,7 +4,8 @@
  * with the regions the SDK's partition table knows in the partition of the home region. The AWS
  * SDK v3 carries no per-service region list, so the partition table is the SDK's word on which
  * regions exist; EMR runs in every commercial region of it. A region newer than the SDK is left
- * out with a note: it can still be named with --region.
+ * out with a note: the SDK's table is the word on which regions exist (lib/regions.ts), so naming it
+ * with --region is refused too until emr-audit is updated.
  */
 import { partition } from '@aws-sdk/core/client';
 import { DescribeRegionsCommand } from '@aws-sdk/client-ec2';
@@ -45,7 +46,7 @@ export async function allRegions(clients: AwsClients, homeRegion: string, stderr
   const { regions, unknown } = emrRegions(entries, homeRegion);
   if (regions.length === 0) throw new AuditCouldNotRunError(`--region all: ec2:DescribeRegions in ${homeRegion} returned no enabled region`);
   if (unknown.length > 0 && !quiet) {
-    stderr.write(`emr-audit: --region all leaves out ${unknown.join(', ')} (not known to this version's AWS SDK); name ${unknown.length === 1 ? 'it' : 'them'} with --region to audit ${unknown.length === 1 ? 'it' : 'them'}\n`);
+    stderr.write(`emr-audit: --region all leaves out ${unknown.join(', ')} (not known to this version's AWS SDK); update emr-audit to audit ${unknown.length === 1 ? 'it' : 'them'}\n`);
   }
   return regions;
 }

@@ -4,6 +4,7 @@
  */
 import type { Check } from '../checks/contract.js';
 import { CHECK_IDS, CHECKS } from '../checks/index.js';
+import { partitionOf, regionProblem } from '../lib/regions.js';
 import { loadSettings, SettingsError, type Settings } from '../lib/settings.js';
 import { parseSetPairs, UsageError, type ParsedFlags } from './args.js';
 import { dateOf } from '../lib/clock.js';
@@ -23,13 +24,28 @@ export function settingsFrom(flags: ParsedFlags, io: CliIo): Settings {
   }
 }
 
-/** `--region` values, checked and deduplicated (empty when none was given). */
+/**
+ * `--region` values, checked and deduplicated (empty when none was given): each a region the SDK's
+ * partition table lists, all in the first one's partition (its credentials serve every region).
+ */
 export function regionFlags(flags: ParsedFlags): string[] {
   const regions = [...new Set(flags.strings('region'))];
   for (const r of regions) {
     if (!REGION_PATTERN.test(r)) throw new UsageError(`--region ${r}: not an AWS region name (e.g. eu-west-1)`);
   }
+  checkOnePartition(regions, (r) => `--region ${r}`);
   return regions;
+}
+
+/** Every region known to the SDK and in the partition of the first (whose credentials the run uses). */
+function checkOnePartition(regions: readonly string[], named: (region: string) => string): void {
+  const [first] = regions;
+  if (first === undefined) return;
+  const home = partitionOf(first);
+  for (const r of regions) {
+    const problem = regionProblem(r, home, `that of ${first}, the run's first region`);
+    if (problem) throw new UsageError(`${named(r)}: ${problem}`);
+  }
 }
 
 /** Regions of a live run: flags, else settings, else the environment, else the SDK's profile region. */
@@ -37,7 +53,10 @@ export async function liveRegions(flags: ParsedFlags, settings: Settings, io: Cl
   const fromFlags = regionFlags(flags);
   if (fromFlags.length > 0) return fromFlags;
   const fallback = await defaultRegions(settings, io, profile);
-  if (fallback) return fallback;
+  if (fallback) {
+    checkOnePartition(fallback, (r) => (settings.regions.includes(r) ? `EMR_AUDIT_REGIONS ${r}` : `region ${r}`));
+    return fallback;
+  }
   throw new UsageError('no region to audit: pass --region (e.g. --region eu-west-1), or set AWS_REGION or EMR_AUDIT_REGIONS');
 }
 

@@ -28,6 +28,7 @@ import { loadRunState, saveRunState, statesOf, type RunState, type StateLog } fr
 import { S3StateStore } from '../lib/state/store.js';
 import { lastAuditedAt } from '../lib/state/view.js';
 import { EventValidationError, MAX_CONTINUATIONS, parseEvent } from './events.js';
+import { checkRegionPartition, checkRegionsEnabledForRun } from './regions.js';
 
 export const METRICS_NAMESPACE = 'EmrAudit';
 /** The state store's bucket (serverless.yml passes the one it creates); unset: no state. */
@@ -123,6 +124,8 @@ export function createHandler(overrides: Partial<HandlerDeps> = {}) {
       return skippedRunSummary({ runId, trigger: 'cluster-state-change', accountId, at: startedAt, reason: parsed.reason });
     }
     const { request } = parsed;
+    // Before any call: a region of another partition, or none at all, is refused (functions/regions.ts).
+    checkRegionPartition(request, settings, partition);
     const regions = request.regions ?? (settings.regions.length > 0 ? settings.regions : [homeRegion]);
     const remaining = context.getRemainingTimeInMillis();
     const end = startedAt.getTime() + remaining;
@@ -139,6 +142,7 @@ export function createHandler(overrides: Partial<HandlerDeps> = {}) {
     logger.info('Audit started', { trigger: request.trigger, description: parsed.description, regions, clusterIds: request.clusterIds, checks: request.checks, dryRun: request.dryRun });
 
     const clients = deps.clients(settings, homeRegion);
+    await checkRegionsEnabledForRun(request, regions, homeRegion, clients, (level, message, data) => logger[level](message, data));
     const stateLog: StateLog = (level, message, data) => logger[level](message, data ?? {});
     const bucket = deps.env()[STATE_BUCKET_ENV]?.trim();
     const state: RunState | undefined = bucket && needsCollection(request) ? await loadRunState(new S3StateStore(clients.s3, bucket, STATE_PREFIX), accountId, regions, stateLog) : undefined;
@@ -182,11 +186,12 @@ export function createHandler(overrides: Partial<HandlerDeps> = {}) {
       }),
     });
 
-    // Written at the end of every run; lastAuditedAt moves only when findings were published.
-    if (state) await saveRunState(state, outcome.snapshot, { audited: outcome.published !== undefined, now: outcome.snapshot.collectedAt }, stateLog);
+    // Written at the end of every run but a dry run, which writes nothing anywhere (it may still
+    // read the state); lastAuditedAt moves only when findings were published.
+    if (state && !request.dryRun) await saveRunState(state, outcome.snapshot, { audited: outcome.published !== undefined, now: outcome.snapshot.collectedAt }, stateLog);
 
     const summary = buildRunSummary({ runId, request, regions, outcome, warnings: expiredRules });
-    const plan = planContinuation({ request, runId, snapshot: outcome.snapshot, maxGenerations: MAX_CONTINUATIONS });
+    const plan = request.dryRun ? undefined : planContinuation({ request, runId, snapshot: outcome.snapshot, maxGenerations: MAX_CONTINUATIONS });
     if (plan) {
       const sent = await emitContinuation(clients.events, plan);
       summary.continuation = { emitted: sent.sent, clusters: plan.detail.clusterIds.length, left: plan.left, ...(sent.note ? { note: sent.note } : {}) };

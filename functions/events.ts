@@ -4,6 +4,7 @@
  * changes. Anything else is a validation error that names the problem; nothing is written then.
  */
 import * as z from 'zod';
+import { unknownRegionProblem } from '../lib/regions.js';
 import { AuditRequest } from '../lib/request.js';
 import { LIMITS } from '../lib/settings.js';
 
@@ -35,7 +36,16 @@ export type ParsedEvent =
   /** Accepted, nothing to do (e.g. a cluster that is still starting). */
   | { kind: 'ignore'; reason: string };
 
-const regionName = z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d+$/, { error: (iss) => `${JSON.stringify(iss.input)} is not an AWS region name` });
+const REGION_NAME = /^[a-z]{2}(-[a-z]+)+-\d+$/;
+const regionName = z
+  .string()
+  .regex(REGION_NAME, { error: (iss) => `${JSON.stringify(iss.input)} is not an AWS region name` })
+  // A well-formed name the SDK does not list (`zz-nowhere-9`) is no region either; whether it is
+  // in the function's partition is the handler's question (it knows the function's ARN).
+  .superRefine((region, ctx) => {
+    const unknown = REGION_NAME.test(region) ? unknownRegionProblem(region) : undefined;
+    if (unknown) ctx.addIssue({ code: 'custom', message: unknown });
+  });
 const clusterId = z.string().regex(/^j-[0-9A-Z]{1,64}$/, { error: (iss) => `${JSON.stringify(iss.input)} is not an EMR cluster id (j-…)` });
 
 const Envelope = z.object({

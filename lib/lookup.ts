@@ -6,6 +6,7 @@
 import type { EvalContext, Outcome, ResourceRef } from '../checks/contract.js';
 import type {
   Cluster,
+  ClusterGroupRef,
   ClusterInstance,
   CollectionError,
   InlinePolicy,
@@ -14,6 +15,7 @@ import type {
   Role,
   SecurityConfiguration,
   SecurityGroup,
+  GroupRole,
 } from './snapshot.js';
 
 export type Lookup<T> = { ok: true; value: T } | { ok: false; reason: string };
@@ -34,12 +36,7 @@ export function errorOutcome(what: string, reason: string): Outcome {
 
 // ---------------------------------------------------------------- security groups
 
-export type GroupRole = 'master' | 'slave' | 'serviceAccess' | 'additionalMaster' | 'additionalSlave';
-
-export interface ClusterGroupRef {
-  groupId: string;
-  role: GroupRole;
-}
+export type { ClusterGroupRef, GroupRole } from './snapshot.js';
 
 /** The cluster security groups of CHECKS.md, each once, with the first role it plays. */
 export function clusterSecurityGroupRefs(cluster: Cluster): ClusterGroupRef[] {

@@ -105,11 +105,14 @@ export interface AuditActionsOptions {
   checks?: readonly Check[];
 }
 
-/** What `emr-audit scan --region all` calls to list the account's enabled regions (CLI only). */
+/**
+ * What lists the account's enabled regions: the CLI's `scan --region all`, and the check that the
+ * regions a run is asked to audit are enabled (lib/regions.ts; the Lambda and the CLI, at most once a run).
+ */
 export const LIST_REGIONS_ACTION = 'ec2:DescribeRegions';
 
 export interface AuditPolicyOptions extends AuditActionsOptions {
-  /** Include ec2:DescribeRegions for the CLI's `--region all` (the Lambda never lists regions). */
+  /** Include ec2:DescribeRegions (the CLI's `--region all`, and the enabled-region check). */
   listRegions?: boolean;
   /** ARN partition; default `aws`. */
   partition?: string;
@@ -219,8 +222,10 @@ function cfnArn(template: string): CfnString {
 export function buildRoleStatements(options: AuditActionsOptions & { deployment?: boolean }): CfnPolicyStatement[] {
   const statements: CfnPolicyStatement[] = abstractStatements(options).map((s) => ({ Sid: s.Sid, Effect: 'Allow', Action: s.Action, Resource: cfnArn(s.Resource) }));
   if (!options.deployment) return statements;
-  // The deployed function also keeps its state store and may continue itself (DESIGN.md "Fleet scale").
+  // The deployed function also keeps its state store and may continue itself (DESIGN.md "Fleet scale"),
+  // and asks once a run whether the regions other than its own are enabled (lib/regions.ts).
   statements.push(
+    { Sid: 'CheckRegionsEnabled', Effect: 'Allow', Action: [LIST_REGIONS_ACTION], Resource: '*' },
     {
       Sid: 'ReadWriteStateObjects',
       Effect: 'Allow',

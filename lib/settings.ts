@@ -4,6 +4,7 @@
  * or the variable). Invalid values stop the run at start with a message naming the variable.
  */
 import ipaddr from 'ipaddr.js';
+import { unknownRegionProblem } from './regions.js';
 import { isInternetScaleCidr } from './settings-internet-scale.js';
 import { BOOL_FALSE, BOOL_TRUE, type ItemShape, type ValueShape } from './settings-shape.js';
 import { parseSuppressionRules, type SuppressionRule } from './suppression.js';
@@ -178,6 +179,8 @@ const REGION = new RegExp(`^${REGION_SOURCE}$`);
 const regionList: Parser<string[]> = withShape({ kind: 'list', item: { kind: 'pattern', source: REGION_SOURCE, description: 'an AWS Region name (e.g. eu-west-1)' } }, (raw) =>
   boundedList(LIMITS.regions)(raw).map((r) => {
     if (!REGION.test(r)) throw new Error(`"${r}" is not an AWS region name`);
+    const unknown = unknownRegionProblem(r);
+    if (unknown) throw new Error(unknown);
     return r;
   }),
 );

@@ -312,6 +312,15 @@ export const Cluster = z.object({
 });
 export type Cluster = z.infer<typeof Cluster>;
 
+/** The part a security group plays on a cluster (which `ec2` attribute names it). */
+export type GroupRole = 'master' | 'slave' | 'serviceAccess' | 'additionalMaster' | 'additionalSlave';
+
+/** One of a cluster's security groups and the first role it plays there. */
+export interface ClusterGroupRef {
+  groupId: string;
+  role: GroupRole;
+}
+
 // ---------------------------------------------------------------- account settings (per region)
 
 export const BlockPublicAccess = z.object({

@@ -7,7 +7,8 @@
  * accepts a connection and never answers held a run forever). A timed-out attempt is a
  * `TimeoutError`, which the SDK retries as transient; after `maxAttempts` the call fails and the
  * collector records it as an ERROR naming the call. A 2xx response whose body cannot be parsed
- * (truncated, or not from AWS) is retried the same way (see `retryUnreadableResponses`).
+ * (truncated, or not from AWS), or that lacks what every real answer of its operation carries, is
+ * retried the same way (see `checkAnswers`).
  */
 import { EC2Client } from '@aws-sdk/client-ec2';
 import { EMRClient } from '@aws-sdk/client-emr';
@@ -19,6 +20,7 @@ import { SecurityHubClient } from '@aws-sdk/client-securityhub';
 import { SSMClient } from '@aws-sdk/client-ssm';
 import { STSClient } from '@aws-sdk/client-sts';
 import type { FinalizeRequestMiddleware, MetadataBearer, Pluggable } from '@smithy/types';
+import { missingMembers, UnexpectedAnswerError } from './answers.js';
 
 export interface RegionClients {
   region: string;
@@ -64,16 +66,22 @@ interface ResponseError {
 }
 
 /**
- * A 2xx response the SDK could not parse is not an answer: a body cut short by a dropped
- * connection or a proxy. The SDK classes it as a client error and does not retry it; marking it
- * retryable (the `$retryable` trait the SDK's classifier honours) gets it the same retries, with
- * back-off and the attempts bound, as a 5xx. Modelled service errors (`$fault`) are left alone.
+ * Every answer is checked before it is believed; an answer that is not the service's is a failed
+ * call, retried (with back-off, within the attempts bound) like a 5xx:
+ * - a 2xx response the SDK could not parse (a body cut short by a dropped connection, a proxy's
+ *   HTML page): the SDK classes it as a client error and does not retry it, so it is marked
+ *   retryable (the `$retryable` trait the SDK's classifier honours); modelled service errors
+ *   (`$fault`) are left alone;
+ * - a 2xx response the SDK did parse but that lacks what every real answer of the operation
+ *   carries (lib/aws/answers.ts): an `UnexpectedAnswer` error naming the call, never an empty result.
  * Sits inside the retry middleware (finalizeRequest, low priority), around deserialization.
+ * `service` is the IAM action prefix of the client's operations (`iam`, `elasticmapreduce`…).
  */
-export function retryUnreadableResponses<Input extends object, Output extends MetadataBearer>(): Pluggable<Input, Output> {
-  const middleware: FinalizeRequestMiddleware<Input, Output> = (next) => async (args) => {
+export function checkAnswers<Input extends object, Output extends MetadataBearer>(service: string): Pluggable<Input, Output> {
+  const middleware: FinalizeRequestMiddleware<Input, Output> = (next, context) => async (args) => {
+    let result: Awaited<ReturnType<typeof next>>;
     try {
-      return await next(args);
+      result = await next(args);
     } catch (e) {
       if (e instanceof Error) {
         const err = e as Error & ResponseError;
@@ -84,9 +92,16 @@ export function retryUnreadableResponses<Input extends object, Output extends Me
       }
       throw e;
     }
+    const operation = String(context.commandName ?? '').replace(/Command$/, '');
+    const missing = missingMembers(service, operation, result.output);
+    if (missing.length > 0) {
+      const status = (result.response as { statusCode?: number } | undefined)?.statusCode ?? result.output.$metadata.httpStatusCode;
+      throw new UnexpectedAnswerError(`${service}:${operation}`, missing, status);
+    }
+    return result;
   };
   return {
-    applyToStack: (stack) => stack.add(middleware, { step: 'finalizeRequest', priority: 'low', name: 'emrAuditRetryUnreadableResponses', override: true }),
+    applyToStack: (stack) => stack.add(middleware, { step: 'finalizeRequest', priority: 'low', name: 'emrAuditCheckAnswers', override: true }),
   };
 }
 
@@ -101,14 +116,14 @@ export function createAwsClients(options: ClientOptions): AwsClients {
   const cache = new Map<string, RegionClients>();
   const home = options.homeRegion ? { region: options.homeRegion } : {};
   const iam = new IAMClient({ ...common, ...home });
-  iam.middlewareStack.use(retryUnreadableResponses());
+  iam.middlewareStack.use(checkAnswers('iam'));
   const sts = new STSClient({ ...common, ...home });
-  sts.middlewareStack.use(retryUnreadableResponses());
+  sts.middlewareStack.use(checkAnswers('sts'));
   // The state bucket may be in another region than the home one: follow S3's redirect.
   const s3 = new S3Client({ ...common, ...home, followRegionRedirects: true });
-  s3.middlewareStack.use(retryUnreadableResponses());
+  s3.middlewareStack.use(checkAnswers('s3'));
   const events = new EventBridgeClient({ ...common, ...home });
-  events.middlewareStack.use(retryUnreadableResponses());
+  events.middlewareStack.use(checkAnswers('events'));
   return {
     forRegion(region) {
       let clients = cache.get(region);
@@ -121,11 +136,11 @@ export function createAwsClients(options: ClientOptions): AwsClients {
           securityHub: new SecurityHubClient({ ...common, region }),
           tagging: new ResourceGroupsTaggingAPIClient({ ...common, region }),
         };
-        made.emr.middlewareStack.use(retryUnreadableResponses());
-        made.ec2.middlewareStack.use(retryUnreadableResponses());
-        made.ssm.middlewareStack.use(retryUnreadableResponses());
-        made.securityHub.middlewareStack.use(retryUnreadableResponses());
-        made.tagging.middlewareStack.use(retryUnreadableResponses());
+        made.emr.middlewareStack.use(checkAnswers('elasticmapreduce'));
+        made.ec2.middlewareStack.use(checkAnswers('ec2'));
+        made.ssm.middlewareStack.use(checkAnswers('ssm'));
+        made.securityHub.middlewareStack.use(checkAnswers('securityhub'));
+        made.tagging.middlewareStack.use(checkAnswers('tag'));
         cache.set(region, made);
         clients = made;
       }

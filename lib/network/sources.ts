@@ -12,7 +12,6 @@
  *
  * A prefix list is judged by its entries (./prefix-lists.ts); a security group is never "internet".
  */
-import type { Settings } from '../settings.js';
 import type { RuleSource } from '../snapshot.js';
 import { cidrWithin, parseCidr, type Cidr, type Family } from './cidr.js';
 import { BITS, publicAddressCount, publicSpace } from './public-space.js';
@@ -23,7 +22,11 @@ export { containsPublicAddress } from './public-space.js';
 /** Defaults of `widePublicCidrPrefixV4/V6`: CIDRs shorter than /9 (IPv4) and /17 (IPv6). */
 export const DEFAULT_WIDE_PUBLIC_CIDR_PREFIX: Readonly<Record<Family, number>> = { ipv4: 9, ipv6: 17 };
 
-export type InternetSettings = Pick<Settings, 'widePublicCidrPrefixV4' | 'widePublicCidrPrefixV6'>;
+/** The two settings (lib/settings.ts) that say how wide a public CIDR must be to count as the internet. */
+export interface InternetSettings {
+  widePublicCidrPrefixV4?: number;
+  widePublicCidrPrefixV6?: number;
+}
 
 /** The prefix N in force for a family (the setting, else the default). */
 export function widePrefix(family: Family, settings: InternetSettings): number {

@@ -252,7 +252,8 @@ describe('the role', () => {
   it('allows exactly the audit’s actions, its logs and the dead-letter queue', () => {
     const granted = roleStatements(byDefault.template).flatMap(actionsOf);
     expect(new Set(granted).size).toBe(granted.length);
-    expect([...granted].sort()).toEqual([...auditActions({ publish: true }), ...LOG_ACTIONS, 'sqs:SendMessage', 's3:GetObject', 's3:PutObject', 'events:PutEvents'].sort());
+    expect([...granted].sort()).toEqual([...auditActions({ publish: true }), ...LOG_ACTIONS, 'sqs:SendMessage', 's3:GetObject', 's3:PutObject', 'events:PutEvents', 'ec2:DescribeRegions'].sort());
+    // Whether the regions asked for are enabled: one DescribeRegions a run (lib/regions.ts).
     // Prefix-list sources are judged by their entries: the deployed role reads them.
     expect(granted).toEqual(expect.arrayContaining(['ec2:DescribeManagedPrefixLists', 'ec2:GetManagedPrefixListEntries', 'ec2:DescribeInstances']));
     // The path from the internet (subnets, route tables, ACLs): granted once a check reads it, never before.

@@ -26,6 +26,7 @@ import {
   DescribeInstancesCommand,
   DescribeManagedPrefixListsCommand,
   DescribeNetworkAclsCommand,
+  DescribeRegionsCommand,
   DescribeRouteTablesCommand,
   DescribeSecurityGroupsCommand,
   DescribeSubnetsCommand,
@@ -329,6 +330,11 @@ const DEFAULT_PAGE: Record<string, number> = {
 type Input = object;
 type Handler = (input: Input, region: string) => unknown;
 
+/** Regions DescribeRegions lists as enabled without opting in (a commercial account's usual set). */
+const STANDARD_REGIONS = ['us-east-1', 'us-east-2', 'us-west-1', 'us-west-2', 'ca-central-1', 'sa-east-1', 'eu-west-1', 'eu-west-2', 'eu-west-3', 'eu-central-1', 'eu-north-1', 'ap-south-1', 'ap-southeast-1', 'ap-southeast-2', 'ap-northeast-1', 'ap-northeast-2', 'ap-northeast-3'];
+/** Opt-in regions: `not-opted-in` unless the test models them. */
+const OPT_IN_REGIONS = ['af-south-1', 'ap-east-1', 'eu-south-1', 'me-south-1'];
+
 export class FakeAccount {
   readonly accountId: string;
   readonly defaultRegion: string;
@@ -342,6 +348,8 @@ export class FakeAccount {
   private readonly handlers: Record<string, Handler>;
   /** S3 objects by `bucket/key`, with their ETag (the state store's backend). */
   readonly objects = new Map<string, { body: Uint8Array; etag: string }>();
+  /** Regions DescribeRegions leaves out (not offered to the account). */
+  readonly disabledRegions = new Set<string>();
   /** Every PutEvents entry sent to EventBridge. */
   readonly events: Array<{ Source?: string; DetailType?: string; Detail?: string; EventBusName?: string }> = [];
 
@@ -688,6 +696,16 @@ export class FakeAccount {
     };
 
     const ec2: Record<string, Handler> = {
+      // AllRegions: the standard regions enabled, the opt-in ones opted in once modelled.
+      DescribeRegions: () => ({
+        Regions: [...new Set([...STANDARD_REGIONS, ...OPT_IN_REGIONS, ...this.regions.keys()])]
+          .filter((name) => !this.disabledRegions.has(name))
+          .map((name) => ({
+            RegionName: name,
+            Endpoint: `ec2.${name}.amazonaws.com`,
+            OptInStatus: !OPT_IN_REGIONS.includes(name) ? 'opt-in-not-required' : this.regions.has(name) ? 'opted-in' : 'not-opted-in',
+          })),
+      }),
       DescribeSecurityGroups: (input, region) => {
         const i = input as DescribeSecurityGroupsCommandInput;
         const groups = this.region(region).groups;
@@ -1049,6 +1067,7 @@ export class FakeAccount {
     ec2.on(DescribeSubnetsCommand).callsFake(route('ec2:DescribeSubnets'));
     ec2.on(DescribeRouteTablesCommand).callsFake(route('ec2:DescribeRouteTables'));
     ec2.on(DescribeNetworkAclsCommand).callsFake(route('ec2:DescribeNetworkAcls'));
+    ec2.on(DescribeRegionsCommand).callsFake(route('ec2:DescribeRegions'));
     const iam = mockClient(IAMClient);
     iam.on(GetInstanceProfileCommand).callsFake(route('iam:GetInstanceProfile'));
     iam.on(GetRoleCommand).callsFake(route('iam:GetRole'));
