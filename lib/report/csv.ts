@@ -22,8 +22,8 @@ export const CSV_COLUMNS = [
   'message',
   'resources',
   'compliance',
-  // Appended (the columns before keep their places): when the data was collected, the snapshot's
-  // collectedAt — for --demo/--snapshot the snapshot's date, not the day the report was written.
+  // Appended (the columns before keep their places): when the data was collected (collectedAt of
+  // the snapshot: for --demo/--snapshot its date, not the day the report was written).
   'observed_at',
 ] as const;
 
