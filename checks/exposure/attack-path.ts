@@ -13,7 +13,7 @@ export const BLAST_RADIUS_CHECKS = ['iam/instance-profile-admin', 'iam/instance-
 /** Exposed applications a FAIL message names before "and N more" (every path is in `network`). */
 const NAMED = 3;
 /** A quoted iam reason is cut here: the finding description holds 1,024 characters. */
-const REASON_MAX = 180;
+const REASON_MAX = 160;
 
 type Verdict = 'open' | 'closed' | 'unknown';
 
@@ -58,11 +58,15 @@ function whatCloses(app: CodeRunningApp, auth: Authentication): string {
   return `${app.name} by ${by.map((c) => (c === 'kerberos' && auth.realm ? `Kerberos (realm ${auth.realm})` : CLOSER_NAME[c])).join(' and ')}`;
 }
 
-/** The first sentence of a result's message, on one line and bounded. */
-function oneLineReason(message: string): string {
+/**
+ * A result's one-line reason: its first sentence, on one line and bounded; for a FAIL only the
+ * statement before its first colon ("Role r is administrator-equivalent"), the detail being in
+ * the iam finding itself.
+ */
+function oneLineReason(message: string, headOnly: boolean): string {
   const flat = message.replace(/\s+/g, ' ').trim();
-  const end = flat.search(/\.(\s|$)/);
-  const first = end > 0 ? flat.slice(0, end) : flat;
+  const ends = [flat.search(/\.(\s|$)/), headOnly ? flat.indexOf(': ') : -1].filter((i) => i > 0);
+  const first = ends.length > 0 ? flat.slice(0, Math.min(...ends)) : flat;
   return first.length > REASON_MAX ? `${first.slice(0, REASON_MAX - 1)}…` : first;
 }
 
@@ -81,8 +85,8 @@ export function blastRadius(dependencies: ReadonlyMap<string, readonly Dependenc
       continue;
     }
     for (const r of results) {
-      if (r.status === 'FAIL') fails.push(`${id}: ${oneLineReason(r.message)}`);
-      else if (r.status === 'ERROR') unknown.push(`${id} could not decide (${oneLineReason(r.message)})`);
+      if (r.status === 'FAIL') fails.push(`${id}: ${oneLineReason(r.message, true)}`);
+      else if (r.status === 'ERROR') unknown.push(`${id} could not decide (${oneLineReason(r.message, false)})`);
     }
   }
   const notKnown = unknown.length > 0 ? `; not known: ${unknown.join('; ')}` : '';

@@ -14,6 +14,8 @@ export interface ViewOptions {
   width?: number;
   /** Table: also list PASS and NOT_APPLICABLE results. */
   verbose: boolean;
+  /** Table: the one-screen view (counts, Fix first, one line per cluster). */
+  summary?: boolean;
   /** Where the data came from (`demo account`, `snapshot audit.json`, `live AWS`). */
   source?: string;
   /** What the --severity/--status filters keep, to say so in the report ("showing FAIL only"). */

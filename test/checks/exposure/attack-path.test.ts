@@ -191,7 +191,7 @@ describe('exposure/attack-path', () => {
     ]);
     const o = run({ dependencies });
     expect(o.message).toContain(
-      'The role can then (IMDSv2 does not help: code on the node reads the credentials): iam/instance-profile-admin: Role R has an effective allow of * on all resources: * via managed policy AdministratorAccess statement #1; iam/instance-profile-wildcard-data-access: Role R allows s3:GetObject on *.',
+      'The role can then (IMDSv2 does not help: code on the node reads the credentials): iam/instance-profile-admin: Role R has an effective allow of * on all resources; iam/instance-profile-wildcard-data-access: Role R allows s3:GetObject on *.',
     );
   });
 });
@@ -235,7 +235,7 @@ describe('exposure/attack-path through the engine (dependent evaluation)', () =>
     const admin = results.find((r) => r.checkId === 'iam/instance-profile-admin')!;
     expect(path.status).toBe('FAIL');
     expect(admin.status).toBe('FAIL');
-    expect(path.message).toContain(`iam/instance-profile-admin: ${admin.message.split('. ')[0]}`);
+    expect(path.message).toContain(`iam/instance-profile-admin: ${admin.message.split(': ')[0]}`);
   });
 
   it('reads the iam checks also when they are disabled or not selected, without reporting them', () => {
