@@ -23,6 +23,7 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
   { id: 'exposure/primary-node-public-ip', severity: 'HIGH', status: 'implemented' },
   { id: 'exposure/node-public-ip', severity: 'MEDIUM', status: 'implemented' },
   { id: 'exposure/internet-reachable-port', severity: 'CRITICAL', status: 'implemented' },
+  { id: 'exposure/attack-path', severity: 'CRITICAL', status: 'implemented' },
   { id: 'exposure/block-public-access-disabled', severity: 'CRITICAL', status: 'implemented' },
   { id: 'encryption/no-security-configuration', severity: 'HIGH', status: 'implemented' },
   { id: 'encryption/at-rest-disabled', severity: 'HIGH', status: 'implemented' },
@@ -39,6 +40,7 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
   { id: 'iam/service-role-deprecated-policy', severity: 'LOW', status: 'implemented' },
   { id: 'ssm/instance-not-managed', severity: 'MEDIUM', status: 'implemented' },
   { id: 'ssm/agent-not-online', severity: 'MEDIUM', status: 'implemented' },
+  { id: 'secrets/plaintext-in-configurations', severity: 'HIGH', status: 'implemented' },
   { id: 'logging/no-log-uri', severity: 'LOW', status: 'implemented' },
   { id: 'lifecycle/outdated-release', severity: 'LOW', status: 'implemented' },
 ];

@@ -164,10 +164,31 @@ export interface EvalContext {
   /** The audit's "now" (the run start, or the snapshot's `collectedAt` offline). */
   now: Date;
   region: RegionView;
+  /**
+   * For a check that declares `reads`: the outcomes of each of those checks for the cluster being
+   * evaluated, keyed by check id (before suppression: a silenced finding does not make the facts
+   * it states untrue). A check id missing from the map was not available to the engine.
+   */
+  dependencies?: ReadonlyMap<string, readonly DependencyResult[]>;
+}
+
+/** Another check's outcome for the same cluster, as a dependent check reads it. */
+export interface DependencyResult {
+  checkId: string;
+  status: Exclude<Status, 'SUPPRESSED'>;
+  severity: Severity;
+  message: string;
 }
 
 export interface ClusterCheck extends CheckMeta {
   scope: 'cluster';
+  /**
+   * Cluster checks whose results this check quotes (one source of truth instead of a second
+   * derivation). The engine evaluates them for the same cluster — also when they are disabled or
+   * not selected for the run, without reporting them then — and passes their outcomes in
+   * `ctx.dependencies`. They must not declare `reads` themselves.
+   */
+  reads?: readonly string[];
   evaluate(cluster: Cluster, ctx: EvalContext): Outcome[];
 }
 
@@ -210,4 +231,5 @@ export const TYPES = {
   networkReachability: 'Software and Configuration Checks/AWS Security Best Practices/Network Reachability',
   dataExposure: 'Effects/Data Exposure',
   industryStandards: 'Software and Configuration Checks/Industry and Regulatory Standards',
+  initialAccess: 'TTPs/Initial Access',
 } as const;

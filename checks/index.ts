@@ -9,6 +9,7 @@ import { check as networkClusterManagerPortExposed } from './network/cluster-man
 import { check as exposurePrimaryNodePublicIp } from './exposure/primary-node-public-ip.js';
 import { check as exposureNodePublicIp } from './exposure/node-public-ip.js';
 import { check as exposureInternetReachablePort } from './exposure/internet-reachable-port.js';
+import { check as exposureAttackPath } from './exposure/attack-path.js';
 import { check as exposureBlockPublicAccessDisabled } from './exposure/block-public-access-disabled.js';
 import { check as encryptionNoSecurityConfiguration } from './encryption/no-security-configuration.js';
 import { check as encryptionAtRestDisabled } from './encryption/at-rest-disabled.js';
@@ -25,6 +26,7 @@ import { check as iamInstanceProfileMissingSsmPermissions } from './iam/instance
 import { check as iamServiceRoleDeprecatedPolicy } from './iam/service-role-deprecated-policy.js';
 import { check as ssmInstanceNotManaged } from './ssm/instance-not-managed.js';
 import { check as ssmAgentNotOnline } from './ssm/agent-not-online.js';
+import { check as secretsPlaintextInConfigurations } from './secrets/plaintext-in-configurations.js';
 import { check as loggingNoLogUri } from './logging/no-log-uri.js';
 import { check as lifecycleOutdatedRelease } from './lifecycle/outdated-release.js';
 
@@ -38,6 +40,7 @@ export const CHECKS: readonly Check[] = [
   exposurePrimaryNodePublicIp,
   exposureNodePublicIp,
   exposureInternetReachablePort,
+  exposureAttackPath,
   exposureBlockPublicAccessDisabled,
   encryptionNoSecurityConfiguration,
   encryptionAtRestDisabled,
@@ -54,6 +57,7 @@ export const CHECKS: readonly Check[] = [
   iamServiceRoleDeprecatedPolicy,
   ssmInstanceNotManaged,
   ssmAgentNotOnline,
+  secretsPlaintextInConfigurations,
   loggingNoLogUri,
   lifecycleOutdatedRelease,
 ];

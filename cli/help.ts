@@ -61,6 +61,8 @@ Output
                     NOT_APPLICABLE). Neither filter changes what is evaluated, published or
                     counted for --fail-on
   --verbose         Table: also list the checks that passed or did not apply
+  --summary         Table: the one-screen view: Fix first, one line per cluster (most at
+                    risk first), the counts
   -q, --quiet       No progress and no "wrote" lines: only the report and errors
   --no-color        No colours (as NO_COLOR=1)
   --fail-on SEV     Exit 1 when a FAIL of this severity or higher exists

@@ -17,7 +17,7 @@
  */
 
 /** Framework names, as `--compliance NAME` accepts them. */
-export const FRAMEWORKS = ['aws-fsbp', 'cis', 'nist-800-53', 'nist-800-171', 'pci-dss'] as const;
+export const FRAMEWORKS = ['aws-fsbp', 'cis', 'nist-800-53', 'nist-800-171', 'pci-dss', 'mitre-attack'] as const;
 export type Framework = (typeof FRAMEWORKS)[number];
 
 /** One requirement of one framework that a check relates to, with where the mapping comes from. */
@@ -36,6 +36,8 @@ export const REQUIREMENT_PATTERNS: Readonly<Record<Framework, RegExp>> = {
   'nist-800-53': /^NIST\.800-53\.r5 [A-Z]{2}-\d+(\(\d+\))?$/,
   'nist-800-171': /^NIST\.800-171\.r2 \d+\.\d+\.\d+$/,
   'pci-dss': /^PCI DSS v(3\.2\.1|4\.0\.1)\/\d+(\.\d+)*$/,
+  // Enterprise ATT&CK technique ids (https://attack.mitre.org/techniques/enterprise/), with sub-technique.
+  'mitre-attack': /^MITRE ATT&CK T\d{4}(\.\d{3})?$/,
 };
 
 /** A Security Hub CSPM control id: `EMR.1`, `EC2.19`. */
@@ -161,6 +163,8 @@ interface CheckMapping {
   controls?: readonly string[];
   /** NIST 800-53 r5 controls (`AC-4`) a reviewer would cite where no Security Hub control is close. */
   ours?: readonly string[];
+  /** MITRE ATT&CK (Enterprise) technique ids (`T1190`, `T1552.005`) of what the finding lets an attacker do. */
+  attack?: readonly string[];
   /** Why, when it is not obvious (shown in docs/checks.md). */
   note?: string;
 }
@@ -186,6 +190,12 @@ const MAPPINGS: Readonly<Record<string, CheckMapping>> = {
   'exposure/internet-reachable-port': {
     controls: ['EC2.18', 'EC2.19', 'EC2.9', 'EMR.1'],
     note: 'No Security Hub control follows the whole path (Amazon Inspector network reachability does): a reachable port is an EC2.18/EC2.19 rule from the internet on a node with an EC2.9/EMR.1 public address, confirmed along the route table and network ACL; EMR.1 brings the PCI DSS requirements on inbound internet traffic (1.3.1, 1.4.4).',
+  },
+  'exposure/attack-path': {
+    controls: ['EC2.19', 'EMR.1'],
+    ours: ['IA-2', 'AC-6', 'SC-7'],
+    attack: ['T1190', 'T1059', 'T1552.005', 'T1078.004'],
+    note: 'No Security Hub control joins reachability, an application that runs code and missing authentication. ATT&CK: Exploit Public-Facing Application (T1190) by a Command and Scripting Interpreter (T1059) on the node, whose Cloud Instance Metadata API credentials (T1552.005) then act as a cloud account (T1078.004).',
   },
   'exposure/block-public-access-disabled': { controls: ['EMR.2'] },
   'encryption/no-security-configuration': { controls: ['EMR.3', 'EMR.4'] },
@@ -221,6 +231,11 @@ const MAPPINGS: Readonly<Record<string, CheckMapping>> = {
   },
   'ssm/instance-not-managed': { controls: ['SSM.1'] },
   'ssm/agent-not-online': { controls: ['SSM.1'] },
+  'secrets/plaintext-in-configurations': {
+    ours: ['IA-5(7)', 'SC-28'],
+    attack: ['T1552'],
+    note: 'No Security Hub control reads EMR Configurations; IA-5(7) is no embedded unprotected authenticators. ATT&CK: Unsecured Credentials (T1552), readable by anyone allowed elasticmapreduce:DescribeCluster.',
+  },
   'logging/no-log-uri': {
     ours: ['AU-2', 'AU-11', 'AU-12'],
     note: 'No Security Hub control checks EMR log archiving; without LogUri the logs are lost with the cluster (AU-11 retention).',
@@ -256,6 +271,7 @@ export function complianceFor(checkId: string): ComplianceRef[] {
     for (const requirement of CONTROLS[id]!.requirements) add({ framework: frameworkOf(requirement), id: requirement, source: id });
   }
   for (const control of mapping.ours ?? []) add({ framework: 'nist-800-53', id: `NIST.800-53.r5 ${control}`, source: 'ours' });
+  for (const technique of mapping.attack ?? []) add({ framework: 'mitre-attack', id: `MITRE ATT&CK ${technique}`, source: 'ours' });
   return refs;
 }
 
@@ -272,9 +288,13 @@ export function mappingNote(checkId: string): string | undefined {
 /** Check ids that have a mapping (a test compares them with the registry). */
 export const MAPPED_CHECK_IDS: readonly string[] = Object.keys(MAPPINGS);
 
-/** Framework requirement ids for ASFF `Compliance.RelatedRequirements` (the FSBP control ids are standards membership, not requirements). */
+/**
+ * Framework requirement ids for ASFF `Compliance.RelatedRequirements` (the FSBP control ids are
+ * standards membership, not requirements; ATT&CK techniques describe the attack, not a control to
+ * comply with — ASFF carries that as the `TTPs/…` type).
+ */
 export function relatedRequirements(refs: readonly ComplianceRef[]): string[] {
-  return [...new Set(refs.filter((r) => r.framework !== 'aws-fsbp').map((r) => r.id))];
+  return [...new Set(refs.filter((r) => r.framework !== 'aws-fsbp' && r.framework !== 'mitre-attack').map((r) => r.id))];
 }
 
 /**
@@ -302,6 +322,8 @@ function standardOf(ref: ComplianceRef): string | undefined {
       return 'standards/nist-800-171/v/2.0.0';
     case 'pci-dss':
       return ref.id.startsWith('PCI DSS v3.2.1/') ? 'standards/pci-dss/v/3.2.1' : 'standards/pci-dss/v/4.0.1';
+    case 'mitre-attack':
+      return undefined;
     case 'cis': {
       const version = /v(\d+\.\d+\.\d+)\//.exec(ref.id)?.[1];
       if (!version) return undefined;

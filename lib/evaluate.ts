@@ -3,7 +3,7 @@
  * scope (regions, clusters, checks), disabled checks and suppression (lib/suppression.ts: the
  * cluster tag unless turned off, and the central rules). Pure: no I/O.
  */
-import type { Check, EvalContext, GroupUse, Outcome, RegionView, Result, Status } from '../checks/contract.js';
+import type { Check, ClusterCheck, DependencyResult, EvalContext, GroupUse, Outcome, RegionView, Result, Status } from '../checks/contract.js';
 import type { Settings } from './settings.js';
 import type { Cluster, CollectionError, RegionSnapshot, ResourceKind, Snapshot } from './snapshot.js';
 import { clusterSecurityGroupRefs, describeErrors } from './lookup.js';
@@ -111,6 +111,7 @@ export function evaluateSnapshot(snapshot: Snapshot, options: EvaluateOptions): 
       return suppressions.get(cluster);
     };
     const ctx: EvalContext = { settings: options.settings, now, region: view };
+    const outcomesOf = dependencyMemo(options.checks, checks, ctx);
     const regionErrors = view.errorsFor('region', regionSnap.region);
     const base = { region: regionSnap.region, accountId: snapshot.accountId };
 
@@ -131,7 +132,7 @@ export function evaluateSnapshot(snapshot: Snapshot, options: EvaluateOptions): 
       for (const cluster of regionSnap.clusters) {
         if (clusterFilter && !clusterFilter.has(cluster.id)) continue;
         const outcomes = cluster.described
-          ? safeEvaluate(check, () => check.evaluate(cluster, ctx))
+          ? outcomesOf(check, cluster)
           : [{ status: 'ERROR' as const, message: `The cluster could not be described: ${describeErrors(view.errorsFor('cluster', cluster.id))}` }];
         const sources = suppressedFor(cluster)?.sources(check.id) ?? [];
         for (const o of outcomes) {
@@ -142,6 +143,43 @@ export function evaluateSnapshot(snapshot: Snapshot, options: EvaluateOptions): 
     }
   }
   return results;
+}
+
+/**
+ * Evaluates cluster checks for one region, keeping the outcomes of the checks some selected check
+ * `reads` (per cluster) so each is evaluated once whether the engine or a dependent asks first. A
+ * check read by another is looked up among all the checks the engine was given, so it is evaluated
+ * for its reader also when it is disabled or not selected.
+ */
+function dependencyMemo(all: readonly Check[], selected: readonly Check[], ctx: EvalContext): (check: ClusterCheck, cluster: Cluster) => Outcome[] {
+  const byId = new Map(all.map((c) => [c.id, c]));
+  const readIds = new Set(selected.flatMap((c) => (c.scope === 'cluster' ? (c.reads ?? []) : [])));
+  const kept = new Map<string, Outcome[]>();
+  const run = (check: ClusterCheck, cluster: Cluster): Outcome[] => {
+    if (!readIds.has(check.id)) return safeEvaluate(check, () => check.evaluate(cluster, withDependencies(check, cluster)));
+    const key = `${cluster.id}\u0000${check.id}`;
+    let outcomes = kept.get(key);
+    if (!outcomes) {
+      outcomes = safeEvaluate(check, () => check.evaluate(cluster, ctx));
+      kept.set(key, outcomes);
+    }
+    return outcomes;
+  };
+  const withDependencies = (check: ClusterCheck, cluster: Cluster): EvalContext => {
+    if (!check.reads || check.reads.length === 0) return ctx;
+    const dependencies = new Map<string, DependencyResult[]>();
+    for (const id of check.reads) {
+      const dep = byId.get(id);
+      // Only plain cluster checks can be read: a chain of readers could loop.
+      if (!dep || dep.scope !== 'cluster' || (dep.reads?.length ?? 0) > 0) continue;
+      dependencies.set(
+        id,
+        run(dep, cluster).map((o) => ({ checkId: id, status: o.status, severity: o.severity ?? dep.severity, message: o.message })),
+      );
+    }
+    return { ...ctx, dependencies };
+  };
+  return run;
 }
 
 function regionFailure(errors: CollectionError[]): Outcome {

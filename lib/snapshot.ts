@@ -7,7 +7,8 @@
  * What could not be collected is never left out silently: it is recorded in `errors` with the
  * kind and id of the resource it concerns, so a check that needs it returns ERROR, never PASS.
  *
- * No secret may enter this structure: no Kerberos password, no cluster `Configurations`.
+ * No secret may enter this structure: no Kerberos password, no value of the cluster's
+ * `Configurations` (only the names of the properties that hold literal credentials).
  */
 import * as z from 'zod';
 import { RegionVpcData } from './snapshot-vpc.js';
@@ -303,6 +304,19 @@ export const Cluster = z.object({
    * realm is kept: the KDC admin, cross-realm and AD join passwords never leave DescribeCluster.
    */
   kerberos: z.object({ realm: z.string().optional() }).optional(),
+  /**
+   * DescribeCluster `Applications[].Name`, as EMR spells them (`Hadoop`, `Livy`, `Hive`…); absent
+   * when not collected (a snapshot or state entry written before it was): then the checks that
+   * need it answer ERROR.
+   */
+  applications: z.array(z.string()).optional(),
+  /**
+   * The properties of the cluster's `Configurations` (nested classifications included) whose name
+   * marks a credential and whose value is a literal (lib/configuration-credentials.ts), reduced to
+   * names when DescribeCluster is read: the value never leaves the collector. `classification` is
+   * the path of classifications (`hadoop-env/export`). Absent when not collected (see above).
+   */
+  configurationCredentials: z.array(z.object({ classification: z.string(), property: z.string() })).optional(),
   tags: z.record(z.string(), z.string()).default({}),
   /**
    * Non-terminated instances (ListInstances); absent when they could not be listed (then the

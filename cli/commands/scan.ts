@@ -45,6 +45,7 @@ export const FLAGS: FlagSpecs = {
   set: { type: 'string', multiple: true },
   state: { type: 'string' },
   verbose: { type: 'boolean' },
+  summary: { type: 'boolean' },
   quiet: { type: 'boolean', short: 'q' },
   'no-color': { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
@@ -148,6 +149,7 @@ function viewFor(flags: ReturnType<typeof parseFlags>, shown: ShownFilter, sourc
     color: !flags.has('no-color') && wantsColor(io.env, io.stdoutIsTTY),
     ...(io.columns ? { width: io.columns } : {}),
     verbose: flags.has('verbose') || showsPasses(shown),
+    ...(flags.has('summary') ? { summary: true } : {}),
     source,
     ...(filterNote ? { filterNote } : {}),
   };

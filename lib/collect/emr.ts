@@ -1,6 +1,6 @@
 /**
- * EMR reads: active clusters, their description (only the schema's fields: never Configurations,
- * never a Kerberos password), instances with their node role, security configurations, block
+ * EMR reads: active clusters, their description (only the schema's fields: of Configurations only
+ * the names of literal credentials, never a value; never a Kerberos password), instances with their node role, security configurations, block
  * public access and release labels.
  */
 import {
@@ -20,6 +20,7 @@ import type { BlockPublicAccess, Cluster, ClusterInstance, InstanceRole, Securit
 import { allPages, type CallFailure, type Fetched } from './calls.js';
 import { iso, regionCall, str, type RegionContext } from './context.js';
 import { parseSecurityConfiguration } from './security-configuration.js';
+import { credentialProperties } from '../configuration-credentials.js';
 
 /** Terminated clusters are never described: they are out of scope and would only cost calls. */
 export const ACTIVE_CLUSTER_STATES = ['STARTING', 'BOOTSTRAPPING', 'RUNNING', 'WAITING'] as const;
@@ -71,9 +72,9 @@ export async function describeCluster(ctx: RegionContext, summary: ClusterSummar
 }
 
 /**
- * The snapshot's view of a described cluster, copied field by field. `Configurations` and the
- * Kerberos passwords (KdcAdminPassword, CrossRealmTrustPrincipalPassword, ADDomainJoinPassword)
- * are deliberately not read.
+ * The snapshot's view of a described cluster, copied field by field. Of `Configurations` only the
+ * (classification, property) names of literal credentials are kept; the Kerberos passwords
+ * (KdcAdminPassword, CrossRealmTrustPrincipalPassword, ADDomainJoinPassword) are not read.
  */
 export function toCluster(c: EmrCluster, summary: ClusterSummary & { Id: string }): Cluster {
   const ec2 = c.Ec2InstanceAttributes;
@@ -111,6 +112,11 @@ export function toCluster(c: EmrCluster, summary: ClusterSummary & { Id: string 
   // without it. The passwords beside the realm are never read.
   const realm = str(c.KerberosAttributes?.Realm);
   if (realm) cluster.kerberos = { realm };
+  // Always set (possibly empty) on a described cluster: absent means "not collected" (an older
+  // snapshot or state entry), which the checks that read them answer with ERROR.
+  cluster.applications = (c.Applications ?? []).map((a) => str(a.Name)).filter((n): n is string => n !== undefined);
+  // Reduced to names here, at read time: no value of Configurations goes further than this line.
+  cluster.configurationCredentials = credentialProperties(c.Configurations);
   return cluster;
 }
 

@@ -80,6 +80,15 @@ export function findingId(region: string, accountId: string, checkId: string, re
   return `${head}sha256-${createHash('sha256').update(resourceId).digest('hex')}`;
 }
 
+/**
+ * The stable id of a result (JSON `results[].id`, `summary.fixFirst`): the Id of the Security Hub
+ * finding it is, or would be, published as — the same problem has the same id in every run, every
+ * format and in Security Hub.
+ */
+export function resultId(r: Pick<Result, 'region' | 'accountId' | 'checkId' | 'resourceId'>): string {
+  return findingId(r.region, r.accountId, r.checkId, r.resourceId);
+}
+
 // ---------------------------------------------------------------- text limits
 
 /** Cut to `max` UTF-16 units, ending with "…", without splitting a surrogate pair. */

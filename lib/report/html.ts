@@ -13,6 +13,8 @@ import type { Cluster } from '../snapshot.js';
 import { describeCollectionError } from './error-groups.js';
 import { buildSummary, severityRank, SEVERITIES_DESC, type ReportSummary } from './render-summary.js';
 import type { ReportInput } from './report-input.js';
+import { consoleUrl, roleConsoleUrl } from './console-links.js';
+import { fixFirst, headline, rankClusters } from './fix-first.js';
 
 const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
 
@@ -29,7 +31,11 @@ const STYLE = `
 :root { color-scheme: light; --fg: #1d1d1f; --muted: #5f6368; --line: #d9dce1; --bg: #ffffff; --panel: #f6f7f9; }
 * { box-sizing: border-box; }
 body { margin: 0; font: 15px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; color: var(--fg); background: var(--bg); }
-header, main, #summary, #filters, #checks, footer { max-width: 1100px; margin: 0 auto; padding: 0 20px; }
+header, main, #summary, #fix-first, #cluster-index, #filters, #checks, footer { max-width: 1100px; margin: 0 auto; padding: 0 20px; }
+#fix-first ol { padding-left: 22px; } #fix-first li { margin: 4px 0; overflow-wrap: anywhere; }
+#fix-first h2 { color: #8b0000; border-bottom-color: #8b0000; }
+#cluster-index table { border-collapse: collapse; } #cluster-index th, #cluster-index td { text-align: left; padding: 3px 12px 3px 0; font-variant-numeric: tabular-nums; }
+.attack { color: #8b0000; font-weight: 700; }
 header { padding-top: 20px; }
 h1 { font-size: 24px; margin: 0 0 4px; }
 h2 { font-size: 20px; margin: 28px 0 8px; padding-bottom: 4px; border-bottom: 2px solid var(--line); }
@@ -150,7 +156,9 @@ export function renderHtml(input: ReportInput, view?: HtmlView): string {
 
   const body = [
     headerHtml(input, summary, view),
+    fixFirstHtml(input.results, input.snapshot.partition),
     summaryHtml(summary, input.results.length),
+    clusterIndexHtml(input.results),
     filtersHtml(input.results, order),
     `<main>${input.snapshot.regions.map((region) => regionHtml(region.region, region.clusters, region.errors.map((e) => describeCollectionError(region.region, e)), input, checks, order)).join('\n')}</main>`,
     checksHtml(input.results, input.checks),
@@ -239,14 +247,14 @@ function regionHtml(
   const inRegion = input.results.filter((r) => r.region === region);
   const parts = [`<section class="region" aria-label="${escapeHtml(region)}"><h2>${escapeHtml(region)}</h2>`];
   const accountLevel = inRegion.filter((r) => r.clusterId === null);
-  if (accountLevel.length > 0) parts.push(groupHtml('Account settings', `account-level results of ${region}`, accountLevel, checks, order));
+  if (accountLevel.length > 0) parts.push(groupHtml('Account settings', `account-level results of ${region}`, accountLevel, checks, order, `account-${anchor(region)}`, input.snapshot.partition));
 
   const only = input.clusterIds && input.clusterIds.length > 0 ? new Set(input.clusterIds) : undefined;
   const inScope = clusters.filter((c) => !only || only.has(c.id)).sort((a, b) => a.name.localeCompare(b.name) || a.id.localeCompare(b.id));
   if (inScope.length === 0) parts.push('<p class="none">No active EMR clusters in this region.</p>');
   for (const cluster of inScope) {
     const facts = [cluster.id, cluster.releaseLabel, cluster.state].filter(Boolean).join(' · ');
-    parts.push(groupHtml(cluster.name, facts, inRegion.filter((r) => r.clusterId === cluster.id), checks, order));
+    parts.push(groupHtml(cluster.name, facts, inRegion.filter((r) => r.clusterId === cluster.id), checks, order, `cluster-${anchor(`${region}-${cluster.id}`)}`, input.snapshot.partition));
   }
   if (errors.length > 0) {
     parts.push(`<h3>Collection errors</h3><ul class="errors">${errors.map((e) => `<li>${escapeHtml(e)}</li>`).join('')}</ul>`);
@@ -255,7 +263,7 @@ function regionHtml(
   return parts.join('\n');
 }
 
-function groupHtml(name: string, facts: string, results: readonly Result[], checks: Map<string, CheckMeta>, order: Map<string, number>): string {
+function groupHtml(name: string, facts: string, results: readonly Result[], checks: Map<string, CheckMeta>, order: Map<string, number>, id: string, partition: string): string {
   const sorted = [...results].sort(
     (a, b) =>
       STATUS_ORDER.indexOf(a.status) - STATUS_ORDER.indexOf(b.status) ||
@@ -263,23 +271,60 @@ function groupHtml(name: string, facts: string, results: readonly Result[], chec
       (order.get(a.checkId) ?? 0) - (order.get(b.checkId) ?? 0) ||
       a.resourceId.localeCompare(b.resourceId),
   );
-  const body = sorted.length === 0 ? '<p class="none">No checks ran.</p>' : sorted.map((r) => resultHtml(r, checks.get(r.checkId))).join('\n');
-  return `<section class="group"><h3>${escapeHtml(name)} <small>${escapeHtml(facts)}</small></h3>${body}<p class="none filtered-out" hidden>Nothing here matches the filters.</p></section>`;
+  const body = sorted.length === 0 ? '<p class="none">No checks ran.</p>' : sorted.map((r) => resultHtml(r, checks.get(r.checkId), partition)).join('\n');
+  return `<section class="group" id="${escapeHtml(id)}"><h3>${escapeHtml(name)} <small>${escapeHtml(facts)}</small></h3>${body}<p class="none filtered-out" hidden>Nothing here matches the filters.</p></section>`;
 }
 
-function resultHtml(r: Result, check: CheckMeta | undefined): string {
+function resultHtml(r: Result, check: CheckMeta | undefined, partition: string): string {
   const status = `<span class="badge st-${r.status}">${STATUS_LABEL[r.status]}</span>`;
   const severity = `<span class="badge sev">${r.severity}</span>`;
   const id = `<a class="check-id" href="#check-${escapeHtml(anchor(r.checkId))}">${escapeHtml(r.checkId)}</a>`;
   const lines = [`<p>${status} ${severity} ${id} — ${escapeHtml(r.title)}</p>`, `<p>${escapeHtml(r.message)}</p>`];
   if (r.status === 'SUPPRESSED') lines.push(`<p class="resources">Suppressed by ${escapeHtml(r.suppressedBy ?? 'a suppression')}${r.originalStatus ? ` (was ${r.originalStatus})` : ''}.</p>`);
   if (r.resources.length > 0 && r.status !== 'PASS' && r.status !== 'NOT_APPLICABLE') {
-    lines.push(`<p class="resources">Resources: ${r.resources.map((x) => escapeHtml(x)).join(', ')}</p>`);
+    lines.push(`<p class="resources">Resources: ${r.resources.map((x) => resourceLink(x, r, partition)).join(', ')}</p>`);
   }
   if (check && (r.status === 'FAIL' || r.status === 'SUPPRESSED')) {
     lines.push(`<p class="fix"><strong>How to fix:</strong> ${escapeHtml(check.remediation.text)} ${link(check.remediation.url, 'Documentation')}</p>`);
   }
   return `<article class="result sev-${r.severity}" data-status="${r.status}" data-severity="${r.severity}" data-check="${escapeHtml(r.checkId)}">${lines.join('')}</article>`;
+}
+
+/** A resource id, linked to its AWS console page when there is one (roles by their type in resourceDetails). */
+function resourceLink(id: string, r: Result, partition: string): string {
+  const isRole = r.resourceDetails.some((d) => d.id === id && d.type === 'AwsIamRole');
+  const url = isRole ? roleConsoleUrl(id, partition) : consoleUrl(id, r.region, partition);
+  return url ? link(url, id) : escapeHtml(id);
+}
+
+/**
+ * "Fix first", before anything else: attack paths, then the other CRITICAL FAILs, one line each
+ * with the cluster (linked to its section and to the console).
+ */
+function fixFirstHtml(results: readonly Result[], partition: string): string {
+  const first = fixFirst(results);
+  if (first.length === 0) return '<section id="fix-first" aria-label="Fix first"><h2>Fix first</h2><p class="none">No attack path and no CRITICAL FAIL.</p></section>';
+  const items = first.map((r) => {
+    const where =
+      r.clusterId === null
+        ? `account settings (${escapeHtml(r.region)})`
+        : `<a href="#cluster-${escapeHtml(anchor(`${r.region}-${r.clusterId}`))}">${escapeHtml(r.clusterName ?? r.clusterId)}</a> (${resourceLink(r.clusterId, r, partition)}, ${escapeHtml(r.region)})`;
+    const kind = r.checkId === 'exposure/attack-path' ? '<span class="attack">ATTACK PATH</span> ' : '';
+    return `<li data-fix-first="${escapeHtml(r.checkId)}">${kind}${where} · <span class="check-id">${escapeHtml(r.checkId)}</span>: ${escapeHtml(headline(r.message))}</li>`;
+  });
+  return `<section id="fix-first" aria-label="Fix first"><h2>Fix first (${first.length})</h2><p class="facts">Attack paths (anyone on the internet runs code as the instance profile), then the other CRITICAL FAILs.</p><ol>${items.join('')}</ol></section>`;
+}
+
+/** Every cluster, most at risk first: attack paths, CRITICAL, HIGH, then ERROR and SUPPRESSED counts. */
+function clusterIndexHtml(results: readonly Result[]): string {
+  const ranked = rankClusters(results);
+  if (ranked.length === 0) return '';
+  const rows = ranked.map(
+    (c) =>
+      `<tr data-cluster="${escapeHtml(c.clusterId)}"><td><a href="#cluster-${escapeHtml(anchor(`${c.region}-${c.clusterId}`))}">${escapeHtml(c.clusterName)}</a></td><td>${escapeHtml(c.region)}</td>` +
+      `<td${c.attackPaths > 0 ? ' class="attack"' : ''}>${c.attackPaths}</td><td>${c.critical}</td><td>${c.high}</td><td>${c.fail}</td><td>${c.error}</td><td>${c.suppressed}</td></tr>`,
+  );
+  return `<section id="cluster-index" aria-label="Clusters by risk"><h2>Clusters by risk</h2><table><thead><tr><th>Cluster</th><th>Region</th><th>Attack paths</th><th>CRITICAL</th><th>HIGH</th><th>FAIL</th><th>ERROR</th><th>SUPPRESSED</th></tr></thead><tbody>${rows.join('')}</tbody></table></section>`;
 }
 
 /** Only http(s) links: a URL from metadata must not become `javascript:`. */

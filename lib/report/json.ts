@@ -6,7 +6,8 @@ import type { CheckMeta, Result } from '../../checks/contract.js';
 import { complianceFor, type ComplianceRef } from '../compliance.js';
 import type { PublishSummary } from '../audit.js';
 import type { Snapshot } from '../snapshot.js';
-import { collectSuppressions, type ClusterSuppressions } from './asff.js';
+import { collectSuppressions, resultId, type ClusterSuppressions } from './asff.js';
+import { fixFirst } from './fix-first.js';
 import { buildSummary, type ReportSummary } from './render-summary.js';
 import type { ReportInput } from './report-input.js';
 
@@ -16,16 +17,19 @@ import type { ReportInput } from './report-input.js';
  */
 export const JSON_SCHEMA_VERSION = 1;
 
-/** A result as the JSON output carries it: the engine's fields plus its check's compliance mapping. */
-export type JsonResult = Result & { compliance: ComplianceRef[] };
+/** A result as the JSON output carries it: its stable id, the engine's fields, its check's compliance mapping. */
+export type JsonResult = Result & { id: string; compliance: ComplianceRef[] };
 
 export interface JsonReport {
   schemaVersion: typeof JSON_SCHEMA_VERSION;
   /** What produced the report, so a stored report says which version of the checks it reflects. */
   tool: { name: 'emr-audit'; version: string };
   results: JsonResult[];
-  /** `suppressed`: clusters with suppressed results, each check with its source (only when there are any). */
-  summary: ReportSummary & { published?: PublishSummary; suppressed?: ClusterSuppressions[] };
+  /**
+   * `suppressed`: clusters with suppressed results, each check with its source (only when there are any).
+   * `fixFirst`: the ids of the results to fix first, in order (attack paths, then other CRITICAL FAILs).
+   */
+  summary: ReportSummary & { fixFirst: string[]; published?: PublishSummary; suppressed?: ClusterSuppressions[] };
 }
 
 export interface JsonReportInput {
@@ -42,7 +46,7 @@ export interface JsonReportInput {
 }
 
 export function buildJsonReport(input: JsonReportInput): JsonReport {
-  const base = buildSummary(input.results, input.snapshot, input.clusterIds);
+  const base = { ...buildSummary(input.results, input.snapshot, input.clusterIds), fixFirst: fixFirst(input.results).map(resultId) };
   const suppressed = collectSuppressions(input.results);
   const summary = suppressed.length > 0 ? { ...base, suppressed } : base;
   const byId = new Map((input.checks ?? []).map((c) => [c.id, c]));
@@ -52,6 +56,8 @@ export function buildJsonReport(input: JsonReportInput): JsonReport {
     tool: { name: 'emr-audit', version: input.toolVersion ?? 'unknown' },
     // Explicit field order: people read this output too.
     results: input.results.map((r) => ({
+      // Added field: the result's stable id (= its Security Hub finding Id), what summary.fixFirst lists.
+      id: resultId(r),
       checkId: r.checkId,
       status: r.status,
       severity: r.severity,

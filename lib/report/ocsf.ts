@@ -81,6 +81,7 @@ const STANDARD_NAMES: Readonly<Record<Framework, string>> = {
   'nist-800-53': 'NIST SP 800-53 Rev. 5',
   'nist-800-171': 'NIST SP 800-171 Rev. 2',
   'pci-dss': 'PCI DSS',
+  'mitre-attack': 'MITRE ATT&CK',
 };
 
 interface OcsfResource {

@@ -6,7 +6,8 @@
 import { SEVERITIES, type Result, type Severity, type Status } from '../../checks/contract.js';
 import type { AuditOutcome } from '../audit.js';
 import type { AuditRequest, AuditTrigger } from '../request.js';
-import { collectGaps } from './asff.js';
+import { collectGaps, resultId } from './asff.js';
+import { fixFirst } from './fix-first.js';
 import type { ErrorGroup } from './error-groups.js';
 import { buildSummary, collectionFigures, type CollectionFigures } from './render-summary.js';
 
@@ -24,6 +25,8 @@ export interface RunSummary {
   failBySeverity: Record<Severity, number>;
   /** FAIL results per check id (checks with a FAIL only). */
   failByCheck: Record<string, number>;
+  /** Ids of the results to fix first, in order: attack paths, then other CRITICAL FAILs (lib/report/fix-first.ts). */
+  fixFirst?: string[];
   findings: {
     imported: number;
     archived: number;
@@ -61,6 +64,7 @@ export function buildRunSummary(input: { runId: string; request: AuditRequest; r
     results: report.counts,
     failBySeverity: report.failBySeverity,
     failByCheck: report.failByCheck,
+    fixFirst: fixFirst(outcome.results).map(resultId),
     findings: {
       imported: published?.imported ?? 0,
       archived: published?.archived ?? 0,

@@ -10,6 +10,7 @@ import type { ReportInput } from './report-input.js';
 import { joinFitting, makeStyler, padEnd, SEVERITY_STYLE, STATUS_STYLE, wrap, type Styler } from './render-style.js';
 import { groupedErrorLines } from './error-groups.js';
 import { buildSummary, fallbackLines, severityRank, SEVERITIES_DESC, type ReportSummary } from './render-summary.js';
+import { fixFirst, headline, rankClusters } from './fix-first.js';
 
 export interface TableReportInput {
   results: readonly Result[];
@@ -20,6 +21,8 @@ export interface TableReportInput {
   checks: readonly CheckMeta[];
   /** Also list PASS and NOT_APPLICABLE results. */
   verbose?: boolean;
+  /** The one-screen view (`--summary`): header, Fix first, one line per cluster, the counts. */
+  summary?: boolean;
   color: boolean;
   /** Terminal width; default 80 (a pipe or a file), used up to MAX_WIDTH. */
   width?: number;
@@ -42,6 +45,8 @@ export interface TableView {
   width?: number;
   /** Also list PASS and NOT_APPLICABLE results. */
   verbose: boolean;
+  /** The one-screen view (counts, Fix first, one line per cluster). */
+  summary?: boolean;
   /** Where the data came from (`demo account`, `snapshot audit.json`, `live AWS`). */
   source?: string;
   /** What the --severity/--status filters keep, to say so in the report ("showing FAIL only"). */
@@ -56,6 +61,7 @@ export function renderTableReport(input: ReportInput, view: TableView): string {
     ...(input.clusterIds && input.clusterIds.length > 0 ? { clusterIds: input.clusterIds } : {}),
     checks: input.checks,
     verbose: view.verbose,
+    ...(view.summary ? { summary: true } : {}),
     color: view.color,
     ...(view.width ? { width: view.width } : {}),
     ...(view.source ? { source: view.source } : {}),
@@ -76,6 +82,13 @@ export function renderTable(input: TableReportInput): string {
   const out: string[] = [];
 
   out.push(...header(input, summary, style, width), '');
+  out.push(...renderFixFirst(input.results, { style, width, order }));
+
+  if (input.summary) {
+    out.push(...renderClusterIndex(input.results, { style, width, order }));
+    out.push(...summaryLines(summary, style, width));
+    return `${out.join('\n')}\n`;
+  }
 
   const active = input.results.filter((r) => r.status !== 'SUPPRESSED');
   const suppressed = input.results.filter((r) => r.status === 'SUPPRESSED');
@@ -108,6 +121,54 @@ function header(input: TableReportInput, summary: ReportSummary, style: Styler, 
   if (input.source) parts.push(input.source);
   if (input.filterNote) parts.push(input.filterNote);
   return joinFitting([style('bold', 'emr-audit'), ...parts], style('dim', ' · '), width, '  ');
+}
+
+/** How many "Fix first" lines the table shows before "and N more" (the JSON lists them all). */
+const FIX_FIRST_SHOWN = 10;
+
+/**
+ * "Fix first": the attack paths, then the other CRITICAL FAILs, one line each with the cluster —
+ * what a security team fixes before reading the rest.
+ */
+function renderFixFirst(results: readonly Result[], ctx: Ctx): string[] {
+  const { style, width } = ctx;
+  const first = fixFirst(results);
+  if (first.length === 0) return [`${style('bold', 'Fix first')}${style('dim', ' · no attack path and no CRITICAL FAIL')}`, ''];
+  const out = [`${style(['bold', 'red'], `Fix first (${first.length})`)}${style('dim', ' · attack paths, then other CRITICAL FAILs')}`];
+  for (const r of first.slice(0, FIX_FIRST_SHOWN)) {
+    // The cluster first: what a reader looks for on a one-screen list (ids are in the JSON).
+    const line = `${r.clusterId === null ? `account settings ${r.region}` : (r.clusterName ?? r.clusterId)} · ${r.checkId}: ${headline(r.message)}`;
+    out.push(`  ${style(SEVERITY_STYLE[r.severity], '!')} ${fit(line, width - 4)}`);
+  }
+  if (first.length > FIX_FIRST_SHOWN) out.push(style('dim', `    and ${first.length - FIX_FIRST_SHOWN} more (--format json: summary.fixFirst)`));
+  out.push('');
+  return out;
+}
+
+/** One line per cluster, most at risk first (the --summary view). */
+function renderClusterIndex(results: readonly Result[], ctx: Ctx): string[] {
+  const { style, width } = ctx;
+  const ranked = rankClusters(results);
+  if (ranked.length === 0) return [];
+  const out = [style('bold', `Clusters (${ranked.length})`) + style('dim', ' · most at risk first'), ''];
+  for (const c of ranked) {
+    const parts = [
+      ...(c.attackPaths > 0 ? ['ATTACK PATH'] : []),
+      `${c.fail} FAIL${c.critical + c.high > 0 ? ` (${[c.critical > 0 ? `${c.critical} CRITICAL` : '', c.high > 0 ? `${c.high} HIGH` : ''].filter(Boolean).join(', ')})` : ''}`,
+      ...(c.error > 0 ? [`${c.error} ERROR`] : []),
+      ...(c.suppressed > 0 ? [`${c.suppressed} SUPPRESSED`] : []),
+    ];
+    // Styled after fitting: escape codes must not count against the width.
+    const line = fit(`  ${c.clusterName} (${c.clusterId}, ${c.region}): ${parts.join(' · ')}`, width);
+    out.push(c.attackPaths > 0 || c.critical > 0 ? style(['bold', 'red'], line) : c.fail > 0 ? line : style('dim', line));
+  }
+  out.push('');
+  return out;
+}
+
+/** Cuts a one-line entry to the width with "…" (a line of a one-screen list never wraps). */
+function fit(text: string, width: number): string {
+  return text.length <= width ? text : `${text.slice(0, Math.max(1, width - 1))}…`;
 }
 
 function renderRegion(

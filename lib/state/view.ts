@@ -30,6 +30,9 @@ export function knownFacts(state: RegionState | undefined, summary: ClusterSumma
   if (!entry || entry.facts.id !== summary.Id) return undefined;
   if (summary.ClusterArn && entry.facts.arn !== summary.ClusterArn) return undefined;
   if (summary.Name && entry.facts.name !== summary.Name) return undefined;
+  // An entry kept before applications and configuration credentials were collected lacks facts
+  // the checks need: described once more (one DescribeCluster), never read as "none".
+  if (entry.facts.applications === undefined || entry.facts.configurationCredentials === undefined) return undefined;
   return entry;
 }
 

@@ -34,7 +34,7 @@ describe('--output-dir and several formats', () => {
     const table = readFileSync(join(dir, files.find((f) => f.endsWith('.txt'))!), 'utf8');
     for (const [status, n] of Object.entries(report.summary.counts)) expect(html).toContain(`data-count-status="${status}">${n}<`);
     expect(html).toContain(`data-count="results">${report.results.length}<`);
-    expect(table).toContain(`11 clusters in 2 regions · ${report.summary.counts.FAIL} FAIL`);
+    expect(table).toContain(`12 clusters in 2 regions · ${report.summary.counts.FAIL} FAIL`);
     expect(table).not.toMatch(ANSI);
   });
 

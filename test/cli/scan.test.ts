@@ -71,7 +71,7 @@ describe('emr-audit scan --demo --format json', () => {
     const report = JsonReport.parse(JSON.parse(run.stdout));
     expect(report.summary.accountId).toBe('123456789012');
     expect(report.summary.regions).toEqual(['us-east-1', 'eu-west-1']);
-    expect(report.summary.clustersAudited).toBe(11);
+    expect(report.summary.clustersAudited).toBe(12);
     expect(report.summary.collectedAt).toMatch(/^\d{4}-\d\d-\d\dT/);
     // Every result is counted once, FAILs per severity and per check add up.
     const counts = report.summary.counts;
@@ -94,7 +94,7 @@ describe('emr-audit scan --demo --format json', () => {
     const tty = await runCli(['scan', '--demo'], { stdoutIsTTY: true, env: { NO_COLOR: '1' } });
     for (const run of [piped, tty]) {
       expect(run.stdout).toMatch(/^emr-audit · account 123456789012/);
-      expect(run.stdout).toContain('11 clusters in 2 regions');
+      expect(run.stdout).toContain('12 clusters in 2 regions');
     }
     expect(piped.stdout).toBe(tty.stdout);
   });
@@ -351,7 +351,7 @@ describe('scan --format table', () => {
     expect(at('Account settings')).toBeGreaterThan(at('us-east-1 ──'));
     expect(at('Suppressed (')).toBeGreaterThan(at('  risk-models  j-'));
     expect(lines[at('Suppressed (') + 2]).toMatch(/ds-notebooks \(j-\w+\) {2}us-east-1 · by cluster tag emr-audit:suppress/);
-    expect(lines.at(-1)).toMatch(/^11 clusters in 2 regions · \d+ FAIL \(\d+ CRITICAL, \d+ HIGH, \d+ MEDIUM, \d+ LOW\) · \d+ ERROR · \d+ PASS · \d+ NOT_APPLICABLE · 3 SUPPRESSED$/);
+    expect(lines.at(-1)).toMatch(/^12 clusters in 2 regions · \d+ FAIL \(\d+ CRITICAL, \d+ HIGH, \d+ MEDIUM, \d+ LOW\) · \d+ ERROR · \d+ PASS · \d+ NOT_APPLICABLE · 3 SUPPRESSED$/);
     // The collection error is shown where it happened, with its cause.
     expect(stdout).toContain('iam:GetRolePolicy AccessDenied');
   });

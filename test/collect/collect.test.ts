@@ -509,11 +509,13 @@ describe('secrets never reach the snapshot', () => {
     const snap = await collect(fake);
     const json = JSON.stringify(snap);
 
-    for (const secret of ['KdcAdminSecret-1', 'CrossRealmSecret-2', 'AdJoinSecret-3', 'HiveDbSecret-4', 'ConnectionPassword', 'joiner']) {
+    for (const secret of ['KdcAdminSecret-1', 'CrossRealmSecret-2', 'AdJoinSecret-3', 'HiveDbSecret-4', 'joiner']) {
       expect(json).not.toContain(secret);
     }
     expect(json).not.toMatch(/"Configurations"|KdcAdminPassword|CrossRealmTrustPrincipalPassword|ADDomainJoin/);
     expect(cluster(regionOf(snap), 'j-krb').kerberos).toEqual({ realm: 'EC2.INTERNAL' });
+    // Of Configurations only the name of the literal credential is kept (secrets/plaintext-in-configurations).
+    expect(cluster(regionOf(snap), 'j-krb').configurationCredentials).toEqual([{ classification: 'hive-site', property: 'javax.jdo.option.ConnectionPassword' }]);
   });
 });
 
@@ -555,6 +557,8 @@ describe('mapping', () => {
         additionalMasterSecurityGroups: [],
         additionalSlaveSecurityGroups: ['sg-add'],
       },
+      applications: ['Spark'],
+      configurationCredentials: [],
       tags: { team: 'data', 'emr-audit:suppress': 'logging/no-log-uri' },
       // From EC2 (EMR's `ci-` id is not in its answer: the EC2 id stands in).
       instances: [
@@ -584,7 +588,7 @@ describe('mapping', () => {
     const r = regionOf(await collect(fake));
 
     expect(r.clusters).toEqual([
-      { id: 'j-min', name: 'cluster-j-min', arn: `arn:aws:elasticmapreduce:${REGION}:${fake.accountId}:cluster/j-min`, state: 'WAITING', described: true, tags: {}, instances: [{ id: 'ci-x', state: 'UNKNOWN' }] },
+      { id: 'j-min', name: 'cluster-j-min', arn: `arn:aws:elasticmapreduce:${REGION}:${fake.accountId}:cluster/j-min`, state: 'WAITING', described: true, applications: [], configurationCredentials: [], tags: {}, instances: [{ id: 'ci-x', state: 'UNKNOWN' }] },
     ]);
     expect(r.blockPublicAccess).toEqual({ blockPublicSecurityGroupRules: true, permittedPortRanges: [{ minRange: 22, maxRange: 22 }], isDefault: true });
     expect(r.defaultHostManagement).toEqual({ enabled: false });

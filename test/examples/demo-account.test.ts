@@ -152,8 +152,27 @@ describe('examples/demo-account.json', () => {
       }
     };
     walk(raw);
-    expect(keys.filter((k) => /password|secret|^configurations$|credential/i.test(k))).toEqual([]);
-    expect(text).not.toMatch(/password/i);
+    // `configurationCredentials` holds names of properties (secrets/plaintext-in-configurations), never a value.
+    expect(keys.filter((k) => k !== 'configurationCredentials' && /password|secret|^configurations$|credential/i.test(k))).toEqual([]);
+    const names = demo.regions.flatMap((r) => r.clusters.flatMap((c) => c.configurationCredentials ?? []));
+    expect(names).toEqual([{ classification: 'hive-site', property: 'javax.jdo.option.ConnectionPassword' }]);
+    // The only "password" in the file is that property name.
+    expect(text.match(/password/gi)).toEqual(['Password']);
+  });
+
+  it('shows the attack path first: reachable unauthenticated Livy with an admin-equivalent role, Kerberos closing it elsewhere, a literal metastore password', () => {
+    const path = results.find((r) => r.checkId === 'exposure/attack-path' && r.clusterName === 'livy-sandbox')!;
+    expect(path.status).toBe('FAIL');
+    expect(path.message).toContain('Livy (Livy REST API, tcp 8998');
+    expect(path.message).toContain('open to anyone: no Kerberos and no LDAP integration');
+    expect(path.message).toContain('iam/instance-profile-admin: Role emr-ml-admin is administrator-equivalent');
+    expect(path.network?.[0]?.toPort).toBe(8998);
+    // ds-notebooks: the same Livy port reachable, Kerberos closes it.
+    expect(statusOf('ds-notebooks', 'exposure/internet-reachable-port')).toEqual(['FAIL']);
+    expect(of('ds-notebooks').find((r) => r.checkId === 'exposure/attack-path')!.message).toContain('Livy by Kerberos (realm EC2.INTERNAL)');
+    expect(statusOf('ds-notebooks', 'exposure/attack-path')).toEqual(['PASS']);
+    expect(results.filter((r) => r.checkId === 'exposure/attack-path' && r.status === 'FAIL').map((r) => r.clusterName)).toEqual(['livy-sandbox']);
+    expect(results.find((r) => r.checkId === 'secrets/plaintext-in-configurations' && r.status === 'FAIL')!.message).toContain('javax.jdo.option.ConnectionPassword in hive-site');
   });
 
   it('makes every check FAIL somewhere (not only SUPPRESSED)', () => {

@@ -188,6 +188,8 @@ export interface FakeCluster {
   kerberos?: KerberosAttributes;
   /** Returned by DescribeCluster as AWS does (often with database passwords). */
   configurations?: Configuration[];
+  /** DescribeCluster `Applications[].Name`; default `Spark`. */
+  applications?: string[];
   tags?: Record<string, string>;
   createdAt?: Date;
   instances?: FakeInstance[];
@@ -639,7 +641,7 @@ export class FakeAccount {
             KerberosAttributes: c.kerberos,
             Configurations: c.configurations,
             Tags: Object.entries(c.tags ?? {}).map(([Key, Value]) => ({ Key, Value })),
-            Applications: [{ Name: 'Spark', Version: '3.5.0' }],
+            Applications: (c.applications ?? ['Spark']).map((Name) => ({ Name, Version: '1.0.0' })),
           },
         };
       },

@@ -81,4 +81,42 @@ describe('renderHtml', () => {
   it('is a pure function of its input', () => {
     expect(renderHtml(input())).toBe(renderHtml(input()));
   });
+
+  it('opens with Fix first (attack paths, then other CRITICAL FAILs) and a cluster index ranked by risk', () => {
+    const html = renderHtml(
+      input({
+        results: [
+          result({ checkId: 'network/crit', status: 'FAIL', severity: 'CRITICAL', clusterId: 'j-BBB', clusterName: 'beta', resourceId: 'j-BBB', message: 'Critical thing: detail.' }),
+          result({ checkId: 'exposure/attack-path', status: 'FAIL', severity: 'CRITICAL', clusterName: 'alpha', message: 'Anyone on the internet can run code: more.' }),
+          result({ checkId: 'x/high', status: 'FAIL', severity: 'HIGH', clusterId: 'j-BBB', clusterName: 'beta', resourceId: 'j-BBB' }),
+          result({ checkId: 'x/err', status: 'ERROR', clusterId: 'j-CCC', clusterName: 'gamma', resourceId: 'j-CCC' }),
+        ],
+        snapshot: makeSnapshot([{ clusters: [makeCluster({ id: 'j-AAA', name: 'alpha' }), makeCluster({ id: 'j-BBB', name: 'beta' }), makeCluster({ id: 'j-CCC', name: 'gamma' })] }]),
+      }),
+    );
+    const fix = html.indexOf('<section id="fix-first"');
+    expect(fix).toBeGreaterThan(0);
+    expect(fix).toBeLessThan(html.indexOf('<section id="summary"'));
+    expect([...html.matchAll(/data-fix-first="([^"]+)"/g)].map((m) => m[1])).toEqual(['exposure/attack-path', 'network/crit']);
+    expect(html).toContain('ATTACK PATH');
+    expect([...html.matchAll(/<tr data-cluster="([^"]+)">/g)].map((m) => m[1])).toEqual(['j-AAA', 'j-BBB', 'j-CCC']);
+    // The ERROR count of a cluster is in the index, next to the top.
+    expect(html).toMatch(/<tr data-cluster="j-CCC">.*?<td>1<\/td><td>0<\/td><\/tr>/);
+  });
+
+  it('links resource ids to the AWS console (commercial partition only), roles by name', () => {
+    const html = renderHtml(
+      input({
+        results: [
+          result({ checkId: 'a/one', status: 'FAIL', resources: ['sg-0abc', 'i-0def', 'my-role', EVIL], resourceDetails: [{ type: 'AwsIamRole', id: 'my-role' }] }),
+        ],
+      }),
+    );
+    expect(html).toContain('<a href="https://us-east-1.console.aws.amazon.com/ec2/home?region=us-east-1#SecurityGroup:groupId=sg-0abc" rel="noreferrer">sg-0abc</a>');
+    expect(html).toContain('#InstanceDetails:instanceId=i-0def');
+    expect(html).toContain('<a href="https://console.aws.amazon.com/iam/home#/roles/details/my-role" rel="noreferrer">my-role</a>');
+    expect(html).toContain(escapeHtml(EVIL));
+    const china = renderHtml(input({ results: [result({ checkId: 'a/one', status: 'FAIL', resources: ['sg-0abc'] })], snapshot: makeSnapshot([{}], { partition: 'aws-cn' }) }));
+    expect(china).not.toContain('console.aws.amazon.com/ec2');
+  });
 });

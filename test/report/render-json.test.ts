@@ -60,7 +60,7 @@ describe('renderJson', () => {
 
   it('keeps every field of a result, contract fields first, suppression details when suppressed', () => {
     const report = buildJsonReport({ results, snapshot });
-    expect(Object.keys(report.results[0]!)).toEqual(['checkId', 'status', 'severity', 'region', 'accountId', 'clusterId', 'clusterName', 'title', 'message', 'resources', 'resourceDetails', 'resourceId', 'compliance']);
+    expect(Object.keys(report.results[0]!)).toEqual(['id', 'checkId', 'status', 'severity', 'region', 'accountId', 'clusterId', 'clusterName', 'title', 'message', 'resources', 'resourceDetails', 'resourceId', 'compliance']);
     expect(report.results[4]).toMatchObject({ status: 'SUPPRESSED', originalStatus: 'FAIL', suppressedBy: 'cluster tag emr-audit:suppress' });
     expect(report.results[5]!.clusterId).toBeNull();
   });
@@ -68,7 +68,7 @@ describe('renderJson', () => {
   it('adds the optional `network` field after resourceId only to results that carry paths', () => {
     const path = { instanceId: 'i-1', family: 'ipv4' as const, address: '54.1.2.3', protocol: 'tcp' as const, fromPort: 22, toPort: 22, sourceCidrs: ['0.0.0.0/0'], securityGroupId: 'sg-1', networkAclId: 'acl-1', inboundRule: 100, outboundRule: 100, routeTableId: 'rtb-1', gatewayId: 'igw-1', subnetId: 'subnet-1' };
     const report = buildJsonReport({ results: [result({ checkId: 'exposure/internet-reachable-port', status: 'FAIL', network: [path] }), result({ checkId: 'a/one', status: 'PASS' })], snapshot });
-    expect(Object.keys(report.results[0]!)).toEqual(['checkId', 'status', 'severity', 'region', 'accountId', 'clusterId', 'clusterName', 'title', 'message', 'resources', 'resourceDetails', 'resourceId', 'network', 'compliance']);
+    expect(Object.keys(report.results[0]!)).toEqual(['id', 'checkId', 'status', 'severity', 'region', 'accountId', 'clusterId', 'clusterName', 'title', 'message', 'resources', 'resourceDetails', 'resourceId', 'network', 'compliance']);
     expect(report.results[0]!.network).toEqual([path]);
     expect(report.results[1]).not.toHaveProperty('network');
   });
@@ -83,6 +83,8 @@ describe('renderJson', () => {
       counts: { PASS: 1, FAIL: 3, NOT_APPLICABLE: 0, ERROR: 1, SUPPRESSED: 1 },
       failBySeverity: { CRITICAL: 1, HIGH: 1, MEDIUM: 0, LOW: 1, INFORMATIONAL: 0 },
       failByCheck: { 'a/one': 2, 'b/two': 1 },
+      // Additive (issue 23): the ids of the results to fix first (the one CRITICAL FAIL here).
+      fixFirst: [expect.stringMatching(/^emr-audit\/us-east-1\/123456789012\/[a-z]\/[a-z]+\//)],
       errors: ['us-east-1 role app-role: iam:GetRole AccessDenied (User is not authorized)'],
       errorGroups: [expect.objectContaining({ api: 'iam:GetRole', code: 'AccessDenied', count: 1, kind: 'role', resources: ['app-role'] })],
       // Additive (issue 14): the clusters with suppressed results, each check with its source.

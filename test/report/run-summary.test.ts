@@ -31,6 +31,7 @@ describe('buildRunSummary', () => {
       results: { PASS: 1, FAIL: 2, NOT_APPLICABLE: 0, ERROR: 1, SUPPRESSED: 0 },
       failBySeverity: { CRITICAL: 1, HIGH: 0, MEDIUM: 0, LOW: 1, INFORMATIONAL: 0 },
       failByCheck: { 'logging/no-log-uri': 1, 'network/ssh-from-internet': 1 },
+      fixFirst: [expect.stringMatching(/^emr-audit\/us-east-1\/123456789012\/network\/ssh-from-internet\//)],
       findings: { imported: 3, archived: 1, failed: 1, evaluationIncomplete: 1 },
       errors: ['us-east-1: finding x was not imported (InvalidInput: bad)'],
       collection: { described: 0, fromState: 0, nodeFallbacks: [], tagFallbacks: [] },
