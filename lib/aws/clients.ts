@@ -16,6 +16,7 @@ import { IAMClient } from '@aws-sdk/client-iam';
 import { ResourceGroupsTaggingAPIClient } from '@aws-sdk/client-resource-groups-tagging-api';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SecurityHubClient } from '@aws-sdk/client-securityhub';
+import { SQSClient } from '@aws-sdk/client-sqs';
 import { SSMClient } from '@aws-sdk/client-ssm';
 import { STSClient } from '@aws-sdk/client-sts';
 import type { FinalizeRequestMiddleware, MetadataBearer, Pluggable } from '@smithy/types';
@@ -39,6 +40,8 @@ export interface AwsClients {
   s3: S3Client;
   /** The continuation event's bus (home region). */
   events: EventBridgeClient;
+  /** The change audits' follow-up queue (home region); absent where no queue is used (CLI, tests). */
+  sqs?: SQSClient;
 }
 
 export interface ClientOptions {
@@ -109,6 +112,8 @@ export function createAwsClients(options: ClientOptions): AwsClients {
   s3.middlewareStack.use(retryUnreadableResponses());
   const events = new EventBridgeClient({ ...common, ...home });
   events.middlewareStack.use(retryUnreadableResponses());
+  const sqs = new SQSClient({ ...common, ...home });
+  sqs.middlewareStack.use(retryUnreadableResponses());
   return {
     forRegion(region) {
       let clients = cache.get(region);
@@ -135,5 +140,6 @@ export function createAwsClients(options: ClientOptions): AwsClients {
     sts,
     s3,
     events,
+    sqs,
   };
 }
