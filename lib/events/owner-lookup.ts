@@ -5,7 +5,7 @@
  * is plenty for one group or interface; a failed lookup is reported, and the caller falls back to
  * a bounded audit of the region (never to silence).
  */
-import { DescribeInstancesCommand, type EC2Client, type Filter } from '@aws-sdk/client-ec2';
+import { DescribeInstancesCommand, type EC2Client, type Filter, type Instance } from '@aws-sdk/client-ec2';
 import { failureOf } from '../collect/calls.js';
 import { EMR_CLUSTER_TAG } from '../collect/ec2.js';
 import type { ChangedResource } from './cloudtrail.js';
@@ -35,6 +35,8 @@ export async function lookupOwners(ec2: EC2Client, filter: Filter): Promise<Look
     const out = await ec2.send(new DescribeInstancesCommand({ Filters: [filter, { Name: 'tag-key', Values: [EMR_CLUSTER_TAG] }], MaxResults: 1000 }));
     const clusters = new Set<string>();
     for (const i of (out.Reservations ?? []).flatMap((r) => r.Instances ?? [])) {
+      // The filter is applied again: an endpoint that ignores it must not name foreign clusters.
+      if (!matches(i, filter)) continue;
       const id = i.Tags?.find((t) => t.Key === EMR_CLUSTER_TAG)?.Value;
       if (id) clusters.add(id);
     }
@@ -42,5 +44,28 @@ export async function lookupOwners(ec2: EC2Client, filter: Filter): Promise<Look
   } catch (e) {
     const f = failureOf('ec2:DescribeInstances', e);
     return { ok: false, reason: `${f.api} ${f.code}: ${f.message}`, calls: 1 };
+  }
+}
+
+/** What the filter asks, read from the instance itself. */
+function matches(i: Instance, filter: Filter): boolean {
+  const values = new Set(filter.Values ?? []);
+  const interfaces = i.NetworkInterfaces ?? [];
+  const has = (found: ReadonlyArray<string | undefined>): boolean => found.some((v) => v !== undefined && values.has(v));
+  switch (filter.Name) {
+    case 'instance-id':
+      return has([i.InstanceId]);
+    case 'network-interface.network-interface-id':
+      return has(interfaces.map((n) => n.NetworkInterfaceId));
+    case 'instance.group-id':
+      return has([...(i.SecurityGroups ?? []).map((g) => g.GroupId), ...interfaces.flatMap((n) => (n.Groups ?? []).map((g) => g.GroupId))]);
+    case 'network-interface.association.allocation-id':
+      return has(interfaces.map((n) => n.Association?.AllocationId));
+    case 'network-interface.association.association-id':
+      return has(interfaces.map((n) => n.Association?.AssociationId));
+    case 'ip-address':
+      return has([i.PublicIpAddress, ...interfaces.map((n) => n.Association?.PublicIp)]);
+    default:
+      return false;
   }
 }
