@@ -118,7 +118,9 @@ export function parseCloudTrailEvent(event: unknown): { ok: true; value: ParsedC
       for (const id of [...valuesOf(d.requestParameters, key), ...valuesOf(d.responseElements, key)]) {
         const r = make(id);
         const k = JSON.stringify(r);
-        if (!seen.has(k)) resources.push(r), seen.add(k);
+        if (seen.has(k)) continue;
+        seen.add(k);
+        resources.push(r);
       }
     }
   }

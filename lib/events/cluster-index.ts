@@ -21,7 +21,8 @@ export function nameOf(ref: string): string {
 /** Every resource key the cluster's findings rest on, sorted. */
 export function clusterResources(cluster: Cluster, snapshot: RegionSnapshot): string[] {
   // Hand-built snapshots (tests, old files) may lack the defaulted maps.
-  const region = { ec2Instances: {}, securityGroups: {}, instanceProfiles: {}, roles: {}, serviceRoles: {}, ...snapshot } as RegionSnapshot;
+  const partial = snapshot as Partial<RegionSnapshot>;
+  const region = { ...snapshot, ec2Instances: partial.ec2Instances ?? {}, securityGroups: partial.securityGroups ?? {}, instanceProfiles: partial.instanceProfiles ?? {}, roles: partial.roles ?? {}, serviceRoles: partial.serviceRoles ?? {} };
   const keys = new Set<string>();
   const groups = new Set<string>();
   const subnets = new Set<string>();

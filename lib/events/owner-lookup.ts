@@ -21,8 +21,8 @@ export function lookupFilter(resources: readonly ChangedResource[]): Filter | un
   if (groups.length > 0) return { Name: 'instance.group-id', Values: groups };
   for (const r of resources) {
     if (r.kind !== 'address') continue;
-    if (r.allocationId) return { Name: 'network-interface.association.allocation-id', Values: [r.allocationId] };
-    if (r.associationId) return { Name: 'network-interface.association.association-id', Values: [r.associationId] };
+    // An allocation or association id alone cannot be checked against DescribeInstances' answer;
+    // an association names its instance or interface, which the cases above look up.
     if (r.publicIp) return { Name: 'ip-address', Values: [r.publicIp] };
   }
   return undefined;
@@ -59,10 +59,6 @@ function matches(i: Instance, filter: Filter): boolean {
       return has(interfaces.map((n) => n.NetworkInterfaceId));
     case 'instance.group-id':
       return has([...(i.SecurityGroups ?? []).map((g) => g.GroupId), ...interfaces.flatMap((n) => (n.Groups ?? []).map((g) => g.GroupId))]);
-    case 'network-interface.association.allocation-id':
-      return has(interfaces.map((n) => n.Association?.AllocationId));
-    case 'network-interface.association.association-id':
-      return has(interfaces.map((n) => n.Association?.AssociationId));
     case 'ip-address':
       return has([i.PublicIpAddress, ...interfaces.map((n) => n.Association?.PublicIp)]);
     default:
