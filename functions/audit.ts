@@ -27,6 +27,8 @@ import { emitContinuation, planContinuation } from '../lib/continuation.js';
 import { loadRunState, saveRunState, statesOf, type RunState, type StateLog } from '../lib/state/run.js';
 import { S3StateStore } from '../lib/state/store.js';
 import { lastAuditedAt } from '../lib/state/view.js';
+import { FOLLOW_UP_QUEUE_ENV } from '../lib/events/follow-up.js';
+import { handleChange } from './change-events.js';
 import { EventValidationError, MAX_CONTINUATIONS, parseEvent } from './events.js';
 import { checkRegionPartition, checkRegionsEnabledForRun } from './regions.js';
 
@@ -123,29 +125,106 @@ export function createHandler(overrides: Partial<HandlerDeps> = {}) {
       metrics.addMetric('EventsIgnored', 'Count', 1);
       return skippedRunSummary({ runId, trigger: 'cluster-state-change', accountId, at: startedAt, reason: parsed.reason });
     }
+    const remaining = context.getRemainingTimeInMillis();
+    const end = startedAt.getTime() + remaining;
+    const clients = deps.clients(settings, homeRegion);
+    const stateLog: StateLog = (level, message, data) => logger[level](message, data ?? {});
+    const bucket = deps.env()[STATE_BUCKET_ENV]?.trim();
+    const store = bucket ? new S3StateStore(clients.s3, bucket, STATE_PREFIX) : undefined;
+    // Reported once per run: an expired rule silently stopping would look like a new finding out of nowhere.
+    const expiredRules = expiredRuleLines(settings.suppressions, startedAt);
+    for (const line of expiredRules) logger.warn('Suppression rule expired', { rule: line });
+
+    /** One audit of this invocation: collect → evaluate → publish, the state saved, the summary. */
+    const execute = async (request: AuditRequest, description: string, options: { state?: RunState; accountOnly?: boolean }): Promise<{ summary: RunSummary; collectionErrors: number }> => {
+      const { state } = options;
+      const regions = request.regions ?? (settings.regions.length > 0 ? settings.regions : [homeRegion]);
+      // Collection stops a margin before the end, leaving it to evaluation and Security Hub; the
+      // synchronisation stops a reserve before the end, leaving that to the summary.
+      const deadline = end - settings.timeMarginSeconds * 1000;
+      const syncDeadline = end - summaryReserveMs(settings.timeMarginSeconds);
+      if (deadline <= deps.clock.now()) {
+        logger.warn('EMR_AUDIT_TIME_MARGIN_SECONDS is not below the time left: nothing will be collected', { remainingMs: end - deps.clock.now(), marginSeconds: settings.timeMarginSeconds });
+      }
+      logger.info('Audit started', { trigger: request.trigger, description, regions, clusterIds: request.clusterIds, checks: request.checks, dryRun: request.dryRun });
+      const outcome = await runAudit(request, {
+        settings,
+        checks: deps.checks,
+        clock: deps.clock,
+        loadSnapshot: (req) =>
+          needsCollection(req)
+            ? deps.collect({
+                regions,
+                ...(req.clusterIds ? { clusterIds: req.clusterIds } : {}),
+                ...(options.accountOnly ? { accountOnly: true } : {}),
+                checks: selectChecks(deps.checks, settings, req.checks),
+                settings,
+                clients,
+                accountId,
+                deadline,
+                clock: deps.clock,
+                now: startedAt,
+                run: { trigger: req.trigger, continuation: req.continuation !== undefined },
+                onProgress: (p) => (p.phase === 'emr-headroom' ? logger.info('EMR headroom', { region: p.region, headroom: p.detail }) : logger.debug('Collecting', { ...p })),
+                ...(state ? { states: statesOf(state) } : {}),
+              })
+            : Promise.resolve(emptySnapshot(accountId, partition, startedAt, req.clusterIds)),
+        publish: createPublisher({
+          clients,
+          settings,
+          checks: deps.checks,
+          clock: deps.clock,
+          deadline: syncDeadline,
+          log: (level, message, data) => logger[level](message, data ?? {}),
+          ...(deps.sleep ? { sleep: deps.sleep } : {}),
+        }),
+      });
+
+      // Written at the end of every run but a dry run, which writes nothing anywhere (it may still
+      // read the state); lastAuditedAt moves only when findings were published.
+      if (state && !request.dryRun) await saveRunState(state, outcome.snapshot, { audited: outcome.published !== undefined, now: outcome.snapshot.collectedAt }, stateLog);
+
+      const summary = buildRunSummary({ runId, request, regions, outcome, warnings: expiredRules });
+      const plan = request.dryRun ? undefined : planContinuation({ request, runId, snapshot: outcome.snapshot, maxGenerations: MAX_CONTINUATIONS });
+      if (plan) {
+        const sent = await emitContinuation(clients.events, plan);
+        summary.continuation = { emitted: sent.sent, clusters: plan.detail.clusterIds.length, left: plan.left, ...(sent.note ? { note: sent.note } : {}) };
+        if (sent.sent) logger.info('Continuation event sent for the clusters the time budget left', { clusters: plan.detail.clusterIds.length, generation: plan.detail.continuation.generation, left: plan.left });
+        else logger.warn('Continuation event not sent: the next scheduled run covers these clusters', { clusters: plan.detail.clusterIds.length, reason: sent.note });
+      }
+      const collectionErrors = outcome.snapshot.regions.reduce((n, r) => n + r.errors.length, 0);
+      return { summary, collectionErrors };
+    };
+
+    const finish = (summary: RunSummary, collectionErrors: number): RunSummary => {
+      for (const m of runMetrics(summary, collectionErrors)) metrics.addMetric(m.name, m.unit, m.value);
+      logger.info('Audit finished', { summary });
+      return summary;
+    };
+
+    if (parsed.kind === 'change' || parsed.kind === 'follow-up') {
+      const out = await handleChange(parsed, {
+        runId,
+        settings,
+        accountId,
+        homeRegion,
+        startedAt,
+        clock: deps.clock,
+        clients,
+        ...(store ? { store } : {}),
+        queueUrl: deps.env()[FOLLOW_UP_QUEUE_ENV]?.trim() || undefined,
+        log: stateLog,
+        execute,
+      });
+      return finish(out.summary, out.collectionErrors);
+    }
+
     const { request } = parsed;
     // Before any call: a region of another partition, or none at all, is refused (functions/regions.ts).
     checkRegionPartition(request, settings, partition);
     const regions = request.regions ?? (settings.regions.length > 0 ? settings.regions : [homeRegion]);
-    const remaining = context.getRemainingTimeInMillis();
-    const end = startedAt.getTime() + remaining;
-    // Collection stops a margin before the end, leaving it to evaluation and Security Hub; the
-    // synchronisation stops a reserve before the end, leaving that to the summary.
-    const deadline = end - settings.timeMarginSeconds * 1000;
-    const syncDeadline = end - summaryReserveMs(settings.timeMarginSeconds);
-    if (deadline <= startedAt.getTime()) {
-      logger.warn('EMR_AUDIT_TIME_MARGIN_SECONDS is not below the time left: nothing will be collected', { remainingMs: remaining, marginSeconds: settings.timeMarginSeconds });
-    }
-    // Reported once per run: an expired rule silently stopping would look like a new finding out of nowhere.
-    const expiredRules = expiredRuleLines(settings.suppressions, startedAt);
-    for (const line of expiredRules) logger.warn('Suppression rule expired', { rule: line });
-    logger.info('Audit started', { trigger: request.trigger, description: parsed.description, regions, clusterIds: request.clusterIds, checks: request.checks, dryRun: request.dryRun });
-
-    const clients = deps.clients(settings, homeRegion);
     await checkRegionsEnabledForRun(request, regions, homeRegion, clients, (level, message, data) => logger[level](message, data));
-    const stateLog: StateLog = (level, message, data) => logger[level](message, data ?? {});
-    const bucket = deps.env()[STATE_BUCKET_ENV]?.trim();
-    const state: RunState | undefined = bucket && needsCollection(request) ? await loadRunState(new S3StateStore(clients.s3, bucket, STATE_PREFIX), accountId, regions, stateLog) : undefined;
+    const state: RunState | undefined = store && needsCollection(request) ? await loadRunState(store, accountId, regions, stateLog) : undefined;
 
     const debounced = debounce(request, state, settings, deps.clock.now());
     if (debounced) {
@@ -153,55 +232,8 @@ export function createHandler(overrides: Partial<HandlerDeps> = {}) {
       metrics.addMetric('EventsDebounced', 'Count', 1);
       return skippedRunSummary({ runId, trigger: request.trigger, accountId, at: startedAt, reason: debounced });
     }
-
-    const outcome = await runAudit(request, {
-      settings,
-      checks: deps.checks,
-      clock: deps.clock,
-      loadSnapshot: (req) =>
-        needsCollection(req)
-          ? deps.collect({
-              regions,
-              ...(req.clusterIds ? { clusterIds: req.clusterIds } : {}),
-              checks: selectChecks(deps.checks, settings, req.checks),
-              settings,
-              clients,
-              accountId,
-              deadline,
-              clock: deps.clock,
-              now: startedAt,
-              run: { trigger: req.trigger, continuation: req.continuation !== undefined },
-              onProgress: (p) => (p.phase === 'emr-headroom' ? logger.info('EMR headroom', { region: p.region, headroom: p.detail }) : logger.debug('Collecting', { ...p })),
-              ...(state ? { states: statesOf(state) } : {}),
-            })
-          : Promise.resolve(emptySnapshot(accountId, partition, startedAt, req.clusterIds)),
-      publish: createPublisher({
-        clients,
-        settings,
-        checks: deps.checks,
-        clock: deps.clock,
-        deadline: syncDeadline,
-        log: (level, message, data) => logger[level](message, data ?? {}),
-        ...(deps.sleep ? { sleep: deps.sleep } : {}),
-      }),
-    });
-
-    // Written at the end of every run but a dry run, which writes nothing anywhere (it may still
-    // read the state); lastAuditedAt moves only when findings were published.
-    if (state && !request.dryRun) await saveRunState(state, outcome.snapshot, { audited: outcome.published !== undefined, now: outcome.snapshot.collectedAt }, stateLog);
-
-    const summary = buildRunSummary({ runId, request, regions, outcome, warnings: expiredRules });
-    const plan = request.dryRun ? undefined : planContinuation({ request, runId, snapshot: outcome.snapshot, maxGenerations: MAX_CONTINUATIONS });
-    if (plan) {
-      const sent = await emitContinuation(clients.events, plan);
-      summary.continuation = { emitted: sent.sent, clusters: plan.detail.clusterIds.length, left: plan.left, ...(sent.note ? { note: sent.note } : {}) };
-      if (sent.sent) logger.info('Continuation event sent for the clusters the time budget left', { clusters: plan.detail.clusterIds.length, generation: plan.detail.continuation.generation, left: plan.left });
-      else logger.warn('Continuation event not sent: the next scheduled run covers these clusters', { clusters: plan.detail.clusterIds.length, reason: sent.note });
-    }
-    const collectionErrors = outcome.snapshot.regions.reduce((n, r) => n + r.errors.length, 0);
-    for (const m of runMetrics(summary, collectionErrors)) metrics.addMetric(m.name, m.unit, m.value);
-    logger.info('Audit finished', { summary });
-    return summary;
+    const { summary, collectionErrors } = await execute(request, parsed.description, state ? { state } : {});
+    return finish(summary, collectionErrors);
   };
 
   return middy(audit)

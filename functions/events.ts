@@ -5,6 +5,8 @@
  */
 import * as z from 'zod';
 import { unknownRegionProblem } from '../lib/regions.js';
+import { CLOUDTRAIL_DETAIL_TYPE, parseCloudTrailEvent, type ParsedCloudTrail } from '../lib/events/cloudtrail.js';
+import { isSqsBatch, parseFollowUps, type FollowUpMessage } from '../lib/events/follow-up.js';
 import { AuditRequest } from '../lib/request.js';
 import { LIMITS } from '../lib/settings.js';
 
@@ -34,7 +36,11 @@ export class EventValidationError extends Error {
 export type ParsedEvent =
   | { kind: 'audit'; request: AuditRequest; description: string }
   /** Accepted, nothing to do (e.g. a cluster that is still starting). */
-  | { kind: 'ignore'; reason: string };
+  | { kind: 'ignore'; reason: string }
+  /** A CloudTrail "AWS API Call via CloudTrail" event (DESIGN.md "Change-triggered audits"). */
+  | { kind: 'change'; cloudTrail: ParsedCloudTrail }
+  /** An SQS batch of follow-ups of coalesced change events (lib/events/follow-up.ts). */
+  | { kind: 'follow-up'; messages: FollowUpMessage[] };
 
 const REGION_NAME = /^[a-z]{2}(-[a-z]+)+-\d+$/;
 const regionName = z
@@ -107,6 +113,11 @@ export function parseEvent(event: unknown, options: { knownCheckIds: readonly st
   if (typeof event !== 'object' || event === null || Array.isArray(event)) {
     throw new EventValidationError('Invalid event: expected a JSON object (an EventBridge event)');
   }
+  if (isSqsBatch(event)) {
+    const batch = parseFollowUps(event);
+    if (!batch.ok) throw new EventValidationError(`Invalid event: ${batch.message}`, batch.field);
+    return { kind: 'follow-up', messages: batch.messages };
+  }
   const envelope = parseWith(Envelope, event, 'event');
   const { source } = envelope;
   const detailType = envelope['detail-type'];
@@ -144,6 +155,12 @@ export function parseEvent(event: unknown, options: { knownCheckIds: readonly st
       };
     }
     return { kind: 'ignore', reason: `cluster ${detail.clusterId} is ${detail.state}: nothing to audit yet` };
+  }
+
+  if (detailType === CLOUDTRAIL_DETAIL_TYPE) {
+    const parsed = parseCloudTrailEvent(event);
+    if (!parsed.ok) throw new EventValidationError(`Invalid event: ${parsed.message}`, parsed.field);
+    return { kind: 'change', cloudTrail: parsed.value };
   }
 
   throw new EventValidationError(

@@ -99,7 +99,8 @@ export function evaluateSnapshot(snapshot: Snapshot, options: EvaluateOptions): 
   const suppressionOptions = { rules: options.settings.suppressions, honourTags: options.settings.suppressionTags, now: options.runAt ?? now };
   const checks = selectChecks(options.checks, options.settings, options.checkIds);
   const clusterFilter = options.clusterIds && options.clusterIds.length > 0 ? new Set(options.clusterIds) : undefined;
-  const restricted = clusterFilter !== undefined || (snapshot.scope.clusterIds?.length ?? 0) > 0;
+  // An empty scope list is a collection of no cluster (an account-level change audit): restricted too.
+  const restricted = clusterFilter !== undefined || snapshot.scope.clusterIds !== undefined;
   const results: Result[] = [];
 
   for (const regionSnap of snapshot.regions) {

@@ -22,7 +22,7 @@ export interface PolicyDocumentJson {
 }
 
 /** A CloudFormation string: literal, or joined with pseudo parameters (resolved at deploy time). */
-export type CfnString = string | { 'Fn::Join': ['', Array<string | { Ref: string }>] };
+export type CfnString = string | { 'Fn::Join': ['', Array<string | { Ref: string }>] } | { 'Fn::GetAtt': [string, string] };
 
 export interface CfnPolicyStatement {
   Sid: string;
@@ -39,6 +39,9 @@ export const STATE_ACTIONS = ['s3:GetObject', 's3:PutObject'] as const;
 /** The continuation event: one action, for the `emr-audit` source only, on the account's default bus. */
 export const CONTINUATION_ACTION = 'events:PutEvents';
 export const CONTINUATION_SOURCE = 'emr-audit';
+/** serverless.yml's queue of change-audit follow-ups (lib/events/follow-up.ts): the role only sends to it. */
+export const FOLLOW_UP_QUEUE_LOGICAL_ID = 'AuditFollowUpQueue';
+export const FOLLOW_UP_ACTION = 'sqs:SendMessage';
 
 /**
  * Every action a check or collector may declare, with the resource type the Service Authorization
@@ -239,6 +242,8 @@ export function buildRoleStatements(options: AuditActionsOptions & { deployment?
       Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':events:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, ':event-bus/default']] },
       Condition: { StringEquals: { 'events:source': CONTINUATION_SOURCE } },
     },
+    // Change audits: the one delayed follow-up of coalesced events, on its own queue only.
+    { Sid: 'SendChangeFollowUp', Effect: 'Allow', Action: [FOLLOW_UP_ACTION], Resource: { 'Fn::GetAtt': [FOLLOW_UP_QUEUE_LOGICAL_ID, 'Arn'] } },
   );
   return statements;
 }

@@ -4,14 +4,17 @@
  */
 import * as z from 'zod';
 
-export const AuditTrigger = z.enum(['schedule', 'on-demand', 'cluster-state-change', 'cli']);
+export const AuditTrigger = z.enum(['schedule', 'on-demand', 'cluster-state-change', 'cli', 'change-event']);
 export type AuditTrigger = z.infer<typeof AuditTrigger>;
 
 export const AuditRequest = z.object({
   trigger: AuditTrigger,
   /** Regions to audit; default the settings' regions (or the configured region). */
   regions: z.array(z.string()).optional(),
-  /** Restrict the run to these clusters (their findings only are synchronised). */
+  /**
+   * Restrict the run to these clusters (their findings only are synchronised). Only a change audit
+   * of an account-level setting sends an empty list: no cluster at all.
+   */
   clusterIds: z.array(z.string()).optional(),
   /** Restrict the run to these checks. */
   checks: z.array(z.string()).optional(),

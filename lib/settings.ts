@@ -79,6 +79,10 @@ export interface Settings {
   suppressionTags: boolean;
   /** Lambda: a RUNNING/WAITING event for a cluster audited this recently is skipped. */
   eventDebounceSeconds: number;
+  /** Lambda: audit the clusters a CloudTrail change event touches (false: such events are skipped, counted). */
+  changeEvents: boolean;
+  /** Lambda: events for a cluster within this many seconds of its change audit merge into one follow-up audit. */
+  changeDebounceSeconds: number;
 }
 
 /** Bounds of list settings and of the on-demand event's lists (an unbounded list is a slow run, or a crash). */
@@ -234,6 +238,8 @@ export const SETTING_SPECS = [
   spec({ key: 'suppressions', env: 'EMR_AUDIT_SUPPRESSIONS', parse: suppressions, defaultText: '(none)', doc: 'Central suppression rules, a JSON list: `[{"check":"network/*","clusterId":"j-…","reason":"…","expires":"2027-03-31"}]` — `check` an id or `area/*`, one selector (`clusterId`, `clusterName` glob, or `tag` `key=value`), `reason` and `expires` (at most one year ahead) required.' }),
   spec({ key: 'suppressionTags', env: 'EMR_AUDIT_SUPPRESSION_TAGS', parse: bool, defaultText: 'true', doc: 'Honour the `emr-audit:suppress` cluster tag; `false` ignores it (whoever can tag a cluster cannot silence its findings).' }),
   spec({ key: 'eventDebounceSeconds', env: 'EMR_AUDIT_EVENT_DEBOUNCE_SECONDS', parse: int(0, 86_400), defaultText: '600', doc: 'Lambda: skip a RUNNING/WAITING state-change event for a cluster whose findings were published this many seconds ago or less (0: never skip). A new cluster is always audited.' }),
+  spec({ key: 'changeEvents', env: 'EMR_AUDIT_CHANGE_EVENTS', parse: bool, defaultText: 'true', doc: 'Lambda: audit the clusters a CloudTrail change event (a security-group rule, a route, an instance-profile policy…) touches, within one invocation; `false` skips such events (counted).' }),
+  spec({ key: 'changeDebounceSeconds', env: 'EMR_AUDIT_CHANGE_DEBOUNCE_SECONDS', parse: int(10, 900), defaultText: '60', doc: 'Lambda: change events for a cluster within this many seconds of its change audit are merged into one follow-up audit at the window\'s end (a burst costs at most two audits per cluster; at most 900, the SQS delay limit).' }),
 ] as const;
 
 export function defaultSettings(): Settings {
@@ -261,6 +267,8 @@ export function defaultSettings(): Settings {
     suppressions: [],
     suppressionTags: true,
     eventDebounceSeconds: 600,
+    changeEvents: true,
+    changeDebounceSeconds: 60,
   };
 }
 

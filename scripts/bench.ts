@@ -266,13 +266,19 @@ async function main(): Promise<void> {
     artefact = measureArtefact(ROOT);
     if (!o.json) process.stdout.write(`${renderArtefact(artefact)}\n`);
   }
+  // Change-triggered audits (issue 25): one change of each kind and a burst, from a full run's state.
+  if (!o.json) process.stderr.write('change-triggered audits…\n');
+  const { measureChangeEvents, renderChangeEvents } = await import('./bench/change-events.js');
+  const changeEvents = [];
+  for (const n of o.ns) changeEvents.push(await measureChangeEvents(n));
+  if (!o.json) process.stdout.write(`${renderChangeEvents(changeEvents)}\n`);
   const totalSeconds = (performance.now() - started) / 1000;
   if (o.json) {
     const summary = runs.map((r) => {
       const t = totals(r);
       return { n: r.n, calls: t.calls, minimum: t.minimum, naive: t.naive, callRatio: t.minimum ? t.calls / t.minimum : null, timeRatio: r.bound.seconds ? r.wall.modelSeconds / r.bound.seconds : null };
     });
-    process.stdout.write(`${JSON.stringify({ node: process.version, childRuntime: entry.how, heapMb: o.heapMb, totalSeconds, summary, runs, artefact: artefact ?? null }, null, 2)}\n`);
+    process.stdout.write(`${JSON.stringify({ node: process.version, childRuntime: entry.how, heapMb: o.heapMb, totalSeconds, summary, runs, artefact: artefact ?? null, changeEvents }, null, 2)}\n`);
   } else {
     process.stdout.write(`whole benchmark: ${totalSeconds.toFixed(1)} s\n`);
   }

@@ -67,6 +67,10 @@ export const ANSWER_MEMBERS: Readonly<Record<string, Readonly<Record<string, rea
   events: {
     PutEvents: ['FailedEntryCount', 'Entries'],
   },
+  // The change-event follow-up queue (lib/events/follow-up.ts).
+  sqs: {
+    SendMessage: ['MessageId'],
+  },
 };
 
 export type AnswerService = keyof typeof ANSWER_MEMBERS;

@@ -17,6 +17,7 @@ import { IAMClient } from '@aws-sdk/client-iam';
 import { ResourceGroupsTaggingAPIClient } from '@aws-sdk/client-resource-groups-tagging-api';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SecurityHubClient } from '@aws-sdk/client-securityhub';
+import { SQSClient } from '@aws-sdk/client-sqs';
 import { SSMClient } from '@aws-sdk/client-ssm';
 import { STSClient } from '@aws-sdk/client-sts';
 import type { FinalizeRequestMiddleware, MetadataBearer, Pluggable } from '@smithy/types';
@@ -41,6 +42,8 @@ export interface AwsClients {
   s3: S3Client;
   /** The continuation event's bus (home region). */
   events: EventBridgeClient;
+  /** The change audits' follow-up queue (home region); absent where no queue is used (CLI, tests). */
+  sqs?: SQSClient;
 }
 
 export interface ClientOptions {
@@ -124,6 +127,8 @@ export function createAwsClients(options: ClientOptions): AwsClients {
   s3.middlewareStack.use(checkAnswers('s3'));
   const events = new EventBridgeClient({ ...common, ...home });
   events.middlewareStack.use(checkAnswers('events'));
+  const sqs = new SQSClient({ ...common, ...home });
+  sqs.middlewareStack.use(checkAnswers('sqs'));
   return {
     forRegion(region) {
       let clients = cache.get(region);
@@ -150,5 +155,6 @@ export function createAwsClients(options: ClientOptions): AwsClients {
     sts,
     s3,
     events,
+    sqs,
   };
 }

@@ -45,6 +45,7 @@ export function headroomAtStart(input: { run?: RunKind; restricted: boolean; sta
   if (!run) return { on: false, reason: 'the caller did not say what kind of run this is' };
   if (run.continuation) return { on: false, reason: 'a continuation run (it finishes a cold start: fewest invocations wins)' };
   if (run.trigger === 'cluster-state-change') return { on: false, reason: 'a state-change event (it is waited for, and makes few EMR calls)' };
+  if (run.trigger === 'change-event') return { on: false, reason: 'a change event (the finding should follow the change at once; it makes few EMR calls)' };
   if (run.trigger === 'on-demand') return { on: false, reason: 'an on-demand run (someone waits for it)' };
   if (input.restricted) return { on: false, reason: 'a run restricted to some clusters' };
   if (!input.state) return { on: false, reason: 'a cold run (no valid state for the region: every cluster is described)' };

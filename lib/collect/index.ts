@@ -48,6 +48,8 @@ export interface CollectOptions {
   regions: string[];
   /** Restrict to these clusters (still listed by ListClusters, only these are described). */
   clusterIds?: string[];
+  /** Collect no cluster, only the account-level data (a change audit of an account setting). */
+  accountOnly?: boolean;
   /** The checks to be run: only the data their `permissions` need is collected. Default: all data. */
   checks?: readonly Check[];
   settings: Settings;
@@ -112,7 +114,7 @@ export async function collectSnapshot(options: CollectOptions): Promise<Snapshot
     ...(options.deadline !== undefined ? { deadline: options.deadline } : {}),
   });
   const iam = new IamCollector(options.clients.iam, calls);
-  const clusterIds = options.clusterIds && options.clusterIds.length > 0 ? new Set(options.clusterIds) : undefined;
+  const clusterIds = options.accountOnly ? new Set<string>() : options.clusterIds && options.clusterIds.length > 0 ? new Set(options.clusterIds) : undefined;
   const regionNames = [...new Set(options.regions)];
 
   try {

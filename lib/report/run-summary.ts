@@ -46,6 +46,30 @@ export interface RunSummary {
   collection?: CollectionFigures;
   /** Set when the run met its time budget and handed the rest to a continuation event. */
   continuation?: { emitted: boolean; clusters: number; left: number; note?: string };
+  /** Set by a CloudTrail change event or a follow-up of coalesced ones (DESIGN.md "Change-triggered audits"). */
+  changeEvents?: ChangeEventCounts;
+}
+
+/** What became of the change events of one invocation (each event counts in exactly one of the first five). */
+export interface ChangeEventCounts {
+  /** Audited at once (or, for a follow-up, the targets audited). */
+  audited: number;
+  /** Merged into the one follow-up audit of their debounce window. */
+  coalesced: number;
+  /** Failed calls (`errorCode` set), calls that change nothing, and all of them when EMR_AUDIT_CHANGE_EVENTS is false. */
+  skipped: number;
+  /** A listed call whose resources could not be told. */
+  unmapped: number;
+  /** A change that touches no audited cluster (an unrelated group, a region not audited). */
+  unaffected: number;
+  /** Clusters (or `@…` region-level targets) the audit covered. */
+  targets: number;
+  /** Follow-up messages sent to the queue. */
+  followUpsSent: number;
+}
+
+export function noChangeEvents(): ChangeEventCounts {
+  return { audited: 0, coalesced: 0, skipped: 0, unmapped: 0, unaffected: 0, targets: 0, followUpsSent: 0 };
 }
 
 export function buildRunSummary(input: { runId: string; request: AuditRequest; regions: string[]; outcome: AuditOutcome; warnings?: readonly string[] }): RunSummary {
@@ -79,7 +103,7 @@ export function buildRunSummary(input: { runId: string; request: AuditRequest; r
 }
 
 /** The summary of an event that asked for nothing. */
-export function skippedRunSummary(input: { runId: string; trigger: AuditTrigger; accountId: string; at: Date; reason: string }): RunSummary {
+export function skippedRunSummary(input: { runId: string; trigger: AuditTrigger; accountId: string; at: Date; reason: string; changeEvents?: ChangeEventCounts }): RunSummary {
   const at = input.at.toISOString();
   const zeroSeverities = Object.fromEntries(SEVERITIES.map((s) => [s, 0])) as Record<Severity, number>;
   return {
@@ -97,6 +121,7 @@ export function skippedRunSummary(input: { runId: string; trigger: AuditTrigger;
     findings: { imported: 0, archived: 0, failed: 0, evaluationIncomplete: 0 },
     errors: [],
     skipped: input.reason,
+    ...(input.changeEvents ? { changeEvents: input.changeEvents } : {}),
   };
 }
 
@@ -146,5 +171,33 @@ export function runMetrics(summary: RunSummary, collectionErrors: number): Metri
         ]
       : []),
     ...(summary.continuation ? [count('ContinuationsSent', summary.continuation.emitted ? 1 : 0)] : []),
+    ...(summary.changeEvents
+      ? [
+          count('ChangeEventsAudited', summary.changeEvents.audited),
+          count('ChangeEventsCoalesced', summary.changeEvents.coalesced),
+          count('ChangeEventsSkipped', summary.changeEvents.skipped),
+          count('ChangeEventsUnmapped', summary.changeEvents.unmapped),
+          count('ChangeEventsUnaffected', summary.changeEvents.unaffected),
+        ]
+      : []),
   ];
+}
+
+/** One summary of several audits of one invocation (a change touching clusters and an account setting). */
+export function mergeRunSummaries(first: RunSummary, rest: readonly RunSummary[]): RunSummary {
+  const out: RunSummary = structuredClone(first);
+  for (const s of rest) {
+    out.finishedAt = s.finishedAt;
+    out.regions = [...new Set([...out.regions, ...s.regions])];
+    out.clustersAudited += s.clustersAudited;
+    for (const k of Object.keys(out.results) as Status[]) out.results[k] += s.results[k];
+    for (const k of Object.keys(out.failBySeverity) as Severity[]) out.failBySeverity[k] += s.failBySeverity[k];
+    for (const [k, v] of Object.entries(s.failByCheck)) out.failByCheck[k] = (out.failByCheck[k] ?? 0) + v;
+    out.findings.imported += s.findings.imported;
+    out.findings.archived += s.findings.archived;
+    out.findings.failed += s.findings.failed;
+    out.findings.evaluationIncomplete += s.findings.evaluationIncomplete;
+    out.errors.push(...s.errors);
+  }
+  return out;
 }

@@ -120,7 +120,8 @@ interface Scope {
 
 function scopeOf(run: RegionRun): Scope {
   const requestClusters = run.request.clusterIds?.length ? new Set(run.request.clusterIds) : undefined;
-  const snapshotClusters = run.snapshotClusterIds?.length ? new Set(run.snapshotClusterIds) : undefined;
+  // An empty list: the snapshot holds no cluster (an account-level change audit): no cluster finding is in scope.
+  const snapshotClusters = run.snapshotClusterIds ? new Set(run.snapshotClusterIds) : undefined;
   const requestChecks = run.request.checks?.length ? new Set(run.request.checks) : undefined;
   const restricted = requestClusters !== undefined || snapshotClusters !== undefined;
   // Mirrors lib/evaluate.ts: which checks produced results for a cluster, and for the region.

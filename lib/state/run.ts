@@ -42,7 +42,7 @@ export async function saveRunState(run: RunState, snapshot: Snapshot, input: { a
   await Promise.all(
     snapshot.regions.map(async (region) => {
       const previous = run.loaded.get(region.region) ?? {};
-      const next = nextState(previous.state, region, { accountId: run.accountId, now: input.now, audited: input.audited });
+      const next = nextState(previous.state, region, { accountId: run.accountId, now: input.now, audited: input.audited, restricted: snapshot.scope.clusterIds !== undefined });
       const out = await run.store.save(next, previous);
       if (out.saved) log('info', 'State saved', { location: run.store.location, region: region.region, clusters: Object.keys(next.clusters).length });
       else log('warn', 'State not saved', { location: run.store.location, region: region.region, reason: out.note });

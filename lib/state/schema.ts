@@ -12,7 +12,11 @@ import * as z from 'zod';
 import { Cluster, SecurityConfiguration } from '../snapshot.js';
 
 export const STATE_KIND = 'emr-audit-state';
-export const STATE_SCHEMA_VERSION = 1;
+/**
+ * 2: the resource → cluster index and the change audits' coalescing marks (an object of version 1
+ * does not parse: it is ignored and rebuilt by the run that reads it, as any invalid state).
+ */
+export const STATE_SCHEMA_VERSION = 2;
 
 /**
  * DescribeCluster's immutable part. Tags and status are mutable (read fresh every run), nodes too;
@@ -30,6 +34,31 @@ export const StateEntry = z.object({
 });
 export type StateEntry = z.infer<typeof StateEntry>;
 
+/**
+ * The resources each cluster's findings rest on (lib/events/cluster-index.ts has the keys), so a
+ * change event names its clusters without a call. Rebuilt whole by every run that listed the
+ * region, updated per cluster by the runs restricted to some.
+ */
+export const ClusterIndex = z.object({
+  /** When a run last rebuilt it whole (ISO). */
+  builtAt: z.string(),
+  /** Cluster id → resource keys (`sg:sg-…`, `role:Name`, …). */
+  clusters: z.record(z.string(), z.array(z.string())),
+});
+export type ClusterIndex = z.infer<typeof ClusterIndex>;
+
+/**
+ * One target of change audits (a cluster id, or `@…` for a region-level target): when it was last
+ * audited for a change and, while events are being coalesced, when its one follow-up is due.
+ */
+export const ChangeMark = z.object({
+  auditedAt: z.string(),
+  followUpAt: z.string().optional(),
+  /** Events merged into the pending follow-up. */
+  coalesced: z.number().int().min(0).default(0),
+});
+export type ChangeMark = z.infer<typeof ChangeMark>;
+
 export const RegionState = z.object({
   kind: z.literal(STATE_KIND),
   version: z.literal(STATE_SCHEMA_VERSION),
@@ -40,11 +69,15 @@ export const RegionState = z.object({
   clusters: z.record(z.string(), StateEntry),
   /** Keyed by name: a security configuration cannot be modified, only deleted. */
   securityConfigurations: z.record(z.string(), SecurityConfiguration),
+  /** Absent until a run built it (then change events fall back to a bounded audit of the region). */
+  index: ClusterIndex.optional(),
+  changeAudits: z.record(z.string(), ChangeMark).default({}),
 });
 export type RegionState = z.infer<typeof RegionState>;
 
+
 export function emptyState(accountId: string, region: string, savedAt: string): RegionState {
-  return { kind: STATE_KIND, version: STATE_SCHEMA_VERSION, accountId, region, savedAt, clusters: {}, securityConfigurations: {} };
+  return { kind: STATE_KIND, version: STATE_SCHEMA_VERSION, accountId, region, savedAt, clusters: {}, securityConfigurations: {}, changeAudits: {} };
 }
 
 /**

@@ -4,6 +4,7 @@
  */
 import type { ClusterSummary } from '@aws-sdk/client-emr';
 import type { Cluster, RegionSnapshot, SecurityConfiguration } from '../snapshot.js';
+import { nextIndex } from '../events/cluster-index.js';
 import { ClusterFacts, emptyState, type RegionState, type StateEntry } from './schema.js';
 
 /**
@@ -57,8 +58,9 @@ export function lastAuditedAt(state: RegionState | undefined, clusterId: string)
  * or before) and settled, the security configurations they name; clusters no longer listed
  * (terminated) drop out. When the listing failed nothing is known to be gone: the old entries stay.
  * `audited`: the run published its findings (sets lastAuditedAt; a dry run or a CLI scan does not).
+ * `restricted`: the run was about some clusters only (its snapshot is not the region's whole picture).
  */
-export function nextState(prior: RegionState | undefined, region: RegionSnapshot, input: { accountId: string; now: string; audited: boolean }): RegionState {
+export function nextState(prior: RegionState | undefined, region: RegionSnapshot, input: { accountId: string; now: string; audited: boolean; restricted?: boolean }): RegionState {
   const next = emptyState(input.accountId, region.region, input.now);
   const listed = region.collection?.listed;
   const fresh = new Set(region.collection?.described ?? []);
@@ -82,5 +84,9 @@ export function nextState(prior: RegionState | undefined, region: RegionSnapshot
     const config = region.securityConfigurations[name] ?? prior?.securityConfigurations[name];
     if (config) next.securityConfigurations[name] = config;
   }
+  // The resource index is rebuilt whole only by a run that listed every active cluster of the region.
+  const index = nextIndex(prior?.index, region, { complete: listed !== undefined && !input.restricted, now: input.now });
+  if (index) next.index = index;
+  next.changeAudits = { ...(prior?.changeAudits ?? {}) };
   return next;
 }

@@ -16,6 +16,7 @@ const TAGGABLE = new Set([
   'AWS::CloudWatch::Alarm',
   'AWS::Events::Rule',
   'AWS::IAM::Role',
+  'AWS::Lambda::EventSourceMapping',
   'AWS::Lambda::Function',
   'AWS::Logs::LogGroup',
   'AWS::S3::Bucket',

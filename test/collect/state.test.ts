@@ -14,7 +14,7 @@ import { evaluateSnapshot } from '../../lib/evaluate.js';
 import { defaultSettings } from '../../lib/settings.js';
 import type { Snapshot } from '../../lib/snapshot.js';
 import { loadRunState, saveRunState, statesOf } from '../../lib/state/run.js';
-import { parseState, type RegionState } from '../../lib/state/schema.js';
+import { parseState, STATE_SCHEMA_VERSION, type RegionState } from '../../lib/state/schema.js';
 import { FileStateStore, S3StateStore, stateKey } from '../../lib/state/store.js';
 import { nextState } from '../../lib/state/view.js';
 import { FakeAccount, REGION, type FakeMocks } from '../helpers/fake-account.js';
@@ -195,8 +195,13 @@ describe('the state store', () => {
     expect(Object.keys(state.clusters)).toEqual(['j-launched']);
   });
 
+  it('a state object of the previous schema version (no resource index) is ignored whole, to be rebuilt', () => {
+    const old = { kind: 'emr-audit-state', version: 1, accountId: fake.accountId, region: REGION, savedAt: 'x', clusters: {}, securityConfigurations: {} };
+    expect(parseState(old, { accountId: fake.accountId, region: REGION })).toEqual({ ok: false, reason: `schema-invalid at version: Invalid input: expected ${STATE_SCHEMA_VERSION}` });
+  });
+
   it('a state of another account or region is not used', () => {
-    const state = { kind: 'emr-audit-state', version: 1, accountId: '999999999999', region: REGION, savedAt: 'x', clusters: {}, securityConfigurations: {} };
+    const state = { kind: 'emr-audit-state', version: STATE_SCHEMA_VERSION, accountId: '999999999999', region: REGION, savedAt: 'x', clusters: {}, securityConfigurations: {} };
     expect(parseState(state, { accountId: fake.accountId, region: REGION })).toEqual({ ok: false, reason: `it belongs to account 999999999999, not ${fake.accountId}` });
     expect(parseState({ ...state, accountId: fake.accountId }, { accountId: fake.accountId, region: 'eu-west-1' }).ok).toBe(false);
   });

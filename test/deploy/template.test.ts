@@ -86,6 +86,9 @@ function roleStatements(t: Template): Statement[] {
 const actionsOf = (s: Statement): string[] => (Array.isArray(s.Action) ? s.Action : [s.Action]);
 const FUNCTION_ARN = { 'Fn::GetAtt': ['AuditLambdaFunction', 'Arn'] };
 const DLQ_ARN = { 'Fn::GetAtt': ['AuditDeadLetterQueue', 'Arn'] };
+const FOLLOW_UP_ARN = { 'Fn::GetAtt': ['AuditFollowUpQueue', 'Arn'] };
+/** What osls grants for the follow-up queue's event source mapping. */
+const FOLLOW_UP_RECEIVE = ['sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes'];
 const LOG_ACTIONS = ['logs:CreateLogGroup', 'logs:CreateLogStream', 'logs:PutLogEvents', 'logs:TagResource'];
 
 describe('the function', () => {
@@ -108,8 +111,8 @@ describe('the function', () => {
       z.object({ Variables: z.record(z.string(), z.unknown()) }).parse(only(t, 'AWS::Lambda::Function')[1].Properties.Environment).Variables;
     const settingNames = SETTING_SPECS.map((s) => s.env);
     const vars = env(byDefault.template);
-    // Every setting, plus the state bucket the stack creates.
-    expect(Object.keys(vars).filter((k) => k.startsWith('EMR_AUDIT_')).sort()).toEqual([...settingNames, 'EMR_AUDIT_STATE_BUCKET'].sort());
+    // Every setting, plus the state bucket and the follow-up queue the stack creates.
+    expect(Object.keys(vars).filter((k) => k.startsWith('EMR_AUDIT_')).sort()).toEqual([...settingNames, 'EMR_AUDIT_STATE_BUCKET', 'EMR_AUDIT_FOLLOW_UP_QUEUE_URL'].sort());
     expect(vars['EMR_AUDIT_STATE_BUCKET']).toEqual({ Ref: 'AuditStateBucket' });
     for (const name of settingNames) expect(vars[name], name).toBe('');
     expect(vars).toMatchObject({ POWERTOOLS_SERVICE_NAME: 'emr-audit-dev', POWERTOOLS_METRICS_NAMESPACE: 'EmrAudit', POWERTOOLS_LOG_LEVEL: 'INFO' });
@@ -186,8 +189,8 @@ describe('failure handling', () => {
       MaximumEventAgeInSeconds: 21600,
       DestinationConfig: { OnFailure: { Destination: DLQ_ARN } },
     });
-    const [id, queue] = only(byDefault.template, 'AWS::SQS::Queue');
-    expect(id).toBe('AuditDeadLetterQueue');
+    const queue = byDefault.template.Resources['AuditDeadLetterQueue']!;
+    expect(ofType(byDefault.template, 'AWS::SQS::Queue').map(([id]) => id).sort()).toEqual(['AuditDeadLetterQueue', 'AuditFollowUpQueue']);
     expect(queue.Properties).toMatchObject({ MessageRetentionPeriod: 1209600, SqsManagedSseEnabled: true });
   });
 
@@ -249,10 +252,14 @@ describe('the role', () => {
     });
   });
 
-  it('allows exactly the audit’s actions, its logs and the dead-letter queue', () => {
+  it('allows exactly the audit’s actions, its logs, the dead-letter queue and the follow-up queue', () => {
     const granted = roleStatements(byDefault.template).flatMap(actionsOf);
-    expect(new Set(granted).size).toBe(granted.length);
-    expect([...granted].sort()).toEqual([...auditActions({ publish: true }), ...LOG_ACTIONS, 'sqs:SendMessage', 's3:GetObject', 's3:PutObject', 'events:PutEvents', 'ec2:DescribeRegions'].sort());
+    // sqs:SendMessage twice: the dead-letter queue's statement and the follow-up queue's, each on its own queue.
+    expect(granted.filter((a) => a === 'sqs:SendMessage')).toHaveLength(2);
+    expect(new Set(granted).size).toBe(granted.length - 1);
+    expect([...granted].sort()).toEqual(
+      [...auditActions({ publish: true }), ...LOG_ACTIONS, 'sqs:SendMessage', 'sqs:SendMessage', 's3:GetObject', 's3:PutObject', 'events:PutEvents', 'ec2:DescribeRegions', ...FOLLOW_UP_RECEIVE].sort(),
+    );
     // Whether the regions asked for are enabled: one DescribeRegions a run (lib/regions.ts).
     // Prefix-list sources are judged by their entries: the deployed role reads them.
     expect(granted).toEqual(expect.arrayContaining(['ec2:DescribeManagedPrefixLists', 'ec2:GetManagedPrefixListEntries', 'ec2:DescribeInstances']));
@@ -283,12 +290,29 @@ describe('the role', () => {
           // The default bus, and only events of its own source (the on-demand rule's).
           expect(JSON.stringify(s.Resource)).toContain(':event-bus/default');
           expect(s.Condition).toEqual({ StringEquals: { 'events:source': 'emr-audit' } });
+        } else if (FOLLOW_UP_RECEIVE.includes(action) || s.Sid === 'SendChangeFollowUp') {
+          // The follow-up queue only: osls's statement for its event source (a list of one ARN), ours to send.
+          expect([s.Resource].flat()).toEqual([FOLLOW_UP_ARN]);
         } else {
           expect(action).toBe('sqs:SendMessage');
           expect(s.Resource).toEqual(DLQ_ARN);
         }
       }
     }
+  });
+});
+
+describe('the follow-up queue of change audits', () => {
+  it('is encrypted, keeps a follow-up an hour, and feeds the function in batches', () => {
+    const queue = byDefault.template.Resources['AuditFollowUpQueue'];
+    expect(queue).toMatchObject({ Type: 'AWS::SQS::Queue', Properties: { SqsManagedSseEnabled: true, MessageRetentionPeriod: 3600, VisibilityTimeout: 5400 } });
+    const [, mapping] = only(byDefault.template, 'AWS::Lambda::EventSourceMapping');
+    expect(mapping.Properties).toMatchObject({ EventSourceArn: FOLLOW_UP_ARN, BatchSize: 10, Enabled: true });
+  });
+
+  it('tells the function its URL', () => {
+    const [, fn] = only(byDefault.template, 'AWS::Lambda::Function');
+    expect((fn.Properties as { Environment: { Variables: Record<string, unknown> } }).Environment.Variables.EMR_AUDIT_FOLLOW_UP_QUEUE_URL).toEqual({ Ref: 'AuditFollowUpQueue' });
   });
 });
 
@@ -345,6 +369,7 @@ describe('the stack', () => {
       'AWS::Events::Rule',
       'AWS::IAM::Role',
       'AWS::Lambda::EventInvokeConfig',
+      'AWS::Lambda::EventSourceMapping',
       'AWS::Lambda::Function',
       'AWS::Lambda::Permission',
       'AWS::Logs::LogGroup',

@@ -80,4 +80,6 @@ export const SETTING_CASES: Record<string, SettingCases> = {
   },
   EMR_AUDIT_SUPPRESSION_TAGS: { valid: [...BLANK, 'true', 'false', 'NO'], invalid: ['never', 'f'] },
   EMR_AUDIT_EVENT_DEBOUNCE_SECONDS: { valid: [...BLANK, '0', '600', '86400'], invalid: ['86401', '-1', '10m', '1e3'] },
+  EMR_AUDIT_CHANGE_EVENTS: { valid: [...BLANK, 'true', 'false', 'NO'], invalid: ['never', 'f'] },
+  EMR_AUDIT_CHANGE_DEBOUNCE_SECONDS: { valid: [...BLANK, '10', '60', '900'], invalid: ['9', '901', '-1', '1m'] },
 };
