@@ -78,6 +78,8 @@ export interface Settings {
   suppressionTags: boolean;
   /** Lambda: a RUNNING/WAITING event for a cluster audited this recently is skipped. */
   eventDebounceSeconds: number;
+  /** Lambda: audit the clusters a CloudTrail-recorded change touches (DESIGN.md "Change-triggered audits"). */
+  changeEvents: boolean;
 }
 
 /** Bounds of list settings and of the on-demand event's lists (an unbounded list is a slow run, or a crash). */
@@ -231,6 +233,7 @@ export const SETTING_SPECS = [
   spec({ key: 'suppressions', env: 'EMR_AUDIT_SUPPRESSIONS', parse: suppressions, defaultText: '(none)', doc: 'Central suppression rules, a JSON list: `[{"check":"network/*","clusterId":"j-…","reason":"…","expires":"2027-03-31"}]` — `check` an id or `area/*`, one selector (`clusterId`, `clusterName` glob, or `tag` `key=value`), `reason` and `expires` (at most one year ahead) required.' }),
   spec({ key: 'suppressionTags', env: 'EMR_AUDIT_SUPPRESSION_TAGS', parse: bool, defaultText: 'true', doc: 'Honour the `emr-audit:suppress` cluster tag; `false` ignores it (whoever can tag a cluster cannot silence its findings).' }),
   spec({ key: 'eventDebounceSeconds', env: 'EMR_AUDIT_EVENT_DEBOUNCE_SECONDS', parse: int(0, 86_400), defaultText: '600', doc: 'Lambda: skip a RUNNING/WAITING state-change event for a cluster whose findings were published this many seconds ago or less (0: never skip). A new cluster is always audited.' }),
+  spec({ key: 'changeEvents', env: 'EMR_AUDIT_CHANGE_EVENTS', parse: bool, defaultText: 'true', doc: 'Lambda: re-audit the clusters a CloudTrail-recorded change touches (a security-group rule, a route, a role policy…) within a minute; `false` skips those events (the deploy parameter of the same name also removes their EventBridge rules). See docs/change-triggered.md.' }),
 ] as const;
 
 export function defaultSettings(): Settings {
@@ -258,6 +261,7 @@ export function defaultSettings(): Settings {
     suppressions: [],
     suppressionTags: true,
     eventDebounceSeconds: 600,
+    changeEvents: true,
   };
 }
 
