@@ -80,4 +80,5 @@ export const SETTING_CASES: Record<string, SettingCases> = {
   },
   EMR_AUDIT_SUPPRESSION_TAGS: { valid: [...BLANK, 'true', 'false', 'NO'], invalid: ['never', 'f'] },
   EMR_AUDIT_EVENT_DEBOUNCE_SECONDS: { valid: [...BLANK, '0', '600', '86400'], invalid: ['86401', '-1', '10m', '1e3'] },
+  EMR_AUDIT_CHANGE_EVENTS: { valid: [...BLANK, 'true', 'false', 'Off', '0'], invalid: ['disabled', 'f'] },
 };
