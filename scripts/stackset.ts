@@ -79,7 +79,9 @@ export async function renderStackSet(options: { serviceDir: string; outDir: stri
     });
     await mkdir(options.outDir, { recursive: true });
     const templateFile = join(options.outDir, TEMPLATE_NAME);
-    await writeFile(templateFile, `${JSON.stringify(template, null, 2)}\n`);
+    // Compact: `--template-body` takes at most 51,200 bytes, and the indentation alone was a third
+    // of them (`jq . dist/emr-audit.template.json` to read it).
+    await writeFile(templateFile, `${JSON.stringify(template)}\n`);
     const codeFile = join(options.outDir, codeKeyFor(version));
     await copyFile(join(packaged, 'emr-audit.zip'), codeFile);
     return { template, templateFile, codeFile };

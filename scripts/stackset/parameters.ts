@@ -60,6 +60,8 @@ export function codeKeyFor(version: string): string {
   return `emr-audit-${version}.zip`;
 }
 
+const REGION = '[a-z]{2}(?:-[a-z]+)+-[0-9]+';
+
 /** osls's own schedule syntax (compile/events/schedule.js), which EventBridge also requires. */
 const SCHEDULE_PATTERN = '^rate\\((?:1 (?:minute|hour|day)|(?:1[0-9]+|[2-9][0-9]*) (?:minute|hour|day)s)\\)$|^cron\\(\\S+ \\S+ \\S+ \\S+ \\S+ \\S+\\)$';
 
@@ -99,6 +101,18 @@ const DEPLOYMENT_PARAMS: { param: string; definition: CfnParameter; sentinel?: s
       MinValue: 0,
       ConstraintDescription: 'a number of findings, 0 or more',
       Description: 'EMR_AUDIT_INCOMPLETE_ALARM_THRESHOLD: alarm when a run leaves more than this many audit/evaluation-incomplete findings.',
+    },
+  },
+  {
+    param: 'EMR_AUDIT_IAM_EVENT_REGIONS',
+    definition: {
+      Type: 'String',
+      Default: '',
+      // At most 5: one EventBridge rule has at most 5 targets.
+      AllowedPattern: `^$|^${REGION}(?:,${REGION}){0,4}$`,
+      ConstraintDescription: 'up to 5 comma-separated Region names (e.g. eu-west-1,eu-central-1), or empty',
+      Description:
+        'EMR_AUDIT_IAM_EVENT_REGIONS: change-triggered audits; used by the us-east-1 stack only: the other Regions of this StackSet, whose stacks get IAM role and policy changes (IAM records them in us-east-1 only). Empty: no forwarding.',
     },
   },
   {
