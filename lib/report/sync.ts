@@ -181,6 +181,9 @@ export async function syncRegion(run: RegionRun, ctx: FindingContext, clients: A
     active: active.length,
     ...countKinds(plan.imports.map((p) => p.kind)),
     untouched: plan.untouched,
+    // Rule 14: current findings not sent because Security Hub shows them as they are.
+    unchanged: plan.unchanged,
+    refreshed: plan.imports.filter((p) => p.reason === 'refresh').length,
   });
   if (plan.unrecognised.length > 0) log('warn', 'Findings with our GeneratorId but no check/resource identity were left alone', { region, findingIds: plan.unrecognised });
   if (plan.imports.length === 0) return summary;

@@ -58,6 +58,14 @@ function fullResults(fails: Array<[string, string]>, overrides: Partial<Record<s
   return out;
 }
 
+function manyFails(n: number): { snapshot: Snapshot; results: Result[] } {
+  const ids = Array.from({ length: n }, (_, i) => `j-MANY${String(i).padStart(8, '0')}`);
+  return {
+    snapshot: makeSnapshot([{ clusters: ids.map((cid) => makeCluster({ id: cid })) }]),
+    results: ids.map((cid) => result({ checkId: 'logging/no-log-uri', status: 'FAIL', clusterId: cid })),
+  };
+}
+
 describe('Security Hub synchronisation', () => {
   it('imports each FAIL once and updates the same Ids on the next run, keeping CreatedAt and moving UpdatedAt forward', async () => {
     const results = fullResults([
@@ -70,14 +78,54 @@ describe('Security Hub synchronisation', () => {
     expect(ids).toEqual([id('logging/no-log-uri', C2), id('network/ssh-from-internet', C1)]);
     const before = hub.get(REGION, id('network/ssh-from-internet', C1));
 
+    // Unchanged an hour later: nothing is sent (rule 14).
     const second = await sync({ results, now: later(60) });
-    expect(second).toEqual({ imported: 2, archived: 0, failed: 0, errors: [] });
+    expect(second).toEqual({ imported: 0, archived: 0, failed: 0, errors: [] });
+    expect(hub.get(REGION, id('network/ssh-from-internet', C1))).toEqual(before);
+
+    // Past its daily refresh (at most 42 h after the last import): the same Ids are updated.
+    const refresh = later(42 * 60);
+    const third = await sync({ results, now: refresh });
+    expect(third).toEqual({ imported: 2, archived: 0, failed: 0, errors: [] });
     expect(hub.all().map((f) => f.Id).sort()).toEqual(ids);
     const after = hub.get(REGION, id('network/ssh-from-internet', C1));
     expect(after?.CreatedAt).toBe(before?.CreatedAt);
     expect(after?.FirstObservedAt).toBe(NOW.toISOString());
-    expect(after?.UpdatedAt).toBe(later(60).toISOString());
-    expect(after?.LastObservedAt).toBe(later(60).toISOString());
+    expect(after?.UpdatedAt).toBe(refresh.toISOString());
+    expect(after?.LastObservedAt).toBe(refresh.toISOString());
+  });
+
+  it('imports an ACTIVE finding again as soon as its provider content changes, and only that one', async () => {
+    await sync({ results: fullResults([['network/ssh-from-internet', C1], ['logging/no-log-uri', C2]]) });
+    const calls = hub.importCalls().length;
+    const changed = fullResults([['network/ssh-from-internet', C1], ['logging/no-log-uri', C2]], {
+      [`network/ssh-from-internet@${C1}`]: { message: 'port 22 open to 0.0.0.0/0 and ::/0', resources: ['sg-00000000000000001'] },
+    });
+    const summary = await sync({ results: changed, now: later(5) });
+    expect(summary).toEqual({ imported: 1, archived: 0, failed: 0, errors: [] });
+    expect(hub.importCalls().slice(calls).flatMap((c) => c.ids)).toEqual([id('network/ssh-from-internet', C1)]);
+    expect(hub.get(REGION, id('network/ssh-from-internet', C1))?.UpdatedAt).toBe(later(5).toISOString());
+    expect(log).toHaveBeenCalledWith('info', 'Security Hub plan', expect.objectContaining({ fail: 1, unchanged: 1, refreshed: 0 }));
+  });
+
+  it('refreshes unchanged findings once a day, spread over the day, never sooner than 23 h after their last import', async () => {
+    const run = manyFails(200);
+    await sync(run);
+    const sentAt = async (hours: number): Promise<number> => {
+      const before = hub.importCalls().length;
+      await sync({ ...run, now: later(hours * 60) });
+      return hub.importCalls().slice(before).flatMap((c) => c.ids).length;
+    };
+    const perRun: number[] = [];
+    for (const hours of [6, 12, 18, 24, 30, 36, 42, 48, 54, 60, 66, 72]) perRun.push(await sentAt(hours));
+    // Nothing in the first day; then each finding once per day, a quarter of them or so per 6-hour run.
+    expect(perRun.slice(0, 3)).toEqual([0, 0, 0]);
+    expect(perRun.slice(3, 7).reduce((a, b) => a + b, 0)).toBe(200);
+    for (const n of perRun.slice(3)) expect(n, `per run: ${perRun.join(", ")}`).toBeLessThanOrEqual(80);
+    for (const f of hub.active()) {
+      const updated = Date.parse(f.UpdatedAt ?? '');
+      expect(updated - Date.parse(f.CreatedAt ?? '')).toBeGreaterThanOrEqual(23 * 3_600_000);
+    }
   });
 
   it('reads our ACTIVE findings with exactly the filters of rule 13, to the last page', async () => {
@@ -372,20 +420,12 @@ describe('Security Hub synchronisation', () => {
     expect(passed).toHaveLength(fullResults([]).filter((r) => r.status === 'PASS').length - 1);
     const calls = hub.importCalls().length;
     const summary = await sync({ results: fullResults([['logging/no-log-uri', C1]]), settings: { reportPassed: true }, now: later(1) });
-    expect(summary.imported).toBe(1);
-    expect(hub.importCalls().slice(calls).flatMap((c) => c.ids)).toEqual([id('logging/no-log-uri', C1)]);
+    expect(summary.imported).toBe(0);
+    expect(hub.importCalls().slice(calls)).toEqual([]);
   });
 });
 
 describe('batches and failures', () => {
-  function manyFails(n: number): { snapshot: Snapshot; results: Result[] } {
-    const ids = Array.from({ length: n }, (_, i) => `j-MANY${String(i).padStart(8, '0')}`);
-    return {
-      snapshot: makeSnapshot([{ clusters: ids.map((cid) => makeCluster({ id: cid })) }]),
-      results: ids.map((cid) => result({ checkId: 'logging/no-log-uri', status: 'FAIL', clusterId: cid })),
-    };
-  }
-
   it('imports 250 failures in 3 calls of at most 100', async () => {
     const summary = await sync(manyFails(250));
     expect(summary).toEqual({ imported: 250, archived: 0, failed: 0, errors: [] });
@@ -428,7 +468,7 @@ describe('batches and failures', () => {
     expect(hub.importCalls()).toHaveLength(2);
 
     hub.throwOnNextImport('InvalidInput', 'bad request');
-    const summary = await sync({ ...manyFails(2), now: later(1) });
+    const summary = await sync({ ...manyFails(2), now: later(48 * 60) });
     expect(summary).toMatchObject({ imported: 0, failed: 2 });
     expect(hub.importCalls()).toHaveLength(3);
     expect(log).toHaveBeenCalledWith('error', 'BatchImportFindings failed', expect.objectContaining({ errorCode: 'InvalidInputException', willRetry: false }));
