@@ -69,6 +69,8 @@ export interface RegionPlan {
   unchanged: number;
   /** Stored findings the plan could not attribute to a check and resource. */
   unrecognised: string[];
+  /** Evaluation gaps ACTIVE once the plan is carried out: this run's and the stored ones it keeps or narrows. */
+  openGaps: number;
 }
 
 export function regionFailed(run: Pick<RegionRun, 'snapshot'>): boolean {
@@ -209,7 +211,9 @@ export function planRegion(input: PlanInput): RegionPlan {
     else send(want.kind, asUpdateOf(want.finding, stored), active.get(id));
   }
 
-  if (!storedKnown) return { imports, untouched, unchanged, unrecognised };
+  const desiredGaps = [...desired.values()].filter((d) => d.kind === 'gap').length;
+  if (!storedKnown) return { imports, untouched, unchanged, unrecognised, openGaps: desiredGaps };
+  let keptGaps = 0;
 
   for (const stored of input.active) {
     const id = stored.Id ?? '';
@@ -221,11 +225,12 @@ export function planRegion(input: PlanInput): RegionPlan {
       continue;
     }
     const decision = decide(stored, identity, run, scope);
+    if (identity.checkId === GAP_CHECK_ID && decision.action !== 'archive') keptGaps += 1;
     if (decision.action === 'keep') untouched += 1;
     else if (decision.action === 'archive') archive(stored, decision);
     else imports.push({ kind: 'gap', finding: asUpdateOf(gapFinding(decision.gap, ctx), stored) });
   }
-  return { imports, untouched, unchanged, unrecognised };
+  return { imports, untouched, unchanged, unrecognised, openGaps: desiredGaps + keptGaps };
 }
 
 type Decision =

@@ -10,7 +10,7 @@ import { systemClock } from '../../lib/clock.js';
 import type { Snapshot } from '../../lib/snapshot.js';
 import { SECRET_MARKERS, type SimAccount } from './account.js';
 import { activeClusters, knownAfterFullRun, lowerBound, minimumCalls, naiveCalls, neededApis, type CallCounts } from './expected.js';
-import { RESULT_PREFIX, type ApiRow, type ChildResult, type EvaluationFigures, type MemoryPhase } from './result.js';
+import { RESULT_PREFIX, announcePhase, type ApiRow, type ChildResult, type EvaluationFigures, type MemoryPhase } from './result.js';
 import { MODELLED_APIS, Simulator, type ApiStats } from './simulator.js';
 import { installTimeWarp } from './timewarp.js';
 import { CHURN_RATE, churn, coldAccount } from './churn.js';
@@ -184,6 +184,7 @@ async function main(): Promise<void> {
     const m = process.memoryUsage();
     phases.push({ name, rssMb: mb(m.rss), maxRssMb: mb(process.resourceUsage().maxRSS * 1024), heapUsedMb: mb(m.heapUsed), heapTotalMb: mb(m.heapTotal), externalMb: mb(m.external) });
   };
+  announcePhase('build the simulated account');
   gc();
   mark('start (code loaded, GC)');
   const heapBeforeModel = process.memoryUsage().heapUsed;
@@ -252,6 +253,7 @@ async function main(): Promise<void> {
 
   let snapshot: Snapshot | undefined;
   let failure: string | undefined;
+  announcePhase('cold run (collection)');
   const outcome = await Promise.race([
     collectSnapshot({ regions: [REGION], settings, clients, checks: CHECKS, clock: systemClock, run: SCHEDULED }).then(
       (s) => {
@@ -331,8 +333,11 @@ async function main(): Promise<void> {
     const ch = churn(account, held, taggedBeforeCold, { terminate: CHURN_RATE, rule: RULE_CHANGE_RATE });
     churnFacts = { terminated: ch.terminated.length, added: ch.added.length, changedRule: ch.changedRule.length, suppressionAdded: ch.suppressionAdded, suppressionRemoved: ch.suppressionRemoved };
     const states = new Map([[REGION, coldState]]);
+    announcePhase('warm run');
     const warmRun = await collectWith(states);
+    announcePhase('full audit to compare the warm run with');
     const fresh = await collectWith();
+    announcePhase('compare warm and full results');
     const a = verdicts(warmRun.snap);
     const b = verdicts(fresh.snap);
     const bSet = new Set(b);
@@ -340,6 +345,7 @@ async function main(): Promise<void> {
     fleet.push(row('warm', warmRun.stats, minimumCalls(account, needed, { known }), warmRun.seconds, warmRun.snap, { equalsFullAudit: a.length === b.length && mismatches.length === 0, ...(mismatches.length ? { mismatches } : {}) }));
     // One state-change event: a new cluster's first RUNNING event (it is described once).
     const newcomer = ch.added[0]!;
+    announcePhase('state-change event');
     const event = await collectWith(states, [newcomer], { trigger: 'cluster-state-change' });
     const eventCalls: Counts = new Map([...event.stats].map(([k, v]) => [k, v.ok]));
     fleet.push(row(`event ${newcomer}`, event.stats, eventCalls, event.seconds, event.snap));
@@ -355,6 +361,7 @@ async function main(): Promise<void> {
     const s = snapshot;
     // The product's whole job ends with one evaluation (as runAudit does): its peak is taken here,
     // before the benchmark's own checks (JSON round trip, schema validation, timing runs).
+    announcePhase('evaluation, snapshot checks');
     ((): void => {
       const results = evaluateSnapshot(s, { checks: CHECKS, settings });
       mark(`evaluated once (${results.length} results held)`);
@@ -375,6 +382,7 @@ async function main(): Promise<void> {
       ...(parsed.success ? {} : { invalidReason: parsed.error.issues[0]?.message ?? 'invalid' }),
     };
     mark('benchmark checks: JSON round trip and schema validation');
+    announcePhase('evaluation throughput');
     evaluation = measureEvaluation(s, (options) => evaluateSnapshot(s, { checks: CHECKS, settings, ...options }), CHECKS, countByStatus);
     mark('benchmark timing runs');
   }

@@ -62,6 +62,9 @@ export interface ChildResult {
   n: number;
   seed: number;
   timeScale: number;
+  /** Set by the parent: real seconds of the whole run and when each phase began. */
+  realSeconds?: number;
+  realPhases?: Array<{ name: string; at: number }>;
   fleet?: FleetRun[];
   churn?: { terminated: number; added: number; changedRule: number; suppressionAdded: string; suppressionRemoved: string };
   account: {
@@ -134,4 +137,15 @@ export interface MemoryPhase {
   heapUsedMb: number;
   heapTotalMb: number;
   externalMb: number;
+}
+
+/**
+ * A run announces each phase on stderr with this prefix: a run the parent has to kill is then
+ * reported with the phase it was in and how long each phase took, not as a bare exit code.
+ */
+export const PHASE_PREFIX = 'BENCH_PHASE ';
+
+/** Announces the start of a phase of this run (to the parent, on stderr). */
+export function announcePhase(name: string): void {
+  process.stderr.write(`${PHASE_PREFIX}${name}\n`);
 }
