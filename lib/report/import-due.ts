@@ -2,25 +2,26 @@
  * Whether a current finding needs an import (SECURITY-HUB.md rule 14): every BatchImportFindings of
  * a finding is a billed ingestion event and a "Security Hub Findings - Imported" event that every
  * downstream rule (SIEM forwarding, ticketing) sees, so an ACTIVE finding is sent again only when
- * what we would send differs from what Security Hub holds, or once a day to keep it fresh.
+ * what we would send differs from what Security Hub holds, or every 30 h or so to keep it fresh.
  *
- * The daily refresh is spread over the day: each finding has its own slot of the day (a time of day
- * fixed by a hash of its Id) and is refreshed by the first run after the first such slot at least
- * 18 h after its stored UpdatedAt. Findings first imported together by one run (a first deployment)
- * therefore come due in different runs of the next day — a quarter per run at the default
- * rate(6 hours) — instead of all in the run 24 h later, and each keeps its slot afterwards: one
- * refresh a day, 24 h apart give or take the schedule's jitter. A strict "24 h since UpdatedAt"
- * would let a run that starts a minute early skip every finding of the previous day's run and the
- * next run send them all; the floor of 23 h (MIN_REFRESH_INTERVAL_MS) is that rule with an hour of
- * slack for the jitter. Pure: the run's time comes in.
+ * The refresh is spread in time: each finding has its own slot in a 30-hour cycle (a point of the
+ * cycle fixed by a hash of its Id) and is refreshed by the first run that is at least 24 h after its
+ * stored UpdatedAt and past the first such slot at least 18 h after it. Findings first imported
+ * together by one run (a first deployment) therefore come due in different runs — about a fifth per
+ * run at the default rate(6 hours) — instead of all in one run a day later, and each keeps its slot
+ * afterwards: a refresh every 30 h or so, never sooner than 24 h. A cycle of exactly 24 h would put
+ * a refresh right at the 24-hour floor, where a run that starts a minute early skips every finding
+ * of the previous day's run and the next run sends them all; 30 h leaves the floor six hours clear.
+ * Pure: the run's time comes in.
  */
 import type { AwsSecurityFinding } from '@aws-sdk/client-securityhub';
 
 /** An unchanged ACTIVE finding is never re-sent sooner than this after its stored UpdatedAt. */
-export const MIN_REFRESH_INTERVAL_MS = 23 * 3_600_000;
-/** The earliest point, after the stored UpdatedAt, from which the finding's daily slot counts. */
+export const MIN_REFRESH_INTERVAL_MS = 24 * 3_600_000;
+/** The cycle of the refresh slots: each finding is refreshed about this often. */
+export const REFRESH_CYCLE_MS = 30 * 3_600_000;
+/** The earliest point, after the stored UpdatedAt, from which the finding's slot counts. */
 export const SLOT_LEAD_MS = 18 * 3_600_000;
-const DAY_MS = 24 * 3_600_000;
 
 export type ImportReason = 'new' | 'changed' | 'refresh';
 
@@ -34,7 +35,7 @@ export function importReason(fresh: AwsSecurityFinding, stored: AwsSecurityFindi
   return refreshDue(stored.Id ?? fresh.Id ?? '', stored.UpdatedAt, nowMs) ? 'refresh' : undefined;
 }
 
-/** Due for its daily refresh: its slot of the day reached (≥ 23 h since `updatedAt`). Unreadable times are due. */
+/** Due for its refresh: ≥ 24 h since `updatedAt` and its slot reached. Unreadable times are due. */
 export function refreshDue(id: string, updatedAt: string | undefined, nowMs: number): boolean {
   const last = Date.parse(updatedAt ?? '');
   if (Number.isNaN(last)) return true;
@@ -42,27 +43,27 @@ export function refreshDue(id: string, updatedAt: string | undefined, nowMs: num
   return nowMs >= slotAtOrAfter(id, last + SLOT_LEAD_MS);
 }
 
-/** The first instant at or after `t` whose time of day is the finding's slot. */
+/** The first instant at or after `t` (epoch ms) that is the finding's slot of the cycle. */
 export function slotAtOrAfter(id: string, t: number): number {
-  const phase = slotOfDay(id);
-  return t + ((((phase - t) % DAY_MS) + DAY_MS) % DAY_MS);
+  const phase = slotOfCycle(id);
+  return t + ((((phase - t) % REFRESH_CYCLE_MS) + REFRESH_CYCLE_MS) % REFRESH_CYCLE_MS);
 }
 
-/** The finding's slot: ms into the (UTC) day, from a 32-bit hash of its Id (FNV-1a, then mixed). */
-export function slotOfDay(id: string): number {
+/** The finding's slot: ms into the cycle (counted from the epoch), from a 32-bit hash of its Id (FNV-1a, then mixed). */
+export function slotOfCycle(id: string): number {
   let h = 0x811c9dc5;
   for (let i = 0; i < id.length; i += 1) {
     h ^= id.charCodeAt(i);
     h = Math.imul(h, 0x01000193) >>> 0;
   }
   // MurmurHash3's finaliser: FNV alone leaves Ids that differ in their last characters (cluster
-  // ids, resource ids) close together in the high bits, i.e. in the same part of the day.
+  // ids, resource ids) close together in the high bits, i.e. in the same part of the cycle.
   h ^= h >>> 16;
   h = Math.imul(h, 0x85ebca6b) >>> 0;
   h ^= h >>> 13;
   h = Math.imul(h, 0xc2b2ae35) >>> 0;
   h = (h ^ (h >>> 16)) >>> 0;
-  return Math.floor((h / 2 ** 32) * DAY_MS);
+  return Math.floor((h / 2 ** 32) * REFRESH_CYCLE_MS);
 }
 
 /**

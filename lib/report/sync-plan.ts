@@ -50,7 +50,7 @@ export type ImportKind = 'fail' | 'pass' | 'gap' | 'suppressed' | 'archive';
 export interface PlannedImport {
   kind: ImportKind;
   finding: AwsSecurityFinding;
-  /** Why a current finding is sent (rule 14): new (or reopened), changed, or its daily refresh. */
+  /** Why a current finding is sent (rule 14): new (or reopened), changed, or its refresh (at most once every 24 h). */
   reason?: ImportReason;
 }
 
@@ -182,7 +182,7 @@ export function planRegion(input: PlanInput): RegionPlan {
   const nowMs = Date.parse(ctx.now);
   let untouched = 0;
   let unchanged = 0;
-  // Rule 14: a current finding goes in when it is new, its provider content changed, or its daily refresh is due.
+  // Rule 14: a current finding goes in when it is new, its provider content changed, or its refresh is due (at most once every 24 h).
   const send = (kind: Exclude<ImportKind, 'archive'>, finding: AwsSecurityFinding, current: AwsSecurityFinding | undefined): void => {
     const reason = importReason(finding, current, nowMs);
     if (reason) imports.push({ kind, finding, reason });

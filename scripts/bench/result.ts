@@ -1,5 +1,6 @@
 /** What one benchmark run (scripts/bench/child.ts) reports to the parent, as one JSON line. */
 import type { LowerBound } from './expected.js';
+import type { ImportFigures } from './imports.js';
 import type { InvocationSummary } from './simulator.js';
 
 export const RESULT_PREFIX = 'BENCH_RESULT ';
@@ -62,6 +63,8 @@ export interface ChildResult {
   n: number;
   seed: number;
   timeScale: number;
+  /** Security Hub imports per run: cold, then warm runs with no change (scripts/bench/imports.ts). */
+  imports?: ImportFigures;
   /** Set by the parent: real seconds of the whole run and when each phase began. */
   realSeconds?: number;
   realPhases?: Array<{ name: string; at: number }>;

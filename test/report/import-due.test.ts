@@ -1,6 +1,6 @@
 import type { AwsSecurityFinding } from '@aws-sdk/client-securityhub';
 import { describe, expect, it } from 'vitest';
-import { MIN_REFRESH_INTERVAL_MS, importReason, refreshDue, sameProviderContent, slotAtOrAfter, slotOfDay } from '../../lib/report/import-due.js';
+import { MIN_REFRESH_INTERVAL_MS, REFRESH_CYCLE_MS, importReason, refreshDue, sameProviderContent, slotAtOrAfter, slotOfCycle } from '../../lib/report/import-due.js';
 import { ACCOUNT, REGION } from '../helpers/fixtures.js';
 
 const ID = `emr-audit/${REGION}/${ACCOUNT}/network/ssh-from-internet/j-ABC/sg-1`;
@@ -86,7 +86,7 @@ describe('import reason (rule 14)', () => {
     expect(importReason({ ...fresh, Description: 'now also ::/0' }, stored, T0 + 1)).toBe('changed');
   });
 
-  it('leaves an unchanged finding alone until its daily refresh, then refreshes it', () => {
+  it('leaves an unchanged finding alone until its refresh, then refreshes it', () => {
     const due = slotAtOrAfter(ID, T0 + 18 * HOUR);
     expect(importReason(fresh, stored, T0 + 6 * HOUR)).toBeUndefined();
     expect(importReason(fresh, stored, Math.max(due, T0 + MIN_REFRESH_INTERVAL_MS) - 1)).toBeUndefined();
@@ -99,18 +99,18 @@ describe('import reason (rule 14)', () => {
   });
 });
 
-describe('daily refresh slot', () => {
-  it('never refreshes sooner than 23 h after the last import, and at most 42 h after it', () => {
+describe('refresh slot', () => {
+  it('never refreshes sooner than 24 h after the last import, and at most 48 h after it', () => {
     for (let i = 0; i < 200; i += 1) {
       const id = `${ID}-${i}`;
-      const first = [...Array(48).keys()].map((h) => T0 + h * HOUR).find((t) => refreshDue(id, iso(T0), t));
+      const first = [...Array(49).keys()].map((h) => T0 + h * HOUR).find((t) => refreshDue(id, iso(T0), t));
       expect(first).toBeDefined();
       expect((first ?? 0) - T0).toBeGreaterThanOrEqual(MIN_REFRESH_INTERVAL_MS);
-      expect((first ?? 0) - T0).toBeLessThanOrEqual(42 * HOUR);
+      expect((first ?? 0) - T0).toBeLessThanOrEqual(48 * HOUR);
     }
   });
 
-  it('keeps a finding on a 24-hour cycle through a schedule that jitters by minutes', () => {
+  it('keeps a finding on its 30-hour cycle through a schedule that jitters by minutes', () => {
     const id = `${ID}-cycle`;
     let last = T0;
     const refreshes: number[] = [];
@@ -122,21 +122,21 @@ describe('daily refresh slot', () => {
       }
     }
     const gaps = refreshes.slice(1).map((t, i) => (t - (refreshes[i] ?? 0)) / HOUR);
-    expect(refreshes.length).toBeGreaterThanOrEqual(8);
-    for (const gap of gaps) expect(Math.abs(gap - 24)).toBeLessThan(1);
+    expect(refreshes.length).toBeGreaterThanOrEqual(7);
+    for (const gap of gaps) expect(Math.abs(gap - REFRESH_CYCLE_MS / HOUR)).toBeLessThan(1);
   });
 
-  it('spreads findings imported together over the four 6-hour runs of the next day', () => {
+  it('spreads findings imported together over the five 6-hour runs of a cycle', () => {
     const ids = Array.from({ length: 4000 }, (_, i) => `emr-audit/${REGION}/${ACCOUNT}/logging/no-log-uri/j-${String(i).padStart(12, '0')}`);
-    const perQuarter = [0, 0, 0, 0];
+    const perQuarter = [0, 0, 0, 0, 0];
     for (const id of ids) {
-      const slot = slotOfDay(id);
+      const slot = slotOfCycle(id);
       expect(slot).toBeGreaterThanOrEqual(0);
-      expect(slot).toBeLessThan(DAY);
+      expect(slot).toBeLessThan(REFRESH_CYCLE_MS);
       const quarter = Math.floor(slot / (6 * HOUR));
       perQuarter[quarter] = (perQuarter[quarter] ?? 0) + 1;
     }
-    for (const n of perQuarter) expect(n / ids.length).toBeGreaterThan(0.2);
-    for (const n of perQuarter) expect(n / ids.length).toBeLessThan(0.3);
+    for (const n of perQuarter) expect(n / ids.length).toBeGreaterThan(0.15);
+    for (const n of perQuarter) expect(n / ids.length).toBeLessThan(0.25);
   });
 });
