@@ -23,7 +23,7 @@ import { loadSettings, SettingsError, type Settings } from '../lib/settings.js';
 import type { AuditRequest } from '../lib/request.js';
 import type { Snapshot } from '../lib/snapshot.js';
 import { expiredRuleLines } from '../lib/suppression.js';
-import { emitContinuation, planContinuation } from '../lib/continuation.js';
+import { continuationRequest, emitContinuation, planContinuation } from '../lib/continuation.js';
 import { loadRunState, saveRunState, statesOf, type RunState, type StateLog } from '../lib/state/run.js';
 import { S3StateStore } from '../lib/state/store.js';
 import { lastAuditedAt } from '../lib/state/view.js';
@@ -147,7 +147,10 @@ export function createHandler(overrides: Partial<HandlerDeps> = {}) {
         logger.warn('EMR_AUDIT_TIME_MARGIN_SECONDS is not below the time left: nothing will be collected', { remainingMs: end - deps.clock.now(), marginSeconds: settings.timeMarginSeconds });
       }
       logger.info('Audit started', { trigger: request.trigger, description, regions, clusterIds: request.clusterIds, checks: request.checks, dryRun: request.dryRun });
-      const outcome = await runAudit(request, {
+      // A continuation with a state audits its regions whole: the gaps it closes include the cross-cluster ones.
+      const audited = continuationRequest(request, state !== undefined);
+      if (audited !== request) logger.info('Continuation: the regions are audited whole, the clusters already described come from the state', { continued: request.clusterIds?.length ?? 0 });
+      const outcome = await runAudit(audited, {
         settings,
         checks: deps.checks,
         clock: deps.clock,
@@ -184,8 +187,8 @@ export function createHandler(overrides: Partial<HandlerDeps> = {}) {
       // read the state); lastAuditedAt moves only when findings were published.
       if (state && !request.dryRun) await saveRunState(state, outcome.snapshot, { audited: outcome.published !== undefined, now: outcome.snapshot.collectedAt }, stateLog);
 
-      const summary = buildRunSummary({ runId, request, regions, outcome, warnings: expiredRules });
-      const plan = request.dryRun ? undefined : planContinuation({ request, runId, snapshot: outcome.snapshot, maxGenerations: MAX_CONTINUATIONS });
+      const summary = buildRunSummary({ runId, request: audited, regions, outcome, warnings: expiredRules });
+      const plan = request.dryRun ? undefined : planContinuation({ request, runId, snapshot: outcome.snapshot, results: outcome.results, maxGenerations: MAX_CONTINUATIONS });
       if (plan) {
         const sent = await emitContinuation(clients.events, plan);
         summary.continuation = { emitted: sent.sent, clusters: plan.detail.clusterIds.length, left: plan.left, ...(sent.note ? { note: sent.note } : {}) };

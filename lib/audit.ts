@@ -15,6 +15,11 @@ export interface PublishSummary {
   failed: number;
   /** One line per problem (Security Hub disabled in a region, rejected findings…). */
   errors: string[];
+  /**
+   * `audit/evaluation-incomplete` findings ACTIVE after the synchronisation: this run's gaps and the
+   * stored ones it could not close (out of its scope, or their checks still not evaluated).
+   */
+  openGaps?: number;
 }
 
 export interface AuditDeps {

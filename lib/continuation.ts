@@ -1,12 +1,22 @@
 /**
  * No cluster left for the next schedule (DESIGN.md "Fleet scale"): a scheduled run that meets its
- * time budget before every cluster is described puts one on-demand event for the rest on the bus,
- * so the next invocation continues at once. Bounded: at most MAX_CONTINUATION_CLUSTERS clusters
- * per event and MAX_CONTINUATIONS runs in a row; whatever is beyond is the rotating start's.
+ * time budget puts one on-demand event on the bus for everything it could not finish, so the next
+ * invocation continues at once: the clusters it could not describe, and the described clusters with
+ * a check left ERROR while the region's calls ran out of time (their security-group, SSM or IAM
+ * reads were cut short). Bounded: at most MAX_CONTINUATION_CLUSTERS clusters per event and
+ * MAX_CONTINUATIONS runs in a row; whatever is beyond is the rotating start's.
+ *
+ * With the state store, a continuation audits its regions whole (continuationRequest): the clusters
+ * the cut-short run described come from the state (no per-cluster call), only the rest are
+ * described, and every check — the cross-cluster network/shared-managed-security-group included —
+ * is evaluated over the whole region, so the gaps the budget left are closed. Without a state, a
+ * whole-region run would describe everything again and meet the same budget: it stays restricted
+ * to the clusters it continues.
  */
 import { PutEventsCommand, type EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { TIME_BUDGET_EXCEEDED, failureOf } from './collect/calls.js';
 import type { AuditRequest } from './request.js';
+import type { Result } from '../checks/contract.js';
 import type { Snapshot } from './snapshot.js';
 
 export const CONTINUATION_SOURCE = 'emr-audit';
@@ -27,6 +37,36 @@ export function undescribedForTime(snapshot: Snapshot): Remaining[] {
   });
 }
 
+/**
+ * Everything the time budget left unfinished: the undescribed clusters, then the clusters with a
+ * check left ERROR in a region whose calls ran out of time. An ERROR of another cause in such a
+ * region is continued too (re-reading it costs one cluster's calls; telling the causes apart would
+ * mean following every check's data back to its calls), never one in a region that had time.
+ */
+export function unfinishedForTime(snapshot: Snapshot, results: readonly Result[]): Remaining[] {
+  const out = undescribedForTime(snapshot);
+  const seen = new Set(out.map((r) => `${r.region}\u0000${r.clusterId}`));
+  const shortOfTime = new Set(snapshot.regions.filter((r) => r.errors.some((e) => e.code === TIME_BUDGET_EXCEEDED)).map((r) => r.region));
+  for (const r of results) {
+    if (r.status !== 'ERROR' || r.clusterId === null || !shortOfTime.has(r.region)) continue;
+    const key = `${r.region}\u0000${r.clusterId}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    out.push({ region: r.region, clusterId: r.clusterId });
+  }
+  return out;
+}
+
+/**
+ * The request a continuation is run with: with a state, its regions whole (see the module's
+ * comment); without one, the clusters it continues.
+ */
+export function continuationRequest(request: AuditRequest, hasState: boolean): AuditRequest {
+  if (!request.continuation || !hasState || !request.clusterIds) return request;
+  const { clusterIds: _continued, ...whole } = request;
+  return whole;
+}
+
 export interface ContinuationPlan {
   /** The event's detail (functions/events.ts on-demand schema). */
   detail: { regions: string[]; clusterIds: string[]; checks?: string[]; continuation: { of: string; generation: number } };
@@ -35,13 +75,13 @@ export interface ContinuationPlan {
 }
 
 /** The continuation of a run, or undefined when none is due (not scheduled, nothing left, too deep). */
-export function planContinuation(input: { request: AuditRequest; runId: string; snapshot: Snapshot; maxGenerations: number }): ContinuationPlan | undefined {
+export function planContinuation(input: { request: AuditRequest; runId: string; snapshot: Snapshot; results?: readonly Result[]; maxGenerations: number }): ContinuationPlan | undefined {
   const { request } = input;
   if (request.dryRun) return undefined;
   const generation = request.continuation ? request.continuation.generation + 1 : 1;
   if (request.trigger !== 'schedule' && !request.continuation) return undefined;
   if (generation > input.maxGenerations) return undefined;
-  const remaining = undescribedForTime(input.snapshot);
+  const remaining = input.results ? unfinishedForTime(input.snapshot, input.results) : undescribedForTime(input.snapshot);
   if (remaining.length === 0) return undefined;
   const taken = remaining.slice(0, MAX_CONTINUATION_CLUSTERS);
   return {

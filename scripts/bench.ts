@@ -14,7 +14,8 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { measureArtefact, type ArtefactResult } from './bench/artefact.js';
-import { LISTENING_PREFIX, RESULT_PREFIX, type ChildResult, type MemoryRunResult } from './bench/result.js';
+import { LISTENING_PREFIX, type ChildResult, type MemoryRunResult } from './bench/result.js';
+import { runWatched } from './bench/run-process.js';
 import { LEGEND, renderArtefact, renderFleet, renderRun, totals } from './bench/report.js';
 import { NODE_BUNDLE_OPTIONS } from './esbuild-options.js';
 
@@ -56,7 +57,10 @@ function deployed(pattern: RegExp, what: string): string {
 const SIMULATOR_HEAP_MB = 128;
 /** The function's glibc arena cap (serverless.yml `MALLOC_ARENA_MAX`), set for the product's processes. */
 const LAMBDA_ENV = { ...process.env, MALLOC_ARENA_MAX: deployed(/^\s*MALLOC_ARENA_MAX:\s*'?(\d+)'?\s*$/m, 'MALLOC_ARENA_MAX') };
-/** Hard stop for one child (its own watchdog normally ends it much earlier). */
+/**
+ * Hard stop for one child (its own watchdog normally ends it much earlier). A killed child is
+ * reported with the phase it was in (scripts/bench/run-process.ts).
+ */
 const CHILD_KILL_MS = 10 * 60_000;
 
 interface Options {
@@ -172,29 +176,14 @@ function lambdaHeap(o: Options, extraMb = 0): string[] {
 }
 
 
-function runChild(entry: ChildEntry, n: number, o: Options): Promise<ChildResult> {
+async function runChild(entry: ChildEntry, n: number, o: Options): Promise<ChildResult> {
   // --expose-gc: the child collects garbage before measuring the model's own heap.
   const heap = lambdaHeap(o, SIMULATOR_HEAP_MB);
   const args = ['--expose-gc', ...heap, ...entry.args, '--n', String(n), '--time-scale', o.timeScale, ...(o.seed ? ['--seed', o.seed] : [])];
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, args, { cwd: ROOT, env: LAMBDA_ENV, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    const timer = setTimeout(() => child.kill('SIGKILL'), CHILD_KILL_MS);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      const line = stdout.split('\n').find((l) => l.startsWith(RESULT_PREFIX));
-      if (!line) {
-        reject(new Error(`benchmark run N=${n} exited with ${String(code)} and no result:\n${stderr.trim().split('\n').slice(-15).join('\n')}`));
-        return;
-      }
-      const noise = stderr.trim();
-      if (noise && !o.json) process.stderr.write(`(N=${n} stderr) ${noise.split('\n').slice(-5).join('\n')}\n`);
-      resolve(JSON.parse(line.slice(RESULT_PREFIX.length)) as ChildResult);
-    });
-  });
+  const run = await runWatched<ChildResult>({ args, env: LAMBDA_ENV, cwd: ROOT, label: `benchmark run N=${n}`, limitMs: CHILD_KILL_MS });
+  const noise = run.stderr.trim();
+  if (noise && !o.json) process.stderr.write(`(N=${n} stderr) ${noise.split('\n').slice(-5).join('\n')}\n`);
+  return { ...run.result, realPhases: run.phases, realSeconds: run.seconds };
 }
 
 /**
@@ -218,20 +207,8 @@ async function runMemory(entry: ChildEntry, r: ChildResult, o: Options): Promise
     });
     const heap = lambdaHeap(o);
     const scale = Math.max(1, Math.min(MEMORY_MAX_SCALE, r.timeScale));
-    return await new Promise<MemoryRunResult>((resolve, reject) => {
-      const child = spawn(process.execPath, [...heap, ...entry.memoryArgs, '--url', url, '--time-scale', String(scale)], { cwd: ROOT, env: LAMBDA_ENV, stdio: ['ignore', 'pipe', 'pipe'] });
-      let stdout = '';
-      let stderr = '';
-      child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-      child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-      const timer = setTimeout(() => child.kill('SIGKILL'), CHILD_KILL_MS);
-      child.on('close', (code) => {
-        clearTimeout(timer);
-        const line = stdout.split('\n').find((l) => l.startsWith(RESULT_PREFIX));
-        if (!line) reject(new Error(`memory run N=${r.n} exited with ${String(code)} and no result:\n${stderr.trim().split('\n').slice(-15).join('\n')}`));
-        else resolve(JSON.parse(line.slice(RESULT_PREFIX.length)) as MemoryRunResult);
-      });
-    });
+    const run = await runWatched<MemoryRunResult>({ args: [...heap, ...entry.memoryArgs, '--url', url, '--time-scale', String(scale)], env: LAMBDA_ENV, cwd: ROOT, label: `memory run N=${r.n}`, limitMs: CHILD_KILL_MS });
+    return run.result;
   } finally {
     server.kill('SIGTERM');
   }

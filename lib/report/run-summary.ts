@@ -93,7 +93,8 @@ export function buildRunSummary(input: { runId: string; request: AuditRequest; r
       imported: published?.imported ?? 0,
       archived: published?.archived ?? 0,
       failed: published?.failed ?? 0,
-      evaluationIncomplete: countGaps(outcome.results),
+      // The gaps still open after the run (Security Hub's view when it was synchronised), not only this run's.
+      evaluationIncomplete: published?.openGaps ?? countGaps(outcome.results),
     },
     errors: [...report.errors, ...(published?.errors ?? [])],
     ...(report.errorGroups.length > 0 ? { errorGroups: report.errorGroups } : {}),

@@ -28,6 +28,7 @@ import {
   type EvaluationGap,
   type FindingContext,
 } from './asff.js';
+import { importReason, type ImportReason } from './import-due.js';
 import { archivedRecord, asUpdateOf, identityOf, incompleteChecksOf, type FindingIdentity } from './stored-finding.js';
 
 /** One region's part of a run. */
@@ -49,6 +50,8 @@ export type ImportKind = 'fail' | 'pass' | 'gap' | 'suppressed' | 'archive';
 export interface PlannedImport {
   kind: ImportKind;
   finding: AwsSecurityFinding;
+  /** Why a current finding is sent (rule 14): new (or reopened), changed, or its refresh (at most once every 24 h). */
+  reason?: ImportReason;
 }
 
 export interface Desired {
@@ -60,10 +63,14 @@ export interface Desired {
 
 export interface RegionPlan {
   imports: PlannedImport[];
-  /** Stored ACTIVE findings left as they are. */
+  /** Stored ACTIVE findings left as they are (the unchanged current ones included). */
   untouched: number;
+  /** Current findings Security Hub already shows as they are, refreshed within the last day: not sent. */
+  unchanged: number;
   /** Stored findings the plan could not attribute to a check and resource. */
   unrecognised: string[];
+  /** Evaluation gaps ACTIVE once the plan is carried out: this run's and the stored ones it keeps or narrows. */
+  openGaps: number;
 }
 
 export function regionFailed(run: Pick<RegionRun, 'snapshot'>): boolean {
@@ -173,7 +180,18 @@ export function planRegion(input: PlanInput): RegionPlan {
   const active = new Map(input.active.map((f) => [f.Id ?? '', f]));
   const imports: PlannedImport[] = [];
   const unrecognised: string[] = [];
+  const nowMs = Date.parse(ctx.now);
   let untouched = 0;
+  let unchanged = 0;
+  // Rule 14: a current finding goes in when it is new, its provider content changed, or its refresh is due (at most once every 24 h).
+  const send = (kind: Exclude<ImportKind, 'archive'>, finding: AwsSecurityFinding, current: AwsSecurityFinding | undefined): void => {
+    const reason = importReason(finding, current, nowMs);
+    if (reason) imports.push({ kind, finding, reason });
+    else {
+      unchanged += 1;
+      untouched += 1;
+    }
+  };
   const archive = (stored: AwsSecurityFinding, change: { compliance?: 'PASSED' | 'NOT_AVAILABLE'; note: string }): void => {
     imports.push({ kind: 'archive', finding: archivedRecord(stored, { ...change, now: ctx.now }) });
   };
@@ -183,17 +201,20 @@ export function planRegion(input: PlanInput): RegionPlan {
     if (want.kind === 'gap' && want.gap) {
       const carried = stored && active.has(id) ? carriedChecks(stored, want.gap, scope) : [];
       const gap = carried.length > 0 ? { ...want.gap, checks: [...want.gap.checks, ...carried] } : want.gap;
-      imports.push({ kind: 'gap', finding: asUpdateOf(carried.length > 0 ? gapFinding(gap, ctx) : want.finding, stored) });
+      send('gap', asUpdateOf(carried.length > 0 ? gapFinding(gap, ctx) : want.finding, stored), active.get(id));
       continue;
     }
     if (want.kind === 'pass' && stored && active.has(id) && samePassed(stored, want.finding)) {
       untouched += 1; // rule 16: an unchanged PASSED finding is not sent again
       continue;
     }
-    imports.push({ kind: want.kind, finding: asUpdateOf(want.finding, stored) });
+    if (want.kind === 'pass') imports.push({ kind: 'pass', finding: asUpdateOf(want.finding, stored), reason: stored && active.has(id) ? 'changed' : 'new' });
+    else send(want.kind, asUpdateOf(want.finding, stored), active.get(id));
   }
 
-  if (!storedKnown) return { imports, untouched, unrecognised };
+  const desiredGaps = [...desired.values()].filter((d) => d.kind === 'gap').length;
+  if (!storedKnown) return { imports, untouched, unchanged, unrecognised, openGaps: desiredGaps };
+  let keptGaps = 0;
 
   for (const stored of input.active) {
     const id = stored.Id ?? '';
@@ -205,11 +226,12 @@ export function planRegion(input: PlanInput): RegionPlan {
       continue;
     }
     const decision = decide(stored, identity, run, scope);
+    if (identity.checkId === GAP_CHECK_ID && decision.action !== 'archive') keptGaps += 1;
     if (decision.action === 'keep') untouched += 1;
     else if (decision.action === 'archive') archive(stored, decision);
     else imports.push({ kind: 'gap', finding: asUpdateOf(gapFinding(decision.gap, ctx), stored) });
   }
-  return { imports, untouched, unrecognised };
+  return { imports, untouched, unchanged, unrecognised, openGaps: desiredGaps + keptGaps };
 }
 
 type Decision =

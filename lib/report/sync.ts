@@ -12,7 +12,7 @@ import { Pacer } from '../collect/pacing.js';
 import type { AuditRequest } from '../request.js';
 import type { Settings } from '../settings.js';
 import type { Snapshot } from '../snapshot.js';
-import { findingContext, productArn, type FindingContext } from './asff.js';
+import { collectGaps, findingContext, productArn, type FindingContext } from './asff.js';
 import {
   errorInfo,
   importFindings,
@@ -57,7 +57,7 @@ export function createPublisher(options: PublisherOptions): NonNullable<AuditDep
   const pacer = new Pacer({ clock: options.clock, quotas: SECURITY_HUB_QUOTAS, multiplier: options.settings.rateMultiplier });
   return async ({ snapshot, results, request, now }) => {
     const ctx = findingContext(snapshot, now, checks);
-    const summary: PublishSummary = { imported: 0, archived: 0, failed: 0, errors: [] };
+    const summary: PublishSummary = { imported: 0, archived: 0, failed: 0, errors: [], openGaps: 0 };
     const controller = new AbortController();
     const cancelTimer = options.deadline === undefined ? undefined : options.clock.setTimer(Math.max(0, options.deadline - options.clock.now()), () => controller.abort());
     const expired = (): boolean => controller.signal.aborted || (options.deadline !== undefined && options.clock.now() >= options.deadline);
@@ -67,6 +67,7 @@ export function createPublisher(options: PublisherOptions): NonNullable<AuditDep
         if (expired()) {
           controller.abort();
           summary.errors.push(`${region}: Security Hub was not synchronised: the run reached its time limit first; its findings are unchanged.`);
+          summary.openGaps = (summary.openGaps ?? 0) + collectGaps(results.filter((r) => r.region === region)).length;
           continue;
         }
         const regionSnapshot = snapshot.regions.find((r) => r.region === region);
@@ -90,6 +91,7 @@ export function createPublisher(options: PublisherOptions): NonNullable<AuditDep
         summary.archived += part.archived;
         summary.failed += part.failed;
         summary.errors.push(...part.errors);
+        summary.openGaps = (summary.openGaps ?? 0) + (part.openGaps ?? collectGaps(run.results).length);
       }
     } finally {
       cancelTimer?.();
@@ -175,12 +177,16 @@ export async function syncRegion(run: RegionRun, ctx: FindingContext, clients: A
   }
 
   const plan = planRegion({ run, ctx, desired, active, previous, storedKnown });
+  summary.openGaps = plan.openGaps;
   const kinds = new Map(plan.imports.map((p) => [p.finding.Id ?? '', p.kind]));
   log('info', 'Security Hub plan', {
     region,
     active: active.length,
     ...countKinds(plan.imports.map((p) => p.kind)),
     untouched: plan.untouched,
+    // Rule 14: current findings not sent because Security Hub shows them as they are.
+    unchanged: plan.unchanged,
+    refreshed: plan.imports.filter((p) => p.reason === 'refresh').length,
   });
   if (plan.unrecognised.length > 0) log('warn', 'Findings with our GeneratorId but no check/resource identity were left alone', { region, findingIds: plan.unrecognised });
   if (plan.imports.length === 0) return summary;

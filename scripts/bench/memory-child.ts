@@ -24,7 +24,7 @@
  */
 import { systemClock } from '../../lib/clock.js';
 import { installTimeWarp } from './timewarp.js';
-import { RESULT_PREFIX, type MemoryPhase, type MemoryRunResult } from './result.js';
+import { RESULT_PREFIX, announcePhase, type MemoryPhase, type MemoryRunResult } from './result.js';
 
 const REGION = 'us-east-1';
 
@@ -51,6 +51,7 @@ async function main(): Promise<void> {
   const mb = (bytes: number): number => bytes / 2 ** 20;
   const phases: MemoryPhase[] = [];
   const mark = (name: string): void => {
+    announcePhase(`after: ${name}`);
     const m = process.memoryUsage();
     phases.push({ name, rssMb: mb(m.rss), maxRssMb: mb(process.resourceUsage().maxRSS * 1024), heapUsedMb: mb(m.heapUsed), heapTotalMb: mb(m.heapTotal), externalMb: mb(m.external) });
   };

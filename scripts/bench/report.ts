@@ -1,4 +1,5 @@
 /** Plain-text tables of the benchmark's figures. */
+import { renderImports } from './imports.js';
 import type { ArtefactResult } from './artefact.js';
 import type { ChildResult, FleetRun } from './result.js';
 import { API_BY_KEY } from './limits.js';
@@ -144,6 +145,7 @@ export function renderRun(r: ChildResult): string {
       ' (the product alone is measured by the memory run below)',
     ...memoryPhaseLines(r),
     `evaluation     ${evaluationLine(r)}`,
+    ...(r.imports ? [renderImports(r.imports)] : []),
     `naive auditor  ${num(t.naive)} calls; ours ${num(t.calls)} = ${t.naive ? ((100 * t.calls) / t.naive).toFixed(1) : '-'} % of it`,
     `snapshot       ${r.snapshot.described}/${r.snapshot.clusters} clusters described (model: ${a.active}), instances listed for ${r.snapshot.withInstances}, ` +
       `secrets found: ${r.snapshot.secretsFound.length ? r.snapshot.secretsFound.join(', ') : 'none'}, schema ${r.snapshot.valid ? 'valid' : `INVALID (${r.snapshot.invalidReason ?? ''})`}`,

@@ -1,5 +1,6 @@
 /** What one benchmark run (scripts/bench/child.ts) reports to the parent, as one JSON line. */
 import type { LowerBound } from './expected.js';
+import type { ImportFigures } from './imports.js';
 import type { InvocationSummary } from './simulator.js';
 
 export const RESULT_PREFIX = 'BENCH_RESULT ';
@@ -62,6 +63,11 @@ export interface ChildResult {
   n: number;
   seed: number;
   timeScale: number;
+  /** Security Hub imports per run: cold, then warm runs with no change (scripts/bench/imports.ts). */
+  imports?: ImportFigures;
+  /** Set by the parent: real seconds of the whole run and when each phase began. */
+  realSeconds?: number;
+  realPhases?: Array<{ name: string; at: number }>;
   fleet?: FleetRun[];
   churn?: { terminated: number; added: number; changedRule: number; suppressionAdded: string; suppressionRemoved: string };
   account: {
@@ -134,4 +140,15 @@ export interface MemoryPhase {
   heapUsedMb: number;
   heapTotalMb: number;
   externalMb: number;
+}
+
+/**
+ * A run announces each phase on stderr with this prefix: a run the parent has to kill is then
+ * reported with the phase it was in and how long each phase took, not as a bare exit code.
+ */
+export const PHASE_PREFIX = 'BENCH_PHASE ';
+
+/** Announces the start of a phase of this run (to the parent, on stderr). */
+export function announcePhase(name: string): void {
+  process.stderr.write(`${PHASE_PREFIX}${name}\n`);
 }

@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import { DescribeClusterCommand } from '@aws-sdk/client-emr';
+import { GetInstanceProfileCommand } from '@aws-sdk/client-iam';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { CHECKS } from '../../checks/index.js';
 import { createHandler } from '../../functions/audit.js';
@@ -141,9 +142,10 @@ describe('continuation', () => {
     expect(event).toMatchObject({ Source: 'emr-audit', DetailType: 'Run EMR audit' });
     const detail = JSON.parse(event!.Detail ?? '{}') as { clusterIds: string[]; regions: string[]; continuation: object };
     expect(detail.regions).toEqual([EAST]);
-    expect(detail.clusterIds).toHaveLength(2);
+    // The two it could not describe, and the one it described but could not finish (its checks ERROR).
+    expect(detail.clusterIds).toHaveLength(3);
     expect(detail.continuation).toEqual({ of: 'run-0001', generation: 1 });
-    expect(summary.continuation).toEqual({ emitted: true, clusters: 2, left: 0 });
+    expect(summary.continuation).toEqual({ emitted: true, clusters: 3, left: 0 });
     // The event is the public on-demand contract: the function accepts it as such.
     const parsed = parseEvent({ source: event!.Source, 'detail-type': event!.DetailType, detail }, { knownCheckIds: CHECKS.map((c) => c.id) });
     expect(parsed).toMatchObject({ kind: 'audit', request: { trigger: 'on-demand', clusterIds: detail.clusterIds, continuation: { generation: 1 } } });
@@ -158,6 +160,56 @@ describe('continuation', () => {
     const summary = await invoke(example('on-demand-all.json'), { clock, env: { ...tight, EMR_AUDIT_STATE_BUCKET: '' }, remaining: 120_000 });
     expect(fake.events).toEqual([]);
     expect(summary.continuation).toBeUndefined();
+  });
+
+  it('a cut-short run and its continuation: the continuation finishes the region, closes every gap the budget left, and the summary counts what stays open', async () => {
+    const clock = new TestClock(NOW);
+    budgetRunsOutAfterOneDescribe(clock);
+    const cut = await invoke(example('scheduled.json'), { clock, env: tight, remaining: 120_000 });
+    const gaps = (): number => hub.active(EAST).filter((f) => f.GeneratorId === 'emr-audit/audit/evaluation-incomplete').length;
+    expect(cut.continuation).toMatchObject({ emitted: true, clusters: 3 });
+    expect(gaps()).toBeGreaterThan(0);
+    // The gaps still open after the run, whatever run made them.
+    expect(cut.findings.evaluationIncomplete).toBe(gaps());
+    const described = new Set(fake.calls.filter((c) => c.api === 'elasticmapreduce:DescribeCluster').map((c) => (c.input as { ClusterId: string }).ClusterId));
+    expect(described.size).toBe(1);
+
+    const [event] = fake.events;
+    const detail = JSON.parse(event!.Detail ?? '{}') as { clusterIds: string[] };
+    fake.calls.length = 0;
+    fake.events.length = 0;
+    mocks.emr.on(DescribeClusterCommand).callsFake((input: object) => fake.handle('elasticmapreduce:DescribeCluster', input, EAST));
+    const { summary } = await invokeDriven({ source: event!.Source, 'detail-type': event!.DetailType, detail }, NOW.getTime() + 120_000);
+
+    // Only the clusters the first run could not describe are described; the other comes from the state.
+    const describedNow = fake.calls.filter((c) => c.api === 'elasticmapreduce:DescribeCluster').map((c) => (c.input as { ClusterId: string }).ClusterId);
+    expect(describedNow.sort()).toEqual(IDS.filter((id) => !described.has(id)));
+    // Every cluster evaluated, the cross-cluster check over the whole region included.
+    expect(summary.clustersAudited).toBe(3);
+    expect(summary.results.ERROR).toBe(0);
+    expect(hub.active(EAST).some((f) => f.GeneratorId === 'emr-audit/network/shared-managed-security-group')).toBe(true);
+    // No gap left by the budget stays ACTIVE, and the summary (the metric's source) says so.
+    expect(gaps()).toBe(0);
+    expect(summary.findings.evaluationIncomplete).toBe(0);
+    expect(summary.continuation).toBeUndefined();
+    expect(fake.events).toEqual([]);
+  });
+
+  it('a described cluster whose other reads ran out of time is continued too', async () => {
+    const clock = new TestClock(NOW);
+    // Every cluster is described; the budget runs out in the IAM reads that follow.
+    mocks.iam.on(GetInstanceProfileCommand).callsFake(async (input: object) => {
+      const out = await fake.handle('iam:GetInstanceProfile', input, EAST);
+      clock.advance(61_000);
+      return out;
+    });
+    const cut = await invoke(example('scheduled.json'), { clock, env: tight, remaining: 120_000 });
+    const described = fake.calls.filter((c) => c.api === 'elasticmapreduce:DescribeCluster').map((c) => (c.input as { ClusterId: string }).ClusterId);
+    expect(described.length).toBeGreaterThan(0);
+    expect(cut.results.ERROR).toBeGreaterThan(0);
+    expect(cut.continuation).toMatchObject({ emitted: true });
+    const detail = JSON.parse(fake.events[0]?.Detail ?? '{}') as { clusterIds: string[] };
+    for (const id of described) expect(detail.clusterIds).toContain(id);
   });
 
   it('a continuation continues itself, up to the bound', async () => {

@@ -58,6 +58,14 @@ function fullResults(fails: Array<[string, string]>, overrides: Partial<Record<s
   return out;
 }
 
+function manyFails(n: number): { snapshot: Snapshot; results: Result[] } {
+  const ids = Array.from({ length: n }, (_, i) => `j-MANY${String(i).padStart(8, '0')}`);
+  return {
+    snapshot: makeSnapshot([{ clusters: ids.map((cid) => makeCluster({ id: cid })) }]),
+    results: ids.map((cid) => result({ checkId: 'logging/no-log-uri', status: 'FAIL', clusterId: cid })),
+  };
+}
+
 describe('Security Hub synchronisation', () => {
   it('imports each FAIL once and updates the same Ids on the next run, keeping CreatedAt and moving UpdatedAt forward', async () => {
     const results = fullResults([
@@ -65,20 +73,59 @@ describe('Security Hub synchronisation', () => {
       ['logging/no-log-uri', C2],
     ]);
     const first = await sync({ results });
-    expect(first).toEqual({ imported: 2, archived: 0, failed: 0, errors: [] });
+    expect(first).toMatchObject({ imported: 2, archived: 0, failed: 0, errors: [] });
     const ids = hub.active().map((f) => f.Id).sort();
     expect(ids).toEqual([id('logging/no-log-uri', C2), id('network/ssh-from-internet', C1)]);
     const before = hub.get(REGION, id('network/ssh-from-internet', C1));
 
-    // A live run collects at its start: the second run's snapshot is of its own time (LastObservedAt).
+    // Unchanged an hour later: nothing is sent (rule 14). A live run collects at its start.
     const second = await sync({ results, now: later(60), snapshot: { ...twoClusters(), collectedAt: later(60).toISOString() } });
-    expect(second).toEqual({ imported: 2, archived: 0, failed: 0, errors: [] });
+    expect(second).toMatchObject({ imported: 0, archived: 0, failed: 0, errors: [] });
+    expect(hub.get(REGION, id('network/ssh-from-internet', C1))).toEqual(before);
+
+    // Past its refresh (at most 48 h after the last import): the same Ids are updated.
+    const refresh = later(48 * 60);
+    const third = await sync({ results, now: refresh, snapshot: { ...twoClusters(), collectedAt: refresh.toISOString() } });
+    expect(third).toMatchObject({ imported: 2, archived: 0, failed: 0, errors: [] });
     expect(hub.all().map((f) => f.Id).sort()).toEqual(ids);
     const after = hub.get(REGION, id('network/ssh-from-internet', C1));
     expect(after?.CreatedAt).toBe(before?.CreatedAt);
     expect(after?.FirstObservedAt).toBe(NOW.toISOString());
-    expect(after?.UpdatedAt).toBe(later(60).toISOString());
-    expect(after?.LastObservedAt).toBe(later(60).toISOString());
+    expect(after?.UpdatedAt).toBe(refresh.toISOString());
+    expect(after?.LastObservedAt).toBe(refresh.toISOString());
+  });
+
+  it('imports an ACTIVE finding again as soon as its provider content changes, and only that one', async () => {
+    await sync({ results: fullResults([['network/ssh-from-internet', C1], ['logging/no-log-uri', C2]]) });
+    const calls = hub.importCalls().length;
+    const changed = fullResults([['network/ssh-from-internet', C1], ['logging/no-log-uri', C2]], {
+      [`network/ssh-from-internet@${C1}`]: { message: 'port 22 open to 0.0.0.0/0 and ::/0', resources: ['sg-00000000000000001'] },
+    });
+    const summary = await sync({ results: changed, now: later(5) });
+    expect(summary).toMatchObject({ imported: 1, archived: 0, failed: 0, errors: [] });
+    expect(hub.importCalls().slice(calls).flatMap((c) => c.ids)).toEqual([id('network/ssh-from-internet', C1)]);
+    expect(hub.get(REGION, id('network/ssh-from-internet', C1))?.UpdatedAt).toBe(later(5).toISOString());
+    expect(log).toHaveBeenCalledWith('info', 'Security Hub plan', expect.objectContaining({ fail: 1, unchanged: 1, refreshed: 0 }));
+  });
+
+  it('refreshes unchanged findings every 30 h or so, spread over the runs, never sooner than 24 h after their last import', async () => {
+    const run = manyFails(200);
+    await sync(run);
+    const sentAt = async (hours: number): Promise<number> => {
+      const before = hub.importCalls().length;
+      await sync({ ...run, now: later(hours * 60) });
+      return hub.importCalls().slice(before).flatMap((c) => c.ids).length;
+    };
+    const perRun: number[] = [];
+    for (const hours of [6, 12, 18, 24, 30, 36, 42, 48, 54, 60, 66, 72]) perRun.push(await sentAt(hours));
+    // Nothing in the first day; then each finding once in the next 30 h, a fifth of them or so per 6-hour run.
+    expect(perRun.slice(0, 3)).toEqual([0, 0, 0]);
+    expect(perRun.slice(3, 8).reduce((a, b) => a + b, 0)).toBe(200);
+    for (const n of perRun.slice(3)) expect(n, `per run: ${perRun.join(", ")}`).toBeLessThanOrEqual(80);
+    for (const f of hub.active()) {
+      const updated = Date.parse(f.UpdatedAt ?? '');
+      expect(updated - Date.parse(f.CreatedAt ?? '')).toBeGreaterThanOrEqual(24 * 3_600_000);
+    }
   });
 
   it('reads our ACTIVE findings with exactly the filters of rule 13, to the last page', async () => {
@@ -119,7 +166,7 @@ describe('Security Hub synchronisation', () => {
       results: fullResults([], { [`network/ssh-from-internet@${C1}`]: { message: 'No rule allows SSH from the internet.' } }),
       now: later(60),
     });
-    expect(summary).toEqual({ imported: 0, archived: 1, failed: 0, errors: [] });
+    expect(summary).toMatchObject({ imported: 0, archived: 1, failed: 0, errors: [] });
     const f = hub.get(REGION, id('network/ssh-from-internet', C1));
     expect(f).toMatchObject({ RecordState: 'ARCHIVED', Compliance: { Status: 'PASSED' }, UpdatedAt: later(60).toISOString() });
     expect(f?.Description).toMatch(/^Resolved: No rule allows SSH from the internet\. Last reported: network\/ssh-from-internet FAIL/);
@@ -166,7 +213,7 @@ describe('Security Hub synchronisation', () => {
       request: { trigger: 'cluster-state-change', regions: [REGION], clusterIds: [C2], terminatedClusters: [{ clusterId: C2, region: REGION }] },
       now: later(5),
     });
-    expect(summary).toEqual({ imported: 0, archived: 1, failed: 0, errors: [] });
+    expect(summary).toMatchObject({ imported: 0, archived: 1, failed: 0, errors: [] });
     expect(hub.get(REGION, id('logging/no-log-uri', C2))).toMatchObject({ RecordState: 'ARCHIVED', Compliance: { Status: 'NOT_AVAILABLE' } });
     expect(hub.get(REGION, id('logging/no-log-uri', C2))?.Description).toMatch(/^Archived: cluster j-CLUSTER0002 terminated\./);
     expect(hub.get(REGION, id('logging/no-log-uri', C1))).toMatchObject({ RecordState: 'ACTIVE', UpdatedAt: NOW.toISOString() });
@@ -207,7 +254,7 @@ describe('Security Hub synchronisation', () => {
       results: fullResults([], { [`iam/instance-profile-admin@${C1}`]: { status: 'ERROR', message: denied } }),
       now: later(60),
     });
-    expect(summary).toEqual({ imported: 1, archived: 1, failed: 0, errors: [] });
+    expect(summary).toMatchObject({ imported: 1, archived: 1, failed: 0, errors: [] });
     expect(hub.get(REGION, id('iam/instance-profile-admin', C1))).toEqual(before);
     expect(hub.get(REGION, id('logging/no-log-uri', C1))?.RecordState).toBe('ARCHIVED');
     const gap = hub.get(REGION, id('audit/evaluation-incomplete', C1));
@@ -280,7 +327,7 @@ describe('Security Hub synchronisation', () => {
       ],
       now: later(60),
     });
-    expect(summary).toEqual({ imported: 1, archived: 1, failed: 0, errors: [] });
+    expect(summary).toMatchObject({ imported: 1, archived: 1, failed: 0, errors: [] });
     for (const f of before) expect(hub.get(REGION, f.Id ?? '')).toEqual(f);
     expect(hub.get(REGION, id('audit/evaluation-incomplete', REGION))).toMatchObject({ RecordState: 'ACTIVE', Compliance: { Status: 'WARNING' } });
     expect(hub.get(OTHER, id('logging/no-log-uri', C2, OTHER))?.RecordState).toBe('ARCHIVED');
@@ -296,7 +343,7 @@ describe('Security Hub synchronisation', () => {
       request: { trigger: 'on-demand', clusterIds: [C1] },
       now: later(1),
     });
-    expect(summary).toEqual({ imported: 0, archived: 1, failed: 0, errors: [] });
+    expect(summary).toMatchObject({ imported: 0, archived: 1, failed: 0, errors: [] });
     for (const f of c2Before) expect(hub.get(REGION, f.Id ?? '')).toEqual(f);
   });
 
@@ -373,23 +420,15 @@ describe('Security Hub synchronisation', () => {
     expect(passed).toHaveLength(fullResults([]).filter((r) => r.status === 'PASS').length - 1);
     const calls = hub.importCalls().length;
     const summary = await sync({ results: fullResults([['logging/no-log-uri', C1]]), settings: { reportPassed: true }, now: later(1) });
-    expect(summary.imported).toBe(1);
-    expect(hub.importCalls().slice(calls).flatMap((c) => c.ids)).toEqual([id('logging/no-log-uri', C1)]);
+    expect(summary.imported).toBe(0);
+    expect(hub.importCalls().slice(calls)).toEqual([]);
   });
 });
 
 describe('batches and failures', () => {
-  function manyFails(n: number): { snapshot: Snapshot; results: Result[] } {
-    const ids = Array.from({ length: n }, (_, i) => `j-MANY${String(i).padStart(8, '0')}`);
-    return {
-      snapshot: makeSnapshot([{ clusters: ids.map((cid) => makeCluster({ id: cid })) }]),
-      results: ids.map((cid) => result({ checkId: 'logging/no-log-uri', status: 'FAIL', clusterId: cid })),
-    };
-  }
-
   it('imports 250 failures in 3 calls of at most 100', async () => {
     const summary = await sync(manyFails(250));
-    expect(summary).toEqual({ imported: 250, archived: 0, failed: 0, errors: [] });
+    expect(summary).toMatchObject({ imported: 250, archived: 0, failed: 0, errors: [] });
     expect(hub.importCalls().map((c) => c.ids.length)).toEqual([100, 100, 50]);
   });
 
@@ -410,7 +449,7 @@ describe('batches and failures', () => {
     hub.failNextImport({ count: 2, code: 'InternalException', message: 'try later' });
     hub.failNextImport({ count: 1, code: 'LimitExceeded', message: 'slow down' });
     const summary = await sync(run);
-    expect(summary).toEqual({ imported: 3, archived: 0, failed: 0, errors: [] });
+    expect(summary).toMatchObject({ imported: 3, archived: 0, failed: 0, errors: [] });
     expect(hub.importCalls().map((c) => c.ids.length)).toEqual([3, 2, 1]);
     expect(log.mock.calls.filter(([level, message]) => level === 'warn' && message === 'Security Hub did not import a finding')).toHaveLength(3);
   });
@@ -429,7 +468,7 @@ describe('batches and failures', () => {
     expect(hub.importCalls()).toHaveLength(2);
 
     hub.throwOnNextImport('InvalidInput', 'bad request');
-    const summary = await sync({ ...manyFails(2), now: later(1) });
+    const summary = await sync({ ...manyFails(2), now: later(48 * 60) });
     expect(summary).toMatchObject({ imported: 0, failed: 2 });
     expect(hub.importCalls()).toHaveLength(3);
     expect(log).toHaveBeenCalledWith('error', 'BatchImportFindings failed', expect.objectContaining({ errorCode: 'InvalidInputException', willRetry: false }));
