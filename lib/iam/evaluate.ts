@@ -34,6 +34,8 @@
 import type { PatternSpec, Statement } from './statements.js';
 import { globMatch, hasWildcard } from './glob.js';
 import { coversEveryResource, partialCoverage, resourceTargetsOf, type ResourceTarget } from './resources.js';
+import { actionsOf } from './catalogue.js';
+import { catalogueQuestion, type CatalogueQuestion } from './catalogue-masks.js';
 import { and, anyOf, not, xor, type Tri } from './tri.js';
 import { ACTION_UNIVERSE, ANY_STRING_UNIVERSE, searchWitness, type SearchResult } from './witness.js';
 
@@ -96,7 +98,7 @@ export interface Verdict {
   boundary?: { name: string; arn: string };
 }
 
-interface Layers {
+export interface Layers {
   identityAllows: readonly Statement[];
   identityDenies: readonly Statement[];
   boundary?: { allows: readonly Statement[]; denies: readonly Statement[] };
@@ -166,7 +168,7 @@ function everyResourceStatements(list: readonly Statement[], target: ResourceTar
     }
     let d = byTarget.get(key);
     if (d === undefined) {
-      const restrict = partialCoverage(s.resources, target, s.effect);
+      const restrict = partialCoverage(s.resources, target);
       d = restrict ? { ...s, restrict } : null;
       byTarget.set(key, d);
     }
@@ -271,13 +273,71 @@ function decide(policies: RolePolicies, action: string, scope: ResourceScope, op
     return someResource(policies, a, empty(policies, action, 'some'), options);
   }
   const base = empty(policies, action, 'every');
-  const targets = resourceTargetsOf(a);
+  const question = hasWildcard(a) ? catalogueActionsOf(a) : undefined;
+  if (question) return everyCataloguedAction(policies, a, question, base, options);
+  const { mode, targets } = resourceTargetsOf(a);
   const perType = targets.map((target) => {
     const layers = layersOf(everyResourcePolicies(policies, target, hasWildcard(a)), options, () => true);
     const v = hasWildcard(a) ? everyActionOf(layers, a, base) : concreteAction(layers, a, base);
     return targets.length > 1 && target.type ? { ...v, resourceType: target.type } : v;
   });
-  return allOf(perType);
+  return mode === 'all' ? allOf(perType) : anyOfVerdicts(perType);
+}
+
+/**
+ * A wildcard question within one catalogued service (`iam:*`, `iam:Put*`) is answered on the
+ * catalogue: every catalogued action it stands for must be allowed on every resource. So an
+ * explicit list of all current IAM actions is `iam:*`, and a Deny of an action AWS has not
+ * published does not make `iam:*` any less administrator-equivalent.
+ */
+function catalogueActionsOf(pattern: string): CatalogueQuestion | undefined {
+  const colon = pattern.indexOf(':');
+  if (colon < 0) return undefined;
+  const service = pattern.slice(0, colon);
+  if (hasWildcard(service)) return undefined;
+  const actions = actionsOf(service).filter((name) => globMatch(pattern, name.toLowerCase()));
+  return actions.length > 0 ? catalogueQuestion(pattern, actions) : undefined;
+}
+
+function everyCataloguedAction(policies: RolePolicies, pattern: string, question: CatalogueQuestion, base: VerdictBase, options: EvaluateOptions): Verdict {
+  const layers = layersOf(policies, options, () => true);
+  const failing = question.firstRefused(layers);
+  if (failing !== undefined) {
+    const name = question.actions[failing]!;
+    const v = decide(policies, name, 'every', options);
+    const { resourceType: _type, ...rest } = v;
+    return { ...rest, action: base.action, scope: 'every', example: name, ...(v.outcome === 'undecided' ? { outcome: 'undecided' as const } : {}) };
+  }
+  const conditional = question.firstRefused({ ...layers, identityAllows: layers.identityAllows.filter((s) => !s.conditional), ...(layers.boundary ? { boundary: { ...layers.boundary, allows: layers.boundary.allows.filter((s) => !s.conditional) } } : {}) }) !== undefined;
+  const usable = (list: readonly Statement[]): Statement[] => (conditional ? [...list] : list.filter((s) => !s.conditional));
+  const covers = (allows: readonly Statement[], boundaryAllows: readonly Statement[] | undefined): boolean =>
+    question.firstRefused({ ...layers, identityAllows: allows, ...(layers.boundary && boundaryAllows ? { boundary: { ...layers.boundary, allows: boundaryAllows } } : {}) }) === undefined;
+  const minimal = (pool: readonly Statement[], test: (kept: readonly Statement[]) => boolean): Statement[] => {
+    const candidates = usable(pool);
+    const single = [...candidates].sort((x, y) => x.actions.patterns.length - y.actions.patterns.length).find((s) => test([s]));
+    if (single) return [single];
+    let kept = candidates.filter((s) => question.touches(s));
+    for (const s of [...kept]) {
+      const without = kept.filter((k) => k !== s);
+      if (test(without)) kept = without;
+    }
+    return kept;
+  };
+  const grants = minimal(layers.identityAllows, (kept) => covers(kept, layers.boundary?.allows));
+  const boundaryGrants = layers.boundary ? minimal(layers.boundary.allows, (kept) => covers(grants, kept)) : [];
+  const conditionalDenies = layers.ignoredDenies.filter((s) => question.touches(s));
+  return { ...base, outcome: 'allowed', allowed: true, conditional, grants, boundaryGrants, conditionalDenies };
+}
+
+/** An action with optional resource types only is allowed on every resource when it is on every resource of one of them. */
+function anyOfVerdicts(verdicts: Verdict[]): Verdict {
+  if (verdicts.length === 1) return verdicts[0]!;
+  const allowed = verdicts.find((v) => v.allowed);
+  if (allowed) {
+    const { resourceType: _type, ...rest } = allowed;
+    return rest;
+  }
+  return verdicts.find((v) => v.outcome === 'undecided') ?? verdicts.find((v) => v.outcome !== 'not-granted') ?? verdicts[0]!;
 }
 
 const unique = <T>(items: readonly T[]): T[] => [...new Set(items)];
@@ -350,8 +410,13 @@ export function withoutDenies(policies: RolePolicies): RolePolicies {
  */
 export function denialsOf(policies: RolePolicies, action: string, options: EvaluateOptions): Statement[] {
   const a = action.toLowerCase();
+  const question = hasWildcard(a) ? catalogueActionsOf(a) : undefined;
+  if (question) {
+    const layers = layersOf(policies, options, () => true);
+    return [...layers.identityDenies, ...(layers.boundary?.denies ?? [])].filter((s) => question.touches(s));
+  }
   const found: Statement[] = [];
-  for (const target of resourceTargetsOf(a)) {
+  for (const target of resourceTargetsOf(a).targets) {
     const layers = layersOf(everyResourcePolicies(policies, target, hasWildcard(a)), options, () => true);
     for (const s of [...layers.identityDenies, ...(layers.boundary?.denies ?? [])]) {
       const hit = hasWildcard(a) ? searchStatements([s], 'actions', a, (m) => m(s)).kind !== 'none' : actionMatches(s, a);

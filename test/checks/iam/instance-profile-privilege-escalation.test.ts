@@ -136,4 +136,17 @@ describe('iam/instance-profile-privilege-escalation', () => {
     expect(o.status).toBe('ERROR');
     expect(o.message).toContain('iam:GetInstanceProfile AccessDenied');
   });
+
+  describe('PassRole on a scoped pattern is a PassRole of some roles, not of every role (issue 21)', () => {
+    it.each(['arn:aws:iam::*:role/*-ROSA-Worker-Role', 'arn:aws:iam::*:role/*-emr-jobs', 'arn:aws:iam::123456789012:role/emr/*'])('PassRole on %s with RunJobFlow PASSes', (resource) => {
+      const o = only(runCluster(check, makeCluster(), inline({ Effect: 'Allow', Action: 'iam:PassRole', Resource: resource }, { Effect: 'Allow', Action: 'elasticmapreduce:RunJobFlow', Resource: '*' })));
+      expect(o.status).toBe('PASS');
+    });
+
+    it.each(['arn:aws:iam::*:role/*', 'arn:aws:iam::123456789012:role/*', 'arn:aws:iam::*:*'])('PassRole on %s with a scoped launch action FAILs (the launch half keeps any scope)', (resource) => {
+      const o = only(runCluster(check, makeCluster(), inline({ Effect: 'Allow', Action: 'iam:PassRole', Resource: resource }, { Effect: 'Allow', Action: 'lambda:CreateFunction', Resource: 'arn:aws:lambda:*:*:function:etl-*' })));
+      expect(o.status).toBe('FAIL');
+      expect(o.message).toContain('lambda:CreateFunction');
+    });
+  });
 });
