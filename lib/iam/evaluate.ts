@@ -35,6 +35,7 @@ import type { PatternSpec, Statement } from './statements.js';
 import { globMatch, hasWildcard } from './glob.js';
 import { coversEveryResource, partialCoverage, resourceTargetsOf, type ResourceTarget } from './resources.js';
 import { actionsOf } from './catalogue.js';
+import { admitsService } from './conditions.js';
 import { catalogueQuestion, type CatalogueQuestion } from './catalogue-masks.js';
 import { and, anyOf, not, xor, type Tri } from './tri.js';
 import { ACTION_UNIVERSE, ANY_STRING_UNIVERSE, searchWitness, type SearchResult } from './witness.js';
@@ -46,6 +47,8 @@ export interface RolePolicies {
   identity: readonly Statement[];
   /** The permissions boundary's statements, when the role has one. */
   boundary?: { name: string; arn: string; statements: readonly Statement[] };
+  /** Statements left out because the instance can never meet their Condition (statements.ts), to be mentioned. */
+  neverMet?: readonly { statement: Statement; test: string }[];
 }
 
 export type ResourceScope = 'every' | 'some';
@@ -383,6 +386,33 @@ export function evaluateOnResource(policies: RolePolicies, action: string, resou
   const verdict = { ...concreteAction(layers, a, empty(policies, action, 'resource')), allowedOn: resource };
   memo.set(key, verdict);
   return verdict;
+}
+
+// ---------------------------------------------------------------- PassRole to one service
+
+const byService = new WeakMap<RolePolicies, Map<string, RolePolicies>>();
+
+/**
+ * The same policies as seen by a PassRole to one service principal (`ec2.amazonaws.com`): Allow
+ * statements whose `iam:PassedToService` does not admit it are left out, so a PassRole limited to
+ * `servicecatalog.amazonaws.com` does not pair with cloudformation:CreateStack.
+ */
+export function forPassedToService(policies: RolePolicies, principal: string): RolePolicies {
+  let known = byService.get(policies);
+  if (!known) {
+    known = new Map();
+    byService.set(policies, known);
+  }
+  const cached = known.get(principal);
+  if (cached) return cached;
+  const keep = (list: readonly Statement[]): Statement[] => list.filter((s) => s.effect !== 'Allow' || !s.passedToService || admitsService(s.passedToService, principal));
+  const view: RolePolicies = {
+    roleName: policies.roleName,
+    identity: keep(policies.identity),
+    ...(policies.boundary ? { boundary: { ...policies.boundary, statements: keep(policies.boundary.statements) } } : {}),
+  };
+  known.set(principal, view);
+  return view;
 }
 
 // ---------------------------------------------------------------- what the Denies take away

@@ -48,6 +48,7 @@ function parseUncached(data: InstanceProfileData): Lookup<RolePolicies> {
     value: {
       roleName: role.name,
       identity: parsed.flatMap((p) => p.statements),
+      neverMet: [...parsed, ...(boundary ? [boundary] : [])].flatMap((p) => p.neverMet),
       ...(data.boundary && boundary ? { boundary: { name: data.boundary.name, arn: data.boundary.arn, statements: boundary.statements } } : {}),
     },
   };

@@ -93,4 +93,11 @@ describe('iam/instance-profile-wildcard-data-access', () => {
       expect(o.message).toContain(action);
     });
   });
+
+  it('an Allow the instance can never use (aws:CalledVia, aws:ViaAWSService) does not count', () => {
+    for (const Condition of [{ 'ForAnyValue:StringEquals': { 'aws:CalledVia': 'athena.amazonaws.com' } }, { Bool: { 'aws:ViaAWSService': 'true' } }, { StringEquals: { 'aws:PrincipalServiceName': 'glue.amazonaws.com' } }]) {
+      const o = only(runCluster(check, makeCluster(), iamRegion({ inline: [{ name: 'via', document: { Statement: { Effect: 'Allow', Action: 's3:GetObject', Resource: '*', Condition } } }] })));
+      expect(o.status, JSON.stringify(Condition)).toBe('PASS');
+    }
+  });
 });
