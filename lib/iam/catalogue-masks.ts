@@ -89,9 +89,12 @@ class MaskQuestion implements CatalogueQuestion {
     let mask = this.masks.get(s);
     if (mask) return mask;
     const actions = this.actionBits(s.actions);
-    const covers = this.targets.map((t) => coversEveryResource(s.resources, t));
     mask = new Uint8Array(this.pairTarget.length);
-    for (let p = 0; p < mask.length; p += 1) mask[p] = actions[this.pairAction[p]!]! && covers[this.pairTarget[p]!] ? 1 : 0;
+    // Most statements name no action asked about: their resources need no look.
+    if (actions.includes(1)) {
+      const covers = this.targets.map((t) => coversEveryResource(s.resources, t));
+      for (let p = 0; p < mask.length; p += 1) mask[p] = actions[this.pairAction[p]!]! && covers[this.pairTarget[p]!] ? 1 : 0;
+    }
     this.masks.set(s, mask);
     return mask;
   }

@@ -278,6 +278,12 @@ function decide(policies: RolePolicies, action: string, scope: ResourceScope, op
   const base = empty(policies, action, 'every');
   const question = hasWildcard(a) ? catalogueActionsOf(a) : undefined;
   if (question) return everyCataloguedAction(policies, a, question, base, options);
+  if (a === '*') {
+    // `*` takes in actions of services no one has published yet: one of them, refused, refutes it
+    // without the search (most roles), which is needed only when something grants that much.
+    const probe = decide(policies, UNPUBLISHED_ACTION, 'every', options);
+    if (!probe.allowed && probe.outcome !== 'undecided') return { ...probe, action: base.action, example: UNPUBLISHED_ACTION };
+  }
   const { mode, targets } = resourceTargetsOf(a);
   const perType = targets.map((target) => {
     const layers = layersOf(everyResourcePolicies(policies, target, hasWildcard(a)), options, () => true);
@@ -293,7 +299,19 @@ function decide(policies: RolePolicies, action: string, scope: ResourceScope, op
  * explicit list of all current IAM actions is `iam:*`, and a Deny of an action AWS has not
  * published does not make `iam:*` any less administrator-equivalent.
  */
+const catalogueQuestions = new Map<string, CatalogueQuestion | null>();
+
 function catalogueActionsOf(pattern: string): CatalogueQuestion | undefined {
+  let known = catalogueQuestions.get(pattern);
+  if (known === undefined) {
+    known = uncachedCatalogueActionsOf(pattern) ?? null;
+    if (catalogueQuestions.size >= 1000) catalogueQuestions.clear();
+    catalogueQuestions.set(pattern, known);
+  }
+  return known ?? undefined;
+}
+
+function uncachedCatalogueActionsOf(pattern: string): CatalogueQuestion | undefined {
   const colon = pattern.indexOf(':');
   if (colon < 0) return undefined;
   const service = pattern.slice(0, colon);
@@ -342,6 +360,9 @@ function anyOfVerdicts(verdicts: Verdict[]): Verdict {
   }
   return verdicts.find((v) => v.outcome === 'undecided') ?? verdicts.find((v) => v.outcome !== 'not-granted') ?? verdicts[0]!;
 }
+
+/** An action name of a service outside the catalogue (a sample of what `*` covers beyond it). */
+const UNPUBLISHED_ACTION = 'zz-unpublished:zzaction';
 
 const unique = <T>(items: readonly T[]): T[] => [...new Set(items)];
 
@@ -539,8 +560,23 @@ function everyActionOf(layers: Layers, t: string, start: VerdictBase): Verdict {
 
 // ---------------------------------------------------------------- one action, some resource
 
+/** A resource a Resource pattern matches, without wildcards (`*` and `?` filled with `x`). */
+const sampleOf = (pattern: string): string => pattern.replace(/[*?]/g, 'x');
+
 function someResource(policies: RolePolicies, a: string, start: VerdictBase, options: EvaluateOptions): Verdict {
   const layers = layersOf(policies, options, (s) => specMatches(s.actions, a));
+  // The common cases need no search: nothing grants it, or nothing can take a grant away.
+  if (layers.identityAllows.length === 0) return { ...start, conditionalDenies: layers.ignoredDenies, outcome: 'not-granted', allowed: false };
+  if (layers.identityDenies.length === 0 && layers.ignoredDenies.length === 0 && !layers.boundary) {
+    const unconditional = layers.identityAllows.filter((s) => !s.conditional);
+    const pool = unconditional.length > 0 ? unconditional : layers.identityAllows;
+    const named = pool.find((s) => !s.resources.not);
+    if (named) {
+      const at = sampleOf(named.resources.patterns[0]!);
+      const m = (s: Statement): boolean => (unconditional.length === 0 || !s.conditional) && specMatches(s.resources, at);
+      return { ...start, conditionalDenies: [], outcome: 'allowed', allowed: true, allowedOn: at, conditional: unconditional.length === 0, grants: layers.identityAllows.filter(m), boundaryGrants: [] };
+    }
+  }
   const witness = (level: Level, unconditionalOnly = false): SearchResult =>
     searchStatements(allStatements(layers), 'resources', undefined, (m) => holds(layers, m, level, unconditionalOnly));
   const base = { ...start, conditionalDenies: layers.ignoredDenies };
