@@ -78,7 +78,7 @@ async function oracle(identity: PolicyDocument, boundary: PolicyDocument | undef
       resource: { accountId: ACCOUNT, resource: arn },
       contextVariables: { 'aws:ViaAWSService': 'false', 'aws:PrincipalIsAWSService': 'false' },
     },
-  } as unknown as Simulation;
+  };
   const response = await runSimulation(simulation, {});
   if (response.resultType === 'error') throw new Error(JSON.stringify(response.errors));
   return response.overallResult === 'Allowed';
