@@ -7,7 +7,7 @@ import { takesOption, UsageError, type FlagSpecs } from './args.js';
 import { CHECKS_HELP, COLLECT_HELP, MAIN_HELP, PERMISSIONS_HELP, SCAN_HELP, settingsHelp } from './help.js';
 import { AuditCouldNotRunError, type CliIo } from './io.js';
 import { closest } from './suggest.js';
-import { packageVersion } from './version.js';
+import { versionText } from './version.js';
 
 export type { CliIo } from './io.js';
 
@@ -60,7 +60,7 @@ async function dispatch(argv: readonly string[], io: CliIo): Promise<number> {
   }
   // -v as well as -V: both spellings are common, and -v has no other meaning before a command.
   if (first === '--version' || first === '-V' || first === '-v' || first === 'version') {
-    io.stdout.write(`emr-audit ${packageVersion()}\n`);
+    io.stdout.write(versionText());
     return 0;
   }
   if (first === 'help') return help(rest, io);

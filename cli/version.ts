@@ -1,5 +1,6 @@
 /** emr-audit's version, from our own package.json (beside cli/ in a checkout, beside dist-cli/ when packed). */
 import { readFileSync } from 'node:fs';
+import { IAM_CATALOGUE } from '../lib/iam/catalogue-version.js';
 
 let cached: string | undefined;
 
@@ -10,4 +11,9 @@ export function packageVersion(): string {
   const version = typeof pkg === 'object' && pkg !== null && 'version' in pkg ? pkg.version : undefined;
   cached = typeof version === 'string' ? version : 'unknown';
   return cached;
+}
+
+/** What `emr-audit --version` prints: our version, then the IAM action catalogue the iam checks judge by and its date. */
+export function versionText(): string {
+  return `emr-audit ${packageVersion()}\nIAM action catalogue: ${IAM_CATALOGUE.package} ${IAM_CATALOGUE.version} (${IAM_CATALOGUE.date})\n`;
 }

@@ -18,6 +18,7 @@ import { LISTENING_PREFIX, type ChildResult, type MemoryRunResult } from './benc
 import { runWatched } from './bench/run-process.js';
 import { LEGEND, renderArtefact, renderFleet, renderRun, totals } from './bench/report.js';
 import { NODE_BUNDLE_OPTIONS } from './esbuild-options.js';
+import { IAM_SCALE_DEFAULT_N, renderIamScale, runIamScale } from './bench/iam-scale.js';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const CHILD = join(ROOT, 'scripts', 'bench', 'child.ts');
@@ -71,6 +72,7 @@ interface Options {
   seed?: string;
   json: boolean;
   artefact: boolean;
+  iamN?: number;
 }
 
 const USAGE = `usage: npm run bench -- [--n 10,100,1000] [--time-scale auto|K] [--heap-mb MB] [--seed S] [--json] [--no-artefact]
@@ -112,6 +114,9 @@ function parseOptions(argv: string[]): Options {
         break;
       case '--json':
         o.json = true;
+        break;
+      case '--iam-n': // the IAM-at-scale case (scripts/bench/iam-scale.ts); 0 skips it
+        o.iamN = Number(value());
         break;
       case '--no-artefact':
         o.artefact = false;
@@ -237,6 +242,8 @@ async function main(): Promise<void> {
   } finally {
     entry.cleanup();
   }
+  const iamN = o.iamN ?? IAM_SCALE_DEFAULT_N;
+  if (iamN > 0 && !o.json) process.stdout.write(`${renderIamScale(await runIamScale(iamN))}\n`);
   let artefact: ArtefactResult | undefined;
   if (o.artefact) {
     if (!o.json) process.stderr.write('building and measuring the Lambda bundle…\n');

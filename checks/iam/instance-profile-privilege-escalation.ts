@@ -1,13 +1,22 @@
 import { TYPES, type ClusterCheck, type Outcome } from '../contract.js';
 import { errorOutcome } from '../../lib/lookup.js';
 import { describeGrant, describeRefusal, describeScopedGrant } from '../../lib/iam/describe.js';
-import { evaluateAccess, GRANT_FINDING, type Verdict } from '../../lib/iam/evaluate.js';
+import { evaluateAccess, forPassedToService, GRANT_FINDING, type Verdict } from '../../lib/iam/evaluate.js';
 import { capitalize, describeInstanceRole, INSTANCE_ROLE_PERMISSIONS, lookupInstanceRolePolicies, statementResources } from '../../lib/iam/role.js';
 import { complianceFor } from '../../lib/compliance.js';
 import { selfEscalations } from '../../lib/iam/self-escalation.js';
 
 /** Actions that, with iam:PassRole on *, run code under any role (CHECKS.md). */
 export const LAUNCH_ACTIONS = ['elasticmapreduce:RunJobFlow', 'ec2:RunInstances', 'lambda:CreateFunction', 'glue:CreateJob', 'cloudformation:CreateStack'] as const;
+
+/** The service principal each launch action passes the role to (`iam:PassedToService`). */
+export const LAUNCH_PRINCIPALS: Readonly<Record<(typeof LAUNCH_ACTIONS)[number], string>> = {
+  'elasticmapreduce:RunJobFlow': 'elasticmapreduce.amazonaws.com',
+  'ec2:RunInstances': 'ec2.amazonaws.com',
+  'lambda:CreateFunction': 'lambda.amazonaws.com',
+  'glue:CreateJob': 'glue.amazonaws.com',
+  'cloudformation:CreateStack': 'cloudformation.amazonaws.com',
+};
 
 /** IAM writes that grant permissions (CHECKS.md). */
 export const PERMISSION_WRITES = [
@@ -47,6 +56,8 @@ export const check: ClusterCheck = {
     const passRole = ask('iam:PassRole');
     // The caller names the resource it launches: any resource scope lets it launch something with a passed role.
     const launches = LAUNCH_ACTIONS.map((action) => evaluateAccess(policies, action, 'some', GRANT_FINDING));
+    // A PassRole pairs with a launch action only when its iam:PassedToService admits that action's service.
+    const passFor = (launch: Verdict): Verdict => evaluateAccess(forPassedToService(policies, LAUNCH_PRINCIPALS[launch.action as (typeof LAUNCH_ACTIONS)[number]]), 'iam:PassRole', 'every', GRANT_FINDING);
     const writes = PERMISSION_WRITES.map(ask);
     const assumeRole = ask('sts:AssumeRole');
     const unscopedWrites = new Set(writes.filter((w) => w.allowed).map((w) => w.action));
@@ -56,9 +67,11 @@ export const check: ClusterCheck = {
     const paths: string[] = [];
     const used: Verdict[] = [];
     const launching = launches.filter((v) => v.allowed);
-    if (passRole.allowed && launching.length > 0) {
-      paths.push(`${describeScopedGrant(passRole, 'on every role')}, together with ${launching.map((v) => describeGrant(v)).join(', ')} (on any resource scope: the caller names what it launches)`);
-      used.push(passRole, ...launching);
+    const paired = passRole.allowed ? launching.filter((v) => passFor(v).allowed) : [];
+    if (paired.length > 0) {
+      const pass = passFor(paired[0]!);
+      paths.push(`${describeScopedGrant(pass, 'on every role')}, together with ${paired.map((v) => describeGrant(v)).join(', ')} (on any resource scope: the caller names what it launches)`);
+      used.push(pass, ...paired);
     }
     for (const v of [...writes, assumeRole].filter((w) => w.allowed)) {
       paths.push(describeScopedGrant(v, 'on every resource'));
@@ -81,7 +94,11 @@ export const check: ClusterCheck = {
     const relevant = [...(launching.length > 0 || launches.some((v) => v.outcome === 'undecided') ? [passRole] : []), ...(passRole.allowed || passRole.outcome === 'undecided' ? launches : []), ...writes, assumeRole];
     const undecided = relevant.find((v) => v.outcome === 'undecided');
     if (undecided) return [errorOutcome(`the policies of ${who}`, `${describeRefusal(undecided)}.`)];
-    const partial = passRole.allowed ? ` iam:PassRole on every role is allowed (${describeScopedGrant(passRole, 'on every role')}), but none of ${LAUNCH_ACTIONS.join(', ')} is.` : '';
+    const partial = !passRole.allowed
+      ? ''
+      : launching.length > 0
+        ? ` iam:PassRole on every role is allowed (${describeScopedGrant(passRole, 'on every role')}), but only to services other than those of ${launching.map((v) => v.action).join(', ')} (iam:PassedToService).`
+        : ` iam:PassRole on every role is allowed (${describeScopedGrant(passRole, 'on every role')}), but none of ${LAUNCH_ACTIONS.join(', ')} is.`;
     return [{ status: 'PASS', message: `${capitalize(who)} has no privilege escalation path.${partial}` }];
   },
 };

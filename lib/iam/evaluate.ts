@@ -34,6 +34,9 @@
 import type { PatternSpec, Statement } from './statements.js';
 import { globMatch, hasWildcard } from './glob.js';
 import { coversEveryResource, partialCoverage, resourceTargetsOf, type ResourceTarget } from './resources.js';
+import { actionsOf } from './catalogue.js';
+import { admitsService } from './conditions.js';
+import { catalogueQuestion, type CatalogueQuestion } from './catalogue-masks.js';
 import { and, anyOf, not, xor, type Tri } from './tri.js';
 import { ACTION_UNIVERSE, ANY_STRING_UNIVERSE, searchWitness, type SearchResult } from './witness.js';
 
@@ -44,6 +47,8 @@ export interface RolePolicies {
   identity: readonly Statement[];
   /** The permissions boundary's statements, when the role has one. */
   boundary?: { name: string; arn: string; statements: readonly Statement[] };
+  /** Statements left out because the instance can never meet their Condition (statements.ts), to be mentioned. */
+  neverMet?: readonly { statement: Statement; test: string }[];
 }
 
 export type ResourceScope = 'every' | 'some';
@@ -96,7 +101,7 @@ export interface Verdict {
   boundary?: { name: string; arn: string };
 }
 
-interface Layers {
+export interface Layers {
   identityAllows: readonly Statement[];
   identityDenies: readonly Statement[];
   boundary?: { allows: readonly Statement[]; denies: readonly Statement[] };
@@ -166,7 +171,7 @@ function everyResourceStatements(list: readonly Statement[], target: ResourceTar
     }
     let d = byTarget.get(key);
     if (d === undefined) {
-      const restrict = partialCoverage(s.resources, target, s.effect);
+      const restrict = partialCoverage(s.resources, target);
       d = restrict ? { ...s, restrict } : null;
       byTarget.set(key, d);
     }
@@ -271,14 +276,93 @@ function decide(policies: RolePolicies, action: string, scope: ResourceScope, op
     return someResource(policies, a, empty(policies, action, 'some'), options);
   }
   const base = empty(policies, action, 'every');
-  const targets = resourceTargetsOf(a);
+  const question = hasWildcard(a) ? catalogueActionsOf(a) : undefined;
+  if (question) return everyCataloguedAction(policies, a, question, base, options);
+  if (a === '*') {
+    // `*` takes in actions of services no one has published yet: one of them, refused, refutes it
+    // without the search (most roles), which is needed only when something grants that much.
+    const probe = decide(policies, UNPUBLISHED_ACTION, 'every', options);
+    if (!probe.allowed && probe.outcome !== 'undecided') return { ...probe, action: base.action, example: UNPUBLISHED_ACTION };
+  }
+  const { mode, targets } = resourceTargetsOf(a);
   const perType = targets.map((target) => {
     const layers = layersOf(everyResourcePolicies(policies, target, hasWildcard(a)), options, () => true);
     const v = hasWildcard(a) ? everyActionOf(layers, a, base) : concreteAction(layers, a, base);
     return targets.length > 1 && target.type ? { ...v, resourceType: target.type } : v;
   });
-  return allOf(perType);
+  return mode === 'all' ? allOf(perType) : anyOfVerdicts(perType);
 }
+
+/**
+ * A wildcard question within one catalogued service (`iam:*`, `iam:Put*`) is answered on the
+ * catalogue: every catalogued action it stands for must be allowed on every resource. So an
+ * explicit list of all current IAM actions is `iam:*`, and a Deny of an action AWS has not
+ * published does not make `iam:*` any less administrator-equivalent.
+ */
+const catalogueQuestions = new Map<string, CatalogueQuestion | null>();
+
+function catalogueActionsOf(pattern: string): CatalogueQuestion | undefined {
+  let known = catalogueQuestions.get(pattern);
+  if (known === undefined) {
+    known = uncachedCatalogueActionsOf(pattern) ?? null;
+    if (catalogueQuestions.size >= 1000) catalogueQuestions.clear();
+    catalogueQuestions.set(pattern, known);
+  }
+  return known ?? undefined;
+}
+
+function uncachedCatalogueActionsOf(pattern: string): CatalogueQuestion | undefined {
+  const colon = pattern.indexOf(':');
+  if (colon < 0) return undefined;
+  const service = pattern.slice(0, colon);
+  if (hasWildcard(service)) return undefined;
+  const actions = actionsOf(service).filter((name) => globMatch(pattern, name.toLowerCase()));
+  return actions.length > 0 ? catalogueQuestion(pattern, actions) : undefined;
+}
+
+function everyCataloguedAction(policies: RolePolicies, pattern: string, question: CatalogueQuestion, base: VerdictBase, options: EvaluateOptions): Verdict {
+  const layers = layersOf(policies, options, () => true);
+  const failing = question.firstRefused(layers);
+  if (failing !== undefined) {
+    const name = question.actions[failing]!;
+    const v = decide(policies, name, 'every', options);
+    const { resourceType: _type, ...rest } = v;
+    return { ...rest, action: base.action, scope: 'every', example: name, ...(v.outcome === 'undecided' ? { outcome: 'undecided' as const } : {}) };
+  }
+  const conditional = question.firstRefused({ ...layers, identityAllows: layers.identityAllows.filter((s) => !s.conditional), ...(layers.boundary ? { boundary: { ...layers.boundary, allows: layers.boundary.allows.filter((s) => !s.conditional) } } : {}) }) !== undefined;
+  const usable = (list: readonly Statement[]): Statement[] => (conditional ? [...list] : list.filter((s) => !s.conditional));
+  const covers = (allows: readonly Statement[], boundaryAllows: readonly Statement[] | undefined): boolean =>
+    question.firstRefused({ ...layers, identityAllows: allows, ...(layers.boundary && boundaryAllows ? { boundary: { ...layers.boundary, allows: boundaryAllows } } : {}) }) === undefined;
+  const minimal = (pool: readonly Statement[], test: (kept: readonly Statement[]) => boolean): Statement[] => {
+    const candidates = usable(pool);
+    const single = [...candidates].sort((x, y) => x.actions.patterns.length - y.actions.patterns.length).find((s) => test([s]));
+    if (single) return [single];
+    let kept = candidates.filter((s) => question.touches(s));
+    for (const s of [...kept]) {
+      const without = kept.filter((k) => k !== s);
+      if (test(without)) kept = without;
+    }
+    return kept;
+  };
+  const grants = minimal(layers.identityAllows, (kept) => covers(kept, layers.boundary?.allows));
+  const boundaryGrants = layers.boundary ? minimal(layers.boundary.allows, (kept) => covers(grants, kept)) : [];
+  const conditionalDenies = layers.ignoredDenies.filter((s) => question.touches(s));
+  return { ...base, outcome: 'allowed', allowed: true, conditional, grants, boundaryGrants, conditionalDenies };
+}
+
+/** An action with optional resource types only is allowed on every resource when it is on every resource of one of them. */
+function anyOfVerdicts(verdicts: Verdict[]): Verdict {
+  if (verdicts.length === 1) return verdicts[0]!;
+  const allowed = verdicts.find((v) => v.allowed);
+  if (allowed) {
+    const { resourceType: _type, ...rest } = allowed;
+    return rest;
+  }
+  return verdicts.find((v) => v.outcome === 'undecided') ?? verdicts.find((v) => v.outcome !== 'not-granted') ?? verdicts[0]!;
+}
+
+/** An action name of a service outside the catalogue (a sample of what `*` covers beyond it). */
+const UNPUBLISHED_ACTION = 'zz-unpublished:zzaction';
 
 const unique = <T>(items: readonly T[]): T[] => [...new Set(items)];
 
@@ -325,6 +409,33 @@ export function evaluateOnResource(policies: RolePolicies, action: string, resou
   return verdict;
 }
 
+// ---------------------------------------------------------------- PassRole to one service
+
+const byService = new WeakMap<RolePolicies, Map<string, RolePolicies>>();
+
+/**
+ * The same policies as seen by a PassRole to one service principal (`ec2.amazonaws.com`): Allow
+ * statements whose `iam:PassedToService` does not admit it are left out, so a PassRole limited to
+ * `servicecatalog.amazonaws.com` does not pair with cloudformation:CreateStack.
+ */
+export function forPassedToService(policies: RolePolicies, principal: string): RolePolicies {
+  let known = byService.get(policies);
+  if (!known) {
+    known = new Map();
+    byService.set(policies, known);
+  }
+  const cached = known.get(principal);
+  if (cached) return cached;
+  const keep = (list: readonly Statement[]): Statement[] => list.filter((s) => s.effect !== 'Allow' || !s.passedToService || admitsService(s.passedToService, principal));
+  const view: RolePolicies = {
+    roleName: policies.roleName,
+    identity: keep(policies.identity),
+    ...(policies.boundary ? { boundary: { ...policies.boundary, statements: keep(policies.boundary.statements) } } : {}),
+  };
+  known.set(principal, view);
+  return view;
+}
+
 // ---------------------------------------------------------------- what the Denies take away
 
 const denyFree = new WeakMap<RolePolicies, RolePolicies>();
@@ -350,8 +461,13 @@ export function withoutDenies(policies: RolePolicies): RolePolicies {
  */
 export function denialsOf(policies: RolePolicies, action: string, options: EvaluateOptions): Statement[] {
   const a = action.toLowerCase();
+  const question = hasWildcard(a) ? catalogueActionsOf(a) : undefined;
+  if (question) {
+    const layers = layersOf(policies, options, () => true);
+    return [...layers.identityDenies, ...(layers.boundary?.denies ?? [])].filter((s) => question.touches(s));
+  }
   const found: Statement[] = [];
-  for (const target of resourceTargetsOf(a)) {
+  for (const target of resourceTargetsOf(a).targets) {
     const layers = layersOf(everyResourcePolicies(policies, target, hasWildcard(a)), options, () => true);
     for (const s of [...layers.identityDenies, ...(layers.boundary?.denies ?? [])]) {
       const hit = hasWildcard(a) ? searchStatements([s], 'actions', a, (m) => m(s)).kind !== 'none' : actionMatches(s, a);
@@ -444,8 +560,23 @@ function everyActionOf(layers: Layers, t: string, start: VerdictBase): Verdict {
 
 // ---------------------------------------------------------------- one action, some resource
 
+/** A resource a Resource pattern matches, without wildcards (`*` and `?` filled with `x`). */
+const sampleOf = (pattern: string): string => pattern.replace(/[*?]/g, 'x');
+
 function someResource(policies: RolePolicies, a: string, start: VerdictBase, options: EvaluateOptions): Verdict {
   const layers = layersOf(policies, options, (s) => specMatches(s.actions, a));
+  // The common cases need no search: nothing grants it, or nothing can take a grant away.
+  if (layers.identityAllows.length === 0) return { ...start, conditionalDenies: layers.ignoredDenies, outcome: 'not-granted', allowed: false };
+  if (layers.identityDenies.length === 0 && layers.ignoredDenies.length === 0 && !layers.boundary) {
+    const unconditional = layers.identityAllows.filter((s) => !s.conditional);
+    const pool = unconditional.length > 0 ? unconditional : layers.identityAllows;
+    const named = pool.find((s) => !s.resources.not);
+    if (named) {
+      const at = sampleOf(named.resources.patterns[0]!);
+      const m = (s: Statement): boolean => (unconditional.length === 0 || !s.conditional) && specMatches(s.resources, at);
+      return { ...start, conditionalDenies: [], outcome: 'allowed', allowed: true, allowedOn: at, conditional: unconditional.length === 0, grants: layers.identityAllows.filter(m), boundaryGrants: [] };
+    }
+  }
   const witness = (level: Level, unconditionalOnly = false): SearchResult =>
     searchStatements(allStatements(layers), 'resources', undefined, (m) => holds(layers, m, level, unconditionalOnly));
   const base = { ...start, conditionalDenies: layers.ignoredDenies };

@@ -6,9 +6,9 @@
 import type { EvalContext, ResourceRef } from '../../checks/contract.js';
 import { describeErrors, lookupInstanceProfile, lookupProfileRoleName, missingRoleParts, policyRef, roleRef, type InstanceProfileData, type Lookup } from '../lookup.js';
 import { INSTANCE_PROFILE_PERMISSIONS } from '../collect/needs.js';
-import type { Cluster, InstanceProfile, Role, ServiceRole } from '../snapshot.js';
+import type { Cluster, InstanceProfile, PolicyDocument, Role, ServiceRole } from '../snapshot.js';
 import type { RolePolicies } from './evaluate.js';
-import { parsePolicy, type Statement } from './statements.js';
+import { parsePolicy, type ParsedPolicy, type PolicySource, type Statement } from './statements.js';
 
 /** What the collectors call to gather an instance-profile role and every policy in force for it. */
 export const INSTANCE_ROLE_PERMISSIONS = ['elasticmapreduce:DescribeCluster', ...INSTANCE_PROFILE_PERMISSIONS] as const;
@@ -34,13 +34,35 @@ export function parseRolePolicies(data: InstanceProfileData): Lookup<RolePolicie
   return result;
 }
 
+/**
+ * Parsed managed policies per document object: a managed policy is one object in the snapshot
+ * whichever roles attach it, so its statements — and every answer cached on them — are shared by
+ * those roles. Weak: the cache lives as long as the snapshot, and grows with distinct policies only.
+ */
+const parsedManaged = new WeakMap<PolicyDocument, Map<string, ParsedPolicy>>();
+
+function parseManaged(source: Extract<PolicySource, { kind: 'managed' | 'boundary' }>, document: PolicyDocument): ParsedPolicy {
+  let bySource = parsedManaged.get(document);
+  if (!bySource) {
+    bySource = new Map();
+    parsedManaged.set(document, bySource);
+  }
+  const key = `${source.kind}\u0000${source.arn}\u0000${source.name}`;
+  let parsed = bySource.get(key);
+  if (!parsed) {
+    parsed = parsePolicy(source, document);
+    bySource.set(key, parsed);
+  }
+  return parsed;
+}
+
 function parseUncached(data: InstanceProfileData): Lookup<RolePolicies> {
   const { role } = data;
   const parsed = [
-    ...data.attached.map((p) => parsePolicy({ kind: 'managed', name: p.name, arn: p.arn }, p.document)),
+    ...data.attached.map((p) => parseManaged({ kind: 'managed', name: p.name, arn: p.arn }, p.document)),
     ...role.inlinePolicies.map((p) => parsePolicy({ kind: 'inline', roleName: role.name, policyName: p.name }, p.document)),
   ];
-  const boundary = data.boundary ? parsePolicy({ kind: 'boundary', name: data.boundary.name, arn: data.boundary.arn }, data.boundary.document) : undefined;
+  const boundary = data.boundary ? parseManaged({ kind: 'boundary', name: data.boundary.name, arn: data.boundary.arn }, data.boundary.document) : undefined;
   const problems = [...parsed.flatMap((p) => p.problems), ...(boundary?.problems ?? [])];
   if (problems.length > 0) return missing(problems.join('; '));
   return {
@@ -48,6 +70,7 @@ function parseUncached(data: InstanceProfileData): Lookup<RolePolicies> {
     value: {
       roleName: role.name,
       identity: parsed.flatMap((p) => p.statements),
+      neverMet: [...parsed, ...(boundary ? [boundary] : [])].flatMap((p) => p.neverMet),
       ...(data.boundary && boundary ? { boundary: { name: data.boundary.name, arn: data.boundary.arn, statements: boundary.statements } } : {}),
     },
   };

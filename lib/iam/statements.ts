@@ -7,6 +7,7 @@
  */
 import * as z from 'zod';
 import type { PolicyDocument } from '../snapshot.js';
+import { readCondition, type ServiceFilter } from './conditions.js';
 
 export type PolicySource =
   | { kind: 'managed'; name: string; arn: string }
@@ -32,6 +33,8 @@ export interface Statement {
   resources: PatternSpec;
   /** The statement has a `Condition`: it applies only when the condition holds. */
   conditional: boolean;
+  /** Its Condition limits a PassRole to these services (`iam:PassedToService`). */
+  passedToService?: ServiceFilter;
   /**
    * Only on statements the evaluator derives for a wildcard question: the statement takes part
    * for these actions only (those whose every resource its Resource covers).
@@ -56,6 +59,12 @@ const RawStatement = z
 
 export interface ParsedPolicy {
   statements: Statement[];
+  /**
+   * Statements whose Condition no request signed with the instance profile's own credentials can
+   * meet (conditions.ts): they never apply to the role's own requests, so they take part in no
+   * question, Allow or Deny. Kept to be mentioned.
+   */
+  neverMet: { statement: Statement; test: string }[];
   /** Statements that could not be read, each named: the policy cannot be evaluated safely. */
   problems: string[];
 }
@@ -63,6 +72,7 @@ export interface ParsedPolicy {
 export function parsePolicy(source: PolicySource, document: PolicyDocument): ParsedPolicy {
   const raw = Array.isArray(document.Statement) ? document.Statement : [document.Statement];
   const statements: Statement[] = [];
+  const neverMet: ParsedPolicy['neverMet'] = [];
   const problems: string[] = [];
   raw.forEach((record, i) => {
     const index = i + 1;
@@ -76,7 +86,8 @@ export function parsePolicy(source: PolicySource, document: PolicyDocument): Par
     const s = parsed.data;
     const actionList = s.Action ?? s.NotAction ?? [];
     const resourceList = s.Resource ?? s.NotResource ?? [];
-    statements.push({
+    const facts = readCondition(s.Condition);
+    const statement: Statement = {
       source,
       index,
       ...(s.Sid ? { sid: s.Sid } : {}),
@@ -85,9 +96,12 @@ export function parsePolicy(source: PolicySource, document: PolicyDocument): Par
       actionsAsWritten: actionList,
       resources: { not: s.Resource === undefined, patterns: resourceList },
       conditional: s.Condition !== undefined && Object.keys(s.Condition).length > 0,
-    });
+      ...(facts.passedToService ? { passedToService: facts.passedToService } : {}),
+    };
+    if (facts.neverMet !== undefined) neverMet.push({ statement, test: facts.neverMet });
+    else statements.push(statement);
   });
-  return { statements, problems };
+  return { statements, neverMet, problems };
 }
 
 export function describeSource(source: PolicySource): string {

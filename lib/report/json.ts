@@ -10,6 +10,7 @@ import { collectSuppressions, resultId, type ClusterSuppressions } from './asff.
 import { fixFirst } from './fix-first.js';
 import { buildSummary, type ReportSummary } from './render-summary.js';
 import type { ReportInput } from './report-input.js';
+import { IAM_CATALOGUE } from '../iam/catalogue-version.js';
 
 /**
  * The version of this JSON shape. Bumped only for an incompatible change (which the contract
@@ -23,7 +24,7 @@ export type JsonResult = Result & { id: string; compliance: ComplianceRef[] };
 export interface JsonReport {
   schemaVersion: typeof JSON_SCHEMA_VERSION;
   /** What produced the report, so a stored report says which version of the checks it reflects. */
-  tool: { name: 'emr-audit'; version: string };
+  tool: { name: 'emr-audit'; version: string; iamCatalogue: { package: string; version: string; date: string } };
   results: JsonResult[];
   /**
    * `suppressed`: clusters with suppressed results, each check with its source (only when there are any).
@@ -53,7 +54,8 @@ export function buildJsonReport(input: JsonReportInput): JsonReport {
   const compliance = (checkId: string): ComplianceRef[] => [...(byId.get(checkId)?.compliance ?? complianceFor(checkId))];
   return {
     schemaVersion: JSON_SCHEMA_VERSION,
-    tool: { name: 'emr-audit', version: input.toolVersion ?? 'unknown' },
+    // The iam checks' verdicts depend on the action catalogue as much as on our version.
+    tool: { name: 'emr-audit', version: input.toolVersion ?? 'unknown', iamCatalogue: { ...IAM_CATALOGUE } },
     // Explicit field order: people read this output too.
     results: input.results.map((r) => ({
       // Added field: the result's stable id (= its Security Hub finding Id), what summary.fixFirst lists.

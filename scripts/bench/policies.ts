@@ -3,6 +3,9 @@
  * them: `Statement`, `Action` and `Resource` each a single value or an array), sized like real
  * ones so that parsing them costs what it costs in a real account.
  */
+import { actionsOf } from '../../lib/iam/catalogue.js';
+import type { Rng } from './rng.js';
+
 export interface Statement {
   Sid?: string;
   Effect: 'Allow' | 'Deny';
@@ -202,4 +205,86 @@ export function inlinePolicy(kind: number, team: string): Document {
 
 export function ec2AssumeRolePolicy(): Document {
   return doc({ Effect: 'Allow', Principal: { Service: 'ec2.amazonaws.com' }, Action: 'sts:AssumeRole' });
+}
+
+// ---------------------------------------------------------------- generated policies (IAM at scale)
+
+/** Distinct managed policies of the IAM-at-scale case: about as many as AWS publishes. */
+export const POLICY_POOL_SIZE = 1500;
+
+const GENERATED_SERVICES = ['s3', 'kms', 'secretsmanager', 'dynamodb', 'ssm', 'ec2', 'glue', 'elasticmapreduce', 'lambda', 'cloudformation', 'iam', 'sts', 'ssmmessages'] as const;
+const OTHER_SERVICES = ['logs', 'cloudwatch', 'sns', 'sqs', 'kinesis', 'athena', 'lakeformation', 'rds', 'ecr', 'states'];
+
+/** Resource patterns of real EC2 roles (issue 21): most scoped by a prefix, suffix or infix, some every resource. */
+function resourceFor(rng: Rng, service: string, tag: string): string | string[] {
+  if (rng.chance(0.4)) return '*';
+  switch (service) {
+    case 's3':
+      return rng.pick([`arn:aws:s3:::acme-${tag}-*/*`, `arn:aws:s3:::*-datalake-${tag}/*`, `arn:aws:s3:::*transcribe*`, `arn:aws:s3:::*/AWSLogs/*/Config/*`, `arn:aws:s3:::${tag}-bucket`, 'arn:aws:s3:::*/*', `arn:aws:s3:::*/*aws-glue-*/*`]);
+    case 'secretsmanager':
+      return rng.pick([`arn:aws:secretsmanager:*:*:secret:*directconnect*`, `arn:aws:secretsmanager:us-east-1:123456789012:secret:${tag}/*`, 'arn:aws:secretsmanager:*:*:secret:*']);
+    case 'iam':
+    case 'sts':
+      return rng.pick([`arn:aws:iam::*:role/*-ROSA-Worker-Role`, `arn:aws:iam::123456789012:role/${tag}-*`, 'arn:aws:iam::*:role/*', `arn:aws:iam::*:role/*-emr-jobs`]);
+    case 'dynamodb':
+      return rng.pick([`arn:aws:dynamodb:*:*:table/*-stack-${tag}`, `arn:aws:dynamodb:us-east-1:123456789012:table/${tag}`, 'arn:aws:dynamodb:*:*:table/*']);
+    case 'kms':
+      return rng.pick(['arn:aws:kms:*:123456789012:key/*', `arn:aws:kms:us-east-1:123456789012:key/${tag}`]);
+    default:
+      return [`arn:aws:${service}:*:123456789012:*${tag}*`, `arn:aws:${service}:us-east-1:123456789012:*`];
+  }
+}
+
+/**
+ * One real-sized policy document: statement counts and action lists drawn so that sizes follow
+ * the AWS managed policies (most under 2 KB, a tail of 10–40 KB documents), real action names
+ * from the shipped catalogue, the resource patterns real roles use, and the conditions they carry.
+ */
+export function generatedPolicy(rng: Rng): Document {
+  const statements = rng.weighted<number>([
+    [1, 30],
+    [2, 20],
+    [3, 15],
+    [5, 12],
+    [8, 10],
+    [15, 8],
+    [30, 4],
+    [60, 1],
+  ]);
+  const tag = Math.floor(rng.next() * 1e9).toString(36);
+  const out: Statement[] = [];
+  for (let k = 0; k < statements; k += 1) {
+    const catalogueService = rng.chance(0.8);
+    const service = catalogueService ? rng.pick(GENERATED_SERVICES) : rng.pick(OTHER_SERVICES);
+    const names = catalogueService ? actionsOf(service) : [];
+    const count = rng.weighted<number>([
+      [1, 30],
+      [3, 30],
+      [8, 20],
+      [20, 15],
+      [40, 5],
+    ]);
+    const actions = new Set<string>();
+    for (let a = 0; a < count; a += 1) {
+      if (names.length === 0 || rng.chance(0.15)) actions.add(`${service}:${rng.pick(['Get*', 'List*', 'Describe*', '*', 'Put*'])}`);
+      else actions.add(rng.pick(names));
+    }
+    const statement: Statement = { Sid: `S${k}${tag}`, Effect: rng.chance(0.05) ? 'Deny' : 'Allow' };
+    if (rng.chance(0.02)) statement.NotAction = [...actions];
+    else statement.Action = actions.size === 1 ? [...actions][0]! : [...actions];
+    statement.Resource = resourceFor(rng, service, `${tag}${k}`);
+    const condition = rng.weighted<number>([
+      [0, 80],
+      [1, 12],
+      [2, 3],
+      [3, 3],
+      [4, 2],
+    ]);
+    if (condition === 1) statement.Condition = { StringEquals: { 'aws:ResourceTag/team': tag } };
+    if (condition === 2) statement.Condition = { 'ForAnyValue:StringEquals': { 'aws:CalledVia': ['athena.amazonaws.com'] } };
+    if (condition === 3) statement.Condition = { Bool: { 'aws:ViaAWSService': 'true' } };
+    if (condition === 4) statement.Condition = { StringEquals: { 'iam:PassedToService': rng.pick(['ec2.amazonaws.com', 'glue.amazonaws.com', 'servicecatalog.amazonaws.com']) } };
+    out.push(statement);
+  }
+  return doc(...out);
 }

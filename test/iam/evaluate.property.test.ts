@@ -10,6 +10,8 @@ import { describe, expect, it } from 'vitest';
 import { denialsOf, evaluateAccess, evaluateOnResource, GRANT_FINDING, withoutDenies, type EvaluateOptions, type RolePolicies } from '../../lib/iam/evaluate.js';
 import type { Statement } from '../../lib/iam/statements.js';
 import { rolePolicies } from './policies.js';
+import { catalogued, catalogueServices } from '../../lib/iam/catalogue.js';
+import { resourceTargetsOf } from '../../lib/iam/resources.js';
 
 const ACTIONS = [
   'iam:getrole',
@@ -116,7 +118,16 @@ function reference(s: Scenario, action: string, unconditionalOnly = false): bool
   return identity && (s.boundary === undefined || (grants(s.boundary) && !denies(s.boundary)));
 }
 
-const ACTION_FORM = /^[a-z0-9-]+:[a-z0-9]+$/;
+const ACTION_FORM = /^[a-z0-9-]+:[a-z0-9]+$/i;
+
+/**
+ * A wildcard within one catalogued service (`iam:*`) stands for the catalogued actions of that
+ * service (CHECKS.md, every IAM action): an action name AWS has not published is not asked about.
+ */
+const askedAbout = (target: string, action: string): boolean => {
+  const service = target.split(':')[0] ?? '';
+  return !target.includes(':') || /[*?]/.test(service) || catalogueServices().every((known) => known !== service.toLowerCase()) || catalogued(action) !== undefined;
+};
 const randomAction = fc
   .tuple(fc.stringMatching(/^[a-z0-9-]{1,6}$/), fc.stringMatching(/^[a-z0-9]{1,10}$/))
   .map(([svc, name]) => `${svc}:${name}`);
@@ -144,7 +155,7 @@ describe('evaluator against the reference model', () => {
         const v = evaluateAccess(policiesOf(s), target, 'every', { conditionalDenies: s.conditionalDenies });
         const within = (a: string): boolean => regex(target, true).test(a);
         if (v.allowed) {
-          for (const a of [...ACTIONS, ...samples].filter(within)) {
+          for (const a of [...ACTIONS, ...samples].filter(within).filter((a) => askedAbout(target, a))) {
             expect(reference(s, a), `${target} allowed but ${a} is not`).toBe(true);
             if (!v.conditional) expect(reference(s, a, true), `${target} unconditional but ${a} needs a condition`).toBe(true);
           }
@@ -286,7 +297,7 @@ describe('Deny subtraction against the reference model', () => {
           if (s.conditionalDenies === 'ignore') expect(d.conditional).toBe(false);
         }
         const bare = withoutDenies(policies);
-        for (const a of [...ACTIONS, ...samples].filter(within)) {
+        for (const a of [...ACTIONS, ...samples].filter(within).filter((a) => askedAbout(target, a))) {
           const withoutDeny = { ...s, identity: s.identity.filter((st) => st.effect === 'Allow'), boundary: s.boundary?.filter((st) => st.effect === 'Allow') };
           expect(evaluateAccess(bare, a, 'every', options).allowed, `${a} without Denies`).toBe(reference(withoutDeny, a));
           expect(reference(s, a), `${a} within ${target}`).toBe(reference(withoutDeny, a) && !denials.some((d) => matches(d, a)));
@@ -299,17 +310,11 @@ describe('Deny subtraction against the reference model', () => {
 
 // ---------------------------------------------------------------- resource-type wildcards
 
-const EC2_TYPES = ['image', 'instance', 'network-interface', 'security-group', 'subnet', 'volume'];
-/** The resource types of the actions, as `service/type` (a sentinel for actions with none listed). */
-const TYPES_OF: Record<string, string[]> = {
-  'iam:passrole': ['iam/role'],
-  'iam:attachrolepolicy': ['iam/role'],
-  'sts:assumerole': ['iam/role'],
-  'kms:decrypt': ['kms/key'],
-  'dynamodb:getitem': ['dynamodb/table'],
-  'ec2:runinstances': EC2_TYPES.map((t) => `ec2/${t}`),
+/** The resource types of the actions, as `service/type` (a sentinel `service/-` for actions with none), and how they combine — from the shipped catalogue. */
+const typesOf = (action: string): { mode: 'all' | 'any'; types: string[] } => {
+  const { mode, targets } = resourceTargetsOf(action);
+  return { mode, types: targets.map((t) => `${t.service ?? action.split(':')[0]}/${t.type ?? '-'}`) };
 };
-const typesOf = (action: string): string[] => TYPES_OF[action] ?? [`${action.split(':')[0]}/-`];
 
 /** Resource specs with the reference answer "does it cover every resource of type t". */
 const TYPED_SPECS: Array<{ spec: Record<string, unknown>; covers: (type: string) => boolean }> = [
@@ -355,7 +360,8 @@ const toTypedDoc = (statements: GenStatement[]) => ({
 
 /** Reference: allowed on every resource of each of the action's types (statements may cover one type each). */
 function typedReference(s: Scenario, action: string): boolean {
-  return typesOf(action).every((type) => {
+  const { mode, types } = typesOf(action);
+  return types[mode === 'all' ? 'every' : 'some']((type) => {
     const matches = (st: GenStatement): boolean => TYPED_SPECS[st.resource]!.covers(type) && st.patterns.some((p) => regex(p, true).test(action)) !== st.not;
     const layer = (list: GenStatement[]): boolean =>
       list.some((st) => st.effect === 'Allow' && matches(st)) && !list.some((st) => st.effect === 'Deny' && (s.conditionalDenies === 'apply' || !st.conditional) && matches(st));
@@ -400,7 +406,7 @@ describe('"every resource" with resource-type wildcards against the reference mo
           const v = evaluateAccess(policies, target, 'every', { conditionalDenies: s.conditionalDenies });
           const within = (a: string): boolean => regex(target, true).test(a);
           if (v.allowed) {
-            for (const a of [...ACTIONS, ...samples].filter(within)) expect(typedReference(s, a), `${target} allowed but ${a} is not`).toBe(true);
+            for (const a of [...ACTIONS, ...samples].filter(within).filter((a) => askedAbout(target, a))) expect(typedReference(s, a), `${target} allowed but ${a} is not`).toBe(true);
           } else if (v.outcome !== 'undecided') {
             const example = v.example ?? target.toLowerCase();
             expect(within(example)).toBe(true);

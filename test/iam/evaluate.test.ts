@@ -163,7 +163,7 @@ describe('effective allow of every action of a pattern (* and iam:*)', () => {
     const iam = every(p, 'iam:*');
     expect(all).toMatchObject({ allowed: false, outcome: 'not-granted' });
     expect(iam).toMatchObject({ allowed: false, outcome: 'not-granted' });
-    expect(iam.example).toMatch(/^iam:[a-z0-9]+$/);
+    expect(iam.example).toMatch(/^iam:[A-Za-z0-9]+$/);
     expect(every(p, 'iam:ListRoles').allowed).toBe(true);
     expect(every(p, 'iam:PassRole').allowed).toBe(false);
   });
@@ -171,7 +171,7 @@ describe('effective allow of every action of a pattern (* and iam:*)', () => {
   it('needs every action: a Deny of one IAM action breaks iam:* and names the Deny', () => {
     const p = rolePolicies([ADMINISTRATOR_ACCESS, doc({ Sid: 'NoUsers', Effect: 'Deny', Action: 'iam:CreateUser', Resource: '*' })]);
     const v = every(p, 'iam:*');
-    expect(v).toMatchObject({ allowed: false, outcome: 'denied', example: 'iam:createuser' });
+    expect(v).toMatchObject({ allowed: false, outcome: 'denied', example: 'iam:CreateUser' });
     expect(v.deniedBy.map((s) => s.sid)).toEqual(['NoUsers']);
   });
 
@@ -192,7 +192,7 @@ describe('effective allow of every action of a pattern (* and iam:*)', () => {
     const p = rolePolicies([ADMINISTRATOR_ACCESS], doc({ Effect: 'Allow', NotAction: 'iam:Delete*', Resource: '*' }));
     const v = every(p, 'iam:*');
     expect(v).toMatchObject({ allowed: false, outcome: 'boundary' });
-    expect(v.example).toMatch(/^iam:delete/);
+    expect(v.example).toMatch(/^iam:Delete/);
     expect(every(p, 'iam:PassRole').allowed).toBe(true);
   });
 

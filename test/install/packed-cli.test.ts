@@ -64,7 +64,7 @@ describe('npm pack + npm install -g of the tarball', () => {
     const bin = join(prefix, 'bin', 'emr-audit');
     const elsewhere = mkdtempSync(join(work, 'elsewhere-'));
     const version = await run(bin, ['--version'], { cwd: elsewhere, env });
-    expect(version.stdout).toMatch(/^emr-audit \d+\.\d+\.\d+\n$/);
+    expect(version.stdout).toMatch(/^emr-audit \d+\.\d+\.\d+\nIAM action catalogue: @cloud-copilot\/iam-data \S+ \(\d{4}-\d{2}-\d{2}\)\n$/);
 
     const demo = await run(bin, ['scan', '--demo'], { cwd: elsewhere, env });
     expect(demo.stdout).toMatch(/^emr-audit · account 123456789012/);

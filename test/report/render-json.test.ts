@@ -1,3 +1,4 @@
+import { catalogueInfo } from '../../lib/iam/catalogue.js';
 import { describe, expect, it } from 'vitest';
 import type { CheckMeta, Result } from '../../checks/contract.js';
 import type { ComplianceRef } from '../../lib/compliance.js';
@@ -54,7 +55,7 @@ describe('renderJson', () => {
     const parsed = JSON.parse(text) as { schemaVersion: number; tool: unknown; results: unknown[]; summary: unknown };
     expect(Object.keys(parsed)).toEqual(['schemaVersion', 'tool', 'results', 'summary']);
     expect(parsed.schemaVersion).toBe(1);
-    expect(parsed.tool).toEqual({ name: 'emr-audit', version: '1.2.3' });
+    expect(parsed.tool).toEqual({ name: 'emr-audit', version: '1.2.3', iamCatalogue: catalogueInfo() });
     expect(parsed.results).toHaveLength(results.length);
   });
 

@@ -77,4 +77,10 @@ describe('iam/instance-profile-missing-ssm-permissions', () => {
     expect(error.status).toBe('ERROR');
     expect(error.message).toContain('iam:GetInstanceProfile AccessDenied');
   });
+
+  it('an Allow of the SSM actions the instance can never use does not count', () => {
+    const via = { name: 'via', document: { Statement: { Effect: 'Allow', Action: ['ssm:UpdateInstanceInformation', 'ssmmessages:*'], Resource: '*', Condition: { Bool: { 'aws:ViaAWSService': 'true' } } } } };
+    const o = run({ attached: [via], ...off });
+    expect(o.status).toBe('FAIL');
+  });
 });

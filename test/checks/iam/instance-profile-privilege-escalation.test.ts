@@ -99,7 +99,7 @@ describe('iam/instance-profile-privilege-escalation', () => {
     const notResource = only(runCluster(check, makeCluster(), inline({ Effect: 'Allow', Action: 'iam:PutRolePolicy', Resource: ROLE_ARN }, { Effect: 'Deny', Action: 'iam:PutRolePolicy', NotResource: 'arn:aws:iam::*:role/other' })));
     expect(notResource.status).toBe('PASS');
     const conditional = only(
-      runCluster(check, makeCluster(), inline({ Effect: 'Allow', Action: 'iam:PutRolePolicy', Resource: ROLE_ARN }, { Effect: 'Deny', Action: 'iam:PutRolePolicy', Resource: '*', Condition: { Bool: { 'aws:ViaAWSService': 'true' } } })),
+      runCluster(check, makeCluster(), inline({ Effect: 'Allow', Action: 'iam:PutRolePolicy', Resource: ROLE_ARN }, { Effect: 'Deny', Action: 'iam:PutRolePolicy', Resource: '*', Condition: { Bool: { 'aws:MultiFactorAuthPresent': 'false' } } })),
     );
     expect(conditional.status).toBe('FAIL');
     expect(conditional.message).toContain('unless a conditional Deny applies');
@@ -135,5 +135,39 @@ describe('iam/instance-profile-privilege-escalation', () => {
     const o = only(runCluster(check, makeCluster(), { errors: [accessDenied('instanceProfile', 'EMR_EC2_DefaultRole', 'iam:GetInstanceProfile')] }));
     expect(o.status).toBe('ERROR');
     expect(o.message).toContain('iam:GetInstanceProfile AccessDenied');
+  });
+
+  describe('PassRole on a scoped pattern is a PassRole of some roles, not of every role (issue 21)', () => {
+    it.each(['arn:aws:iam::*:role/*-ROSA-Worker-Role', 'arn:aws:iam::*:role/*-emr-jobs', 'arn:aws:iam::123456789012:role/emr/*'])('PassRole on %s with RunJobFlow PASSes', (resource) => {
+      const o = only(runCluster(check, makeCluster(), inline({ Effect: 'Allow', Action: 'iam:PassRole', Resource: resource }, { Effect: 'Allow', Action: 'elasticmapreduce:RunJobFlow', Resource: '*' })));
+      expect(o.status).toBe('PASS');
+    });
+
+    it.each(['arn:aws:iam::*:role/*', 'arn:aws:iam::123456789012:role/*', 'arn:aws:iam::*:*'])('PassRole on %s with a scoped launch action FAILs (the launch half keeps any scope)', (resource) => {
+      const o = only(runCluster(check, makeCluster(), inline({ Effect: 'Allow', Action: 'iam:PassRole', Resource: resource }, { Effect: 'Allow', Action: 'lambda:CreateFunction', Resource: 'arn:aws:lambda:*:*:function:etl-*' })));
+      expect(o.status).toBe('FAIL');
+      expect(o.message).toContain('lambda:CreateFunction');
+    });
+  });
+
+  describe('iam:PassedToService decides which launch actions a PassRole pairs with', () => {
+    const pass = (values: string | string[], operator = 'StringEquals') => ({ Effect: 'Allow', Action: 'iam:PassRole', Resource: '*', Condition: { [operator]: { 'iam:PassedToService': values } } });
+    it('PassRole to servicecatalog does not pair with cloudformation:CreateStack', () => {
+      const o = only(runCluster(check, makeCluster(), inline(pass('servicecatalog.amazonaws.com'), { Effect: 'Allow', Action: 'cloudformation:CreateStack', Resource: '*' })));
+      expect(o.status).toBe('PASS');
+      expect(o.message).toContain('iam:PassedToService');
+    });
+    it('PassRole to ec2 pairs with ec2:RunInstances, and a wildcard service with anything', () => {
+      const ec2 = only(runCluster(check, makeCluster(), inline(pass(['ec2.amazonaws.com']), { Effect: 'Allow', Action: ['ec2:RunInstances', 'glue:CreateJob'], Resource: '*' })));
+      expect(ec2.status).toBe('FAIL');
+      expect(ec2.message).toContain('ec2:RunInstances');
+      expect(ec2.message).not.toContain('glue:CreateJob');
+      const any = only(runCluster(check, makeCluster(), inline(pass('*.amazonaws.com', 'StringLike'), { Effect: 'Allow', Action: 'glue:CreateJob', Resource: '*' })));
+      expect(any.status).toBe('FAIL');
+    });
+    it('a PassRole only a service can use does not count', () => {
+      const o = only(runCluster(check, makeCluster(), inline({ Effect: 'Allow', Action: 'iam:PassRole', Resource: '*', Condition: { Bool: { 'aws:ViaAWSService': 'true' } } }, { Effect: 'Allow', Action: 'ec2:RunInstances', Resource: '*' })));
+      expect(o.status).toBe('PASS');
+    });
   });
 });

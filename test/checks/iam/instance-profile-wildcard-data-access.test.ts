@@ -64,4 +64,40 @@ describe('iam/instance-profile-wildcard-data-access', () => {
     expect(o.status).toBe('ERROR');
     expect(o.message).toContain(`role ${ROLE} (its ARN and permissions boundary): iam:GetRole AccessDenied`);
   });
+
+  describe('scoped patterns of real EC2 roles are not every resource (issue 21)', () => {
+    it.each([
+      ['s3:GetObject', 'arn:aws:s3:::*transcribe*'],
+      ['s3:GetObject', 'arn:aws:s3:::*/AWSLogs/*/Config/*'],
+      ['s3:PutObject', 'arn:aws:s3:::*/*aws-glue-*/*'],
+      ['s3:GetObject', 'arn:aws:s3:::*-datalake/*'],
+      ['s3:DeleteObject', 'arn:aws:s3:::acme-*/*'],
+      ['secretsmanager:GetSecretValue', 'arn:aws:secretsmanager:*:*:secret:*directconnect*'],
+      ['dynamodb:Scan', 'arn:aws:dynamodb:*:*:table/*-stack-*'],
+      ['kms:Decrypt', 'arn:aws:kms:*:*:key/mrk-*'],
+    ])('%s on %s PASSes', (action, resource) => {
+      const o = only(runCluster(check, makeCluster(), iamRegion({ inline: [{ name: 'lake', document: { Statement: { Effect: 'Allow', Action: action, Resource: resource } } }] })));
+      expect(o.status).toBe('PASS');
+    });
+
+    it.each([
+      ['s3:GetObject', 'arn:aws:s3:::*'],
+      ['s3:GetObject', 'arn:aws:s3:::*/*'],
+      ['secretsmanager:GetSecretValue', 'arn:aws:secretsmanager:us-east-1:123456789012:secret:*'],
+      ['dynamodb:GetItem', 'arn:aws:dynamodb:eu-west-1:*:table/*'],
+      ['kms:Decrypt', 'arn:aws:kms:*:*:*'],
+      ['ssm:GetParametersByPath', 'arn:aws:ssm:*:123456789012:parameter/*'],
+    ])('%s on %s FAILs: a fixed region or the own account does not narrow it', (action, resource) => {
+      const o = only(runCluster(check, makeCluster(), iamRegion({ inline: [{ name: 'lake', document: { Statement: { Effect: 'Allow', Action: action, Resource: resource } } }] })));
+      expect(o.status).toBe('FAIL');
+      expect(o.message).toContain(action);
+    });
+  });
+
+  it('an Allow the instance can never use (aws:CalledVia, aws:ViaAWSService) does not count', () => {
+    for (const Condition of [{ 'ForAnyValue:StringEquals': { 'aws:CalledVia': 'athena.amazonaws.com' } }, { Bool: { 'aws:ViaAWSService': 'true' } }, { StringEquals: { 'aws:PrincipalServiceName': 'glue.amazonaws.com' } }]) {
+      const o = only(runCluster(check, makeCluster(), iamRegion({ inline: [{ name: 'via', document: { Statement: { Effect: 'Allow', Action: 's3:GetObject', Resource: '*', Condition } } }] })));
+      expect(o.status, JSON.stringify(Condition)).toBe('PASS');
+    }
+  });
 });

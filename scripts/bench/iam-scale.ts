@@ -1,0 +1,144 @@
+/**
+ * Benchmark case "IAM at scale": a snapshot of N clusters (default 5,000), each with its own
+ * instance profile and role, every role holding three managed policies from a pool of 1,500
+ * distinct documents and one inline policy of its own — real-sized documents (scripts/bench/
+ * policies.ts, sized like the AWS managed policies). A full `emr-audit scan --snapshot` of it runs
+ * in a child process (the CLI bundled with the Lambda's esbuild options, MALLOC_ARENA_MAX=2 as
+ * deployed), which reports its peak RSS and CPU seconds. Targets (issue 21): ≤ 400 MB peak RSS and
+ * ≤ 15 s CPU.
+ *   node --import tsx scripts/bench/iam-scale.ts [--n 5000]
+ * `npm run bench` runs it after the fleet runs (`--iam-n N` to change N, `--iam-n 0` to skip).
+ */
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { bundleCli } from '../build-cli.js';
+import { generatedPolicy, POLICY_POOL_SIZE } from './policies.js';
+import { createRng } from './rng.js';
+
+export const IAM_SCALE_TARGETS = { peakRssMb: 400, cpuSeconds: 15 } as const;
+export const IAM_SCALE_DEFAULT_N = 5000;
+
+export interface IamScaleResult {
+  n: number;
+  distinctPolicies: number;
+  snapshotMb: number;
+  peakRssMb: number;
+  cpuSeconds: number;
+  wallSeconds: number;
+  /** Results of the iam checks by status, to see the case exercises every verdict. */
+  iamStatuses: Record<string, number>;
+}
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const ACCOUNT = '123456789012';
+
+interface DemoRegion {
+  clusters: Array<Record<string, unknown> & { ec2: Record<string, unknown> }>;
+  instanceProfiles: Record<string, unknown>;
+  roles: Record<string, unknown>;
+  managedPolicies: Record<string, unknown>;
+  [key: string]: unknown;
+}
+
+/** The demo account's first region with N clusters of their own roles in place of its clusters. */
+export function iamScaleSnapshot(n: number, seed = 21): { snapshot: unknown; distinctPolicies: number } {
+  const demo = JSON.parse(readFileSync(join(ROOT, 'examples', 'demo-account.json'), 'utf8')) as { regions: DemoRegion[] } & Record<string, unknown>;
+  const region = demo.regions[0]!;
+  const template = region.clusters[0]!;
+  const rng = createRng(seed);
+  const pool = Array.from({ length: POLICY_POOL_SIZE }, (_, i) => {
+    const arn = i % 3 === 0 ? `arn:aws:iam::aws:policy/BenchManaged${i}` : `arn:aws:iam::${ACCOUNT}:policy/bench-${i}`;
+    return { arn, name: arn.slice(arn.lastIndexOf('/') + 1), defaultVersionId: 'v1', document: generatedPolicy(rng) };
+  });
+  const clusters: unknown[] = [];
+  const instanceProfiles: Record<string, unknown> = {};
+  const roles: Record<string, unknown> = {};
+  for (let i = 0; i < n; i += 1) {
+    const name = `iam-scale-${i}`;
+    const attached = new Set<string>();
+    while (attached.size < 3) attached.add(pool[rng.skewed(pool.length, 0.6)]!.arn);
+    clusters.push({ ...template, id: `j-IAMSCALE${String(i).padStart(6, '0')}`, name, ec2: { ...template.ec2, instanceProfile: name } });
+    instanceProfiles[name] = { ref: name, name, arn: `arn:aws:iam::${ACCOUNT}:instance-profile/${name}`, roleNames: [name] };
+    roles[name] = { name, arn: `arn:aws:iam::${ACCOUNT}:role/${name}`, attachedPolicyArns: [...attached], inlinePolicies: [{ name: 'jobs', document: generatedPolicy(rng) }] };
+  }
+  const managedPolicies: Record<string, unknown> = { ...region.managedPolicies };
+  for (const p of pool) managedPolicies[p.arn] = p;
+  const regionOut = { ...region, clusters, instanceProfiles, roles, managedPolicies };
+  return { snapshot: { ...demo, regions: [regionOut] }, distinctPolicies: pool.length + n };
+}
+
+/** The child: runs the bundled CLI on the snapshot, output discarded, then prints its own resource usage. */
+const RUNNER = `
+import { main } from './main.mjs';
+const sink = { write: () => true };
+let statuses = {};
+// The report arrives in pieces: a short carry keeps a checkId and its status together.
+let carry = '';
+const out = { write: (text) => { const t = carry + text; let end = 0; for (const m of t.matchAll(/"checkId": ?"iam\\/[^"]+",\\s*"status": ?"([A-Z_]+)"/g)) { statuses[m[1]] = (statuses[m[1]] ?? 0) + 1; end = m.index + m[0].length; } carry = t.slice(Math.max(end, t.length - 200)); return true; } };
+const code = await main(process.argv.slice(2), { stdout: out, stderr: sink, env: process.env, stdoutIsTTY: false, stderrIsTTY: false, columns: 120 });
+const u = process.resourceUsage();
+process.stdout.write(JSON.stringify({ code, maxRssKb: u.maxRSS, cpuSeconds: (u.userCPUTime + u.systemCPUTime) / 1e6, statuses }) + '\\n');
+`;
+
+export async function runIamScale(n: number = IAM_SCALE_DEFAULT_N): Promise<IamScaleResult> {
+  const dir = mkdtempSync(join(tmpdir(), 'emr-audit-iam-scale-'));
+  try {
+    const { snapshot, distinctPolicies } = iamScaleSnapshot(n);
+    const text = JSON.stringify(snapshot);
+    const file = join(dir, 'snapshot.json');
+    writeFileSync(file, text);
+    const cli = join(dir, 'cli');
+    await bundleCli(cli);
+    writeFileSync(join(cli, 'run.mjs'), RUNNER);
+    const started = performance.now();
+    const report = await new Promise<{ code: number; maxRssKb: number; cpuSeconds: number; statuses: Record<string, number> }>((done, fail) => {
+      const child = spawn(process.execPath, [join(cli, 'run.mjs'), 'scan', '--snapshot', file, '--format', 'json'], {
+        cwd: ROOT,
+        env: { ...process.env, MALLOC_ARENA_MAX: '2' },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      let stdout = '';
+      let stderr = '';
+      child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+      child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+      child.on('close', (code) => {
+        const line = stdout.trim().split('\n').pop() ?? '';
+        try {
+          done(JSON.parse(line) as { code: number; maxRssKb: number; cpuSeconds: number; statuses: Record<string, number> });
+        } catch {
+          fail(new Error(`iam-scale child failed (exit ${code}): ${stderr.slice(-2000)}`));
+        }
+      });
+    });
+    return {
+      n,
+      distinctPolicies,
+      snapshotMb: text.length / 1e6,
+      peakRssMb: report.maxRssKb / 1024,
+      cpuSeconds: report.cpuSeconds,
+      wallSeconds: (performance.now() - started) / 1000,
+      iamStatuses: report.statuses,
+    };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+export function renderIamScale(r: IamScaleResult): string {
+  const ok = (value: number, target: number): string => (value <= target ? 'within target' : `OVER the ${target} target`);
+  return [
+    `## IAM at scale: full scan --snapshot of ${r.n} clusters, each with its own role (${r.distinctPolicies} distinct policy documents, snapshot ${r.snapshotMb.toFixed(1)} MB)`,
+    `peak RSS ${r.peakRssMb.toFixed(0)} MB (${ok(r.peakRssMb, IAM_SCALE_TARGETS.peakRssMb)}), CPU ${r.cpuSeconds.toFixed(1)} s (${ok(r.cpuSeconds, IAM_SCALE_TARGETS.cpuSeconds)}), wall ${r.wallSeconds.toFixed(1)} s`,
+    `iam check results: ${Object.entries(r.iamStatuses).map(([s, c]) => `${s} ${c}`).join(', ')}`,
+  ].join('\n');
+}
+
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  const at = process.argv.indexOf('--n');
+  const n = at >= 0 ? Number(process.argv[at + 1]) : IAM_SCALE_DEFAULT_N;
+  const r = await runIamScale(n);
+  process.stdout.write(`${renderIamScale(r)}\n`);
+}
