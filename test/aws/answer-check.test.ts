@@ -5,6 +5,7 @@
  * calls — retried, then `UnexpectedAnswer` (or `UnreadableResponse`) naming the call — while a
  * valid answer with an empty list stays valid.
  */
+import { createHash } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { DescribeInstancesCommand, DescribeManagedPrefixListsCommand, DescribeNetworkAclsCommand, DescribeRegionsCommand, DescribeRouteTablesCommand, DescribeSecurityGroupsCommand, DescribeSubnetsCommand, GetManagedPrefixListEntriesCommand } from '@aws-sdk/client-ec2';
 import { DescribeClusterCommand, DescribeSecurityConfigurationCommand, GetBlockPublicAccessConfigurationCommand, ListClustersCommand, ListInstanceFleetsCommand, ListInstanceGroupsCommand, ListInstancesCommand, ListReleaseLabelsCommand } from '@aws-sdk/client-emr';
@@ -12,6 +13,7 @@ import { PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { GetInstanceProfileCommand, GetPolicyCommand, GetPolicyVersionCommand, GetRoleCommand, GetRolePolicyCommand, ListAttachedRolePoliciesCommand, ListRolePoliciesCommand } from '@aws-sdk/client-iam';
 import { GetResourcesCommand } from '@aws-sdk/client-resource-groups-tagging-api';
 import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
+import { SendMessageCommand } from '@aws-sdk/client-sqs';
 import { BatchImportFindingsCommand, GetFindingsCommand } from '@aws-sdk/client-securityhub';
 import { DescribeInstanceInformationCommand, GetServiceSettingCommand } from '@aws-sdk/client-ssm';
 import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
@@ -131,6 +133,13 @@ const OPERATIONS: Operation[] = [
   { api: 'securityhub:GetFindings', send: (c) => hub(c).send(new GetFindingsCommand({})), valid: restJson({ Findings: [] }), other: restJson({ FailedCount: 0, SuccessCount: 0, FailedFindings: [] }) },
   { api: 'securityhub:BatchImportFindings', send: (c) => hub(c).send(new BatchImportFindingsCommand({ Findings: [] })), valid: restJson({ FailedCount: 0, SuccessCount: 0, FailedFindings: [] }), other: restJson({ Findings: [] }) },
   { api: 'events:PutEvents', send: (c) => c.events.send(new PutEventsCommand({ Entries: [{ Source: 'emr-audit', DetailType: 'Run EMR audit', Detail: '{}' }] })), valid: json({ FailedEntryCount: 0, Entries: [] }), other: json({ Rules: [] }) },
+  {
+    // The change-event follow-up queue (awsJson1_0; the SDK checks the body's MD5 too).
+    api: 'sqs:SendMessage',
+    send: (c) => c.sqs!.send(new SendMessageCommand({ QueueUrl: `${process.env.AWS_ENDPOINT_URL!}/${ACCOUNT}/follow-ups`, MessageBody: '{}' })),
+    valid: json({ MessageId: '5fea7756-0ea4-451a-a703-a558b933e274', MD5OfMessageBody: createHash('md5').update('{}').digest('hex') }, 'application/x-amz-json-1.0'),
+    other: json({ QueueUrls: [] }, 'application/x-amz-json-1.0'),
+  },
 ];
 
 async function failed(op: Operation): Promise<ReturnType<typeof failureOf>> {
