@@ -47,7 +47,8 @@ function changeEventConditions(changeEvents, iamRegions) {
       'Fn::And': [{ Condition: 'ChangeEventsOn' }, { 'Fn::Equals': [{ Ref: 'AWS::Region' }, 'us-east-1'] }, { 'Fn::Not': [{ 'Fn::Equals': [iamRegions, ''] }] }],
     },
   };
-  for (let n = 0; n < IAM_EVENT_REGIONS; n++) {
+  // The first Region needs no condition of its own: ForwardIamEvents already says the list is not empty.
+  for (let n = 1; n < IAM_EVENT_REGIONS; n++) {
     conditions[`ForwardIamEventsTo${n + 1}`] = { 'Fn::And': [{ Condition: 'ForwardIamEvents' }, { 'Fn::Not': [{ 'Fn::Equals': [nthRegion(iamRegions, n), ''] }] }] };
   }
   return conditions;

@@ -68,7 +68,7 @@ describe('npm pack + npm install -g of the tarball', () => {
 
     const demo = await run(bin, ['scan', '--demo'], { cwd: elsewhere, env });
     expect(demo.stdout).toMatch(/^emr-audit · account 123456789012/);
-    expect(demo.stdout).toMatch(/11 clusters in 2 regions · \d+ FAIL/);
+    expect(demo.stdout).toMatch(/12 clusters in 2 regions · \d+ FAIL/);
 
     const out = join(elsewhere, 'out');
     await run(bin, ['scan', '--demo', '--output-dir', out, '--format', 'json,html', '--quiet'], { cwd: elsewhere, env });
