@@ -25,6 +25,31 @@ function ref(groupId: string, ctx: EvalContext): ResourceRef {
  * produce kilobytes per finding, which Security Hub cuts at 1,024 characters anyway). */
 const NAMED_CLUSTERS = 10;
 
+/**
+ * The clusters using any of `groups`, once each, in snapshot order. Kept per region index and set
+ * of groups (weakly: it lives as long as the snapshot's index), so it grows with distinct group
+ * sets, never with the clusters that share them.
+ */
+const mergedUses = new WeakMap<readonly GroupUse[], Map<string, GroupUse[]>>();
+
+function usersOf(groups: readonly string[], ctx: EvalContext): GroupUse[] {
+  const first = ctx.region.clustersUsingGroup(groups[0]!);
+  let bySet = mergedUses.get(first);
+  if (!bySet) {
+    bySet = new Map();
+    mergedUses.set(first, bySet);
+  }
+  const key = groups.join('\u0000');
+  let merged = bySet.get(key);
+  if (!merged) {
+    const byIndex = new Map<number, GroupUse>();
+    for (const groupId of groups) for (const use of ctx.region.clustersUsingGroup(groupId)) if (!byIndex.has(use.index)) byIndex.set(use.index, use);
+    merged = [...byIndex.values()].sort((a, b) => a.index - b.index);
+    bySet.set(key, merged);
+  }
+  return merged;
+}
+
 const more = (n: number): string => (n > 0 ? `; and ${n} more cluster${n === 1 ? '' : 's'}` : '');
 
 function managedGroups(cluster: Cluster): string[] {
@@ -58,16 +83,16 @@ export const check: ClusterCheck = {
     if (managed.length === 0) {
       return [errorOutcome("the cluster's EMR-managed security groups", 'DescribeCluster reported neither an EMR-managed master nor a core/task group')];
     }
-    // The other clusters that use one of the groups, in snapshot order (from the region's index:
-    // scanning every cluster for every cluster is quadratic).
-    const sharers = new Map<number, GroupUse>();
-    for (const groupId of managed) {
-      for (const use of ctx.region.clustersUsingGroup(groupId)) if (use.cluster.id !== cluster.id) sharers.set(use.index, use);
-    }
+    // The other clusters that use one of the groups, in snapshot order (from the region's index,
+    // merged once per set of groups: when thousands of clusters share a group, merging it again
+    // for each of them is quadratic).
+    const ordered = usersOf(managed, ctx).filter((use) => use.cluster.id !== cluster.id);
+    const sharedGroups = managed.filter((groupId) => ctx.region.clustersUsingGroup(groupId).some((use) => use.cluster.id !== cluster.id));
     const sharing: string[] = [];
     const shared = new Set<string>();
-    const ordered = managed.length === 1 ? [...sharers.values()] : [...sharers.values()].sort((a, b) => a.index - b.index);
     for (const { cluster: other, refs } of ordered) {
+      // Past the named clusters, only the order in which the shared groups first appear is left to learn.
+      if (sharing.length >= NAMED_CLUSTERS && shared.size === sharedGroups.length) break;
       const uses = refs.filter((r) => managed.includes(r.groupId));
       for (const u of uses) shared.add(u.groupId);
       if (sharing.length < NAMED_CLUSTERS) {

@@ -157,13 +157,13 @@ const derived = new WeakMap<Statement, Map<string, Statement | null>>();
  */
 function everyResourceStatements(list: readonly Statement[], target: ResourceTarget, wildcard: boolean): Statement[] {
   const out: Statement[] = [];
+  const key = `${target.service ?? ''}\u0000${target.type ?? ''}`;
   for (const s of list) {
     if (coversEveryResource(s.resources, target)) {
       out.push(s);
       continue;
     }
     if (!wildcard) continue;
-    const key = `${target.service ?? ''}\u0000${target.type ?? ''}`;
     let byTarget = derived.get(s);
     if (!byTarget) {
       byTarget = new Map();
@@ -234,6 +234,28 @@ function searchStatements(
     },
     targetIndex === undefined ? {} : { required: targetIndex },
   );
+}
+
+/**
+ * Whether one statement's actions meet an action pattern (`*`, `iam:*`), per statement object.
+ * Managed policies' statements are shared by every role attaching the policy (role.ts), so this
+ * cache grows with distinct policy statements and patterns asked, never with roles or clusters;
+ * weak, it goes with the snapshot.
+ */
+const meets = new WeakMap<Statement, Map<string, SearchResult['kind']>>();
+
+function meetsPattern(s: Statement, pattern: string): SearchResult['kind'] {
+  let byPattern = meets.get(s);
+  if (!byPattern) {
+    byPattern = new Map();
+    meets.set(s, byPattern);
+  }
+  let kind = byPattern.get(pattern);
+  if (kind === undefined) {
+    kind = searchStatements([s], 'actions', pattern, (m) => m(s)).kind;
+    byPattern.set(pattern, kind);
+  }
+  return kind;
 }
 
 function allStatements(layers: Layers): Statement[] {
@@ -470,7 +492,7 @@ export function denialsOf(policies: RolePolicies, action: string, options: Evalu
   for (const target of resourceTargetsOf(a).targets) {
     const layers = layersOf(everyResourcePolicies(policies, target, hasWildcard(a)), options, () => true);
     for (const s of [...layers.identityDenies, ...(layers.boundary?.denies ?? [])]) {
-      const hit = hasWildcard(a) ? searchStatements([s], 'actions', a, (m) => m(s)).kind !== 'none' : actionMatches(s, a);
+      const hit = hasWildcard(a) ? meetsPattern(s, a) !== 'none' : actionMatches(s, a);
       if (hit && !found.includes(s)) found.push(s);
     }
   }
@@ -504,7 +526,7 @@ function everyActionOf(layers: Layers, t: string, start: VerdictBase): Verdict {
   /** A counterexample: an action name within `t` for which the policy logic fails. */
   const counterexample = (l: Layers, level: Level, unconditionalOnly = false): SearchResult =>
     searchStatements(allStatements(l), 'actions', t, (m) => not(holds(l, m, level, unconditionalOnly)));
-  const intersects = (s: Statement): boolean => searchStatements([s], 'actions', t, (m) => m(s)).kind === 'found';
+  const intersects = (s: Statement): boolean => meetsPattern(s, t) === 'found';
 
   const conditionalDenies = layers.ignoredDenies.filter(intersects);
   const base = { ...start, conditionalDenies };

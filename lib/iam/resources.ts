@@ -104,8 +104,16 @@ function excludesEverything(pattern: string, target: ResourceTarget): boolean {
 /** Answers per statement spec and target: specs are shared by every role that holds the policy. */
 const covered = new WeakMap<PatternSpec, Map<string, boolean>>();
 
+/** Keys per target object: targets are the catalogue's, asked about for every statement of every role. */
+const keys = new WeakMap<ResourceTarget, string>();
+
 export function targetKey(target: ResourceTarget): string {
-  return `${target.service ?? ''}\u0000${target.type ?? ''}\u0000${target.format ?? ''}`;
+  let key = keys.get(target);
+  if (key === undefined) {
+    key = `${target.service ?? ''}\u0000${target.type ?? ''}\u0000${target.format ?? ''}`;
+    keys.set(target, key);
+  }
+  return key;
 }
 
 /** The statement's Resource / NotResource covers every resource of the target. */

@@ -10,7 +10,7 @@
  * `npm run bench` runs it after the fleet runs (`--iam-n N` to change N, `--iam-n 0` to skip).
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -70,17 +70,27 @@ export function iamScaleSnapshot(n: number, seed = 21): { snapshot: unknown; dis
   return { snapshot: { ...demo, regions: [regionOut] }, distinctPolicies: pool.length + n };
 }
 
+interface ChildReport {
+  code: number;
+  maxRssKb: number;
+  cpuSeconds: number;
+  statuses: Record<string, number>;
+  errors: string;
+}
+
 /** The child: runs the bundled CLI on the snapshot, output discarded, then prints its own resource usage. */
 const RUNNER = `
 import { main } from './main.mjs';
 const sink = { write: () => true };
+let errors = '';
+const err = { write: (text) => { errors = (errors + text).slice(-2000); return true; } };
 let statuses = {};
 // The report arrives in pieces: a short carry keeps a checkId and its status together.
 let carry = '';
 const out = { write: (text) => { const t = carry + text; let end = 0; for (const m of t.matchAll(/"checkId": ?"iam\\/[^"]+",\\s*"status": ?"([A-Z_]+)"/g)) { statuses[m[1]] = (statuses[m[1]] ?? 0) + 1; end = m.index + m[0].length; } carry = t.slice(Math.max(end, t.length - 200)); return true; } };
-const code = await main(process.argv.slice(2), { stdout: out, stderr: sink, env: process.env, stdoutIsTTY: false, stderrIsTTY: false, columns: 120 });
+const code = await main(process.argv.slice(2), { stdout: out, stderr: err, env: process.env, stdoutIsTTY: false, stderrIsTTY: false, columns: 120 });
 const u = process.resourceUsage();
-process.stdout.write(JSON.stringify({ code, maxRssKb: u.maxRSS, cpuSeconds: (u.userCPUTime + u.systemCPUTime) / 1e6, statuses }) + '\\n');
+process.stdout.write(JSON.stringify({ code, maxRssKb: u.maxRSS, cpuSeconds: (u.userCPUTime + u.systemCPUTime) / 1e6, statuses, errors }) + '\\n');
 `;
 
 export async function runIamScale(n: number = IAM_SCALE_DEFAULT_N): Promise<IamScaleResult> {
@@ -93,8 +103,11 @@ export async function runIamScale(n: number = IAM_SCALE_DEFAULT_N): Promise<IamS
     const cli = join(dir, 'cli');
     await bundleCli(cli);
     writeFileSync(join(cli, 'run.mjs'), RUNNER);
+    // The bundle reads its version from ../package.json, as when packed: without it the scan fails
+    // at its output (exit 3) after the evaluation, and no result is seen.
+    copyFileSync(join(ROOT, 'package.json'), join(dir, 'package.json'));
     const started = performance.now();
-    const report = await new Promise<{ code: number; maxRssKb: number; cpuSeconds: number; statuses: Record<string, number> }>((done, fail) => {
+    const report = await new Promise<ChildReport>((done, fail) => {
       const child = spawn(process.execPath, [join(cli, 'run.mjs'), 'scan', '--snapshot', file, '--format', 'json'], {
         cwd: ROOT,
         env: { ...process.env, MALLOC_ARENA_MAX: '2' },
@@ -107,12 +120,14 @@ export async function runIamScale(n: number = IAM_SCALE_DEFAULT_N): Promise<IamS
       child.on('close', (code) => {
         const line = stdout.trim().split('\n').pop() ?? '';
         try {
-          done(JSON.parse(line) as { code: number; maxRssKb: number; cpuSeconds: number; statuses: Record<string, number> });
+          done(JSON.parse(line) as ChildReport);
         } catch {
           fail(new Error(`iam-scale child failed (exit ${code}): ${stderr.slice(-2000)}`));
         }
       });
     });
+    // 0 and 1 (findings) are a completed scan; anything else measured a run that did not finish.
+    if (report.code !== 0 && report.code !== 1) throw new Error(`iam-scale: the scan exited ${report.code}: ${report.errors.trim()}`);
     return {
       n,
       distinctPolicies,
