@@ -20,6 +20,7 @@ import type { ChangedResource, ChangeEvent } from '../../lib/events/cloudtrail.j
 import { coalesce, dueFollowUps } from '../../lib/events/coalesce.js';
 import { lookupOwners } from '../../lib/events/owner-lookup.js';
 import { selectChecks } from '../../lib/evaluate.js';
+import { MAX_SCOPED_RESOURCES } from '../../lib/report/sync-plan.js';
 import { defaultSettings } from '../../lib/settings.js';
 import type { ChangeMark, RegionState } from '../../lib/state/schema.js';
 import { nextState } from '../../lib/state/view.js';
@@ -50,8 +51,14 @@ export interface ChangeBenchResult {
   burst: { events: number; clusters: number; audits: number; maxPerCluster: number };
 }
 
-function hubSeconds(activeFindings: number): { calls: number; seconds: number } {
-  const pages = Math.max(1, Math.ceil(activeFindings / 100));
+/**
+ * The Security Hub part of one audit: the GetFindings pages it reads, then one import. A run over
+ * at most MAX_SCOPED_RESOURCES − 1 clusters reads only their findings and the account's (the
+ * ResourceId filter, lib/report/sync-plan.ts) plus one page counting the open gaps outside its
+ * scope; a wider one reads the region's ACTIVE findings.
+ */
+function hubSeconds(activeFindings: number, scoped: boolean): { calls: number; seconds: number } {
+  const pages = Math.max(1, Math.ceil(activeFindings / 100)) + (scoped ? 1 : 0);
   const waited = Math.max(0, pages - GET_FINDINGS_BURST) / GET_FINDINGS_RATE;
   return { calls: pages + 1, seconds: waited + (pages + 1) * (HUB_CALL_MS / 1000) };
 }
@@ -74,8 +81,12 @@ export async function measureChangeEvents(n: number, seed = 0x5eed + n): Promise
   const full = await collectSnapshot({ regions: [REGION], settings: { ...settings, rateMultiplier: 100 }, clients: fast.instrument(createAwsClients({ maxAttempts: 3, homeRegion: REGION })), accountId: account.accountId, checks: CHECKS, clock: systemClock });
   const region = full.regions[0]!;
   const state: RegionState = nextState(undefined, region, { accountId: account.accountId, now: full.collectedAt, audited: true });
-  const active = evaluateSnapshot(full, { checks: CHECKS, settings }).filter((r) => r.status === 'FAIL').length;
-  const hub = hubSeconds(active);
+  const fails = evaluateSnapshot(full, { checks: CHECKS, settings }).filter((r) => r.status === 'FAIL');
+  const failsOf = (clusterIds: readonly string[] | undefined): number => {
+    if (clusterIds === undefined || clusterIds.length + 1 > MAX_SCOPED_RESOURCES) return fails.length;
+    const ids = new Set(clusterIds);
+    return fails.filter((r) => r.clusterId === null || ids.has(r.clusterId)).length;
+  };
 
   // The change of each kind that touches the fewest clusters (an EMR-managed group is often shared
   // by many: its change re-audits them all, which is a different figure).
@@ -104,8 +115,14 @@ export async function measureChangeEvents(n: number, seed = 0x5eed + n): Promise
     const t = performance.now();
     const resolved = await resolveTargets({ change, auditedRegions: [REGION], states: new Map([[REGION, state]]), lookup: (r, f) => lookupOwners(clients.forRegion(r).ec2, f) });
     let clusters = 0;
+    const hub = { calls: 0, seconds: 0 };
     for (const a of auditsFor(resolved.targets, kind)) {
       clusters += a.request.clusterIds?.length ?? 0;
+      // An account-only audit's snapshot holds no cluster: its read is the account's findings.
+      const scope = a.accountOnly ? [] : a.request.clusterIds;
+      const part = hubSeconds(failsOf(scope), scope !== undefined && scope.length + 1 <= MAX_SCOPED_RESOURCES);
+      hub.calls += part.calls;
+      hub.seconds += part.seconds;
       await collectSnapshot({
         regions: a.request.regions ?? [REGION],
         ...(a.request.clusterIds ? { clusterIds: a.request.clusterIds } : {}),
