@@ -13,7 +13,7 @@ import {
 } from '@aws-sdk/client-securityhub';
 import type { Pacer } from '../collect/pacing.js';
 import type { ApiQuota } from '../collect/quotas.js';
-import { GENERATOR_PREFIX } from './asff.js';
+import { GENERATOR_PREFIX, generatorId } from './asff.js';
 
 export type PublishLog = (level: 'info' | 'warn' | 'error', message: string, data?: Record<string, unknown>) => void;
 
@@ -118,9 +118,29 @@ async function readAll(target: HubTarget, filters: AwsSecurityFindingFilters): P
   return findings;
 }
 
-/** Our ACTIVE findings in the region. */
-export function readActiveFindings(target: HubTarget): Promise<AwsSecurityFinding[]> {
-  return readAll(target, { ...ourFindingsFilter(target), RecordState: [{ Value: 'ACTIVE', Comparison: 'EQUALS' }] });
+/**
+ * Our ACTIVE findings in the region; with `resourceIds`, only those listing one of these resources
+ * (a run restricted to a few clusters reads their findings, not the whole region's).
+ */
+export async function readActiveFindings(target: HubTarget, resourceIds?: readonly string[]): Promise<AwsSecurityFinding[]> {
+  const filters: AwsSecurityFindingFilters = { ...ourFindingsFilter(target), RecordState: [{ Value: 'ACTIVE', Comparison: 'EQUALS' }] };
+  if (resourceIds === undefined) return readAll(target, filters);
+  const out = new Map<string, AwsSecurityFinding>();
+  for (const chunk of chunks([...new Set(resourceIds)], MAX_FILTER_VALUES)) {
+    const scoped = { ...filters, ResourceId: chunk.map((id) => ({ Value: id, Comparison: 'EQUALS' as const })) };
+    for (const f of await readAll(target, scoped)) if (f.Id) out.set(f.Id, f);
+  }
+  return [...out.values()];
+}
+
+/** Ids of our ACTIVE findings of one check in the region (a scoped run counts the open evaluation gaps it did not read). */
+export async function readActiveIdsOfCheck(target: HubTarget, checkId: string): Promise<Set<string>> {
+  const filters: AwsSecurityFindingFilters = {
+    ...ourFindingsFilter(target),
+    GeneratorId: [{ Value: generatorId(checkId), Comparison: 'EQUALS' }],
+    RecordState: [{ Value: 'ACTIVE', Comparison: 'EQUALS' }],
+  };
+  return new Set((await readAll(target, filters)).flatMap((f) => (f.Id ? [f.Id] : [])));
 }
 
 /** Stored findings (any record state) with these Ids: the archived ones a new FAIL reopens. */

@@ -16,6 +16,8 @@ import type { RegionSnapshot } from '../snapshot.js';
 import {
   FIELD,
   GAP_CHECK_ID,
+  accountResource,
+  clusterArn,
   SUPPRESSED_CHECK_ID,
   collectGaps,
   collectSuppressions,
@@ -155,6 +157,38 @@ function scopeOf(run: RegionRun): Scope {
     disabled: (id) => disabled.has(id),
     known: (id) => known.has(id),
   };
+}
+
+/**
+ * At most this many resources in a scoped read: GetFindings takes 20 values per filter field, so
+ * one filtered read covers the run; a wider run reads the whole region (the read is then no dearer).
+ */
+export const MAX_SCOPED_RESOURCES = 20;
+
+/**
+ * The resources (Resources[].Id) whose stored findings the plan can act on when the run is
+ * restricted to a few clusters: each such cluster's ARN (the in-scope ones and those reported
+ * terminated) and the account's resource (region-level findings and gaps). Undefined: read the
+ * whole region. Safe because the plan acts only on findings it reads, and decides every cluster
+ * finding outside these clusters "keep" (decide() below): a finding not read is never "gone".
+ */
+export function scopedResourceIds(run: RegionRun, ctx: FindingContext): string[] | undefined {
+  const requestClusters = run.request.clusterIds?.length ? run.request.clusterIds : undefined;
+  const snapshotClusters = run.snapshotClusterIds;
+  if (requestClusters === undefined && snapshotClusters === undefined) return undefined;
+  const inScope =
+    requestClusters && snapshotClusters ? requestClusters.filter((id) => snapshotClusters.includes(id)) : (requestClusters ?? snapshotClusters ?? []);
+  const terminated = run.request.terminatedClusters.filter((t) => t.region === run.region).map((t) => t.clusterId);
+  const ids = new Set<string>();
+  for (const clusterId of new Set([...inScope, ...terminated])) {
+    // Both spellings a stored finding may carry: DescribeCluster's ARN and the one built from the id.
+    ids.add(clusterArn(ctx, run.region, clusterId));
+    const described = ctx.cluster(run.region, clusterId)?.arn;
+    if (described) ids.add(described);
+  }
+  const account = accountResource(ctx, run.region).Id;
+  if (account) ids.add(account);
+  return ids.size <= MAX_SCOPED_RESOURCES ? [...ids] : undefined;
 }
 
 // ---------------------------------------------------------------- the plan

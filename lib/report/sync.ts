@@ -12,12 +12,13 @@ import { Pacer } from '../collect/pacing.js';
 import type { AuditRequest } from '../request.js';
 import type { Settings } from '../settings.js';
 import type { Snapshot } from '../snapshot.js';
-import { collectGaps, findingContext, productArn, type FindingContext } from './asff.js';
+import { collectGaps, findingContext, GAP_CHECK_ID, productArn, type FindingContext } from './asff.js';
 import {
   errorInfo,
   importFindings,
   isUnavailable,
   readActiveFindings,
+  readActiveIdsOfCheck,
   readFindingsById,
   SECURITY_HUB_QUOTAS,
   SyncDeadlineError,
@@ -26,7 +27,7 @@ import {
   type HubTarget,
   type PublishLog,
 } from './security-hub.js';
-import { desiredFindings, planRegion, type ImportKind, type RegionRun } from './sync-plan.js';
+import { desiredFindings, planRegion, scopedResourceIds, type ImportKind, type RegionRun } from './sync-plan.js';
 
 export interface PublisherOptions {
   clients: AwsClients;
@@ -135,10 +136,12 @@ export async function syncRegion(run: RegionRun, ctx: FindingContext, clients: A
   const summary: PublishSummary = { imported: 0, archived: 0, failed: 0, errors: [] };
   const desired = desiredFindings(run, ctx);
 
+  // A run restricted to a few clusters reads only their findings and the account's (issue 25).
+  const scoped = scopedResourceIds(run, ctx);
   let active: AwsSecurityFinding[] = [];
   let storedKnown = true;
   try {
-    active = await readActiveFindings(target);
+    active = await readActiveFindings(target, scoped);
   } catch (error) {
     if (error instanceof SyncDeadlineError) {
       summary.failed = desired.size;
@@ -176,8 +179,32 @@ export async function syncRegion(run: RegionRun, ctx: FindingContext, clients: A
     }
   }
 
+  if (scoped) {
+    // A current finding filed under a resource the scoped read did not ask for is still ACTIVE:
+    // the plan must see it as such (carried gap checks, rule 14's "unchanged").
+    for (const [id, f] of previous) {
+      if ((f.RecordState ?? 'ACTIVE') !== 'ACTIVE') continue;
+      active.push(f);
+      previous.delete(id);
+    }
+  }
+
   const plan = planRegion({ run, ctx, desired, active, previous, storedKnown });
   summary.openGaps = plan.openGaps;
+  if (scoped && storedKnown) {
+    // Open gaps of clusters outside the scope were not read, yet stay open: count them too.
+    try {
+      const read = new Set(active.map((f) => f.Id));
+      const outside = [...(await readActiveIdsOfCheck(target, GAP_CHECK_ID))].filter((id) => !read.has(id));
+      summary.openGaps += outside.length;
+    } catch (error) {
+      if (!(error instanceof SyncDeadlineError)) {
+        const info = errorInfo(error);
+        log('warn', 'Could not count the open evaluation gaps outside the run\'s scope', { region, errorCode: info.code, errorMessage: info.message });
+      }
+      summary.errors.push(`${region}: could not count the open evaluation gaps outside this run's clusters; findings.evaluationIncomplete counts only this run's.`);
+    }
+  }
   const kinds = new Map(plan.imports.map((p) => [p.finding.Id ?? '', p.kind]));
   log('info', 'Security Hub plan', {
     region,

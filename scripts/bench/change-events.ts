@@ -20,10 +20,12 @@ import type { ChangedResource, ChangeEvent } from '../../lib/events/cloudtrail.j
 import { coalesce, dueFollowUps } from '../../lib/events/coalesce.js';
 import { lookupOwners } from '../../lib/events/owner-lookup.js';
 import { selectChecks } from '../../lib/evaluate.js';
+import { MAX_SCOPED_RESOURCES } from '../../lib/report/sync-plan.js';
 import { defaultSettings } from '../../lib/settings.js';
 import type { ChangeMark, RegionState } from '../../lib/state/schema.js';
 import { nextState } from '../../lib/state/view.js';
-import { buildAccount } from './account.js';
+import { buildAccount, type SimAccount } from './account.js';
+import { knownAfterFullRun, minimumCalls, neededApis, type CallCounts, type PermissionHolder } from './expected.js';
 import { API_SPECS, type ApiSpec } from './limits.js';
 import { Simulator } from './simulator.js';
 
@@ -39,6 +41,10 @@ export interface ChangeKindFigures {
   clusters: number;
   calls: number;
   byApi: Record<string, number>;
+  /** The minimum of the audit's collection calls (DESIGN.md's model on the audited clusters alone). */
+  minimum: number;
+  /** APIs whose calls differ from their minimum: api → [calls, minimum]. */
+  offMinimum: Record<string, [number, number]>;
   collectSeconds: number;
   hubCalls: number;
   modelSeconds: number;
@@ -50,10 +56,36 @@ export interface ChangeBenchResult {
   burst: { events: number; clusters: number; audits: number; maxPerCluster: number };
 }
 
-function hubSeconds(activeFindings: number): { calls: number; seconds: number } {
-  const pages = Math.max(1, Math.ceil(activeFindings / 100));
+/**
+ * The Security Hub part of one audit: the GetFindings pages it reads, then one import. A run over
+ * at most MAX_SCOPED_RESOURCES − 1 clusters reads only their findings and the account's (the
+ * ResourceId filter, lib/report/sync-plan.ts) plus one page counting the open gaps outside its
+ * scope; a wider one reads the region's ACTIVE findings.
+ */
+function hubSeconds(activeFindings: number, scoped: boolean): { calls: number; seconds: number } {
+  const pages = Math.max(1, Math.ceil(activeFindings / 100)) + (scoped ? 1 : 0);
   const waited = Math.max(0, pages - GET_FINDINGS_BURST) / GET_FINDINGS_RATE;
   return { calls: pages + 1, seconds: waited + (pages + 1) * (HUB_CALL_MS / 1000) };
+}
+
+/**
+ * One event audit's minimum: expected.ts's model over the audited clusters alone (their nodes,
+ * groups, profiles, roles, policies), each described once, nothing listed, the account id known,
+ * security configurations known from the state, and policy documents known by version from the
+ * full run in the same (warm) container: GetPolicy says whether the default version changed.
+ */
+function eventMinimum(account: SimAccount, clusterIds: readonly string[], checks: readonly PermissionHolder[]): CallCounts {
+  const ids = new Set(clusterIds);
+  const sub: SimAccount = {
+    ...account,
+    clusters: account.clusters.filter((c) => ids.has(c.id)),
+    ec2Instances: new Map([...account.ec2Instances].filter(([, i]) => ids.has(i.clusterId))),
+  };
+  const known = { clusters: new Set<string>(), securityConfigurations: knownAfterFullRun(account).securityConfigurations };
+  const m = minimumCalls(sub, neededApis(checks), { accountIdKnown: true, known });
+  m.delete('emr:ListClusters');
+  m.delete('iam:GetPolicyVersion');
+  return m;
 }
 
 /** The simulator answers every call: no real credentials, endpoint or profile may be used. */
@@ -71,11 +103,16 @@ export async function measureChangeEvents(n: number, seed = 0x5eed + n): Promise
   const settings = defaultSettings();
   // The warm state: a full collection at unlimited speed (its content is what a warm run keeps).
   const fast = new Simulator({ account, latencyScale: 0, specs: UNLIMITED, sharedBuckets: [] });
-  const full = await collectSnapshot({ regions: [REGION], settings: { ...settings, rateMultiplier: 100 }, clients: fast.instrument(createAwsClients({ maxAttempts: 3, homeRegion: REGION })), accountId: account.accountId, checks: CHECKS, clock: systemClock });
+  // Its speed is not measured: paced 10,000× the quotas so it costs CPU, not real sleeps.
+  const full = await collectSnapshot({ regions: [REGION], settings: { ...settings, rateMultiplier: 10_000 }, clients: fast.instrument(createAwsClients({ maxAttempts: 3, homeRegion: REGION })), accountId: account.accountId, checks: CHECKS, clock: systemClock });
   const region = full.regions[0]!;
   const state: RegionState = nextState(undefined, region, { accountId: account.accountId, now: full.collectedAt, audited: true });
-  const active = evaluateSnapshot(full, { checks: CHECKS, settings }).filter((r) => r.status === 'FAIL').length;
-  const hub = hubSeconds(active);
+  const fails = evaluateSnapshot(full, { checks: CHECKS, settings }).filter((r) => r.status === 'FAIL');
+  const failsOf = (clusterIds: readonly string[] | undefined): number => {
+    if (clusterIds === undefined || clusterIds.length + 1 > MAX_SCOPED_RESOURCES) return fails.length;
+    const ids = new Set(clusterIds);
+    return fails.filter((r) => r.clusterId === null || ids.has(r.clusterId)).length;
+  };
 
   // The change of each kind that touches the fewest clusters (an EMR-managed group is often shared
   // by many: its change re-audits them all, which is a different figure).
@@ -104,8 +141,16 @@ export async function measureChangeEvents(n: number, seed = 0x5eed + n): Promise
     const t = performance.now();
     const resolved = await resolveTargets({ change, auditedRegions: [REGION], states: new Map([[REGION, state]]), lookup: (r, f) => lookupOwners(clients.forRegion(r).ec2, f) });
     let clusters = 0;
+    const hub = { calls: 0, seconds: 0 };
+    const minimum: CallCounts = new Map();
     for (const a of auditsFor(resolved.targets, kind)) {
       clusters += a.request.clusterIds?.length ?? 0;
+      // An account-only audit's snapshot holds no cluster: its read is the account's findings.
+      const scope = a.accountOnly ? [] : a.request.clusterIds;
+      const part = hubSeconds(failsOf(scope), scope !== undefined && scope.length + 1 <= MAX_SCOPED_RESOURCES);
+      hub.calls += part.calls;
+      hub.seconds += part.seconds;
+      for (const [api, c] of eventMinimum(account, scope ?? [], selectChecks(CHECKS, settings, a.request.checks))) minimum.set(api, (minimum.get(api) ?? 0) + c);
       await collectSnapshot({
         regions: a.request.regions ?? [REGION],
         ...(a.request.clusterIds ? { clusterIds: a.request.clusterIds } : {}),
@@ -122,7 +167,13 @@ export async function measureChangeEvents(n: number, seed = 0x5eed + n): Promise
     const collectSeconds = (performance.now() - t) / 1000;
     const byApi = Object.fromEntries([...sim.apiStats()].map(([api, s]) => [api, s.ok]));
     const calls = Object.values(byApi).reduce((a, b) => a + b, 0);
-    kinds.push({ kind, clusters, calls, byApi, collectSeconds, hubCalls: hub.calls, modelSeconds: collectSeconds + hub.seconds });
+    const offMinimum = Object.fromEntries(
+      [...new Set([...Object.keys(byApi), ...minimum.keys()])]
+        .map((api): [string, [number, number]] => [api, [byApi[api] ?? 0, minimum.get(api) ?? 0]])
+        .filter(([, [c, m]]) => c !== m),
+    );
+    const minimumTotal = [...minimum.values()].reduce((a, b) => a + b, 0);
+    kinds.push({ kind, clusters, calls, minimum: minimumTotal, offMinimum, byApi, collectSeconds, hubCalls: hub.calls, modelSeconds: collectSeconds + hub.seconds });
   }
 
   // The burst: 500 events over 20 s, round-robin over 50 clusters, each follow-up at its due time.
@@ -150,7 +201,7 @@ export function renderChangeEvents(results: readonly ChangeBenchResult[]): strin
   for (const r of results) {
     lines.push(`  N = ${r.n}`);
     for (const k of r.kinds) {
-      lines.push(`    ${k.kind.padEnd(22)} ${String(k.clusters).padStart(3)} cluster(s)  ${String(k.calls).padStart(3)} calls + ${k.hubCalls} Security Hub  collect ${k.collectSeconds.toFixed(1)} s  arrival → last import ${k.modelSeconds.toFixed(1)} s`);
+      lines.push(`    ${k.kind.padEnd(22)} ${String(k.clusters).padStart(3)} cluster(s)  ${String(k.calls).padStart(3)} calls / minimum ${k.minimum} = ${(k.calls / Math.max(1, k.minimum)).toFixed(2)}${Object.keys(k.offMinimum).length > 0 ? ` (off: ${Object.entries(k.offMinimum).map(([api, [c, m]]) => `${api} ${c}/${m}`).join(', ')})` : ''} + ${k.hubCalls} Security Hub  collect ${k.collectSeconds.toFixed(1)} s  arrival → last import ${k.modelSeconds.toFixed(1)} s`);
     }
     lines.push(`    burst: ${r.burst.events} events over 20 s on ${r.burst.clusters} clusters → ${r.burst.audits} audits (at most ${r.burst.maxPerCluster} per cluster)`);
   }

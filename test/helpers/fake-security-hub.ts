@@ -45,7 +45,7 @@ interface InjectedFailure {
 
 const SEVERITIES = new Set(['INFORMATIONAL', 'LOW', 'MEDIUM', 'HIGH', 'CRITICAL']);
 const COMPLIANCE = new Set(['PASSED', 'WARNING', 'FAILED', 'NOT_AVAILABLE']);
-const SUPPORTED_FILTERS = new Set(['ProductArn', 'GeneratorId', 'RecordState', 'AwsAccountId', 'Region', 'Id', 'ComplianceStatus']);
+const SUPPORTED_FILTERS = new Set(['ProductArn', 'GeneratorId', 'RecordState', 'AwsAccountId', 'Region', 'Id', 'ComplianceStatus', 'ResourceId']);
 const meta = { $metadata: {} };
 
 export type ThrownError = 'InvalidAccess' | 'InvalidInput' | 'LimitExceeded' | 'Internal';
@@ -315,13 +315,19 @@ export class FakeSecurityHub {
       if (values.length > 20) throw thrown('InvalidInput', `at most 20 values for filter ${name}`);
     }
     const visible = [...this.store.values()].filter((f) => f.Region === region || this.aggregationRegion === region);
-    const matching = visible.filter((f) => attributes.every(([name, values]) => matches(valueOf(f, name), values))).sort((a, b) => (a.Id ?? '').localeCompare(b.Id ?? ''));
+    const matching = visible.filter((f) => attributes.every(([name, values]) => valuesOf(f, name).some((v) => matches(v, values)))).sort((a, b) => (a.Id ?? '').localeCompare(b.Id ?? ''));
     const offset = input.NextToken ? Number(Buffer.from(input.NextToken, 'base64').toString('utf8')) : 0;
     if (!Number.isInteger(offset) || offset < 0) throw thrown('InvalidInput', 'bad NextToken');
     const page = matching.slice(offset, offset + max);
     const next = offset + max < matching.length ? Buffer.from(String(offset + max), 'utf8').toString('base64') : undefined;
     return { Findings: page.map(clone), ...(next ? { NextToken: next } : {}), ...meta };
   }
+}
+
+/** ResourceId matches any of the finding's resources, as Security Hub's resource filters do. */
+function valuesOf(f: Stored, name: string): Array<string | undefined> {
+  if (name === 'ResourceId') return (f.Resources ?? []).length > 0 ? (f.Resources ?? []).map((r) => r.Id) : [undefined];
+  return [valueOf(f, name)];
 }
 
 function valueOf(f: Stored, name: string): string | undefined {

@@ -134,7 +134,8 @@ describe('Security Hub synchronisation', () => {
         ...storedFinding('logging/no-log-uri', `j-OLD${String(i).padStart(8, '0')}`),
       });
     }
-    await sync({ results: fullResults([]), request: { clusterIds: [C1, C2] } });
+    // A whole-region run (restricted to a check, so the old clusters' findings stay): no ResourceId filter.
+    await sync({ results: fullResults([]), request: { checks: ['network/ssh-from-internet'] } });
     const reads = hub.getCalls(REGION);
     expect(reads).toHaveLength(3);
     expect(reads[0]?.input).toEqual({
@@ -149,6 +150,63 @@ describe('Security Hub synchronisation', () => {
     });
     expect(reads[2]?.input.NextToken).toBeDefined();
     expect(log).toHaveBeenCalledWith('info', 'Security Hub plan', expect.objectContaining({ region: REGION, active: 250, untouched: 250 }));
+  });
+
+  it('a run restricted to a few clusters reads only their ACTIVE findings and the account\'s (ResourceId filter)', async () => {
+    for (let i = 0; i < 250; i += 1) hub.seed(REGION, storedFinding('logging/no-log-uri', `j-OLD${String(i).padStart(8, '0')}`));
+    const summary = await sync({ results: fullResults([]), request: { clusterIds: [C1, C2] } });
+    expect(summary).toMatchObject({ archived: 0, failed: 0, errors: [] });
+    const reads = hub.getCalls(REGION);
+    // One page of the scoped read, one for the open gaps outside the scope; none of the 250 findings read.
+    expect(reads).toHaveLength(2);
+    expect(reads[0]?.input.Filters?.ResourceId).toEqual([
+      { Value: `arn:aws:elasticmapreduce:${REGION}:${ACCOUNT}:cluster/${C1}`, Comparison: 'EQUALS' },
+      { Value: `arn:aws:elasticmapreduce:${REGION}:${ACCOUNT}:cluster/${C2}`, Comparison: 'EQUALS' },
+      { Value: `AWS::::Account:${ACCOUNT}`, Comparison: 'EQUALS' },
+    ]);
+    expect(reads[0]?.input.Filters?.RecordState).toEqual([{ Value: 'ACTIVE', Comparison: 'EQUALS' }]);
+    expect(hub.active()).toHaveLength(250);
+  });
+
+  it('a scoped run archives a resolved finding of its cluster and leaves other clusters\' findings untouched', async () => {
+    const other = 'j-OTHER000001';
+    hub.seed(REGION, storedFinding('logging/no-log-uri', C1));
+    hub.seed(REGION, storedFinding('logging/no-log-uri', other));
+    hub.seed(REGION, storedFinding('network/ssh-from-internet', other));
+    const before = hub.get(REGION, id('logging/no-log-uri', other));
+    const snapshot = { ...makeSnapshot([{ clusters: [makeCluster({ id: C1, name: 'one' })] }]), scope: { clusterIds: [C1] } };
+    const results = fullResults([]).filter((r) => r.clusterId === C1 || r.clusterId === null);
+    const summary = await sync({ snapshot, results });
+    expect(summary).toMatchObject({ archived: 1, failed: 0, errors: [] });
+    expect(hub.get(REGION, id('logging/no-log-uri', C1))).toMatchObject({ RecordState: 'ARCHIVED', Compliance: { Status: 'PASSED' } });
+    expect(hub.get(REGION, id('logging/no-log-uri', other))).toEqual(before);
+    expect(hub.get(REGION, id('network/ssh-from-internet', other))?.RecordState).toBe('ACTIVE');
+    expect(hub.getCalls(REGION)[0]?.input.Filters?.ResourceId).toHaveLength(2);
+  });
+
+  it('a scoped run archives the findings of a cluster reported terminated, reading them by its ARN', async () => {
+    hub.seed(REGION, storedFinding('logging/no-log-uri', C2));
+    hub.seed(REGION, storedFinding('logging/no-log-uri', 'j-OTHER000001'));
+    const snapshot = { ...makeSnapshot([{ clusters: [] }]), scope: { clusterIds: [] } };
+    const summary = await sync({ snapshot, results: [], request: { clusterIds: [C2], terminatedClusters: [{ clusterId: C2, region: REGION }] } });
+    expect(summary).toMatchObject({ archived: 1, failed: 0 });
+    expect(hub.get(REGION, id('logging/no-log-uri', C2))).toMatchObject({ RecordState: 'ARCHIVED', Compliance: { Status: 'NOT_AVAILABLE' } });
+    expect(hub.get(REGION, id('logging/no-log-uri', 'j-OTHER000001'))?.RecordState).toBe('ACTIVE');
+  });
+
+  it('a scoped run counts the open evaluation gaps of clusters it did not read', async () => {
+    const gapOther = { ...storedFinding('audit/evaluation-incomplete', 'j-OTHER000001') };
+    hub.seed(REGION, gapOther);
+    const summary = await sync({ results: fullResults([]), request: { clusterIds: [C1] } });
+    expect(summary.openGaps).toBe(1);
+    expect(hub.get(REGION, gapOther.Id ?? '')?.RecordState).toBe('ACTIVE');
+  });
+
+  it('a run over more clusters than one filter holds reads the whole region', async () => {
+    const ids = Array.from({ length: 25 }, (_, i) => `j-MANY${String(i).padStart(8, '0')}`);
+    const snapshot = { ...makeSnapshot([{ clusters: ids.map((cid) => makeCluster({ id: cid })) }]), scope: { clusterIds: ids } };
+    await sync({ snapshot, results: ids.map((cid) => result({ checkId: 'logging/no-log-uri', status: 'PASS', clusterId: cid })) });
+    expect(hub.getCalls(REGION)[0]?.input.Filters?.ResourceId).toBeUndefined();
   });
 
   it('still updates a finding whose stored UpdatedAt is not older than the run (clock skew)', async () => {
