@@ -15,6 +15,7 @@
  * Pure: the run's time comes in.
  */
 import type { AwsSecurityFinding } from '@aws-sdk/client-securityhub';
+import { PROVIDER_FIELDS } from './stored-finding.js';
 
 /** An unchanged ACTIVE finding is never re-sent sooner than this after its stored UpdatedAt. */
 export const MIN_REFRESH_INTERVAL_MS = 24 * 3_600_000;
@@ -76,21 +77,9 @@ export function sameProviderContent(fresh: AwsSecurityFinding, stored: AwsSecuri
   return canonical(contentOf(fresh)) === canonical(contentOf(stored));
 }
 
-const CONTENT_FIELDS = [
-  'SchemaVersion',
-  'Id',
-  'ProductArn',
-  'GeneratorId',
-  'AwsAccountId',
-  'Title',
-  'Description',
-  'Remediation',
-  'SourceUrl',
-  'RecordState',
-  'FindingProviderFields',
-  'Network',
-  'NetworkPath',
-] as const satisfies ReadonlyArray<keyof AwsSecurityFinding>;
+/** What Security Hub fills in itself (ProductName, CompanyName) and what changes every run by design. */
+const NOT_COMPARED: ReadonlySet<string> = new Set(['ProductName', 'CompanyName', 'CreatedAt', 'UpdatedAt', 'FirstObservedAt', 'LastObservedAt']);
+const CONTENT_FIELDS = PROVIDER_FIELDS.filter((f) => !NOT_COMPARED.has(f));
 
 const RESOURCE_FIELDS = ['Type', 'Id', 'Partition', 'Region', 'ResourceRole', 'Tags', 'Details'] as const;
 

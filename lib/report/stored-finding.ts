@@ -41,7 +41,8 @@ export function incompleteChecksOf(finding: Pick<AwsSecurityFinding, 'ProductFie
     .filter(Boolean);
 }
 
-const PROVIDER_FIELDS = [
+/** The top-level fields a provider owns (the rest — Workflow, Note, top-level Severity… — are the customer's). */
+export const PROVIDER_FIELDS = [
   'SchemaVersion',
   'Id',
   'ProductArn',
