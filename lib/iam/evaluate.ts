@@ -352,22 +352,9 @@ function everyCataloguedAction(policies: RolePolicies, pattern: string, question
     return { ...rest, action: base.action, scope: 'every', example: name, ...(v.outcome === 'undecided' ? { outcome: 'undecided' as const } : {}) };
   }
   const conditional = question.firstRefused({ ...layers, identityAllows: layers.identityAllows.filter((s) => !s.conditional), ...(layers.boundary ? { boundary: { ...layers.boundary, allows: layers.boundary.allows.filter((s) => !s.conditional) } } : {}) }) !== undefined;
-  const usable = (list: readonly Statement[]): Statement[] => (conditional ? [...list] : list.filter((s) => !s.conditional));
   const covers = (allows: readonly Statement[], boundaryAllows: readonly Statement[] | undefined): boolean =>
     question.firstRefused({ ...layers, identityAllows: allows, ...(layers.boundary && boundaryAllows ? { boundary: { ...layers.boundary, allows: boundaryAllows } } : {}) }) === undefined;
-  const minimal = (pool: readonly Statement[], test: (kept: readonly Statement[]) => boolean): Statement[] => {
-    const candidates = usable(pool);
-    const single = [...candidates].sort((x, y) => x.actions.patterns.length - y.actions.patterns.length).find((s) => test([s]));
-    if (single) return [single];
-    let kept = candidates.filter((s) => question.touches(s));
-    for (const s of [...kept]) {
-      const without = kept.filter((k) => k !== s);
-      if (test(without)) kept = without;
-    }
-    return kept;
-  };
-  const grants = minimal(layers.identityAllows, (kept) => covers(kept, layers.boundary?.allows));
-  const boundaryGrants = layers.boundary ? minimal(layers.boundary.allows, (kept) => covers(grants, kept)) : [];
+  const { grants, boundaryGrants } = explainingGrants(layers, conditional, (st) => question.touches(st), covers);
   const conditionalDenies = layers.ignoredDenies.filter((s) => question.touches(s));
   return { ...base, outcome: 'allowed', allowed: true, conditional, grants, boundaryGrants, conditionalDenies };
 }
@@ -562,21 +549,7 @@ function everyActionOf(layers: Layers, t: string, start: VerdictBase): Verdict {
     const l: Layers = { ...layers, identityAllows: allows, ...(layers.boundary && boundaryAllows ? { boundary: { ...layers.boundary, allows: boundaryAllows } } : {}) };
     return counterexample(l, 'effective', !conditional).kind === 'none';
   };
-  const minimal = (pool: readonly Statement[], test: (kept: readonly Statement[]) => boolean): Statement[] => {
-    const candidates = conditional ? pool : pool.filter((s) => !s.conditional);
-    // Usually one statement does it all (AdministratorAccess): try each alone, smallest first.
-    const bySize = [...candidates].sort((x, y) => x.actions.patterns.length - y.actions.patterns.length);
-    const single = bySize.find((s) => test([s]));
-    if (single) return [single];
-    let kept = candidates.filter(intersects);
-    for (const s of [...kept]) {
-      const without = kept.filter((k) => k !== s);
-      if (test(without)) kept = without;
-    }
-    return kept;
-  };
-  const grants = minimal(layers.identityAllows, (kept) => covers(kept, layers.boundary?.allows));
-  const boundaryGrants = layers.boundary ? minimal(layers.boundary.allows, (kept) => covers(grants, kept)) : [];
+  const { grants, boundaryGrants } = explainingGrants(layers, conditional, intersects, covers);
   return { ...base, outcome: 'allowed', allowed: true, conditional, grants, boundaryGrants };
 }
 
@@ -636,4 +609,32 @@ function someResource(policies: RolePolicies, a: string, start: VerdictBase, opt
     return { ...base, grants, deniedBy, outcome: 'denied', allowed: false };
   }
   return { ...base, grants, deniedBy: layers.boundary?.denies.filter(m) ?? [], outcome: 'boundary', allowed: false };
+}
+
+/**
+ * The statements that explain an allow: a smallest set of identity Allows (then of boundary Allows)
+ * that still covers it — one statement alone when one does (AdministratorAccess; smallest first), else
+ * the relevant ones minus each that the others can do without. Unconditional statements only, unless
+ * the allow itself is conditional.
+ */
+function explainingGrants(
+  layers: Layers,
+  conditional: boolean,
+  relevant: (s: Statement) => boolean,
+  covers: (allows: readonly Statement[], boundaryAllows: readonly Statement[] | undefined) => boolean,
+): { grants: Statement[]; boundaryGrants: Statement[] } {
+  const minimal = (pool: readonly Statement[], test: (kept: readonly Statement[]) => boolean): Statement[] => {
+    const candidates = conditional ? pool : pool.filter((s) => !s.conditional);
+    const single = [...candidates].sort((x, y) => x.actions.patterns.length - y.actions.patterns.length).find((s) => test([s]));
+    if (single) return [single];
+    let kept = candidates.filter(relevant);
+    for (const s of [...kept]) {
+      const without = kept.filter((k) => k !== s);
+      if (test(without)) kept = without;
+    }
+    return kept;
+  };
+  const grants = minimal(layers.identityAllows, (kept) => covers(kept, layers.boundary?.allows));
+  const boundaryGrants = layers.boundary ? minimal(layers.boundary.allows, (kept) => covers(grants, kept)) : [];
+  return { grants, boundaryGrants };
 }
