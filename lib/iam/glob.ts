@@ -48,14 +48,40 @@ export function globAccepts(pattern: string, state: GlobState): boolean {
   return state.length > 0 && state[state.length - 1] === pattern.length;
 }
 
-/** Whole-string match of `text` against `pattern` (both already case-normalised by the caller). */
+const STAR = 0x2a;
+const ANY_ONE = 0x3f;
+
+/**
+ * Whole-string match of `text` against `pattern` (both already case-normalised by the caller).
+ * The usual wildcard matcher that retries from the last `*` only: nothing is allocated, and it is
+ * asked millions of times in a scan of thousands of roles. (The position sets above serve the
+ * witness search, which needs every position at once.)
+ */
 export function globMatch(pattern: string, text: string): boolean {
-  let state = globStart(pattern);
-  for (let i = 0; i < text.length; i += 1) {
-    state = globStep(pattern, state, text[i]!);
-    if (state.length === 0) return false;
+  let p = 0;
+  let t = 0;
+  let star = -1;
+  let resume = 0;
+  while (t < text.length) {
+    const c = p < pattern.length ? pattern.charCodeAt(p) : -1;
+    if (c === STAR) {
+      star = p;
+      p += 1;
+      resume = t;
+    } else if (c !== -1 && (c === ANY_ONE || c === text.charCodeAt(t))) {
+      p += 1;
+      t += 1;
+    } else if (star >= 0) {
+      // The last `*` takes one more character; everything after it is matched again from there.
+      p = star + 1;
+      resume += 1;
+      t = resume;
+    } else {
+      return false;
+    }
   }
-  return globAccepts(pattern, state);
+  while (p < pattern.length && pattern.charCodeAt(p) === STAR) p += 1;
+  return p === pattern.length;
 }
 
 export function hasWildcard(pattern: string): boolean {

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { globMatch, hasWildcard } from '../../lib/iam/glob.js';
+import { globAccepts, globMatch, globStart, globStep, hasWildcard } from '../../lib/iam/glob.js';
 
 const regex = (pattern: string): RegExp =>
   new RegExp(`^${[...pattern].map((c) => (c === '*' ? '.*' : c === '?' ? '.' : c.replace(/[.+^${}()|[\]\\]/g, '\\$&'))).join('')}$`, 's');
@@ -36,6 +36,20 @@ describe('globMatch', () => {
         expect(globMatch(pattern, text)).toBe(regex(pattern).test(text));
       }),
       { numRuns: 2000 },
+    );
+  });
+
+  it('agrees with the position-set automaton the witness search runs on', () => {
+    const viaStates = (pattern: string, text: string): boolean => {
+      let state = globStart(pattern);
+      for (const c of text) state = globStep(pattern, state, c);
+      return globAccepts(pattern, state);
+    };
+    fc.assert(
+      fc.property(fc.array(fc.constantFrom('a', 'b', '*', '?', '/'), { maxLength: 12 }).map((a) => a.join('')), fc.array(fc.constantFrom('a', 'b', '*', '?', '/'), { maxLength: 14 }).map((a) => a.join('')), (pattern, text) => {
+        expect(globMatch(pattern, text)).toBe(viaStates(pattern, text));
+      }),
+      { numRuns: 3000 },
     );
   });
 
