@@ -273,16 +273,31 @@ const empty = (policies: RolePolicies, action: string, scope: Verdict['scope']):
   conditionalDenies: [],
 });
 
-/** Verdicts per parsed policy set: clusters sharing a role, and checks asking the same question, pay once. */
-const verdicts = new WeakMap<RolePolicies, Map<string, Verdict>>();
+/**
+ * Verdicts of the policy sets asked about most recently: clusters sharing a role, and checks asking
+ * the same question, pay once. Bounded, not weak: a fleet of 5,000 roles of their own would keep
+ * some sixty verdicts each for the whole run (~120 MB) for no gain, since each role is asked each
+ * question once; shared roles are asked again and again, so they stay among the recent ones.
+ */
+const MAX_MEMOISED_ROLES = 64;
+const verdicts = new Map<RolePolicies, Map<string, Verdict>>();
+
+function verdictMemo(policies: RolePolicies): Map<string, Verdict> {
+  let memo = verdicts.get(policies);
+  if (memo) {
+    // Most recently used last: the first entry is the one to drop.
+    verdicts.delete(policies);
+  } else {
+    memo = new Map();
+    if (verdicts.size >= MAX_MEMOISED_ROLES) verdicts.delete(verdicts.keys().next().value!);
+  }
+  verdicts.set(policies, memo);
+  return memo;
+}
 
 /** Is `action` (a concrete action, or a pattern such as `*` or `iam:*`) effectively allowed? */
 export function evaluateAccess(policies: RolePolicies, action: string, scope: ResourceScope, options: EvaluateOptions): Verdict {
-  let memo = verdicts.get(policies);
-  if (!memo) {
-    memo = new Map();
-    verdicts.set(policies, memo);
-  }
+  const memo = verdictMemo(policies);
   const key = `${scope}\u0000${options.conditionalDenies}\u0000${action}`;
   const known = memo.get(key);
   if (known) return known;
@@ -402,11 +417,7 @@ function allOf(verdicts: Verdict[]): Verdict {
  * covers it counts). Decided exactly: no search is needed for one action on one resource.
  */
 export function evaluateOnResource(policies: RolePolicies, action: string, resource: string, options: EvaluateOptions): Verdict {
-  let memo = verdicts.get(policies);
-  if (!memo) {
-    memo = new Map();
-    verdicts.set(policies, memo);
-  }
+  const memo = verdictMemo(policies);
   const key = `resource\u0000${options.conditionalDenies}\u0000${action}\u0000${resource}`;
   const known = memo.get(key);
   if (known) return known;
