@@ -46,7 +46,12 @@ function clustersOf(region: RegionSnapshot): (e: CollectionError) => string[] {
   const byGroup = new Map<string, string[]>();
   for (const c of region.clusters) {
     for (const i of c.instances ?? []) if (i.ec2InstanceId) byInstance.set(i.ec2InstanceId, c.id);
-    for (const ref of clusterSecurityGroupRefs(c)) byGroup.set(ref.groupId, [...(byGroup.get(ref.groupId) ?? []), c.id]);
+    for (const ref of clusterSecurityGroupRefs(c)) {
+      // Pushed, not copied: thousands of clusters share the managed groups.
+      const ids = byGroup.get(ref.groupId);
+      if (ids) ids.push(c.id);
+      else byGroup.set(ref.groupId, [c.id]);
+    }
   }
   return (e) => {
     switch (e.kind) {
@@ -75,6 +80,7 @@ export function groupCollectionErrors(region: RegionSnapshot): ErrorGroup[] {
 }
 
 function grouped(region: RegionSnapshot): Array<{ group: ErrorGroup; first: CollectionError }> {
+  if (region.errors.length === 0) return [];
   const affected = clustersOf(region);
   const groups = new Map<string, { group: ErrorGroup; first: CollectionError; resources: Set<string>; clusters: Set<string>; messages: Set<string> }>();
   for (const e of region.errors) {

@@ -246,7 +246,14 @@ function regionHtml(
 ): string {
   const inRegion = input.results.filter((r) => r.region === region);
   const parts = [`<section class="region" aria-label="${escapeHtml(region)}"><h2>${escapeHtml(region)}</h2>`];
-  const accountLevel = inRegion.filter((r) => r.clusterId === null);
+  // Grouped in one pass: a filter per cluster is quadratic in a fleet of thousands.
+  const byCluster = new Map<string | null, Result[]>();
+  for (const r of inRegion) {
+    const group = byCluster.get(r.clusterId);
+    if (group) group.push(r);
+    else byCluster.set(r.clusterId, [r]);
+  }
+  const accountLevel = byCluster.get(null) ?? [];
   if (accountLevel.length > 0) parts.push(groupHtml('Account settings', `account-level results of ${region}`, accountLevel, checks, order, `account-${anchor(region)}`, input.snapshot.partition));
 
   const only = input.clusterIds && input.clusterIds.length > 0 ? new Set(input.clusterIds) : undefined;
@@ -254,7 +261,7 @@ function regionHtml(
   if (inScope.length === 0) parts.push('<p class="none">No active EMR clusters in this region.</p>');
   for (const cluster of inScope) {
     const facts = [cluster.id, cluster.releaseLabel, cluster.state].filter(Boolean).join(' · ');
-    parts.push(groupHtml(cluster.name, facts, inRegion.filter((r) => r.clusterId === cluster.id), checks, order, `cluster-${anchor(`${region}-${cluster.id}`)}`, input.snapshot.partition));
+    parts.push(groupHtml(cluster.name, facts, byCluster.get(cluster.id) ?? [], checks, order, `cluster-${anchor(`${region}-${cluster.id}`)}`, input.snapshot.partition));
   }
   if (errors.length > 0) {
     parts.push(`<h3>Collection errors</h3><ul class="errors">${errors.map((e) => `<li>${escapeHtml(e)}</li>`).join('')}</ul>`);

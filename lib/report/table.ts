@@ -85,7 +85,7 @@ export function renderTable(input: TableReportInput): string {
   out.push(...renderFixFirst(input.results, { style, width, order }));
 
   if (input.summary) {
-    out.push(...renderClusterIndex(input.results, { style, width, order }));
+    append(out, renderClusterIndex(input.results, { style, width, order }));
     out.push(...summaryLines(summary, style, width));
     return `${out.join('\n')}\n`;
   }
@@ -96,16 +96,32 @@ export function renderTable(input: TableReportInput): string {
     const inRegion = active.filter((r) => r.region === region.region);
     const errors = groupedErrorLines(region);
     const ctx = { style, width, order, verbose: input.verbose ?? false, clusterIds: input.clusterIds, suppressed: suppressed.filter((r) => r.region === region.region) };
-    out.push(...renderRegion(region, region.clusters, errors, inRegion, ctx));
+    append(out, renderRegion(region, region.clusters, errors, inRegion, ctx));
   }
 
-  if (suppressed.length > 0) out.push(...renderSuppressed(suppressed, { style, width, order }));
+  if (suppressed.length > 0) append(out, renderSuppressed(suppressed, { style, width, order }));
 
   out.push(...renderNextSteps(input.results, input.checks, summary, { style, width, order }));
 
   if (input.published) out.push(publishedLine(input.published, style), '');
   out.push(...summaryLines(summary, style, width));
   return `${out.join('\n')}\n`;
+}
+
+/** `out.push(...lines)` without spreading: a region of thousands of clusters has more lines than the stack holds arguments. */
+function append(out: string[], lines: readonly string[]): void {
+  for (const line of lines) out.push(line);
+}
+
+/** Results by cluster id (null: the account-level ones), in their order: one pass, not one per cluster. */
+function byCluster(results: readonly Result[]): Map<string | null, Result[]> {
+  const groups = new Map<string | null, Result[]>();
+  for (const r of results) {
+    const group = groups.get(r.clusterId);
+    if (group) group.push(r);
+    else groups.set(r.clusterId, [r]);
+  }
+  return groups;
 }
 
 interface Ctx {
@@ -183,10 +199,13 @@ function renderRegion(
   const out: string[] = [style('bold', `${region} ${'─'.repeat(Math.max(3, width - region.length - 1))}`)];
   const regionFailed = errors.length > 0 && results.length > 0 && results.every((r) => r.clusterId === null && r.status === 'ERROR');
 
-  const accountLevel = results.filter((r) => r.clusterId === null);
+  const own = byCluster(results);
+  const suppressedOwn = byCluster(ctx.suppressed);
+  const accountLevel = own.get(null) ?? [];
   if (accountLevel.length > 0) {
     out.push(`  ${style('bold', regionFailed ? 'Region (could not be audited)' : 'Account settings')}`);
-    out.push(...renderGroup(accountLevel, ctx, ctx.suppressed.filter((r) => r.clusterId === null).length), '');
+    append(out, renderGroup(accountLevel, ctx, suppressedOwn.get(null)?.length ?? 0));
+    out.push('');
   }
 
   const only = ctx.clusterIds && ctx.clusterIds.length > 0 ? new Set(ctx.clusterIds) : undefined;
@@ -194,10 +213,10 @@ function renderRegion(
   if (inScope.length === 0 && !regionFailed) out.push(`  ${style('dim', 'No active EMR clusters in this region.')}`, '');
 
   for (const cluster of [...inScope].sort((a, b) => a.name.localeCompare(b.name) || a.id.localeCompare(b.id))) {
-    const own = results.filter((r) => r.clusterId === cluster.id);
     const facts = [cluster.id, cluster.releaseLabel, cluster.state].filter(Boolean).join(' · ');
     out.push(`  ${style('bold', cluster.name)}  ${style('dim', facts)}`);
-    out.push(...renderGroup(own, ctx, ctx.suppressed.filter((r) => r.clusterId === cluster.id).length), '');
+    append(out, renderGroup(own.get(cluster.id) ?? [], ctx, suppressedOwn.get(cluster.id)?.length ?? 0));
+    out.push('');
   }
 
   const fallbacks = fallbackLines(regionSnapshot);
@@ -222,11 +241,15 @@ function renderGroup(results: readonly Result[], ctx: Ctx & { verbose: boolean }
   const out: string[] = [];
   const fails = sortResults(results.filter((r) => r.status === 'FAIL'), ctx.order);
   const errors = sortResults(results.filter((r) => r.status === 'ERROR'), ctx.order);
-  for (const r of fails) out.push(...renderResult(r, ctx));
+  for (const r of fails) append(out, renderResult(r, ctx));
 
   // Several checks failing for one missing piece of data say the same thing: say it once.
   const byMessage = new Map<string, Result[]>();
-  for (const r of errors) byMessage.set(r.message, [...(byMessage.get(r.message) ?? []), r]);
+  for (const r of errors) {
+    const group = byMessage.get(r.message);
+    if (group) group.push(r);
+    else byMessage.set(r.message, [r]);
+  }
   for (const [message, group] of byMessage) {
     const ids = group.map((r) => r.checkId);
     const label = style(STATUS_STYLE.ERROR, padEnd('ERROR', LABEL_WIDTH));
@@ -239,7 +262,7 @@ function renderGroup(results: readonly Result[], ctx: Ctx & { verbose: boolean }
   const passed = results.filter((r) => r.status === 'PASS');
   const notApplicable = results.filter((r) => r.status === 'NOT_APPLICABLE');
   if (ctx.verbose) {
-    for (const r of sortResults([...passed, ...notApplicable], ctx.order)) out.push(...renderResult(r, ctx));
+    for (const r of sortResults([...passed, ...notApplicable], ctx.order)) append(out, renderResult(r, ctx));
   }
   const counted = [
     ...(passed.length > 0 || notApplicable.length === 0 ? [`${passed.length} passed`] : []),
@@ -277,7 +300,9 @@ function renderSuppressed(results: readonly Result[], ctx: Ctx): string[] {
   const groups = new Map<string, Result[]>();
   for (const r of results) {
     const key = `${r.region}\u0000${r.clusterId ?? ''}`;
-    groups.set(key, [...(groups.get(key) ?? []), r]);
+    const group = groups.get(key);
+    if (group) group.push(r);
+    else groups.set(key, [r]);
   }
   for (const group of groups.values()) {
     const first = group[0]!;
@@ -290,7 +315,7 @@ function renderSuppressed(results: readonly Result[], ctx: Ctx): string[] {
     while (onFirst < words.length && head.length + words.slice(0, onFirst + 1).join(' ').length <= ctx.width) onFirst += 1;
     out.push(`  ${style('bold', where)}  ${style('dim', words.slice(0, onFirst).join(' '))}`);
     if (onFirst < words.length) for (const line of wrap(words.slice(onFirst).join(' '), ctx.width, INDENT)) out.push(style('dim', line));
-    for (const r of sortResults(group, ctx.order)) out.push(...renderResult(r, ctx));
+    for (const r of sortResults(group, ctx.order)) append(out, renderResult(r, ctx));
     out.push('');
   }
   return out;
