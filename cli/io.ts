@@ -6,7 +6,9 @@ import type { AwsClients } from '../lib/aws/clients.js';
 import { systemClock, type Clock } from '../lib/clock.js';
 
 export interface TextSink {
+  /** `false` (a stream's backpressure): wait for `drain` before writing more, if the sink has `once`. */
   write(chunk: string): unknown;
+  once?(event: 'drain', listener: () => void): unknown;
 }
 
 export interface CliIo {

@@ -5,10 +5,12 @@
  * anything is collected: a typo must not cost a ten-minute audit.
  */
 import { constants, statSync } from 'node:fs';
-import { access, mkdir, stat, writeFile } from 'node:fs/promises';
+import { access, mkdir, open, stat } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { availableFormats, FORMATS, formatForFile, isFormatName, type FormatName } from '../lib/report/formats.js';
+import type { ReportText } from '../lib/report/json-chunks.js';
 import { UsageError, type ParsedFlags } from './args.js';
+import type { TextSink } from './io.js';
 
 export type OutputTarget = { kind: 'stdout' } | { kind: 'file'; path: string } | { kind: 'dir'; path: string };
 
@@ -120,13 +122,46 @@ export interface WrittenReport {
   path: string;
 }
 
-/** Write the rendered reports of a file or directory target. */
-export async function writeReports(target: Exclude<OutputTarget, { kind: 'stdout' }>, rendered: ReadonlyArray<{ format: FormatName; text: string; fileName: string }>): Promise<WrittenReport[]> {
+/** A report's chunks gathered into pieces of about 64 KiB: one write per result would be a system call each. */
+export function* inPieces(text: ReportText, size = 1 << 16): Generator<string> {
+  if (typeof text === 'string') {
+    yield text;
+    return;
+  }
+  let piece = '';
+  for (const chunk of text) {
+    piece += chunk;
+    if (piece.length >= size) {
+      yield piece;
+      piece = '';
+    }
+  }
+  if (piece.length > 0) yield piece;
+}
+
+/**
+ * Writes a report to stdout as it is rendered. A pipe that reads slower than we write says so
+ * (`write` returns false): waiting for `drain` keeps what is pending small instead of the whole
+ * report in the stream's buffer.
+ */
+export async function writeToSink(sink: TextSink, text: ReportText): Promise<void> {
+  for (const piece of inPieces(text)) {
+    if (sink.write(piece) === false && sink.once) await new Promise<void>((resolve) => sink.once!('drain', resolve));
+  }
+}
+
+/** Write the reports of a file or directory target, each rendered as it is written. */
+export async function writeReports(target: Exclude<OutputTarget, { kind: 'stdout' }>, rendered: Iterable<{ format: FormatName; text: ReportText; fileName: string }>): Promise<WrittenReport[]> {
   const written: WrittenReport[] = [];
   for (const r of rendered) {
     const path = target.kind === 'file' ? target.path : join(target.path, r.fileName);
     try {
-      await writeFile(path, r.text);
+      const file = await open(path, 'w');
+      try {
+        for (const piece of inPieces(r.text)) await file.write(piece);
+      } finally {
+        await file.close();
+      }
     } catch (e) {
       throw new UsageError(`${target.kind === 'file' ? '--output' : '--output-dir'} ${target.path}: could not write ${path} (${fsReason(e)})`);
     }

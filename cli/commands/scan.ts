@@ -6,7 +6,7 @@ import { SEVERITIES, type Result, type Severity } from '../../checks/contract.js
 import { CHECKS } from '../../checks/index.js';
 import { runAudit, type AuditDeps, type PublishSummary } from '../../lib/audit.js';
 import { dateOf } from '../../lib/clock.js';
-import { FORMATS, type ViewOptions } from '../../lib/report/formats.js';
+import { FORMATS, type FormatName, type Renderer, type ViewOptions } from '../../lib/report/formats.js';
 import { expiredRuleLines } from '../../lib/suppression.js';
 import { wantsColor } from '../../lib/report/render-style.js';
 import { oneLine } from '../../lib/report/render-style.js';
@@ -19,7 +19,7 @@ import { SCAN_HELP } from '../help.js';
 import { AuditCouldNotRunError, clockOf, type CliIo } from '../io.js';
 import { restrictToCompliance } from '../compliance.js';
 import { collectLive, defaultClients } from '../live.js';
-import { outputPlan, preparePaths, reportFileName, writeReports, type OutputPlan } from '../output.js';
+import { outputPlan, preparePaths, reportFileName, writeReports, writeToSink, type OutputPlan } from '../output.js';
 import { checkProfile } from '../profile.js';
 import { checkClustersPresent, checkLiveClustersPresent, checkSnapshotHasRegions, readDemoSnapshot, readSnapshotFile, selectRegions } from '../snapshot-source.js';
 import { checkFlags, clusterFlags, defaultRegions, liveRegions, regionFlags, selectedChecks, settingsFrom, wantsAllRegions } from '../scope.js';
@@ -159,17 +159,22 @@ function viewFor(flags: ReturnType<typeof parseFlags>, shown: ShownFilter, sourc
 async function emit(plan: OutputPlan, input: ReportInput, view: ViewOptions, io: CliIo, quiet: boolean): Promise<void> {
   if (plan.target.kind === 'stdout') {
     const render = await FORMATS[plan.formats[0]!].load!();
-    io.stdout.write(render(input, view));
+    await writeToSink(io.stdout, render(input, view));
     return;
   }
   // Files never get terminal colours; the table in a file keeps the default width.
   const fileView: ViewOptions = { ...view, color: false };
   delete fileView.width;
-  const rendered = [];
-  for (const format of plan.formats) {
-    const render = await FORMATS[format].load!();
-    rendered.push({ format, text: render(input, fileView), fileName: reportFileName(input.snapshot.accountId, input.snapshot.regions.map((r) => r.region), input.startedAt, format) });
-  }
+  const renderers = new Map<FormatName, Renderer>();
+  for (const format of plan.formats) renderers.set(format, await FORMATS[format].load!());
+  // One report at a time, each rendered as it is written: several large reports are never in memory together.
+  const rendered = plan.formats.map((format) => ({
+    format,
+    get text() {
+      return renderers.get(format)!(input, fileView);
+    },
+    fileName: reportFileName(input.snapshot.accountId, input.snapshot.regions.map((r) => r.region), input.startedAt, format),
+  }));
   const written = await writeReports(plan.target, rendered);
   if (!quiet) for (const w of written) io.stderr.write(`emr-audit: wrote ${w.format} report to ${w.path}\n`);
 }

@@ -12,6 +12,7 @@ import type { Cluster, Snapshot } from '../snapshot.js';
 import type { RegionVpcData } from '../snapshot-vpc.js';
 import { findingNetwork, findingNetworkPath, networkAclDetails, routeTableDetails, subnetDetails } from './asff-network.js';
 import { SUPPRESSED_CHECK_ID } from '../suppression.js';
+import { jsonChunks, LazyList } from './json-chunks.js';
 
 export { SUPPRESSED_CHECK_ID } from '../suppression.js';
 
@@ -591,6 +592,20 @@ export function suppressionFinding(s: ClusterSuppressions, ctx: FindingContext):
 export function buildFindings(results: readonly Result[], snapshot: Snapshot, now: Date, checks: readonly Check[] = CHECKS): AwsSecurityFinding[] {
   const ctx = findingContext(snapshot, now, checks);
   return [...failFindings(results, ctx), ...collectGaps(results).map((g) => gapFinding(g, ctx)), ...collectSuppressions(results).map((x) => suppressionFinding(x, ctx))];
+}
+
+/** The same findings as a JSON array in chunks, each FAILED finding built and serialised as it is written. */
+export function findingChunks(results: readonly Result[], snapshot: Snapshot, now: Date, checks: readonly Check[] = CHECKS): Iterable<string> {
+  const ctx = findingContext(snapshot, now, checks);
+  const groups = groupById(results.filter((r) => r.status === 'FAIL'), ctx);
+  const findings: Iterable<AwsSecurityFinding> = {
+    *[Symbol.iterator]() {
+      for (const group of groups) yield resultFinding(mergeSameFinding(group), ctx, 'FAILED');
+      for (const gap of collectGaps(results)) yield gapFinding(gap, ctx);
+      for (const x of collectSuppressions(results)) yield suppressionFinding(x, ctx);
+    },
+  };
+  return jsonChunks(new LazyList(findings));
 }
 
 /** One FAILED finding per distinct finding Id among the FAIL results. */

@@ -64,10 +64,16 @@ function row(r: Result, check: CheckMeta | undefined, observedAt: string): strin
   ];
 }
 
-export function renderCsv(input: ReportInput): string {
+/** The CSV text in chunks: the header, then one line per result, built as it is written. */
+export function* csvChunks(input: ReportInput): Generator<string> {
   const checks = new Map(input.checks.map((c) => [c.id, c]));
   const collected = Date.parse(input.snapshot.collectedAt);
   const observedAt = Number.isNaN(collected) ? input.snapshot.collectedAt : new Date(collected).toISOString();
-  const lines = [[...CSV_COLUMNS], ...input.results.map((r) => row(r, checks.get(r.checkId), observedAt))];
-  return lines.map((fields) => fields.map(csvField).join(',')).join('\r\n') + '\r\n';
+  const line = (fields: readonly string[]): string => `${fields.map(csvField).join(',')}\r\n`;
+  yield line(CSV_COLUMNS);
+  for (const r of input.results) yield line(row(r, checks.get(r.checkId), observedAt));
+}
+
+export function renderCsv(input: ReportInput): string {
+  return [...csvChunks(input)].join('');
 }

@@ -6,6 +6,7 @@
  * CLI-only: the Lambda (functions/audit.ts) must not import this module.
  */
 import type { HtmlView } from './html.js';
+import type { ReportText } from './json-chunks.js';
 import type { ReportInput } from './report-input.js';
 import type { TableView } from './table.js';
 
@@ -15,8 +16,11 @@ import type { TableView } from './table.js';
  */
 export type ViewOptions = TableView & HtmlView;
 
-/** A renderer; machine formats take only the input (a function of fewer parameters fits). */
-export type Renderer = (input: ReportInput, view: ViewOptions) => string;
+/**
+ * A renderer; machine formats take only the input (a function of fewer parameters fits). Large
+ * formats give their text in chunks, written as they come (json-chunks.ts).
+ */
+export type Renderer = (input: ReportInput, view: ViewOptions) => ReportText;
 
 export const FORMAT_NAMES = ['table', 'json', 'asff', 'html', 'sarif', 'ocsf', 'csv'] as const;
 export type FormatName = (typeof FORMAT_NAMES)[number];
@@ -36,18 +40,18 @@ export const FORMATS: Record<FormatName, ReportFormat> = {
     extension: 'asff.json',
     mediaType: 'application/json',
     load: async () => {
-      const { buildFindings } = await import('./asff.js');
-      return (input) => `${JSON.stringify(buildFindings(input.results, input.snapshot, input.startedAt), null, 2)}\n`;
+      const { findingChunks } = await import('./asff.js');
+      return (input) => findingChunks(input.results, input.snapshot, input.startedAt);
     },
   },
   html: { extension: 'html', mediaType: 'text/html', load: async () => (await import('./html.js')).renderHtml },
   sarif: { extension: 'sarif', mediaType: 'application/sarif+json', load: async () => {
-      const { renderSarif } = await import('./sarif.js');
-      return (input) => renderSarif(input);
+      const { sarifChunks } = await import('./sarif.js');
+      return (input) => sarifChunks(input);
     },
   },
-  ocsf: { extension: 'ocsf.json', mediaType: 'application/json', load: async () => (await import('./ocsf.js')).renderOcsf },
-  csv: { extension: 'csv', mediaType: 'text/csv', load: async () => (await import('./csv.js')).renderCsv },
+  ocsf: { extension: 'ocsf.json', mediaType: 'application/json', load: async () => (await import('./ocsf.js')).ocsfChunks },
+  csv: { extension: 'csv', mediaType: 'text/csv', load: async () => (await import('./csv.js')).csvChunks },
 };
 
 export function isFormatName(name: string): name is FormatName {

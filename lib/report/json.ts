@@ -11,6 +11,7 @@ import { fixFirst } from './fix-first.js';
 import { buildSummary, type ReportSummary } from './render-summary.js';
 import type { ReportInput } from './report-input.js';
 import { IAM_CATALOGUE } from '../iam/catalogue-version.js';
+import { jsonChunks, LazyList, mapLazily, wholeText } from './json-chunks.js';
 
 /**
  * The version of this JSON shape. Bumped only for an incompatible change (which the contract
@@ -46,7 +47,8 @@ export interface JsonReportInput {
   checks?: readonly CheckMeta[];
 }
 
-export function buildJsonReport(input: JsonReportInput): JsonReport {
+/** The report with its results as given: a list built by `results` (a LazyList when streamed). */
+function reportShape<R>(input: JsonReportInput, results: (toJson: (r: Result) => JsonResult) => R): Omit<JsonReport, 'results'> & { results: R } {
   const base = { ...buildSummary(input.results, input.snapshot, input.clusterIds), fixFirst: fixFirst(input.results).map(resultId) };
   const suppressed = collectSuppressions(input.results);
   const summary = suppressed.length > 0 ? { ...base, suppressed } : base;
@@ -56,40 +58,53 @@ export function buildJsonReport(input: JsonReportInput): JsonReport {
     schemaVersion: JSON_SCHEMA_VERSION,
     // The iam checks' verdicts depend on the action catalogue as much as on our version.
     tool: { name: 'emr-audit', version: input.toolVersion ?? 'unknown', iamCatalogue: { ...IAM_CATALOGUE } },
-    // Explicit field order: people read this output too.
-    results: input.results.map((r) => ({
-      // Added field: the result's stable id (= its Security Hub finding Id), what summary.fixFirst lists.
-      id: resultId(r),
-      checkId: r.checkId,
-      status: r.status,
-      severity: r.severity,
-      region: r.region,
-      accountId: r.accountId,
-      clusterId: r.clusterId,
-      clusterName: r.clusterName,
-      title: r.title,
-      message: r.message,
-      resources: r.resources,
-      resourceDetails: r.resourceDetails,
-      resourceId: r.resourceId,
-      ...(r.originalStatus ? { originalStatus: r.originalStatus } : {}),
-      ...(r.suppressedBy ? { suppressedBy: r.suppressedBy } : {}),
-      // Added field: the paths along which the internet reaches a node today (only when there are any).
-      ...(r.network && r.network.length > 0 ? { network: r.network } : {}),
-      // Added field (the contract allows additions): the frameworks' requirements this result relates to.
-      compliance: compliance(r.checkId),
-    })),
+    results: results((r) => jsonResult(r, compliance)),
     summary: input.published ? { ...summary, published: input.published } : summary,
   };
 }
 
+/** Explicit field order: people read this output too. */
+function jsonResult(r: Result, compliance: (checkId: string) => ComplianceRef[]): JsonResult {
+  return {
+    // Added field: the result's stable id (= its Security Hub finding Id), what summary.fixFirst lists.
+    id: resultId(r),
+    checkId: r.checkId,
+    status: r.status,
+    severity: r.severity,
+    region: r.region,
+    accountId: r.accountId,
+    clusterId: r.clusterId,
+    clusterName: r.clusterName,
+    title: r.title,
+    message: r.message,
+    resources: r.resources,
+    resourceDetails: r.resourceDetails,
+    resourceId: r.resourceId,
+    ...(r.originalStatus ? { originalStatus: r.originalStatus } : {}),
+    ...(r.suppressedBy ? { suppressedBy: r.suppressedBy } : {}),
+    // Added field: the paths along which the internet reaches a node today (only when there are any).
+    ...(r.network && r.network.length > 0 ? { network: r.network } : {}),
+    // Added field (the contract allows additions): the frameworks' requirements this result relates to.
+    compliance: compliance(r.checkId),
+  };
+}
+
+export function buildJsonReport(input: JsonReportInput): JsonReport {
+  return reportShape(input, (toJson) => input.results.map(toJson));
+}
+
+/** The report's text in chunks, each result built and serialised as it is written. */
+export function jsonReportChunks(input: JsonReportInput): Iterable<string> {
+  return jsonChunks(reportShape(input, (toJson) => new LazyList(mapLazily(input.results, toJson))));
+}
+
 export function renderJson(input: JsonReportInput): string {
-  return `${JSON.stringify(buildJsonReport(input), null, 2)}\n`;
+  return wholeText(jsonReportChunks(input));
 }
 
 /** The JSON report as a format of the registry (lib/report/formats.ts). */
-export function renderJsonReport(input: ReportInput): string {
-  return renderJson({
+export function renderJsonReport(input: ReportInput): Iterable<string> {
+  return jsonReportChunks({
     results: input.results,
     snapshot: input.snapshot,
     toolVersion: input.toolVersion,

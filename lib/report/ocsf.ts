@@ -33,6 +33,7 @@ import type { CheckMeta, Result, Severity, Status } from '../../checks/contract.
 import { complianceFor, type ComplianceRef, type Framework } from '../compliance.js';
 import { clusterArn, findingContext, findingId } from './asff.js';
 import type { ReportInput } from './report-input.js';
+import { jsonChunks, LazyList, mapLazily, wholeText } from './json-chunks.js';
 
 /** The OCSF schema version the events follow. */
 export const OCSF_VERSION = '1.6.0';
@@ -248,15 +249,25 @@ function event(r: Result, check: CheckMeta | undefined, input: ReportInput, ctx:
   };
 }
 
-export function buildOcsf(input: ReportInput): OcsfEvent[] {
+/** The event of each result, built as asked for. */
+function ocsfEvents(input: ReportInput): Iterable<OcsfEvent> {
   const ctx = findingContext(input.snapshot, input.startedAt);
   const checks = new Map(input.checks.map((c) => [c.id, c]));
   const collected = Date.parse(input.snapshot.collectedAt);
   // A snapshot's collectedAt is validated as a string only: an unreadable one falls back to the run.
   const observed = Number.isNaN(collected) ? input.startedAt.getTime() : collected;
-  return input.results.map((r) => event(r, checks.get(r.checkId), input, ctx, observed));
+  return mapLazily(input.results, (r) => event(r, checks.get(r.checkId), input, ctx, observed));
+}
+
+export function buildOcsf(input: ReportInput): OcsfEvent[] {
+  return [...ocsfEvents(input)];
+}
+
+/** The JSON array of events in chunks, each event built and serialised as it is written. */
+export function ocsfChunks(input: ReportInput): Iterable<string> {
+  return jsonChunks(new LazyList(ocsfEvents(input)));
 }
 
 export function renderOcsf(input: ReportInput): string {
-  return `${JSON.stringify(buildOcsf(input), null, 2)}\n`;
+  return wholeText(ocsfChunks(input));
 }

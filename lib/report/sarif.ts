@@ -22,6 +22,7 @@ import { SEVERITIES } from '../../checks/contract.js';
 import { controlsFor } from '../compliance.js';
 import { findingId } from './asff.js';
 import type { ReportInput } from './report-input.js';
+import { jsonChunks, LazyList, wholeText } from './json-chunks.js';
 
 export const SARIF_VERSION = '2.1.0';
 export const SARIF_SCHEMA = 'https://json.schemastore.org/sarif-2.1.0.json';
@@ -267,23 +268,29 @@ function isoTime(value: string): string {
   return Number.isNaN(t) ? value : new Date(t).toISOString();
 }
 
-export function buildSarif(input: ReportInput, options: SarifOptions = {}): SarifLog {
+/** The statuses a result counts as: a suppressed one as what it was. */
+const effectiveStatus = (r: Result) => (r.status === 'SUPPRESSED' ? r.originalStatus : r.status);
+
+type SarifShape<R> = Omit<SarifLog, 'runs'> & { runs: Array<Omit<SarifLog['runs'][number], 'results'> & { results: R }> };
+
+function sarifShape<R>(input: ReportInput, options: SarifOptions, results: (failing: Iterable<SarifResult>) => R): SarifShape<R> {
   const rules = input.checks.map(rule);
   const ruleIndex = new Map(input.checks.map((c, i) => [c.id, i]));
   const observedAt = isoTime(input.snapshot.collectedAt);
-  const results: SarifResult[] = [];
   const notifications: SarifNotification[] = [];
   for (const r of input.results) {
-    const status = r.status === 'SUPPRESSED' ? r.originalStatus : r.status;
-    const index = ruleIndex.get(r.checkId);
-    if (status === 'ERROR') {
-      notifications.push(notification(r, index, observedAt));
-      continue;
-    }
-    if (status !== 'FAIL') continue;
-    if (index === undefined) continue; // a result of a check not in the input's registry has no rule to point at
-    results.push(result(r, index, observedAt));
+    if (effectiveStatus(r) === 'ERROR') notifications.push(notification(r, ruleIndex.get(r.checkId), observedAt));
   }
+  const failing: Iterable<SarifResult> = {
+    *[Symbol.iterator]() {
+      for (const r of input.results) {
+        if (effectiveStatus(r) !== 'FAIL') continue;
+        const index = ruleIndex.get(r.checkId);
+        if (index === undefined) continue; // a result of a check not in the input's registry has no rule to point at
+        yield result(r, index, observedAt);
+      }
+    },
+  };
   const regions = input.snapshot.regions.map((r) => r.region);
   return {
     $schema: SARIF_SCHEMA,
@@ -310,13 +317,22 @@ export function buildSarif(input: ReportInput, options: SarifOptions = {}): Sari
             toolExecutionNotifications: notifications,
           },
         ],
-        results,
+        results: results(failing),
         properties: { accountId: input.snapshot.accountId, regions, collectedAt: input.snapshot.collectedAt },
       },
     ],
   };
 }
 
+export function buildSarif(input: ReportInput, options: SarifOptions = {}): SarifLog {
+  return sarifShape(input, options, (failing) => [...failing]);
+}
+
+/** The SARIF log in chunks, each result built and serialised as it is written. */
+export function sarifChunks(input: ReportInput, options: SarifOptions = {}): Iterable<string> {
+  return jsonChunks(sarifShape(input, options, (failing) => new LazyList(failing)));
+}
+
 export function renderSarif(input: ReportInput, options: SarifOptions = {}): string {
-  return `${JSON.stringify(buildSarif(input, options), null, 2)}\n`;
+  return wholeText(sarifChunks(input, options));
 }

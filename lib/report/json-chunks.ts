@@ -1,0 +1,98 @@
+/**
+ * JSON reports written piece by piece. A scan of thousands of clusters has hundreds of thousands
+ * of results: one `JSON.stringify` of the whole report is a string of hundreds of megabytes (past
+ * V8's limit for OCSF at 5,000 clusters) and the objects it is made from on top. Here a long list
+ * is a `LazyList` whose items are built and serialised one at a time, and the text comes out in
+ * chunks a writer can pass on as they come. The text is byte for byte what
+ * `JSON.stringify(value, null, 2)` gives for the same value with the lists filled in.
+ */
+
+/** A JSON array whose items are produced while it is written (each item serialised, then dropped). */
+export class LazyList<T = unknown> {
+  constructor(readonly items: Iterable<T>) {}
+}
+
+/** A value that may hold LazyLists anywhere in its plain objects and arrays. */
+export type Streamable = unknown;
+
+const INDENT = '  ';
+
+/** `JSON.stringify(value, null, 2)` of a value nested at `depth`, its inner lines indented to match. */
+function nested(value: unknown, depth: number): string | undefined {
+  const text = JSON.stringify(value, null, 2) as string | undefined;
+  // JSON text holds no raw line break inside strings (they are escaped): every \n is layout.
+  return text === undefined || depth === 0 ? text : text.replace(/\n/g, `\n${INDENT.repeat(depth)}`);
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
+  const proto = Object.getPrototypeOf(value) as unknown;
+  return (proto === Object.prototype || proto === null) && typeof (value as { toJSON?: unknown }).toJSON !== 'function';
+}
+
+/** Whether a LazyList is somewhere inside (only plain objects and arrays are looked into). */
+function holdsLazy(value: unknown): boolean {
+  if (value instanceof LazyList) return true;
+  if (Array.isArray(value)) return value.some(holdsLazy);
+  if (isPlainObject(value)) return Object.values(value).some(holdsLazy);
+  return false;
+}
+
+/** What JSON.stringify leaves out of an object (and writes as null in an array). */
+const omitted = (value: unknown): boolean => value === undefined || typeof value === 'function' || typeof value === 'symbol';
+
+function* chunksAt(value: unknown, depth: number): Generator<string> {
+  if (!holdsLazy(value)) {
+    yield nested(value, depth) ?? 'null';
+    return;
+  }
+  const inner = INDENT.repeat(depth + 1);
+  const close = INDENT.repeat(depth);
+  if (value instanceof LazyList || Array.isArray(value)) {
+    const items: Iterable<unknown> = value instanceof LazyList ? value.items : value;
+    let first = true;
+    for (const item of items) {
+      yield `${first ? '[' : ','}\n${inner}`;
+      first = false;
+      if (omitted(item)) yield 'null';
+      else yield* chunksAt(item, depth + 1);
+    }
+    yield first ? '[]' : `\n${close}]`;
+    return;
+  }
+  const entries = Object.entries(value as Record<string, unknown>).filter(([, v]) => !omitted(v));
+  if (entries.length === 0) {
+    yield '{}';
+    return;
+  }
+  let first = true;
+  for (const [key, v] of entries) {
+    yield `${first ? '{' : ','}\n${inner}${JSON.stringify(key)}: `;
+    first = false;
+    yield* chunksAt(v, depth + 1);
+  }
+  yield `\n${close}}`;
+}
+
+/** The pretty-printed JSON text of `value` (LazyLists filled in as it goes), then a newline, in chunks. */
+export function* jsonChunks(value: Streamable): Generator<string> {
+  yield* chunksAt(value, 0);
+  yield '\n';
+}
+
+/** The items of `source` through `f`, one at a time as they are asked for (again on every pass). */
+export function mapLazily<T, U>(source: Iterable<T>, f: (item: T) => U): Iterable<U> {
+  return {
+    *[Symbol.iterator]() {
+      for (const item of source) yield f(item);
+    },
+  };
+}
+
+/** A report as a renderer gives it: the whole text, or its chunks in order (large machine formats). */
+export type ReportText = string | Iterable<string>;
+
+/** The whole text of a report (for tests and small outputs; a huge one may pass V8's string limit). */
+export function wholeText(report: ReportText): string {
+  return typeof report === 'string' ? report : [...report].join('');
+}
