@@ -10,6 +10,7 @@ Commands
   collect        Save a snapshot of the account, to scan offline later with scan --snapshot
   checks         List the checks: id, severity, title
   permissions    Print the read-only IAM policy emr-audit needs
+  change-events  Check that CloudTrail logs what change-triggered audits need, per Region
   help [topic]   Help for a command, or \`help settings\` for every setting
 
 Try it without an AWS account
@@ -24,6 +25,7 @@ Options
 
 Exit codes
   0 the audit completed · 1 a FAIL at or above --fail-on · 2 usage error · 3 the audit could not run
+  change-events: 0 no WARNING · 1 a WARNING · 2 usage error · 3 it could not run
 `;
 
 export const SCAN_HELP = `Usage
@@ -111,11 +113,44 @@ List every check: id, severity and title. With --format json, also the descripti
 remediation and its documentation link, the IAM permissions it reads and the settings it uses.
 `;
 
+export const CHANGE_EVENTS_HELP = `Usage
+  emr-audit change-events [--region R ...] [options]
+
+The deployed function re-audits a cluster minutes after a change to it, on CloudTrail's "AWS API
+Call via CloudTrail" events, which EventBridge delivers only where a logging trail records write
+management events. This checks, for each audited Region (EC2, EMR and SSM calls) and for us-east-1
+(IAM's calls, audited or not), that a trail applies there, is logging, and that its event
+selectors keep those write calls. Read-only: cloudtrail:DescribeTrails, GetTrailStatus and
+GetEventSelectors (\`emr-audit permissions\` includes them).
+
+One line per Region:
+  OK           the trail(s) that log the write calls
+  WARNING      no trail applies, or each is stopped, records only reads, or its selectors leave
+               the write calls out: changes there will not trigger audits
+  cannot tell  a trail could not be read (access denied; an organization trail seen from a
+               member account: check it from the management account)
+
+Options
+  --region R        Region the function audits; repeatable (default as for scan: EMR_AUDIT_REGIONS,
+                    else AWS_REGION, else your profile's). \`--region all\`: every enabled region
+  --profile NAME    The AWS profile to use
+  --format F        table (default) or json
+  --set KEY=VALUE   Override a setting; repeatable
+  -q, --quiet       No hint on stderr after a WARNING
+
+Exit codes
+  0 no WARNING (OK or cannot tell) · 1 a WARNING · 2 usage error · 3 could not run (no credentials)
+
+Example
+  emr-audit change-events --region eu-west-1 --region eu-central-1
+`;
+
 export const PERMISSIONS_HELP = `Usage
   emr-audit permissions [--no-publish]
 
 Print the least-privilege IAM policy (JSON) for emr-audit: the read-only actions the checks need,
-plus the Security Hub actions used by --publish and the deployed Lambda.
+plus the Security Hub actions used by --publish and the deployed Lambda, and the CloudTrail reads
+of \`emr-audit change-events\` (statement CheckChangeEventTrails; the Lambda has none of them).
 
 Options
   --no-publish      Leave out the Security Hub actions (for \`scan\` without --publish)

@@ -4,7 +4,7 @@
  * outside through `io`, so tests run it in-process.
  */
 import { takesOption, UsageError, type FlagSpecs } from './args.js';
-import { CHECKS_HELP, COLLECT_HELP, MAIN_HELP, PERMISSIONS_HELP, SCAN_HELP, settingsHelp } from './help.js';
+import { CHANGE_EVENTS_HELP, CHECKS_HELP, COLLECT_HELP, MAIN_HELP, PERMISSIONS_HELP, SCAN_HELP, settingsHelp } from './help.js';
 import { AuditCouldNotRunError, type CliIo } from './io.js';
 import { closest } from './suggest.js';
 import { versionText } from './version.js';
@@ -21,6 +21,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   // DESIGN.md's layout names it so; `checks` is the documented spelling.
   'list-checks': async () => (await import('./commands/checks.js')).checksCommand,
   permissions: async () => (await import('./commands/permissions.js')).permissionsCommand,
+  'change-events': async () => (await import('./commands/change-events.js')).changeEventsCommand,
 };
 
 const HELP_TOPICS: Record<string, () => string | Promise<string>> = {
@@ -29,6 +30,7 @@ const HELP_TOPICS: Record<string, () => string | Promise<string>> = {
   checks: () => CHECKS_HELP,
   'list-checks': () => CHECKS_HELP,
   permissions: () => PERMISSIONS_HELP,
+  'change-events': () => CHANGE_EVENTS_HELP,
   settings: settingsHelp,
 };
 
@@ -81,6 +83,7 @@ const COMMAND_FLAGS: Record<string, () => Promise<FlagSpecs>> = {
   collect: async () => (await import('./commands/collect.js')).FLAGS,
   checks: async () => (await import('./commands/checks.js')).FLAGS,
   permissions: async () => (await import('./commands/permissions.js')).FLAGS,
+  'change-events': async () => (await import('./commands/change-events.js')).FLAGS,
 };
 
 /**

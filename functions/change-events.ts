@@ -7,11 +7,11 @@
  */
 import type { Clock } from '../lib/clock.js';
 import type { AwsClients } from '../lib/aws/clients.js';
-import { auditsFor, regionsOf, resolveTargets, type PlannedAudit } from '../lib/events/change-plan.js';
+import { auditsFor, regionsOf, resolveTargets, unmappedTargets, type PlannedAudit } from '../lib/events/change-plan.js';
 import type { ParsedCloudTrail } from '../lib/events/cloudtrail.js';
 import { coalesce, delaySeconds, dueFollowUps } from '../lib/events/coalesce.js';
 import { FOLLOW_UP_KIND, sendFollowUp, type FollowUpMessage } from '../lib/events/follow-up.js';
-import { lookupOwners } from '../lib/events/owner-lookup.js';
+import { lookupGroupIds, lookupOwners } from '../lib/events/owner-lookup.js';
 import { mergeRunSummaries, noChangeEvents, skippedRunSummary, type ChangeEventCounts, type RunSummary } from '../lib/report/run-summary.js';
 import type { AuditRequest } from '../lib/request.js';
 import type { Settings } from '../lib/settings.js';
@@ -34,9 +34,10 @@ export interface ChangeContext {
 }
 
 type ChangeInput = { kind: 'change'; cloudTrail: ParsedCloudTrail } | { kind: 'follow-up'; messages: FollowUpMessage[] };
+type Skip = (reason: string, counts: Partial<ChangeEventCounts>) => { summary: RunSummary; collectionErrors: number };
 
 export async function handleChange(input: ChangeInput, ctx: ChangeContext): Promise<{ summary: RunSummary; collectionErrors: number }> {
-  const skip = (reason: string, counts: Partial<ChangeEventCounts>) => ({
+  const skip: Skip = (reason, counts) => ({
     summary: skippedRunSummary({ runId: ctx.runId, trigger: 'change-event', accountId: ctx.accountId, at: ctx.startedAt, reason, changeEvents: { ...noChangeEvents(), ...counts } }),
     collectionErrors: 0,
   });
@@ -45,13 +46,25 @@ export async function handleChange(input: ChangeInput, ctx: ChangeContext): Prom
   const parsed = input.cloudTrail;
   if (parsed.kind === 'failed-call') return skip(`${parsed.eventName} failed (${parsed.errorCode}): nothing changed`, { skipped: 1 });
   if (parsed.kind === 'not-a-change') return skip(`${parsed.eventName} changes nothing the checks read`, { skipped: 1 });
-  if (parsed.kind === 'unmapped') {
-    ctx.log('warn', 'Change event not mapped to a resource: the next scheduled run covers it', { eventName: parsed.eventName, reason: parsed.reason });
-    return skip(`${parsed.eventName}: ${parsed.reason}`, { unmapped: 1 });
-  }
-  const { change } = parsed;
-  if (!ctx.settings.changeEvents) return skip(`${change.eventName}: change-triggered audits are off (EMR_AUDIT_CHANGE_EVENTS=false)`, { skipped: 1 });
+  if (!ctx.settings.changeEvents) return skip(`${parsed.kind === 'change' ? parsed.change.eventName : parsed.eventName}: change-triggered audits are off (EMR_AUDIT_CHANGE_EVENTS=false)`, { skipped: 1 });
   const audited = ctx.settings.regions.length > 0 ? ctx.settings.regions : [ctx.homeRegion];
+
+  if (parsed.kind === 'unmapped') {
+    // A listed call whose resources cannot be told: its region is audited whole (bounded, and
+    // coalesced like any target), counted as unmapped as well as audited or coalesced.
+    const targets = unmappedTargets(parsed, audited);
+    if (targets.size === 0) return skip(`${parsed.eventName} in ${parsed.region}: the region is not audited`, { unmapped: 1, unaffected: 1 });
+    ctx.log('warn', 'Change event not mapped to a resource: the region is audited instead', {
+      eventName: parsed.eventName,
+      eventId: parsed.eventId,
+      regions: [...targets.keys()],
+      reason: parsed.reason,
+    });
+    const state = ctx.store ? await loadRunState(ctx.store, ctx.accountId, [...targets.keys()], ctx.log) : undefined;
+    return auditTargets(targets, parsed.eventName, state, { unmapped: 1 }, ctx, skip);
+  }
+
+  const { change } = parsed;
   const regions = regionsOf(change, audited);
   if (regions.length === 0) return skip(`${change.eventName} in ${change.region}: the region is not audited`, { unaffected: 1 });
 
@@ -61,23 +74,38 @@ export async function handleChange(input: ChangeInput, ctx: ChangeContext): Prom
     auditedRegions: audited,
     states: new Map(regions.map((r) => [r, state?.loaded.get(r)?.state])),
     lookup: (region, filter) => lookupOwners(ctx.clients.forRegion(region).ec2, filter),
+    groupIds: (region, names) => lookupGroupIds(ctx.clients.forRegion(region).ec2, names),
   });
   for (const note of resolved.notes) ctx.log('info', 'Change event', { eventName: change.eventName, note });
   if (resolved.targets.size === 0) return skip(`${change.eventName} (${change.eventId}) touches no audited cluster`, { unaffected: 1 });
+  return auditTargets(resolved.targets, change.eventName, state, {}, ctx, skip);
+}
 
+/**
+ * The targets of one event: those due now are audited in this invocation, the others merged into
+ * the one follow-up of their debounce window. `extra` adds to the counts (an unmapped event).
+ */
+async function auditTargets(
+  targets: ReadonlyMap<string, string[]>,
+  eventName: string,
+  state: RunState | undefined,
+  extra: Partial<ChangeEventCounts>,
+  ctx: ChangeContext,
+  skip: Skip,
+): Promise<{ summary: RunSummary; collectionErrors: number }> {
   const now = ctx.clock.now();
   const due = new Map<string, string[]>();
   const changedMarks = new Set<string>();
   let merged = 0;
   let followUpsSent = 0;
-  for (const [region, targets] of resolved.targets) {
+  for (const [region, regionTargets] of targets) {
     const regionState = state?.loaded.get(region)?.state;
     // Coalescing needs somewhere to keep its marks and a queue for the follow-up; without either, audit at once.
     if (!regionState || !ctx.queueUrl || !ctx.clients.sqs) {
-      due.set(region, targets);
+      due.set(region, regionTargets);
       continue;
     }
-    const decision = coalesce(regionState.changeAudits, targets, now, ctx.settings.changeDebounceSeconds);
+    const decision = coalesce(regionState.changeAudits, regionTargets, now, ctx.settings.changeDebounceSeconds);
     const nowTargets = [...decision.now];
     for (const [dueAt, group] of groupByDueAt(decision.followUps)) {
       const message: FollowUpMessage = { kind: FOLLOW_UP_KIND, region, targets: group, dueAt };
@@ -91,25 +119,21 @@ export async function handleChange(input: ChangeInput, ctx: ChangeContext): Prom
       for (const t of group) decision.marks[t] = { auditedAt: new Date(now).toISOString(), coalesced: 0 };
       nowTargets.push(...group);
     }
-    merged += targets.length - nowTargets.length;
+    merged += regionTargets.length - nowTargets.length;
     regionState.changeAudits = decision.marks;
     changedMarks.add(region);
     if (nowTargets.length > 0) due.set(region, nowTargets);
   }
-  const counts: ChangeEventCounts = { ...noChangeEvents(), followUpsSent, targets: [...due.values()].reduce((n, t) => n + t.length, 0) };
+  const counts: ChangeEventCounts = { ...noChangeEvents(), ...extra, followUpsSent, targets: [...due.values()].reduce((n, t) => n + t.length, 0) };
   if (due.size === 0) {
     await saveMarks(state, changedMarks, new Set(), ctx);
-    return skip(`${change.eventName}: ${merged} target(s) merged into their follow-up audit`, { coalesced: 1, followUpsSent });
+    return skip(`${eventName}: ${merged} target(s) merged into their follow-up audit`, { ...extra, coalesced: 1, followUpsSent });
   }
   counts.audited = 1;
-  return runAudits(auditsFor(due, change.eventName), state, changedMarks, counts, ctx);
+  return runAudits(auditsFor(due, eventName), state, changedMarks, counts, ctx);
 }
 
-async function followUp(
-  messages: readonly FollowUpMessage[],
-  ctx: ChangeContext,
-  skip: (reason: string, counts: Partial<ChangeEventCounts>) => { summary: RunSummary; collectionErrors: number },
-): Promise<{ summary: RunSummary; collectionErrors: number }> {
+async function followUp(messages: readonly FollowUpMessage[], ctx: ChangeContext, skip: Skip): Promise<{ summary: RunSummary; collectionErrors: number }> {
   if (!ctx.settings.changeEvents) return skip('follow-up: change-triggered audits are off (EMR_AUDIT_CHANGE_EVENTS=false)', { skipped: messages.length });
   const byRegion = new Map<string, Set<string>>();
   for (const m of messages) {

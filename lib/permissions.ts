@@ -114,9 +114,17 @@ export interface AuditActionsOptions {
  */
 export const LIST_REGIONS_ACTION = 'ec2:DescribeRegions';
 
+/**
+ * `emr-audit change-events`: whether CloudTrail logs what change-triggered audits need
+ * (lib/events/trail-check.ts). Read-only; printed for the CLI, never in the deployed role.
+ */
+export const TRAIL_CHECK_ACTIONS = ['cloudtrail:DescribeTrails', 'cloudtrail:GetEventSelectors', 'cloudtrail:GetTrailStatus'] as const;
+
 export interface AuditPolicyOptions extends AuditActionsOptions {
   /** Include ec2:DescribeRegions (the CLI's `--region all`, and the enabled-region check). */
   listRegions?: boolean;
+  /** Include the CloudTrail reads of `emr-audit change-events`. */
+  trailCheck?: boolean;
   /** ARN partition; default `aws`. */
   partition?: string;
   /**
@@ -194,6 +202,8 @@ export function buildAuditPolicy(options: AuditPolicyOptions): PolicyDocumentJso
   const account = options.accountId ?? PRINCIPAL_ACCOUNT;
   const statements = abstractStatements(options);
   if (options.listRegions) statements.push({ Sid: 'ListRegionsForRegionAll', Action: [LIST_REGIONS_ACTION], Resource: '*' });
+  // An organization trail belongs to the management account, a shadow trail to its home Region: "*".
+  if (options.trailCheck) statements.push({ Sid: 'CheckChangeEventTrails', Action: [...TRAIL_CHECK_ACTIONS], Resource: '*' });
   return {
     Version: '2012-10-17',
     Statement: statements.map((s) => ({

@@ -21,6 +21,15 @@ export const Route = z.object({
 });
 export type Route = z.infer<typeof Route>;
 
+export const RouteTableAssociation = z.object({
+  associationId: z.string(),
+  /** The subnet explicitly associated; absent for the main association. */
+  subnetId: z.string().optional(),
+  /** The VPC's main association: the table serves every subnet without an explicit one. */
+  main: z.boolean().optional(),
+});
+export type RouteTableAssociation = z.infer<typeof RouteTableAssociation>;
+
 export const RouteTable = z.object({
   routeTableId: z.string(),
   vpcId: z.string(),
@@ -29,6 +38,12 @@ export const RouteTable = z.object({
   /** Subnets explicitly associated with this table. */
   subnetIds: z.array(z.string()),
   routes: z.array(Route),
+  /**
+   * The live associations by id (EC2's RouteTableAssociationId): a subnet's, or the VPC's main one.
+   * `DisassociateRouteTable` and `ReplaceRouteTableAssociation` name only the association, so the
+   * change index keys these (lib/events/cluster-index.ts). Absent from snapshots made before they were kept.
+   */
+  associations: z.array(RouteTableAssociation).optional(),
 });
 export type RouteTable = z.infer<typeof RouteTable>;
 

@@ -16,6 +16,6 @@ export async function permissionsCommand(argv: readonly string[], io: CliIo): Pr
   }
   if (flags.positionals.length > 0) throw new UsageError(`permissions takes no arguments (got "${flags.positionals[0]}"); run \`emr-audit permissions --help\``);
   const { buildAuditPolicy } = await import('../../lib/permissions.js');
-  io.stdout.write(`${JSON.stringify(buildAuditPolicy({ publish: !flags.has('no-publish'), listRegions: true }), null, 2)}\n`);
+  io.stdout.write(`${JSON.stringify(buildAuditPolicy({ publish: !flags.has('no-publish'), listRegions: true, trailCheck: true }), null, 2)}\n`);
   return 0;
 }

@@ -108,14 +108,19 @@ export function checkAnswers<Input extends object, Output extends MetadataBearer
   };
 }
 
-export function createAwsClients(options: ClientOptions): AwsClients {
+/** What every client of a run is configured with: attempts, adaptive retry, timeouts, profile. */
+export function clientConfig(options: ClientOptions) {
   const requestHandler = {
     connectionTimeout: options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS,
     requestTimeout: options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS,
     // Without it a request timeout is only logged as a warning and the call waits on.
     throwOnRequestTimeout: true,
   };
-  const common = { maxAttempts: options.maxAttempts, retryMode: 'adaptive' as const, requestHandler, ...(options.profile ? { profile: options.profile } : {}) };
+  return { maxAttempts: options.maxAttempts, retryMode: 'adaptive' as const, requestHandler, ...(options.profile ? { profile: options.profile } : {}) };
+}
+
+export function createAwsClients(options: ClientOptions): AwsClients {
+  const common = clientConfig(options);
   const cache = new Map<string, RegionClients>();
   const home = options.homeRegion ? { region: options.homeRegion } : {};
   const iam = new IAMClient({ ...common, ...home });

@@ -15,7 +15,7 @@ import {
   type RouteTable as SdkRouteTable,
   type Subnet as SdkSubnet,
 } from '@aws-sdk/client-ec2';
-import type { NetworkAcl, NetworkAclEntry, RegionVpcData, Route, RouteTable, Subnet } from '../snapshot-vpc.js';
+import type { NetworkAcl, NetworkAclEntry, RegionVpcData, Route, RouteTable, RouteTableAssociation, Subnet } from '../snapshot-vpc.js';
 import { allPages, chunk, type CallFailure } from './calls.js';
 import { regionCall, str, type RegionContext } from './context.js';
 
@@ -156,12 +156,20 @@ export function toRouteTable(t: SdkRouteTable): RouteTable | undefined {
     const state = str(r.State);
     routes.push({ destination, ...(target ? { target } : {}), ...(state ? { state } : {}) });
   }
+  const associations: RouteTableAssociation[] = [];
+  for (const a of live) {
+    const associationId = str(a.RouteTableAssociationId);
+    // A gateway (edge) association decides nothing about a subnet's path: only subnets' and the main one.
+    const subnetId = str(a.SubnetId);
+    if (associationId && (subnetId || a.Main === true)) associations.push({ associationId, ...(subnetId ? { subnetId } : { main: true }) });
+  }
   return {
     routeTableId: t.RouteTableId,
     vpcId: t.VpcId,
     main: live.some((a) => a.Main === true),
     subnetIds: live.map((a) => str(a.SubnetId)).filter((s): s is string => s !== undefined),
     routes,
+    ...(associations.length > 0 ? { associations } : {}),
   };
 }
 

@@ -58,6 +58,11 @@ export const EVENTBRIDGE_SOURCES: Readonly<Record<ChangeSource, string>> = {
   'ssm.amazonaws.com': 'aws.ssm',
 };
 
+/** IAM is global: its CloudTrail events reach EventBridge in this Region only. */
+export const IAM_EVENTS_REGION = 'us-east-1';
+/** The services whose events stay in the Region of the call. */
+export const REGIONAL_SOURCES: readonly ChangeSource[] = ['ec2.amazonaws.com', 'elasticmapreduce.amazonaws.com', 'ssm.amazonaws.com'];
+
 export function isChangeSource(eventSource: string): eventSource is ChangeSource {
   return Object.hasOwn(CHANGE_CALLS, eventSource);
 }

@@ -12,15 +12,19 @@
  */
 import * as z from 'zod';
 import { DHMC_SETTING_ID } from '../collect/ssm.js';
-import { CHANGE_CALLS, CLOUDTRAIL_DETAIL_TYPE, EVENTBRIDGE_SOURCES, isChangeSource } from './change-calls.js';
+import { CHANGE_CALLS, CLOUDTRAIL_DETAIL_TYPE, EVENTBRIDGE_SOURCES, isChangeSource, type ChangeSource } from './change-calls.js';
 
 export { CHANGE_CALLS, CLOUDTRAIL_DETAIL_TYPE, EVENTBRIDGE_SOURCES };
 
 export type ChangedResource =
   | { kind: 'security-group'; id: string }
+  /** A default-VPC group named by name only (its id is not in the event): one lookup resolves it. */
+  | { kind: 'security-group-name'; name: string }
   | { kind: 'prefix-list'; id: string }
   | { kind: 'subnet'; id: string }
   | { kind: 'route-table'; id: string }
+  /** A route table's association with a subnet (or the VPC's main one), `rtbassoc-…`. */
+  | { kind: 'route-table-association'; id: string }
   | { kind: 'network-acl'; id: string }
   | { kind: 'vpc'; id: string }
   | { kind: 'internet-gateway'; id: string }
@@ -47,10 +51,26 @@ export interface ChangeEvent {
   resources: ChangedResource[];
 }
 
+/**
+ * A listed call whose resources cannot be told from the event. Where it happened is kept, so the
+ * function can audit that region whole instead (never silence): the event's region, or every
+ * audited region for IAM, which is global.
+ */
+export interface UnmappedChange {
+  kind: 'unmapped';
+  eventSource: ChangeSource;
+  eventName: string;
+  eventId: string;
+  region: string;
+  accountId: string;
+  /** What could not be read, naming the field and never its value. */
+  reason: string;
+}
+
 export type ParsedCloudTrail =
   | { kind: 'change'; change: ChangeEvent }
   | { kind: 'failed-call'; eventName: string; errorCode: string }
-  | { kind: 'unmapped'; eventName: string; reason: string }
+  | UnmappedChange
   | { kind: 'not-a-change'; eventName: string };
 
 export type CloudTrailParseResult = { ok: true; value: ParsedCloudTrail } | { ok: false; message: string; field?: string };
@@ -97,6 +117,7 @@ const sg = ec2Id('sg', 'a security group id (sg-…)');
 const pl = ec2Id('pl', 'a prefix list id (pl-…)');
 const subnet = ec2Id('subnet', 'a subnet id (subnet-…)');
 const rtb = ec2Id('rtb', 'a route table id (rtb-…)');
+const rtbAssociation = ec2Id('rtbassoc', 'a route table association id (rtbassoc-…)');
 const acl = ec2Id('acl', 'a network ACL id (acl-…)');
 const vpc = ec2Id('vpc', 'a VPC id (vpc-…)');
 const igw = ec2Id('igw', 'an internet gateway id (igw-…)');
@@ -104,6 +125,8 @@ const instance = ec2Id('i', 'an instance id (i-…)');
 const eni = ec2Id('eni', 'a network interface id (eni-…)');
 const allocation = ec2Id('eipalloc', 'an Elastic IP allocation id (eipalloc-…)');
 const association = ec2Id('eipassoc', 'an Elastic IP association id (eipassoc-…)');
+// EC2's characters for a group name (a-z, A-Z, 0-9, spaces and ._-:/()#,@[]+=&;{}!$*), at most 255.
+const groupName = z.string().regex(/^[A-Za-z0-9 ._:/()#,@[\]+=&;{}!$*-]{1,255}$/, { error: 'is not a security group name' });
 const publicIp = z.string().regex(/^(\d{1,3}\.){3}\d{1,3}$/, { error: 'is not an IPv4 address' });
 const iamName = (max: number, what: string) => z.string().regex(new RegExp(`^[\\w+=,.@-]{1,${max}}$`), { error: `is not ${what}` });
 const roleName = iamName(64, 'an IAM role name');
@@ -154,20 +177,26 @@ const both = (eventName: string) => (call: CallInput) => ({ requestParameters: e
 const one = <K extends ChangedResource['kind']>(kind: K) => (id: string) => ({ kind, id }) as Extract<ChangedResource, { kind: K }>;
 const securityGroup = one('security-group');
 const routeTable = one('route-table');
+const routeTableAssociation = one('route-table-association');
 const networkAcl = one('network-acl');
 const groupsOf = (set: z.infer<typeof groupSet>): ChangedResource[] => (set?.items ?? []).map((g) => securityGroup(g.groupId));
 
-/** A rule change on a group named by id, or (default VPC) by name with the id in the response. */
+/**
+ * A rule change on a group named by id, or (default VPC) by name: the id is then in the response
+ * when the call returned its rules (`securityGroupRuleSet`), else only the name is known — a
+ * revoke's response has none — and one lookup resolves it (lib/events/owner-lookup.ts).
+ */
 const securityGroupRuleChange = (eventName: string): Mapper =>
   mapWith(
     z.object({
-      requestParameters: z.object({ groupId: sg.optional(), groupName: z.string().optional() }),
+      requestParameters: z.object({ groupId: sg.optional(), groupName: groupName.optional() }),
       responseElements: z.object({ securityGroupRuleSet: itemsOf(z.object({ groupId: sg })).optional() }),
     }),
     both(eventName),
     ({ requestParameters: req, responseElements: res }) => {
       const ids = [...(req.groupId ? [req.groupId] : []), ...(res.securityGroupRuleSet?.items ?? []).map((r) => r.groupId)];
-      return ids.length > 0 ? ids.map(securityGroup) : { unmapped: 'names the security group by name only; its id is not in the event' };
+      if (ids.length > 0) return ids.map(securityGroup);
+      return req.groupName ? [{ kind: 'security-group-name', name: req.groupName }] : { unmapped: 'names the security group neither by id nor by name' };
     },
   );
 
@@ -243,12 +272,14 @@ const MAPPERS: Readonly<Record<string, Mapper>> = {
     // An edge association routes the gateway's inbound traffic through the table.
     ...(r.gatewayId && igw.safeParse(r.gatewayId).success ? [{ kind: 'internet-gateway', id: r.gatewayId } as const] : []),
   ]),
-  // The new table is named; its associations (one lookup) name the subnet, or the VPC when it is
-  // the main association. The table it replaced is not in the event.
-  ReplaceRouteTableAssociation: mapWith(z.object({ routeTableId: rtb }), request, (r) => [routeTable(r.routeTableId)]),
-  DisassociateRouteTable: mapWith(z.object({ associationId: z.string().min(1).max(128) }), request, () => ({
-    unmapped: 'names only the route table association (rtbassoc-…); neither the subnet nor the route table is in the event',
-  })),
+  // The new table, and the association replaced (a subnet's, or the VPC's main one): the index
+  // knows the association of every cluster's subnet, so it names the clusters whose path changed.
+  ReplaceRouteTableAssociation: mapWith(z.object({ routeTableId: rtb, associationId: rtbAssociation }), request, (r) => [
+    routeTable(r.routeTableId),
+    routeTableAssociation(r.associationId),
+  ]),
+  // Only the association is named: the subnet it leaves falls back to the VPC's main table.
+  DisassociateRouteTable: mapWith(z.object({ associationId: rtbAssociation }), request, (r) => [routeTableAssociation(r.associationId)]),
   // EC2: network ACLs and internet gateways
   CreateNetworkAclEntry: aclEntryChange,
   ReplaceNetworkAclEntry: aclEntryChange,
@@ -285,6 +316,7 @@ function resourceKey(r: ChangedResource): string {
       return `address|${r.allocationId ?? ''}|${r.publicIp ?? ''}|${r.associationId ?? ''}`;
     case 'role':
     case 'instance-profile':
+    case 'security-group-name':
       return `${r.kind}|${r.name}`;
     case 'policy':
       return `policy|${r.arn}`;
@@ -332,9 +364,13 @@ export function parseCloudTrailEvent(event: unknown): CloudTrailParseResult {
 
   const mapping = mapper({ request: detail.requestParameters, response: detail.responseElements });
   if ('notAChange' in mapping) return { ok: true, value: { kind: 'not-a-change', eventName } };
-  if ('unmapped' in mapping) return { ok: true, value: { kind: 'unmapped', eventName, reason: mapping.unmapped } };
+  const unmapped = (reason: string): CloudTrailParseResult => ({
+    ok: true,
+    value: { kind: 'unmapped', eventSource, eventName, eventId: detail.eventID, region: detail.awsRegion, accountId: account, reason },
+  });
+  if ('unmapped' in mapping) return unmapped(mapping.unmapped);
   const resources = dedupe(mapping.resources);
-  if (resources.length === 0) return { ok: true, value: { kind: 'unmapped', eventName, reason: 'names no resource' } };
+  if (resources.length === 0) return unmapped('names no resource');
   return {
     ok: true,
     value: {

@@ -5,7 +5,8 @@
  *
  * Keys are `kind:id`: `sg:` security groups (the cluster's and its nodes'), `pl:` prefix lists the
  * groups' rules name, `subnet:`, `vpc:`, `rtb:` / `acl:` the route tables and network ACLs on the
- * path to its public nodes, `i:` its EC2 instances, `profile:` its instance profile (by name),
+ * path to its public nodes, `rtbassoc:` those tables' associations with its subnets (and the main
+ * association of its VPCs), `i:` its EC2 instances, `profile:` its instance profile (by name),
  * `role:` the profile's roles and the service role (by name), `policy:` every managed policy
  * attached to those roles or bounding them (by ARN).
  */
@@ -53,8 +54,14 @@ export function clusterResources(cluster: Cluster, snapshot: RegionSnapshot): st
   }
   for (const v of vpcs) keys.add(`vpc:${v}`);
   // A subnet's table is its explicit association, else its VPC's main one: both are on its path.
+  // The associations themselves too: removing the subnet's (DisassociateRouteTable) or replacing
+  // either (ReplaceRouteTableAssociation) changes the path, and the event names only the association.
   for (const t of Object.values(region.vpc?.routeTables ?? {})) {
-    if (t.subnetIds.some((s) => subnets.has(s)) || (t.main && vpcs.has(t.vpcId))) keys.add(`rtb:${t.routeTableId}`);
+    const mainOfPath = t.main && vpcs.has(t.vpcId);
+    if (t.subnetIds.some((s) => subnets.has(s)) || mainOfPath) keys.add(`rtb:${t.routeTableId}`);
+    for (const a of t.associations ?? []) {
+      if ((a.subnetId !== undefined && subnets.has(a.subnetId)) || (a.main === true && mainOfPath)) keys.add(`rtbassoc:${a.associationId}`);
+    }
   }
   for (const a of Object.values(region.vpc?.networkAcls ?? {})) {
     if (a.subnetIds.some((s) => subnets.has(s)) || (a.isDefault && vpcs.has(a.vpcId))) keys.add(`acl:${a.networkAclId}`);
@@ -104,6 +111,8 @@ export function keysOf(r: ChangedResource): string[] {
       return [`subnet:${r.id}`];
     case 'route-table':
       return [`rtb:${r.id}`];
+    case 'route-table-association':
+      return [`rtbassoc:${r.id}`];
     case 'network-acl':
       return [`acl:${r.id}`];
     case 'vpc':
@@ -117,6 +126,7 @@ export function keysOf(r: ChangedResource): string[] {
     case 'policy':
       return [`policy:${r.arn}`];
     case 'internet-gateway':
+    case 'security-group-name':
     case 'network-interface':
     case 'address':
     case 'cluster':

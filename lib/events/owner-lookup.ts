@@ -4,8 +4,11 @@
  * resource and on EMR's system tag, whose value names each node's cluster. One page of 1,000 nodes
  * is plenty for one group or interface; a failed lookup is reported, and the caller falls back to
  * a bounded audit of the region (never to silence).
+ *
+ * A default-VPC group named by name only (a revoke by `groupName`) costs that one lookup instead:
+ * DescribeSecurityGroups by GroupNames, to the group's id, which the index then places.
  */
-import { DescribeInstancesCommand, type EC2Client, type Filter, type Instance } from '@aws-sdk/client-ec2';
+import { DescribeInstancesCommand, DescribeSecurityGroupsCommand, type EC2Client, type Filter, type Instance } from '@aws-sdk/client-ec2';
 import { failureOf } from '../collect/calls.js';
 import { EMR_CLUSTER_TAG } from '../collect/ec2.js';
 import type { ChangedResource } from './cloudtrail.js';
@@ -63,5 +66,28 @@ function matches(i: Instance, filter: Filter): boolean {
       return has([i.PublicIpAddress, ...interfaces.map((n) => n.Association?.PublicIp)]);
     default:
       return false;
+  }
+}
+
+export type GroupNameOutcome = { ok: true; groupIds: string[]; calls: number } | { ok: false; reason: string; calls: number };
+
+/**
+ * The ids of the default VPC's groups of these names. `GroupNames` and not the `group-name` filter:
+ * a call names a group by name only in the default VPC ("[Default VPC] The name of the security
+ * group", EC2 API Reference), while the filter matches every VPC's group of that name — every VPC
+ * has one named `default`. A name the default VPC does not have is an error (InvalidGroup.NotFound):
+ * not resolved, and the caller audits the region.
+ */
+export async function lookupGroupIds(ec2: EC2Client, names: readonly string[]): Promise<GroupNameOutcome> {
+  const wanted = new Set(names);
+  try {
+    const out = await ec2.send(new DescribeSecurityGroupsCommand({ GroupNames: [...wanted] }));
+    // Read again from the answer: an endpoint that ignores the names must not name other groups.
+    const ids = (out.SecurityGroups ?? []).flatMap((g) => (g.GroupId && g.GroupName !== undefined && wanted.has(g.GroupName) ? [g.GroupId] : []));
+    if (ids.length === 0) return { ok: false, reason: 'ec2:DescribeSecurityGroups named no group of that name in the default VPC', calls: 1 };
+    return { ok: true, groupIds: [...new Set(ids)].sort(), calls: 1 };
+  } catch (e) {
+    const f = failureOf('ec2:DescribeSecurityGroups', e);
+    return { ok: false, reason: `${f.api} ${f.code}: ${f.message}`, calls: 1 };
   }
 }

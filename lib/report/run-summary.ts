@@ -50,7 +50,11 @@ export interface RunSummary {
   changeEvents?: ChangeEventCounts;
 }
 
-/** What became of the change events of one invocation (each event counts in exactly one of the first five). */
+/**
+ * What became of the change events of one invocation. Each event counts in exactly one of audited,
+ * coalesced, skipped and unaffected; an unmapped one also counts in `unmapped` (its region was
+ * audited whole, or is not audited).
+ */
 export interface ChangeEventCounts {
   /** Audited at once (or, for a follow-up, the targets audited). */
   audited: number;
@@ -58,7 +62,7 @@ export interface ChangeEventCounts {
   coalesced: number;
   /** Failed calls (`errorCode` set), calls that change nothing, and all of them when EMR_AUDIT_CHANGE_EVENTS is false. */
   skipped: number;
-  /** A listed call whose resources could not be told. */
+  /** A listed call whose resources could not be told: the bounded audit of its region instead. */
   unmapped: number;
   /** A change that touches no audited cluster (an unrelated group, a region not audited). */
   unaffected: number;

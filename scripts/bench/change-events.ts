@@ -18,7 +18,7 @@ import { evaluateSnapshot } from '../../lib/evaluate.js';
 import { auditsFor, resolveTargets } from '../../lib/events/change-plan.js';
 import type { ChangedResource, ChangeEvent } from '../../lib/events/cloudtrail.js';
 import { coalesce, dueFollowUps } from '../../lib/events/coalesce.js';
-import { lookupOwners } from '../../lib/events/owner-lookup.js';
+import { lookupGroupIds, lookupOwners } from '../../lib/events/owner-lookup.js';
 import { selectChecks } from '../../lib/evaluate.js';
 import { MAX_SCOPED_RESOURCES } from '../../lib/report/sync-plan.js';
 import { defaultSettings } from '../../lib/settings.js';
@@ -139,7 +139,7 @@ export async function measureChangeEvents(n: number, seed = 0x5eed + n): Promise
     const sim = new Simulator({ account });
     const clients = sim.instrument(createAwsClients({ maxAttempts: settings.maxAttempts, homeRegion: REGION }));
     const t = performance.now();
-    const resolved = await resolveTargets({ change, auditedRegions: [REGION], states: new Map([[REGION, state]]), lookup: (r, f) => lookupOwners(clients.forRegion(r).ec2, f) });
+    const resolved = await resolveTargets({ change, auditedRegions: [REGION], states: new Map([[REGION, state]]), lookup: (r, f) => lookupOwners(clients.forRegion(r).ec2, f), groupIds: (r, names) => lookupGroupIds(clients.forRegion(r).ec2, names) });
     let clusters = 0;
     const hub = { calls: 0, seconds: 0 };
     const minimum: CallCounts = new Map();

@@ -2,7 +2,8 @@
  * osls plugin: change-triggered audits across Regions (docs/change-triggered.md). After
  * `osls deploy`, deploys the small forwarder stack of every other audited Region (and of
  * us-east-1, where IAM's events arrive) with the deployer's credentials, and warns where no
- * CloudTrail trail records write management events; before `osls remove`, removes those stacks.
+ * CloudTrail trail records write management events (the check of `emr-audit change-events`,
+ * lib/events/trail-check.ts); before `osls remove`, removes those stacks.
  * The logic is TypeScript (scripts/routing/), loaded with tsx like the settings validator's.
  */
 /* global console */
@@ -54,11 +55,12 @@ export default class ChangeEventForwardersPlugin {
     const ctx = await this.context();
     const { deployForwarders, plannedForwarders } = await load('../routing/deploy.ts');
     await deployForwarders(ctx);
-    if (!plannedForwarders(ctx).enabled) return;
+    const plan = plannedForwarders(ctx);
+    if (!plan.enabled) return;
     const { trailWarnings } = await load('../routing/trail-check.ts');
     const { CloudTrailClient } = await import('@aws-sdk/client-cloudtrail');
-    const regions = [ctx.homeRegion, ...plannedForwarders(ctx).stacks.map((s) => s.region)];
-    for (const line of await trailWarnings(regions, ctx.client(CloudTrailClient))) this.log(line);
+    // The audited Regions, and us-east-1 for IAM (lib/events/trail-check.ts).
+    for (const line of await trailWarnings(plan.auditedRegions, ctx.client(CloudTrailClient))) this.log(line);
   }
 
   async remove() {

@@ -38,10 +38,10 @@ function setting<K extends 'regions' | 'changeEvents'>(key: K, environment: Read
   return typeof raw === 'string' && raw.trim() !== '' ? spec.parse(raw) : undefined;
 }
 
-export function plannedForwarders(ctx: Pick<ForwarderContext, 'homeRegion' | 'environment'>): { enabled: boolean; stacks: ForwarderStack[] } {
+export function plannedForwarders(ctx: Pick<ForwarderContext, 'homeRegion' | 'environment'>): { enabled: boolean; stacks: ForwarderStack[]; auditedRegions: string[] } {
   const regions = (setting('regions', ctx.environment) as string[] | undefined) ?? [];
   const enabled = (setting('changeEvents', ctx.environment) as boolean | undefined) ?? true;
-  return { enabled, stacks: forwarderStacks({ homeRegion: ctx.homeRegion, auditedRegions: regions }) };
+  return { enabled, stacks: forwarderStacks({ homeRegion: ctx.homeRegion, auditedRegions: regions }), auditedRegions: regions.length > 0 ? [...regions] : [ctx.homeRegion] };
 }
 
 const notFound = (error: unknown): boolean => error instanceof CloudFormationServiceException && error.name === 'ValidationError' && /does not exist/.test(error.message);

@@ -6,12 +6,10 @@
  * the home rules (serverless.yml) to the home Region's default bus, where those rules match them.
  * Pure: which Regions, and each stack's template.
  */
-import { CHANGE_CALLS, CLOUDTRAIL_DETAIL_TYPE, EVENTBRIDGE_SOURCES, type ChangeSource } from '../../lib/events/change-calls.js';
+import { CHANGE_CALLS, CLOUDTRAIL_DETAIL_TYPE, EVENTBRIDGE_SOURCES, IAM_EVENTS_REGION, REGIONAL_SOURCES, type ChangeSource } from '../../lib/events/change-calls.js';
 import type { CfnTemplate, JsonObject } from '../stackset/transform.js';
 
-/** IAM is global: its CloudTrail events reach EventBridge in this Region only. */
-export const IAM_EVENTS_REGION = 'us-east-1';
-const REGIONAL_SOURCES: readonly ChangeSource[] = ['ec2.amazonaws.com', 'elasticmapreduce.amazonaws.com', 'ssm.amazonaws.com'];
+export { IAM_EVENTS_REGION };
 
 export interface ForwarderStack {
   region: string;

@@ -127,11 +127,11 @@ describe('top level', () => {
     ['an unknown command without a close match', ['deploy'], 'emr-audit: unknown command "deploy"; run `emr-audit help`'],
     ['a flag before the command', ['--demo'], 'emr-audit: unknown option --demo: options go after the command, e.g. `emr-audit scan --demo`; run `emr-audit help`'],
     ['a short flag before the command', ['-o', 'x.json'], 'emr-audit: unknown option -o: options go after the command, e.g. `emr-audit scan -o`; run `emr-audit help`'],
-    ['a flag of two commands before them', ['--region', 'eu-west-1'], 'emr-audit: unknown option --region: options go after the command, e.g. `emr-audit scan --region` or `emr-audit collect --region`; run `emr-audit help`'],
+    ['a flag of two commands before them', ['--region', 'eu-west-1'], 'emr-audit: unknown option --region: options go after the command, e.g. `emr-audit scan --region` or `emr-audit collect --region` or `emr-audit change-events --region`; run `emr-audit help`'],
     // No command takes these: never an example that would itself be refused.
     ['a mistyped top-level option', ['--verison'], 'emr-audit: unknown option --verison (did you mean --version?); run `emr-audit help`'],
     ['a short option no command takes', ['-x'], 'emr-audit: unknown option -x; run `emr-audit help`'],
-    ['help on an unknown topic', ['help', 'colect'], 'emr-audit: no help on "colect" (did you mean collect?); topics: scan, collect, checks, permissions, settings'],
+    ['help on an unknown topic', ['help', 'colect'], 'emr-audit: no help on "colect" (did you mean collect?); topics: scan, collect, checks, permissions, change-events, settings'],
     ['an unknown flag of checks', ['checks', '--verbose'], 'emr-audit: unknown option --verbose for checks; run `emr-audit checks --help`'],
     ['a stray argument to permissions', ['permissions', 'all'], 'emr-audit: permissions takes no arguments (got "all"); run `emr-audit permissions --help`'],
   ];

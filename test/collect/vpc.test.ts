@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { systemClock } from '../../lib/clock.js';
 import { CallRunner } from '../../lib/collect/calls.js';
 import type { RegionContext } from '../../lib/collect/context.js';
-import { collectVpcData, toSubnet } from '../../lib/collect/vpc.js';
+import { collectVpcData, toRouteTable, toSubnet } from '../../lib/collect/vpc.js';
 
 const ec2 = mockClient(EC2Client);
 afterEach(() => ec2.reset());
@@ -155,5 +155,25 @@ describe('collectVpcData', () => {
       }),
     ).toEqual({ subnetId: 'subnet-1', vpcId: 'vpc-1', availabilityZone: 'eu-west-1a', cidrBlock: '10.0.1.0/24', ipv6CidrBlocks: ['2a05:d018::/64'], mapPublicIpOnLaunch: true, assignIpv6AddressOnCreation: false });
     expect(toSubnet({ SubnetId: 'subnet-1' })).toBeUndefined();
+  });
+
+  it("keeps the live associations' ids of subnets and of the main table (the change index keys them), not a gateway's", () => {
+    const table = toRouteTable({
+      RouteTableId: 'rtb-1',
+      VpcId: 'vpc-1',
+      Associations: [
+        { Main: true, RouteTableAssociationId: 'rtbassoc-main', AssociationState: { State: 'associated' } },
+        { Main: false, SubnetId: 'subnet-1', RouteTableAssociationId: 'rtbassoc-1', AssociationState: { State: 'associated' } },
+        { Main: false, SubnetId: 'subnet-2', RouteTableAssociationId: 'rtbassoc-2', AssociationState: { State: 'disassociating' } },
+        { Main: false, GatewayId: 'igw-1', RouteTableAssociationId: 'rtbassoc-edge', AssociationState: { State: 'associated' } },
+      ],
+    });
+    expect(table).toMatchObject({ main: true, subnetIds: ['subnet-1'] });
+    expect(table?.associations).toEqual([
+      { associationId: 'rtbassoc-main', main: true },
+      { associationId: 'rtbassoc-1', subnetId: 'subnet-1' },
+    ]);
+    // An answer without ids (an old emulator) adds no field: snapshots stay as they were.
+    expect(toRouteTable({ RouteTableId: 'rtb-1', VpcId: 'vpc-1', Associations: [{ SubnetId: 'subnet-1' }] })).not.toHaveProperty('associations');
   });
 });

@@ -236,8 +236,9 @@ describe('forwarder stacks of a single-account deployment', () => {
         { region: 'eu-north-1', sources: ['ec2.amazonaws.com', 'elasticmapreduce.amazonaws.com', 'ssm.amazonaws.com'] },
         { region: 'us-east-1', sources: ['iam.amazonaws.com'] },
       ],
+      auditedRegions: ['eu-west-1', 'eu-north-1'],
     });
-    expect(plannedForwarders({ homeRegion: 'eu-west-1', environment: { EMR_AUDIT_CHANGE_EVENTS: 'OFF' } }).enabled).toBe(false);
+    expect(plannedForwarders({ homeRegion: 'eu-west-1', environment: { EMR_AUDIT_CHANGE_EVENTS: 'OFF' } })).toMatchObject({ enabled: false, auditedRegions: ['eu-west-1'] });
   });
 
   const template = forwarderTemplate({
@@ -330,16 +331,19 @@ describe('deploying and removing the forwarder stacks', () => {
   });
 });
 
-describe('the CloudTrail warning', () => {
+describe('the CloudTrail warning of osls deploy (the check itself: test/events/trail-check.test.ts)', () => {
   const ct = mockClient(CloudTrailClient);
   const client = () => new CloudTrailClient({ region: 'us-east-1', credentials: { accessKeyId: 'x', secretAccessKey: 'y' } });
   const trail = { Name: 'org-trail', TrailARN: 'arn:aws:cloudtrail:us-east-1:123456789012:trail/org-trail', HomeRegion: 'us-east-1', IsMultiRegionTrail: true };
   beforeEach(() => ct.reset());
 
-  it('warns where no trail applies to a Region', async () => {
+  it('warns for each audited Region, and us-east-1 (IAM), where no trail applies', async () => {
     ct.on(DescribeTrailsCommand).resolves({ trailList: [] });
     const lines = await trailWarnings(['eu-west-1'], client);
-    expect(lines).toEqual([expect.stringMatching(/^WARNING change events: eu-west-1: no CloudTrail trail applies to this Region; changes there will not trigger audits/)]);
+    expect(lines).toEqual([
+      expect.stringMatching(/^WARNING change events: eu-west-1: no CloudTrail trail applies to this Region; changes there will not trigger audits .*`emr-audit change-events`/),
+      expect.stringMatching(/^WARNING change events: us-east-1: no CloudTrail trail applies to this Region/),
+    ]);
   });
 
   it('is silent where a logging trail records management events (CloudTrail default selectors)', async () => {
@@ -352,7 +356,7 @@ describe('the CloudTrail warning', () => {
   it('warns where the trails are stopped or record only reads', async () => {
     ct.on(DescribeTrailsCommand).resolves({ trailList: [trail] });
     ct.on(GetTrailStatusCommand).resolves({ IsLogging: false });
-    expect((await trailWarnings(['eu-west-1'], client))[0]).toMatch(/WARNING .*org-trail are not logging write management events/);
+    expect((await trailWarnings(['eu-west-1'], client))[0]).toMatch(/^WARNING change events: eu-west-1: .*"org-trail" is stopped/);
     ct.on(GetTrailStatusCommand).resolves({ IsLogging: true });
     ct.on(GetEventSelectorsCommand).resolves({ EventSelectors: [{ ReadWriteType: 'ReadOnly', IncludeManagementEvents: true }] });
     expect((await trailWarnings(['eu-west-1'], client))[0]).toMatch(/^WARNING/);
@@ -366,6 +370,6 @@ describe('the CloudTrail warning', () => {
     ct.on(DescribeTrailsCommand).resolves({ trailList: [trail] });
     ct.on(GetTrailStatusCommand).rejects(new CloudTrailServiceException({ name: 'AccessDeniedException', $fault: 'client', $metadata: {}, message: 'denied' }));
     const lines = await trailWarnings(['eu-west-1'], client);
-    expect(lines).toEqual([expect.stringMatching(/^change events: eu-west-1: cannot tell .*AccessDeniedException/)]);
+    expect(lines).toEqual([expect.stringMatching(/^change events: eu-west-1: cannot tell .*AccessDeniedException/), expect.stringMatching(/^change events: us-east-1: cannot tell/)]);
   });
 });

@@ -18,6 +18,7 @@ import type { RunSummary } from '../../lib/report/run-summary.js';
 import { AWS_MANAGED_POLICIES, buildAccount } from '../../scripts/bench/account.js';
 import { startHttpEndpoint, type HttpEndpoint } from '../../scripts/bench/http-endpoint.js';
 import { API_SPECS, type ApiSpec } from '../../scripts/bench/limits.js';
+import { subnetAssociationId } from '../../scripts/bench/services/ec2.js';
 import { Simulator } from '../../scripts/bench/simulator.js';
 import { drain, ManualClock } from '../helpers/clock.js';
 import { FakeSecurityHub } from '../helpers/fake-security-hub.js';
@@ -36,7 +37,7 @@ const s3 = mockClient(S3Client);
 let clock: ManualClock;
 
 /** A CloudTrail record as EventBridge delivers it (default bus), with the fields the parser reads. */
-function cloudTrail(eventSource: string, eventName: string, requestParameters: Record<string, unknown>, region = REGION): object {
+function cloudTrail(eventSource: string, eventName: string, requestParameters: Record<string, unknown>, region = REGION, responseElements?: Record<string, unknown>): object {
   return {
     version: '0',
     id: `evt-${eventName}`,
@@ -56,7 +57,7 @@ function cloudTrail(eventSource: string, eventName: string, requestParameters: R
       sourceIPAddress: '203.0.113.10',
       userAgent: 'terraform',
       requestParameters,
-      responseElements: eventName.startsWith('Authorize') ? { requestId: 'r-1', _return: true } : null,
+      responseElements: responseElements ?? (eventName.startsWith('Authorize') ? { requestId: 'r-1', _return: true } : null),
       requestID: 'r-1',
       eventID: `e-${eventName}`,
       readOnly: false,
@@ -107,6 +108,14 @@ const described = (from: number): string[] =>
     .map((r) => String((r.parameters as { ClusterId?: string }).ClusterId));
 
 const cluster = account.clusters.find((c) => c.state === 'RUNNING' || c.state === 'WAITING')!;
+const ACTIVE = ['STARTING', 'BOOTSTRAPPING', 'RUNNING', 'WAITING'];
+/** Every active cluster with itself or a node in the subnet. */
+const inSubnet = (subnetId: string): string[] =>
+  account.clusters
+    .filter((c) => ACTIVE.includes(c.state))
+    .filter((c) => c.subnetId === subnetId || [...account.ec2Instances.values()].some((i) => i.clusterId === c.id && i.subnetId === subnetId))
+    .map((c) => c.id)
+    .sort();
 /** Every active cluster that has the group (the EMR-managed groups may be shared). */
 const usingGroup = (g: string): string[] =>
   account.clusters
@@ -192,6 +201,42 @@ describe('change-triggered audits over HTTP', () => {
     // At most the one lookup of the group's nodes.
     expect(ep.requests().slice(from).map((r) => r.operation)).toEqual(['DescribeInstances']);
     expect(hub.importCalls(REGION)).toHaveLength(imports);
+  });
+
+  it('DisassociateRouteTable (only the rtbassoc-… in the event) re-audits exactly the clusters of that subnet, with no lookup', async () => {
+    // The explicit association whose subnet holds the fewest active clusters (but some).
+    const candidates = [...account.network.routeTables.values()]
+      .filter((t) => !t.main)
+      .flatMap((t) => t.subnetIds.map((subnetId) => ({ table: t, subnetId, clusters: inSubnet(subnetId) })))
+      .filter((c) => c.clusters.length > 0)
+      .sort((a, b) => a.clusters.length - b.clusters.length || a.subnetId.localeCompare(b.subnetId));
+    const chosen = candidates[0]!;
+    expect(chosen, 'an explicitly associated subnet with a cluster').toBeDefined();
+    expect(chosen.clusters.length).toBeLessThan(account.clusters.filter((c) => ACTIVE.includes(c.state)).length);
+    // The subnet falls back to its VPC's main table.
+    chosen.table.subnetIds = chosen.table.subnetIds.filter((s) => s !== chosen.subnetId);
+    const from = ep.requests().length;
+    const summary = await invoke(cloudTrail('ec2.amazonaws.com', 'DisassociateRouteTable', { associationId: subnetAssociationId(chosen.subnetId) }, REGION, { requestId: 'r-1', _return: true }));
+    expect(summary.changeEvents).toMatchObject({ audited: 1, unmapped: 0, targets: chosen.clusters.length });
+    expect(described(from).sort()).toEqual(chosen.clusters);
+    const requests = ep.requests().slice(from);
+    expect(requests.filter((r) => r.operation === 'ListClusters')).toHaveLength(0);
+    // Resolved from the index alone: no lookup of the nodes by filter (the audit's own reads name ids).
+    expect(requests.filter((r) => r.operation === 'DescribeInstances' && Object.values(r.parameters).includes('tag-key'))).toEqual([]);
+  });
+
+  it('an association the index does not know, or a listed call it cannot read: the region is audited (bounded), never silence', async () => {
+    const active = account.clusters.filter((c) => ACTIVE.includes(c.state)).length;
+    for (const [event, unmapped] of [
+      [cloudTrail('ec2.amazonaws.com', 'DisassociateRouteTable', { associationId: 'rtbassoc-0123456789abcdef0' }, REGION, { requestId: 'r-1', _return: true }), 0],
+      [cloudTrail('ec2.amazonaws.com', 'RevokeSecurityGroupIngress', { ipPermissions: { items: [ssh] } }), 1],
+    ] as const) {
+      const from = ep.requests().length;
+      const summary = await invoke(event);
+      expect(summary.changeEvents).toMatchObject({ audited: 1, unmapped, targets: 1 });
+      expect(summary.clustersAudited).toBe(active);
+      expect(ep.requests().slice(from).filter((r) => r.operation === 'ListClusters').length).toBeGreaterThan(0);
+    }
   });
 
   it('a failed call is accepted, skipped and counted; any other shape is rejected with nothing written', async () => {

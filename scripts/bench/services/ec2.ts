@@ -141,6 +141,10 @@ function subnet(sn: SimSubnet, account: SimAccount): string {
   );
 }
 
+/** The simulated account's route table association ids (what DisassociateRouteTable names). */
+export const subnetAssociationId = (subnetId: string): string => `rtbassoc-${subnetId.slice('subnet-'.length)}`;
+export const mainAssociationId = (routeTableId: string): string => `rtbassoc-${routeTableId.slice('rtb-'.length)}m`;
+
 function routeTable(t: SimRouteTable, account: SimAccount): string {
   const target = (r: SimRouteTable['routes'][number]): string => {
     const id = r.target;
@@ -148,9 +152,11 @@ function routeTable(t: SimRouteTable, account: SimAccount): string {
     if (id.startsWith('pcx-')) return x('vpcPeeringConnectionId', id);
     return x('gatewayId', id); // local, igw-…, vpce-…
   };
+  // Association ids stay what they were while other subnets come and go (as EC2's do): a subnet's
+  // is derived from the subnet (it has at most one), the main one's from the table.
   const associations = [
-    ...(t.main ? [xn('item', x('main', true), x('routeTableAssociationId', `rtbassoc-${t.id.slice(4)}m`), x('routeTableId', t.id), xn('associationState', x('state', 'associated')))] : []),
-    ...t.subnetIds.map((sid, k) => xn('item', x('main', false), x('routeTableAssociationId', `rtbassoc-${t.id.slice(4)}${k}`), x('routeTableId', t.id), x('subnetId', sid), xn('associationState', x('state', 'associated')))),
+    ...(t.main ? [xn('item', x('main', true), x('routeTableAssociationId', mainAssociationId(t.id)), x('routeTableId', t.id), xn('associationState', x('state', 'associated')))] : []),
+    ...t.subnetIds.map((sid) => xn('item', x('main', false), x('routeTableAssociationId', subnetAssociationId(sid)), x('routeTableId', t.id), x('subnetId', sid), xn('associationState', x('state', 'associated')))),
   ];
   return (
     x('routeTableId', t.id) +

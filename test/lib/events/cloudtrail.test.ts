@@ -33,7 +33,8 @@ const EXPECTED: Record<string, Expected> = {
   'AuthorizeSecurityGroupIngress.prefixList': { change: [{ kind: 'security-group', id: SG }] },
   RevokeSecurityGroupIngress: { change: [{ kind: 'security-group', id: SG }] },
   'RevokeSecurityGroupIngress.ruleIds': { change: [{ kind: 'security-group', id: SG }] },
-  'RevokeSecurityGroupIngress.groupName': { unmapped: /by name only/ },
+  // A revoke's response names no rule: the name alone, resolved by one lookup (change-plan).
+  'RevokeSecurityGroupIngress.groupName': { change: [{ kind: 'security-group-name', name: 'default' }] },
   ModifySecurityGroupRules: { change: [{ kind: 'security-group', id: SG }] },
   ModifyInstanceAttribute: {
     change: [
@@ -82,8 +83,13 @@ const EXPECTED: Record<string, Expected> = {
       { kind: 'internet-gateway', id: IGW },
     ],
   },
-  ReplaceRouteTableAssociation: { change: [{ kind: 'route-table', id: 'rtb-0fedcba9876543210' }] },
-  DisassociateRouteTable: { unmapped: /association.*neither the subnet nor the route table/ },
+  ReplaceRouteTableAssociation: {
+    change: [
+      { kind: 'route-table', id: 'rtb-0fedcba9876543210' },
+      { kind: 'route-table-association', id: 'rtbassoc-0123456789abcdef0' },
+    ],
+  },
+  DisassociateRouteTable: { change: [{ kind: 'route-table-association', id: 'rtbassoc-0123456789abcdef0' }] },
   CreateNetworkAclEntry: { change: [{ kind: 'network-acl', id: ACL }] },
   ReplaceNetworkAclEntry: { change: [{ kind: 'network-acl', id: ACL }] },
   DeleteNetworkAclEntry: { change: [{ kind: 'network-acl', id: ACL }] },
@@ -163,7 +169,7 @@ describe('CloudTrail fixtures', () => {
     } else if (expected && 'failed' in expected) {
       expect(value).toEqual({ kind: 'failed-call', eventName: detail.eventName, errorCode: expected.failed });
     } else if (expected && 'unmapped' in expected) {
-      expect(value.kind).toBe('unmapped');
+      expect(value).toMatchObject({ kind: 'unmapped', eventSource: detail.eventSource, eventName: detail.eventName, eventId: detail.eventID, region: detail.awsRegion });
       if (value.kind === 'unmapped') expect(value.reason).toMatch(expected.unmapped);
     } else if (expected) {
       expect(value).toEqual({
@@ -248,12 +254,31 @@ describe('parseCloudTrailEvent', () => {
 
   it('a listed call whose resources cannot be read is unmapped, with the reason and not the value', () => {
     const missing = parsed(withDetail({ requestParameters: null, responseElements: null }));
-    expect(missing).toMatchObject({ kind: 'unmapped', eventName: 'AuthorizeSecurityGroupIngress' });
+    // Where it happened stays, so that region can be audited whole instead.
+    expect(missing).toEqual({
+      kind: 'unmapped',
+      eventSource: 'ec2.amazonaws.com',
+      eventName: 'AuthorizeSecurityGroupIngress',
+      eventId: (base().detail as { eventID: string }).eventID,
+      region: 'eu-west-1',
+      accountId: '123456789012',
+      reason: expect.any(String) as unknown,
+    });
     const junk = parsed({ ...load('AttachRolePolicy'), detail: { ...(load('AttachRolePolicy').detail as object), requestParameters: { roleName: 'bad role/<x>', policyArn: 'arn:aws:iam::aws:policy/X' } } });
     expect(junk).toMatchObject({ kind: 'unmapped', reason: expect.stringMatching(/roleName is not an IAM role name/) as unknown });
     expect(JSON.stringify(junk)).not.toContain('<x>');
     const wrongId = parsed(withDetail({ requestParameters: { groupId: 'vpc-0123' }, responseElements: { _return: true } }));
     expect(wrongId).toMatchObject({ kind: 'unmapped', reason: expect.stringMatching(/groupId is not a security group id/) as unknown });
+  });
+
+  it('a group named by neither id nor a valid name is unmapped; a route table association must be rtbassoc-…', () => {
+    const noGroup = parsed(withDetail({ requestParameters: { ipPermissions: { items: [] } }, responseElements: { _return: true } }));
+    expect(noGroup).toMatchObject({ kind: 'unmapped', reason: expect.stringMatching(/neither by id nor by name/) as unknown });
+    const badName = parsed(withDetail({ requestParameters: { groupName: 'a\u0000b' }, responseElements: { _return: true } }));
+    expect(badName).toMatchObject({ kind: 'unmapped', reason: expect.stringMatching(/groupName is not a security group name/) as unknown });
+    const disassociate = load('DisassociateRouteTable');
+    const wrong = parsed({ ...disassociate, detail: { ...(disassociate.detail as object), requestParameters: { associationId: 'eipassoc-0123' } } });
+    expect(wrong).toMatchObject({ kind: 'unmapped', eventName: 'DisassociateRouteTable', reason: expect.stringMatching(/associationId is not a route table association id/) as unknown });
   });
 
   it('deduplicates resources named twice (request and response)', () => {
