@@ -183,18 +183,27 @@ const groupsOf = (set: z.infer<typeof groupSet>): ChangedResource[] => (set?.ite
 
 /**
  * A rule change on a group named by id, or (default VPC) by name: the id is then in the response
- * when the call returned its rules (`securityGroupRuleSet`), else only the name is known — a
- * revoke's response has none — and one lookup resolves it (lib/events/owner-lookup.ts).
+ * when the call returned its rules (an authorize's `securityGroupRuleSet`, a revoke's
+ * `revokedSecurityGroupRuleSet`), else only the name is known — an older revoke's response is
+ * `_return` alone, as is one that matched no rule — and one lookup resolves it
+ * (lib/events/owner-lookup.ts).
  */
 const securityGroupRuleChange = (eventName: string): Mapper =>
   mapWith(
     z.object({
       requestParameters: z.object({ groupId: sg.optional(), groupName: groupName.optional() }),
-      responseElements: z.object({ securityGroupRuleSet: itemsOf(z.object({ groupId: sg })).optional() }),
+      responseElements: z.object({
+        securityGroupRuleSet: itemsOf(z.object({ groupId: sg })).optional(),
+        revokedSecurityGroupRuleSet: itemsOf(z.object({ groupId: sg.optional() })).optional(),
+      }),
     }),
     both(eventName),
     ({ requestParameters: req, responseElements: res }) => {
-      const ids = [...(req.groupId ? [req.groupId] : []), ...(res.securityGroupRuleSet?.items ?? []).map((r) => r.groupId)];
+      const ids = [
+        ...(req.groupId ? [req.groupId] : []),
+        ...(res.securityGroupRuleSet?.items ?? []).map((r) => r.groupId),
+        ...(res.revokedSecurityGroupRuleSet?.items ?? []).flatMap((r) => (r.groupId ? [r.groupId] : [])),
+      ];
       if (ids.length > 0) return ids.map(securityGroup);
       return req.groupName ? [{ kind: 'security-group-name', name: req.groupName }] : { unmapped: 'names the security group neither by id nor by name' };
     },

@@ -33,8 +33,10 @@ const EXPECTED: Record<string, Expected> = {
   'AuthorizeSecurityGroupIngress.prefixList': { change: [{ kind: 'security-group', id: SG }] },
   RevokeSecurityGroupIngress: { change: [{ kind: 'security-group', id: SG }] },
   'RevokeSecurityGroupIngress.ruleIds': { change: [{ kind: 'security-group', id: SG }] },
-  // A revoke's response names no rule: the name alone, resolved by one lookup (change-plan).
+  // An older revoke's response (`_return` alone): the name alone, resolved by one lookup (change-plan).
   'RevokeSecurityGroupIngress.groupName': { change: [{ kind: 'security-group-name', name: 'default' }] },
+  // Today's response lists the revoked rules with their group's id: no lookup.
+  'RevokeSecurityGroupIngress.groupName.revokedRules': { change: [{ kind: 'security-group', id: SG }] },
   ModifySecurityGroupRules: { change: [{ kind: 'security-group', id: SG }] },
   ModifyInstanceAttribute: {
     change: [
