@@ -281,12 +281,11 @@ const MAPPERS: Readonly<Record<string, Mapper>> = {
     // An edge association routes the gateway's inbound traffic through the table.
     ...(r.gatewayId && igw.safeParse(r.gatewayId).success ? [{ kind: 'internet-gateway', id: r.gatewayId } as const] : []),
   ]),
-  // The new table, and the association replaced (a subnet's, or the VPC's main one): the index
-  // knows the association of every cluster's subnet, so it names the clusters whose path changed.
-  ReplaceRouteTableAssociation: mapWith(z.object({ routeTableId: rtb, associationId: rtbAssociation }), request, (r) => [
-    routeTable(r.routeTableId),
-    routeTableAssociation(r.associationId),
-  ]),
+  // The association replaced (a subnet's, or the VPC's main one): the index knows the association
+  // of every cluster's subnet (and its VPC's main one), so it names exactly the clusters whose path
+  // changed. Not the new table: its routes are unchanged, so the subnets already on it are not
+  // touched; and an association the index does not know audits the region anyway.
+  ReplaceRouteTableAssociation: mapWith(z.object({ routeTableId: rtb, associationId: rtbAssociation }), request, (r) => [routeTableAssociation(r.associationId)]),
   // Only the association is named: the subnet it leaves falls back to the VPC's main table.
   DisassociateRouteTable: mapWith(z.object({ associationId: rtbAssociation }), request, (r) => [routeTableAssociation(r.associationId)]),
   // EC2: network ACLs and internet gateways

@@ -85,12 +85,8 @@ const EXPECTED: Record<string, Expected> = {
       { kind: 'internet-gateway', id: IGW },
     ],
   },
-  ReplaceRouteTableAssociation: {
-    change: [
-      { kind: 'route-table', id: 'rtb-0fedcba9876543210' },
-      { kind: 'route-table-association', id: 'rtbassoc-0123456789abcdef0' },
-    ],
-  },
+  // The replaced association alone: the new table's own subnets are not touched.
+  ReplaceRouteTableAssociation: { change: [{ kind: 'route-table-association', id: 'rtbassoc-0123456789abcdef0' }] },
   DisassociateRouteTable: { change: [{ kind: 'route-table-association', id: 'rtbassoc-0123456789abcdef0' }] },
   CreateNetworkAclEntry: { change: [{ kind: 'network-acl', id: ACL }] },
   ReplaceNetworkAclEntry: { change: [{ kind: 'network-acl', id: ACL }] },
