@@ -183,18 +183,27 @@ const groupsOf = (set: z.infer<typeof groupSet>): ChangedResource[] => (set?.ite
 
 /**
  * A rule change on a group named by id, or (default VPC) by name: the id is then in the response
- * when the call returned its rules (`securityGroupRuleSet`), else only the name is known — a
- * revoke's response has none — and one lookup resolves it (lib/events/owner-lookup.ts).
+ * when the call returned its rules (an authorize's `securityGroupRuleSet`, a revoke's
+ * `revokedSecurityGroupRuleSet`), else only the name is known — an older revoke's response is
+ * `_return` alone, as is one that matched no rule — and one lookup resolves it
+ * (lib/events/owner-lookup.ts).
  */
 const securityGroupRuleChange = (eventName: string): Mapper =>
   mapWith(
     z.object({
       requestParameters: z.object({ groupId: sg.optional(), groupName: groupName.optional() }),
-      responseElements: z.object({ securityGroupRuleSet: itemsOf(z.object({ groupId: sg })).optional() }),
+      responseElements: z.object({
+        securityGroupRuleSet: itemsOf(z.object({ groupId: sg })).optional(),
+        revokedSecurityGroupRuleSet: itemsOf(z.object({ groupId: sg.optional() })).optional(),
+      }),
     }),
     both(eventName),
     ({ requestParameters: req, responseElements: res }) => {
-      const ids = [...(req.groupId ? [req.groupId] : []), ...(res.securityGroupRuleSet?.items ?? []).map((r) => r.groupId)];
+      const ids = [
+        ...(req.groupId ? [req.groupId] : []),
+        ...(res.securityGroupRuleSet?.items ?? []).map((r) => r.groupId),
+        ...(res.revokedSecurityGroupRuleSet?.items ?? []).flatMap((r) => (r.groupId ? [r.groupId] : [])),
+      ];
       if (ids.length > 0) return ids.map(securityGroup);
       return req.groupName ? [{ kind: 'security-group-name', name: req.groupName }] : { unmapped: 'names the security group neither by id nor by name' };
     },
@@ -272,12 +281,11 @@ const MAPPERS: Readonly<Record<string, Mapper>> = {
     // An edge association routes the gateway's inbound traffic through the table.
     ...(r.gatewayId && igw.safeParse(r.gatewayId).success ? [{ kind: 'internet-gateway', id: r.gatewayId } as const] : []),
   ]),
-  // The new table, and the association replaced (a subnet's, or the VPC's main one): the index
-  // knows the association of every cluster's subnet, so it names the clusters whose path changed.
-  ReplaceRouteTableAssociation: mapWith(z.object({ routeTableId: rtb, associationId: rtbAssociation }), request, (r) => [
-    routeTable(r.routeTableId),
-    routeTableAssociation(r.associationId),
-  ]),
+  // The association replaced (a subnet's, or the VPC's main one): the index knows the association
+  // of every cluster's subnet (and its VPC's main one), so it names exactly the clusters whose path
+  // changed. Not the new table: its routes are unchanged, so the subnets already on it are not
+  // touched; and an association the index does not know audits the region anyway.
+  ReplaceRouteTableAssociation: mapWith(z.object({ routeTableId: rtb, associationId: rtbAssociation }), request, (r) => [routeTableAssociation(r.associationId)]),
   // Only the association is named: the subnet it leaves falls back to the VPC's main table.
   DisassociateRouteTable: mapWith(z.object({ associationId: rtbAssociation }), request, (r) => [routeTableAssociation(r.associationId)]),
   // EC2: network ACLs and internet gateways

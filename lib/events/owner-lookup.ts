@@ -5,7 +5,7 @@
  * is plenty for one group or interface; a failed lookup is reported, and the caller falls back to
  * a bounded audit of the region (never to silence).
  *
- * A default-VPC group named by name only (a revoke by `groupName`) costs that one lookup instead:
+ * A default-VPC group named by name only, its id not in the response either, costs that one lookup instead:
  * DescribeSecurityGroups by GroupNames, to the group's id, which the index then places.
  */
 import { DescribeInstancesCommand, DescribeSecurityGroupsCommand, type EC2Client, type Filter, type Instance } from '@aws-sdk/client-ec2';

@@ -1,7 +1,7 @@
 /** From a change event to its clusters: the index, the one lookup, account settings, no index, unmapped events. */
 import { describe, expect, it, vi } from 'vitest';
 import { auditsFor, BPA_CHECK_ID, resolveTargets, SSM_PERMISSIONS_CHECK_ID, unmappedTargets } from '../../lib/events/change-plan.js';
-import type { ChangeEvent, ChangedResource } from '../../lib/events/cloudtrail.js';
+import { parseCloudTrailEvent, type ChangeEvent, type ChangedResource } from '../../lib/events/cloudtrail.js';
 import { clusterResources, nextIndex } from '../../lib/events/cluster-index.js';
 import { emptyState, type RegionState } from '../../lib/state/schema.js';
 import { RegionSnapshot } from '../../lib/snapshot.js';
@@ -158,9 +158,36 @@ describe('resolveTargets', () => {
     expect((await resolve(change([{ kind: 'route-table-association', id: 'rtbassoc-sub1' }]))).targets.get(REGION)).toEqual(['j-A']);
     // The main association serves every subnet of the VPC without one of its own.
     expect((await resolve(change([{ kind: 'route-table-association', id: 'rtbassoc-main1' }]))).targets.get(REGION)).toEqual(['j-A', 'j-B']);
-    // ReplaceRouteTableAssociation: a new table no cluster uses yet, the old association names the cluster.
+    // A table no cluster uses beside a known association: the association names the cluster.
     expect((await resolve(change([{ kind: 'route-table', id: 'rtb-new' }, { kind: 'route-table-association', id: 'rtbassoc-sub1' }]))).targets.get(REGION)).toEqual(['j-A']);
     expect(lookup).not.toHaveBeenCalled();
+  });
+
+  it("ReplaceRouteTableAssociation re-audits only the moved subnet's clusters, not those already on the new table", async () => {
+    // subnet-1 (j-A) moves from rtb-sub to the main table, which j-B's subnet already uses unchanged.
+    const parsed = parseCloudTrailEvent({
+      version: '0',
+      id: 'x',
+      'detail-type': 'AWS API Call via CloudTrail',
+      source: 'aws.ec2',
+      account: '123456789012',
+      time: '2026-11-23T12:00:00Z',
+      region: REGION,
+      resources: [],
+      detail: {
+        eventSource: 'ec2.amazonaws.com',
+        eventName: 'ReplaceRouteTableAssociation',
+        awsRegion: REGION,
+        eventID: 'e-1',
+        eventTime: '2026-11-23T12:00:00Z',
+        recipientAccountId: '123456789012',
+        readOnly: false,
+        requestParameters: { associationId: 'rtbassoc-sub1', routeTableId: 'rtb-main' },
+        responseElements: { newAssociationId: 'rtbassoc-new', associationState: { state: 'associated' } },
+      },
+    });
+    if (!parsed.ok || parsed.value.kind !== 'change') throw new Error(`expected a change: ${JSON.stringify(parsed)}`);
+    expect((await resolve(parsed.value.change)).targets.get(REGION)).toEqual(['j-A']);
   });
 
   it('an association the index does not know audits the region (bounded), never silence', async () => {

@@ -33,8 +33,10 @@ const EXPECTED: Record<string, Expected> = {
   'AuthorizeSecurityGroupIngress.prefixList': { change: [{ kind: 'security-group', id: SG }] },
   RevokeSecurityGroupIngress: { change: [{ kind: 'security-group', id: SG }] },
   'RevokeSecurityGroupIngress.ruleIds': { change: [{ kind: 'security-group', id: SG }] },
-  // A revoke's response names no rule: the name alone, resolved by one lookup (change-plan).
+  // An older revoke's response (`_return` alone): the name alone, resolved by one lookup (change-plan).
   'RevokeSecurityGroupIngress.groupName': { change: [{ kind: 'security-group-name', name: 'default' }] },
+  // Today's response lists the revoked rules with their group's id: no lookup.
+  'RevokeSecurityGroupIngress.groupName.revokedRules': { change: [{ kind: 'security-group', id: SG }] },
   ModifySecurityGroupRules: { change: [{ kind: 'security-group', id: SG }] },
   ModifyInstanceAttribute: {
     change: [
@@ -83,12 +85,8 @@ const EXPECTED: Record<string, Expected> = {
       { kind: 'internet-gateway', id: IGW },
     ],
   },
-  ReplaceRouteTableAssociation: {
-    change: [
-      { kind: 'route-table', id: 'rtb-0fedcba9876543210' },
-      { kind: 'route-table-association', id: 'rtbassoc-0123456789abcdef0' },
-    ],
-  },
+  // The replaced association alone: the new table's own subnets are not touched.
+  ReplaceRouteTableAssociation: { change: [{ kind: 'route-table-association', id: 'rtbassoc-0123456789abcdef0' }] },
   DisassociateRouteTable: { change: [{ kind: 'route-table-association', id: 'rtbassoc-0123456789abcdef0' }] },
   CreateNetworkAclEntry: { change: [{ kind: 'network-acl', id: ACL }] },
   ReplaceNetworkAclEntry: { change: [{ kind: 'network-acl', id: ACL }] },
