@@ -112,36 +112,47 @@ export function evaluateSnapshot(snapshot: Snapshot, options: EvaluateOptions): 
       return suppressions.get(cluster);
     };
     const ctx: EvalContext = { settings: options.settings, now, region: view };
-    const outcomesOf = dependencyMemo(options.checks, checks, ctx);
     const regionErrors = view.errorsFor('region', regionSnap.region);
     const base = { region: regionSnap.region, accountId: snapshot.accountId };
+    const inRegion = checks.filter((check) => !(check.needsAllClusters && restricted));
+    // Results are kept per check, in check order then cluster order, whatever order they are computed in.
+    const byCheck = inRegion.map((): Result[][] => []);
 
-    for (const check of checks) {
-      if (check.needsAllClusters && restricted) continue;
+    inRegion.forEach((check, i) => {
       if (check.scope === 'region') {
         // Account-level checks run even in cluster-restricted runs only when no cluster filter is set.
-        if (clusterFilter) continue;
+        if (clusterFilter) return;
         const outcomes = regionErrors.length > 0 ? [regionFailure(regionErrors)] : safeEvaluate(check, () => check.evaluate(ctx));
-        for (const o of outcomes) results.push(toResult(check, o, { ...base, clusterId: null, clusterName: null, resourceId: regionSnap.region }));
-        continue;
-      }
-      if (regionErrors.length > 0) {
+        byCheck[i]!.push(outcomes.map((o) => toResult(check, o, { ...base, clusterId: null, clusterName: null, resourceId: regionSnap.region })));
+      } else if (regionErrors.length > 0) {
         // The clusters of this region are unknown: one ERROR per cluster check for the region.
-        results.push(toResult(check, regionFailure(regionErrors), { ...base, clusterId: null, clusterName: null, resourceId: regionSnap.region }));
-        continue;
+        byCheck[i]!.push([toResult(check, regionFailure(regionErrors), { ...base, clusterId: null, clusterName: null, resourceId: regionSnap.region })]);
       }
-      for (const cluster of regionSnap.clusters) {
-        if (clusterFilter && !clusterFilter.has(cluster.id)) continue;
-        const outcomes = cluster.described
-          ? outcomesOf(check, cluster)
-          : [{ status: 'ERROR' as const, message: `The cluster could not be described: ${describeErrors(view.errorsFor('cluster', cluster.id))}` }];
-        const sources = suppressedFor(cluster)?.sources(check.id) ?? [];
-        for (const o of outcomes) {
-          const r = toResult(check, o, { ...base, clusterId: cluster.id, clusterName: cluster.name, resourceId: cluster.id });
-          results.push(sources.length > 0 ? suppress(r, sources) : r);
+    });
+
+    if (regionErrors.length === 0) {
+      const clusterChecks = inRegion.flatMap((check, i) => (check.scope === 'cluster' ? [{ check, i }] : []));
+      const clusters = regionSnap.clusters.map((cluster, index) => ({ cluster, index })).filter(({ cluster }) => !clusterFilter || clusterFilter.has(cluster.id));
+      const outcomesOf = dependencyMemo(options.checks, checks, ctx);
+      // Cluster by cluster, those of one instance profile one after the other: what is worked out
+      // for a role (its parsed policies, verdicts) is used while it is fresh and then let go, so a
+      // fleet of thousands of roles never holds them all at once.
+      for (const { cluster, index } of [...clusters].sort((a, b) => profileOf(a.cluster).localeCompare(profileOf(b.cluster)))) {
+        const sources = suppressedFor(cluster);
+        for (const { check, i } of clusterChecks) {
+          const outcomes = cluster.described
+            ? outcomesOf(check, cluster)
+            : [{ status: 'ERROR' as const, message: `The cluster could not be described: ${describeErrors(view.errorsFor('cluster', cluster.id))}` }];
+          const suppressedBy = sources?.sources(check.id) ?? [];
+          byCheck[i]![index] = outcomes.map((o) => {
+            const r = toResult(check, o, { ...base, clusterId: cluster.id, clusterName: cluster.name, resourceId: cluster.id });
+            return suppressedBy.length > 0 ? suppress(r, suppressedBy) : r;
+          });
         }
+        outcomesOf.forget(cluster);
       }
     }
+    for (const perCluster of byCheck) for (const group of perCluster) if (group) for (const r of group) results.push(r);
   }
   return results;
 }
@@ -152,17 +163,25 @@ export function evaluateSnapshot(snapshot: Snapshot, options: EvaluateOptions): 
  * check read by another is looked up among all the checks the engine was given, so it is evaluated
  * for its reader also when it is disabled or not selected.
  */
-function dependencyMemo(all: readonly Check[], selected: readonly Check[], ctx: EvalContext): (check: ClusterCheck, cluster: Cluster) => Outcome[] {
+function dependencyMemo(
+  all: readonly Check[],
+  selected: readonly Check[],
+  ctx: EvalContext,
+): ((check: ClusterCheck, cluster: Cluster) => Outcome[]) & { forget: (cluster: Cluster) => void } {
   const byId = new Map(all.map((c) => [c.id, c]));
   const readIds = new Set(selected.flatMap((c) => (c.scope === 'cluster' ? (c.reads ?? []) : [])));
-  const kept = new Map<string, Outcome[]>();
+  const kept = new Map<Cluster, Map<string, Outcome[]>>();
   const run = (check: ClusterCheck, cluster: Cluster): Outcome[] => {
     if (!readIds.has(check.id)) return safeEvaluate(check, () => check.evaluate(cluster, withDependencies(check, cluster)));
-    const key = `${cluster.id}\u0000${check.id}`;
-    let outcomes = kept.get(key);
+    let own = kept.get(cluster);
+    if (!own) {
+      own = new Map();
+      kept.set(cluster, own);
+    }
+    let outcomes = own.get(check.id);
     if (!outcomes) {
       outcomes = safeEvaluate(check, () => check.evaluate(cluster, ctx));
-      kept.set(key, outcomes);
+      own.set(check.id, outcomes);
     }
     return outcomes;
   };
@@ -180,8 +199,12 @@ function dependencyMemo(all: readonly Check[], selected: readonly Check[], ctx: 
     }
     return { ...ctx, dependencies };
   };
-  return run;
+  // The engine is done with a cluster once all its checks ran: its kept outcomes can go.
+  return Object.assign(run, { forget: (cluster: Cluster) => void kept.delete(cluster) });
 }
+
+/** The instance profile a cluster's nodes run as, to evaluate the clusters of one role together. */
+const profileOf = (cluster: Cluster): string => cluster.ec2?.instanceProfile ?? '';
 
 function regionFailure(errors: CollectionError[]): Outcome {
   return { status: 'ERROR', message: `The region could not be audited: ${describeErrors(errors)}` };

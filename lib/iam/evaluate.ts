@@ -31,6 +31,7 @@
  * - Statements are evaluated from the snapshot's parsed documents; SCPs, resource policies and
  *   session policies are out of scope (they are not the role's).
  */
+import { RecentMap } from '../recent.js';
 import type { PatternSpec, Statement } from './statements.js';
 import { globMatch, hasWildcard } from './glob.js';
 import { coversEveryResource, partialCoverage, resourceTargetsOf, type ResourceTarget } from './resources.js';
@@ -274,24 +275,20 @@ const empty = (policies: RolePolicies, action: string, scope: Verdict['scope']):
 });
 
 /**
- * Verdicts of the policy sets asked about most recently: clusters sharing a role, and checks asking
- * the same question, pay once. Bounded, not weak: a fleet of 5,000 roles of their own would keep
- * some sixty verdicts each for the whole run (~120 MB) for no gain, since each role is asked each
- * question once; shared roles are asked again and again, so they stay among the recent ones.
+ * Verdicts of the policy sets asked about most recently: the checks of a cluster, and the clusters
+ * of one role (the engine evaluates them one after the other), ask the same questions and pay once.
+ * Bounded, not weak: a fleet of 5,000 roles of their own kept some sixty verdicts each for the whole
+ * run (~120 MB) for no gain. A role's views (forPassedToService, withoutDenies) count as sets too.
  */
-const MAX_MEMOISED_ROLES = 64;
-const verdicts = new Map<RolePolicies, Map<string, Verdict>>();
+const MAX_MEMOISED_ROLES = 8;
+const verdicts = new RecentMap<RolePolicies, Map<string, Verdict>>(MAX_MEMOISED_ROLES);
 
 function verdictMemo(policies: RolePolicies): Map<string, Verdict> {
   let memo = verdicts.get(policies);
-  if (memo) {
-    // Most recently used last: the first entry is the one to drop.
-    verdicts.delete(policies);
-  } else {
+  if (!memo) {
     memo = new Map();
-    if (verdicts.size >= MAX_MEMOISED_ROLES) verdicts.delete(verdicts.keys().next().value!);
+    verdicts.set(policies, memo);
   }
-  verdicts.set(policies, memo);
   return memo;
 }
 

@@ -3,6 +3,7 @@
  * the data or the reason it is missing, and asks only for what its checks use (the attached-policy
  * list of a role does not depend on its inline policies or its boundary).
  */
+import { RecentMap } from '../recent.js';
 import type { EvalContext, ResourceRef } from '../../checks/contract.js';
 import { describeErrors, lookupInstanceProfile, lookupProfileRoleName, missingRoleParts, policyRef, roleRef, type InstanceProfileData, type Lookup } from '../lookup.js';
 import { INSTANCE_PROFILE_PERMISSIONS } from '../collect/needs.js';
@@ -16,10 +17,14 @@ export const INSTANCE_ROLE_PERMISSIONS = ['elasticmapreduce:DescribeCluster', ..
 const missing = <T>(reason: string): Lookup<T> => ({ ok: false, reason });
 
 /**
- * Parsed policies per role object of a snapshot (valid while the same policy objects are attached):
- * the same object for every cluster and check, so verdicts computed for it are shared too.
+ * Parsed policies of the roles asked about most recently (valid while the same policy objects are
+ * attached): the same object for every cluster and check of a role, so verdicts computed for it are
+ * shared too. The engine evaluates the clusters of one instance profile one after the other, so a
+ * few suffice; bounded, a fleet of thousands of roles does not keep every role's statements (and
+ * what is cached on them) for the whole run. Managed policies are parsed once per document below.
  */
-const parsedRoles = new WeakMap<Role, { data: InstanceProfileData; result: Lookup<RolePolicies> }>();
+const MAX_PARSED_ROLES = 2;
+const parsedRoles = new RecentMap<Role, { data: InstanceProfileData; result: Lookup<RolePolicies> }>(MAX_PARSED_ROLES);
 
 function sameData(a: InstanceProfileData, b: InstanceProfileData): boolean {
   return a.boundary === b.boundary && a.attached.length === b.attached.length && a.attached.every((p, i) => p === b.attached[i]);

@@ -24,6 +24,7 @@
  *   error for its route tables (resp. network ACLs), is read as not collected even when some of
  *   its data is present (a partial listing could miss the explicit association or the deny).
  */
+import { RecentMap } from '../recent.js';
 import type { EvalContext, NetworkPath, Outcome, RegionView, ResourceRef } from '../../checks/contract.js';
 import { describeErrors, groupRef, instanceRef, lookupRunningInstances, type Lookup } from '../lookup.js';
 import type { Settings } from '../settings.js';
@@ -101,10 +102,19 @@ export interface ExposureSelection {
 
 // ---------------------------------------------------------------- the region's memo
 
-interface RegionMemo {
-  lookup: VpcLookup;
+/** What is worked out for one cluster's nodes: their views, and how each rule reaches each. */
+interface ClusterMemo {
   nodes: Map<string, NodeView>;
   reach: Map<string, NodeReachability>;
+}
+
+interface RegionMemo {
+  lookup: VpcLookup;
+  /**
+   * The clusters evaluated last, by id: the engine evaluates a cluster's checks one after the other,
+   * so a few are enough, and a fleet of thousands never holds every node's answers at once.
+   */
+  clusters: RecentMap<string, ClusterMemo>;
   ruleIds: WeakMap<InternetRule, number>;
   nextRuleId: number;
 }
@@ -117,6 +127,18 @@ interface RegionMemo {
  */
 const memos = new WeakMap<RegionView, WeakMap<Settings, RegionMemo>>();
 
+/** A cluster asked about again later is worked out again: slower, never different. */
+const MAX_REMEMBERED_CLUSTERS = 4;
+
+function clusterMemo(memo: RegionMemo, cluster: Cluster): ClusterMemo {
+  let own = memo.clusters.get(cluster.id);
+  if (!own) {
+    own = { nodes: new Map(), reach: new Map() };
+    memo.clusters.set(cluster.id, own);
+  }
+  return own;
+}
+
 function memoOf(ctx: EvalContext): RegionMemo {
   let bySettings = memos.get(ctx.region);
   if (!bySettings) {
@@ -125,7 +147,7 @@ function memoOf(ctx: EvalContext): RegionMemo {
   }
   let memo = bySettings.get(ctx.settings);
   if (!memo) {
-    memo = { lookup: guardedLookup(ctx.region), nodes: new Map(), reach: new Map(), ruleIds: new WeakMap(), nextRuleId: 0 };
+    memo = { lookup: guardedLookup(ctx.region), clusters: new RecentMap(MAX_REMEMBERED_CLUSTERS), ruleIds: new WeakMap(), nextRuleId: 0 };
     bySettings.set(ctx.settings, memo);
   }
   return memo;
@@ -161,9 +183,9 @@ export function roleGroupIds(cluster: Cluster, role: InstanceRole | undefined): 
   return unique(role === 'MASTER' ? master : role === undefined ? [...master, ...slave] : slave);
 }
 
-function nodeView(cluster: Cluster, instance: ClusterInstance, ctx: EvalContext, memo: RegionMemo): NodeView {
-  const key = `${cluster.id}\u0000${instance.id}`;
-  const cached = memo.nodes.get(key);
+function nodeView(cluster: Cluster, instance: ClusterInstance, ctx: EvalContext, memo: RegionMemo, own: ClusterMemo): NodeView {
+  const key = instance.id;
+  const cached = own.nodes.get(key);
   if (cached) return cached;
   const known = nodeAddresses(instance, ctx);
   const ec2 = instance.ec2InstanceId ? ctx.region.snapshot.ec2Instances[instance.ec2InstanceId] : undefined;
@@ -192,7 +214,7 @@ function nodeView(cluster: Cluster, instance: ClusterInstance, ctx: EvalContext,
     addressing,
     ...(subnet ? { subnet } : {}),
   };
-  memo.nodes.set(key, view);
+  own.nodes.set(key, view);
   return view;
 }
 
@@ -220,20 +242,20 @@ function clip(rule: InternetRule, wanted: readonly PortSpan[] | undefined): Port
   return out;
 }
 
-function reachOf(node: NodeView, rule: InternetRule, spans: readonly PortSpan[], memo: RegionMemo): NodeReachability {
+function reachOf(node: NodeView, rule: InternetRule, spans: readonly PortSpan[], memo: RegionMemo, own: ClusterMemo): NodeReachability {
   let id = memo.ruleIds.get(rule);
   if (id === undefined) {
     id = memo.nextRuleId++;
     memo.ruleIds.set(rule, id);
   }
   const key = `${node.instance.id}\u0000${id}\u0000${spans.map((s) => `${s.transport}${s.from}-${s.to}`).join(',')}`;
-  const cached = memo.reach.get(key);
+  const cached = own.reach.get(key);
   if (cached) return cached;
   const sources = ruleSources(rule);
   const label = `${groupLabel(rule.group)}: ${describeInternetRule(rule)}`;
   const ingress: InternetIngress[] = spans.map((s) => ({ groupId: rule.group.groupId, label, rule: { protocol: s.transport, fromPort: s.from, toPort: s.to }, sources }));
   const result = nodeReachability(node.addressing, ingress, memo.lookup);
-  memo.reach.set(key, result);
+  own.reach.set(key, result);
   return result;
 }
 
@@ -260,6 +282,7 @@ export function clusterExposure(cluster: Cluster, ctx: EvalContext, selection: E
   const running = lookupRunningInstances(cluster, ctx);
   if (!running.ok) return running;
   const memo = memoOf(ctx);
+  const own = clusterMemo(memo, cluster);
   const out: ClusterExposure = { nodes: [], paths: [], blocked: [], gaps: [], privateNodes: [], withoutRules: [] };
   // A question about given rules is about those rules only: other groups and lists do not matter to it.
   const wholeNode = selection.rules === undefined;
@@ -267,7 +290,7 @@ export function clusterExposure(cluster: Cluster, ctx: EvalContext, selection: E
     out.gaps.push({ nodeId: node.id, what });
   };
   for (const instance of running.value) {
-    const node = nodeView(cluster, instance, ctx, memo);
+    const node = nodeView(cluster, instance, ctx, memo, own);
     out.nodes.push(node);
     const rules = node.rules.filter((r) => (selection.rules ? selection.rules.has(r) : true)).filter((r) => clip(r, selection.ports?.(r)).length > 0);
     const unknownGroups = wholeNode && (node.missingGroups.length > 0 || node.unresolved.length > 0 || node.groupIds.length === 0);
@@ -294,7 +317,7 @@ export function clusterExposure(cluster: Cluster, ctx: EvalContext, selection: E
       continue;
     }
     for (const rule of rules) {
-      const reach = reachOf(node, rule, clip(rule, selection.ports?.(rule)), memo);
+      const reach = reachOf(node, rule, clip(rule, selection.ports?.(rule)), memo, own);
       for (const opening of reach.openings) out.paths.push({ node, rule, opening });
       for (const blocked of reach.blocked) out.blocked.push({ node, rule, blocked });
       for (const g of reach.gaps) gap(node, explainGap(g.what, node, ctx));
