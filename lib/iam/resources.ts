@@ -23,6 +23,7 @@
  * NotResource — when none of its NotResource patterns covers every resource of the target
  * (excluding some named buckets still leaves every other one).
  */
+import { RecentMap } from '../recent.js';
 import { catalogued, type ActionTargets, type ResourceTarget } from './catalogue.js';
 import { globMatch } from './glob.js';
 import type { PatternSpec } from './statements.js';
@@ -51,8 +52,7 @@ const ARN_FIELDS_BEFORE_RESOURCE = 5; // arn, partition, service, region, accoun
 const onlyStars = (text: string): boolean => /^\*+$/.test(text);
 
 /** Inclusion answers per (format, resource part): pure, few distinct pairs, bounded. */
-const inclusions = new Map<string, boolean>();
-const MAX_INCLUSIONS = 50_000;
+const inclusions = new RecentMap<string, boolean>(10_000);
 
 /** Every string of the `format` pattern matches `pattern` (both IAM wildcard patterns). */
 function includes(format: string, pattern: string): boolean {
@@ -69,7 +69,6 @@ function includes(format: string, pattern: string): boolean {
   });
   // Undecided (beyond the search bound) counts as scoped: never widen a grant by guesswork.
   const result = found.kind === 'none';
-  if (inclusions.size >= MAX_INCLUSIONS) inclusions.clear();
   inclusions.set(key, result);
   return result;
 }
