@@ -7,7 +7,10 @@
  * `JSON.stringify(value, null, 2)` gives for the same value with the lists filled in.
  */
 
-/** A JSON array whose items are produced while it is written (each item serialised, then dropped). */
+/**
+ * A JSON array whose items are produced while it is written (each item serialised, then dropped).
+ * Its items are plain JSON values: a LazyList inside one is not looked for.
+ */
 export class LazyList<T = unknown> {
   constructor(readonly items: Iterable<T>) {}
 }
@@ -19,9 +22,32 @@ const INDENT = '  ';
 
 /** `JSON.stringify(value, null, 2)` of a value nested at `depth`, its inner lines indented to match. */
 function nested(value: unknown, depth: number): string | undefined {
-  const text = JSON.stringify(value, null, 2) as string | undefined;
-  // JSON text holds no raw line break inside strings (they are escaped): every \n is layout.
-  return text === undefined || depth === 0 ? text : text.replace(/\n/g, `\n${INDENT.repeat(depth)}`);
+  if (depth === 0) return JSON.stringify(value, null, 2);
+  // Serialised inside `depth` one-item arrays, the value comes out indented for that depth; the
+  // wrapper's lines are then cut off (a slice, not a copy, and no pass over the text to re-indent).
+  let wrapped: unknown = value;
+  for (let d = 0; d < depth; d += 1) wrapped = [wrapped];
+  const text = JSON.stringify(wrapped, null, 2);
+  const { head, tail } = wrapperOf(depth);
+  return text.slice(head, text.length - tail);
+}
+
+const wrappers: { head: number; tail: number }[] = [];
+
+/** Lengths of what `depth` one-item arrays add before and after the value: `[\n  [\n    ` … `\n  ]\n]`. */
+function wrapperOf(depth: number): { head: number; tail: number } {
+  let known = wrappers[depth];
+  if (!known) {
+    let head = 0;
+    let tail = 0;
+    for (let d = 0; d < depth; d += 1) {
+      head += INDENT.length * d + 2; // `${indent}[\n`
+      tail += 1 + INDENT.length * d + 1; // `\n${indent}]`
+    }
+    known = { head: head + INDENT.length * depth, tail };
+    wrappers[depth] = known;
+  }
+  return known;
 }
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
@@ -55,6 +81,8 @@ function* chunksAt(value: unknown, depth: number): Generator<string> {
       yield `${first ? '[' : ','}\n${inner}`;
       first = false;
       if (omitted(item)) yield 'null';
+      // Items of a lazy list are plain values (no lazy list inside): no need to look through them.
+      else if (value instanceof LazyList) yield nested(item, depth + 1) ?? 'null';
       else yield* chunksAt(item, depth + 1);
     }
     yield first ? '[]' : `\n${close}]`;

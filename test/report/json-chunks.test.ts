@@ -12,18 +12,21 @@ function filled(value: unknown): unknown {
   return value;
 }
 
+const leaf = fc.oneof(fc.string(), fc.integer(), fc.double({ noNaN: true, noDefaultInfinity: true }), fc.boolean(), fc.constant(null), fc.constant(undefined));
+
+/** Plain JSON values: what a lazy list's items are. */
+const plain = fc.letrec((tie) => ({
+  value: fc.oneof({ depthSize: 'small' }, leaf, fc.array(tie('value'), { maxLength: 4 }), fc.dictionary(fc.string({ maxLength: 6 }), tie('value'), { maxKeys: 4 })),
+})).value;
+
+/** Values with lazy lists anywhere in their plain objects and arrays. */
 const json = fc.letrec((tie) => ({
   value: fc.oneof(
     { depthSize: 'small' },
-    fc.string(),
-    fc.integer(),
-    fc.double({ noNaN: true, noDefaultInfinity: true }),
-    fc.boolean(),
-    fc.constant(null),
-    fc.constant(undefined),
+    leaf,
     fc.array(tie('value'), { maxLength: 4 }),
     fc.dictionary(fc.string({ maxLength: 6 }), tie('value'), { maxKeys: 4 }),
-    fc.array(tie('value'), { maxLength: 4 }).map((items) => new LazyList(items)),
+    fc.array(plain, { maxLength: 4 }).map((items) => new LazyList(items)),
   ),
 })).value;
 
