@@ -632,10 +632,12 @@ function explainingGrants(
   covers: (allows: readonly Statement[], boundaryAllows: readonly Statement[] | undefined) => boolean,
 ): { grants: Statement[]; boundaryGrants: Statement[] } {
   const minimal = (pool: readonly Statement[], test: (kept: readonly Statement[]) => boolean): Statement[] => {
-    const candidates = conditional ? pool : pool.filter((s) => !s.conditional);
+    // A statement that meets none of the question's actions cannot explain any of it: only the
+    // relevant ones are tried (each try is a search).
+    const candidates = (conditional ? pool : pool.filter((s) => !s.conditional)).filter(relevant);
     const single = [...candidates].sort((x, y) => x.actions.patterns.length - y.actions.patterns.length).find((s) => test([s]));
     if (single) return [single];
-    let kept = candidates.filter(relevant);
+    let kept = candidates;
     for (const s of [...kept]) {
       const without = kept.filter((k) => k !== s);
       if (test(without)) kept = without;
