@@ -280,7 +280,7 @@ const empty = (policies: RolePolicies, action: string, scope: Verdict['scope']):
  * Bounded, not weak: a fleet of 5,000 roles of their own kept some sixty verdicts each for the whole
  * run (~120 MB) for no gain. A role's views (forPassedToService, withoutDenies) count as sets too.
  */
-const MAX_MEMOISED_ROLES = 8;
+const MAX_MEMOISED_ROLES = 32;
 const verdicts = new RecentMap<RolePolicies, Map<string, Verdict>>(MAX_MEMOISED_ROLES);
 
 function verdictMemo(policies: RolePolicies): Map<string, Verdict> {
