@@ -137,7 +137,7 @@ export function evaluateSnapshot(snapshot: Snapshot, options: EvaluateOptions): 
       // Cluster by cluster, those of one instance profile one after the other: what is worked out
       // for a role (its parsed policies, verdicts) is used while it is fresh and then let go, so a
       // fleet of thousands of roles never holds them all at once.
-      for (const { cluster, index } of [...clusters].sort((a, b) => profileOf(a.cluster).localeCompare(profileOf(b.cluster)))) {
+      for (const { cluster, index } of [...clusters].sort((a, b) => byText(profileOf(a.cluster), profileOf(b.cluster)))) {
         const sources = suppressedFor(cluster);
         for (const { check, i } of clusterChecks) {
           const outcomes = cluster.described
@@ -205,6 +205,7 @@ function dependencyMemo(
 
 /** The instance profile a cluster's nodes run as, to evaluate the clusters of one role together. */
 const profileOf = (cluster: Cluster): string => cluster.ec2?.instanceProfile ?? '';
+const byText = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
 function regionFailure(errors: CollectionError[]): Outcome {
   return { status: 'ERROR', message: `The region could not be audited: ${describeErrors(errors)}` };

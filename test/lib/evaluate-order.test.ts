@@ -49,7 +49,7 @@ describe('evaluateSnapshot order', () => {
     // Pairs: a then b for the same cluster.
     for (let i = 0; i < calls.length; i += 2) expect(calls[i]!.replace(' test/a', '')).toBe(calls[i + 1]!.replace(' test/b', ''));
     const evaluatedProfiles = calls.filter((_, i) => i % 2 === 0).map((c) => c.split(' ')[0]!);
-    expect(evaluatedProfiles).toEqual([...evaluatedProfiles].sort((a, b) => a.localeCompare(b)));
+    expect(evaluatedProfiles).toEqual([...evaluatedProfiles].sort());
     // Reported in snapshot order all the same.
     expect(results.filter((r) => r.checkId === 'test/a').map((r) => r.clusterId)).toEqual(region.clusters.map((c) => c.id));
   });
