@@ -81,7 +81,7 @@ export async function changeEventsCommand(argv: readonly string[], io: CliIo): P
       region: v.region,
       status: JSON_STATUS[v.status],
       services: services.get(v.region) ?? [],
-      ...(v.status === 'recorded' ? { trail: v.trail } : { reason: v.why }),
+      ...(v.status === 'recorded' ? { trails: v.trails } : { reason: v.why }),
     }));
     io.stdout.write(`${JSON.stringify({ accountId, regions }, null, 2)}\n`);
   } else {

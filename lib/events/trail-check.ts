@@ -63,8 +63,18 @@ export type RegionTrails = { ok: true; trails: TrailFacts[] } | { ok: false; err
 
 // ── the verdict ─────────────────────────────────────────────────────────────────────────────────
 
+/** A trail that logs what a Region needs, as JSON output names it. */
+export interface RecordingTrail {
+  name: string;
+  arn?: string;
+  homeRegion?: string;
+  multiRegion: boolean;
+  organization: boolean;
+}
+
 export type TrailVerdict =
-  | { region: string; status: 'recorded'; trail: string }
+  /** `trail`: the trails for people (`"management" (multi-Region, home us-east-1)`); `trails`: the same, field by field. */
+  | { region: string; status: 'recorded'; trail: string; trails: RecordingTrail[] }
   | { region: string; status: 'not-recorded'; why: string }
   | { region: string; status: 'unknown'; why: string };
 
@@ -154,7 +164,7 @@ export function trailVerdict(target: TrailCheckTarget, read: RegionTrails, accou
   if (!read.ok) return { region, status: 'unknown', why: read.error };
   if (read.trails.length === 0) return { region, status: 'not-recorded', why: 'no CloudTrail trail applies to this Region' };
   const covered = new Set<ChangeSource>();
-  const recording: string[] = [];
+  const recording: TrailFacts['trail'][] = [];
   const silent: string[] = [];
   const unreadable: string[] = [];
   for (const { trail, reading } of read.trails) {
@@ -170,12 +180,25 @@ export function trailVerdict(target: TrailCheckTarget, read: RegionTrails, accou
       continue;
     }
     const { sources, gap } = coverage(trail, reading.selectors, target.sources);
-    if (sources.length > 0) recording.push(describeTrail(trail, region));
+    if (sources.length > 0) recording.push(trail);
     for (const s of sources) covered.add(s);
     if (gap) silent.push(`${name}: ${gap}`);
   }
   const missing = target.sources.filter((s) => !covered.has(s));
-  if (missing.length === 0) return { region, status: 'recorded', trail: recording.join(', ') };
+  if (missing.length === 0) {
+    return {
+      region,
+      status: 'recorded',
+      trail: recording.map((t) => describeTrail(t, region)).join(', '),
+      trails: recording.map((t) => ({
+        name: trailName(t),
+        ...(t.TrailARN ? { arn: t.TrailARN } : {}),
+        ...(t.HomeRegion ? { homeRegion: t.HomeRegion } : {}),
+        multiRegion: t.IsMultiRegionTrail === true,
+        organization: t.IsOrganizationTrail === true,
+      })),
+    };
+  }
   if (unreadable.length > 0) return { region, status: 'unknown', why: `could not read ${unreadable.join('; ')}` };
   return { region, status: 'not-recorded', why: `no trail logs the write management events of ${names(missing)}: ${silent.join('; ')}` };
 }

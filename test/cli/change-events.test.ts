@@ -87,7 +87,12 @@ describe('emr-audit change-events', () => {
     expect(JSON.parse(run.stdout)).toEqual({
       accountId: ACCOUNT,
       regions: [
-        { region: 'eu-west-1', status: 'OK', services: ['ec2.amazonaws.com', 'elasticmapreduce.amazonaws.com', 'ssm.amazonaws.com'], trail: '"local"' },
+        {
+          region: 'eu-west-1',
+          status: 'OK',
+          services: ['ec2.amazonaws.com', 'elasticmapreduce.amazonaws.com', 'ssm.amazonaws.com'],
+          trails: [{ name: 'local', arn: `arn:aws:cloudtrail:eu-west-1:${ACCOUNT}:trail/local`, homeRegion: 'eu-west-1', multiRegion: false, organization: false }],
+        },
         { region: 'us-east-1', status: 'WARNING', services: ['iam.amazonaws.com'], reason: 'no CloudTrail trail applies to this Region' },
       ],
     });

@@ -104,9 +104,10 @@ describe('checkTrails', () => {
   it('OK: a multi-Region trail seen as a shadow, read once, in its home Region and by ARN', async () => {
     account([{ trail: trail('management', 'us-east-1', { IsMultiRegionTrail: true }) }]);
     const v = byRegion(await check(['eu-west-1', 'eu-central-1']));
-    expect(v['eu-west-1']).toEqual({ region: 'eu-west-1', status: 'recorded', trail: '"management" (multi-Region, home us-east-1)' });
+    expect(v['eu-west-1']).toMatchObject({ region: 'eu-west-1', status: 'recorded', trail: '"management" (multi-Region, home us-east-1)' });
+    expect(v['eu-west-1']).toMatchObject({ trails: [{ name: 'management', homeRegion: 'us-east-1', multiRegion: true, organization: false }] });
     expect(v['eu-central-1']?.status).toBe('recorded');
-    expect(v['us-east-1']).toEqual({ region: 'us-east-1', status: 'recorded', trail: '"management" (multi-Region)' });
+    expect(v['us-east-1']).toMatchObject({ region: 'us-east-1', status: 'recorded', trail: '"management" (multi-Region)' });
     // One DescribeTrails per Region, with shadow trails (the API has no NextToken: one answer is all).
     expect(calls.filter((c) => c.op === 'DescribeTrails').map((c) => [c.region, c.input])).toEqual(
       ['eu-central-1', 'eu-west-1', 'us-east-1'].map((r) => [r, { includeShadowTrails: true }]),
@@ -186,7 +187,7 @@ describe('checkTrails', () => {
       { trail: trail('ec2', 'us-east-1', { IsMultiRegionTrail: true }), selectors: only('ec2.amazonaws.com') },
       { trail: trail('rest', 'us-east-1', { IsMultiRegionTrail: true }), selectors: { EventSelectors: [{ ReadWriteType: 'All', ExcludeManagementEventSources: ['ec2.amazonaws.com'] }] } },
     ]);
-    expect(byRegion(await check(['eu-west-1']))['eu-west-1']).toEqual({ region: 'eu-west-1', status: 'recorded', trail: '"ec2" (multi-Region, home us-east-1), "rest" (multi-Region, home us-east-1)' });
+    expect(byRegion(await check(['eu-west-1']))['eu-west-1']).toMatchObject({ region: 'eu-west-1', status: 'recorded', trail: '"ec2" (multi-Region, home us-east-1), "rest" (multi-Region, home us-east-1)' });
   });
 
   it("cannot tell: an organization trail seen from a member account, named with the management account", async () => {
@@ -210,7 +211,12 @@ describe('checkTrails', () => {
 describe('trailVerdict (pure)', () => {
   const target = { region: 'eu-west-1', sources: ['ec2.amazonaws.com'] as const };
   it('CloudTrail default selectors (none set) are all management events', () => {
-    expect(trailVerdict(target, { ok: true, trails: [{ trail: { Name: 't' }, reading: { ok: true, isLogging: true, selectors: {} } }] })).toEqual({ region: 'eu-west-1', status: 'recorded', trail: '"t"' });
+    expect(trailVerdict(target, { ok: true, trails: [{ trail: { Name: 't' }, reading: { ok: true, isLogging: true, selectors: {} } }] })).toEqual({
+      region: 'eu-west-1',
+      status: 'recorded',
+      trail: '"t"',
+      trails: [{ name: 't', multiRegion: false, organization: false }],
+    });
   });
 
   it('an organization trail of the own account that cannot be read is named as such without the member hint', () => {
