@@ -125,6 +125,10 @@ const usingGroup = (g: string): string[] =>
     .sort();
 
 beforeAll(async () => {
+  // The handler's metrics (one EMF document per invocation) go to stdout as in Lambda: not into the test report.
+  const write = process.stdout.write.bind(process.stdout);
+  vi.spyOn(process.stdout, 'write').mockImplementation(((chunk: string | Uint8Array, ...rest: unknown[]) =>
+    typeof chunk === 'string' && chunk.startsWith('{"_aws":') ? true : (write as (...args: unknown[]) => boolean)(chunk, ...rest)));
   vi.stubEnv('AWS_ACCESS_KEY_ID', 'AKIAEMRAUDITE2E00000');
   vi.stubEnv('AWS_SECRET_ACCESS_KEY', 'e2e-not-a-real-secret-key');
   vi.stubEnv('AWS_SESSION_TOKEN', '');
@@ -153,6 +157,7 @@ afterAll(async () => {
   hub.restore();
   s3.restore();
   vi.unstubAllEnvs();
+  vi.restoreAllMocks();
   await ep.close();
 });
 
