@@ -67,6 +67,7 @@ import { rotate } from './rotation.js';
 import { defaultHostManagement, describeInstanceInformationBatch, emptySsmBatchResult, SSM_ID_BATCH } from './ssm.js';
 import { clusterTags } from './tagging.js';
 import { collectVpcData } from './vpc.js';
+import { groupBy } from '../group-by.js';
 
 export interface RegionRun {
   ctx: RegionContext;
@@ -118,15 +119,7 @@ class ErrorLog {
 type Listed = ClusterSummary & { Id: string };
 
 /** Tagged nodes grouped by cluster id. */
-function byCluster(nodes: readonly TaggedNode[]): Map<string, TaggedNode[]> {
-  const out = new Map<string, TaggedNode[]>();
-  for (const n of nodes) {
-    const list = out.get(n.clusterId);
-    if (list) list.push(n);
-    else out.set(n.clusterId, [n]);
-  }
-  return out;
-}
+const byCluster = (nodes: readonly TaggedNode[]): Map<string, TaggedNode[]> => groupBy(nodes, (n) => n.clusterId);
 
 export async function collectRegion(run: RegionRun): Promise<RegionSnapshot> {
   const { ctx, needs } = run;

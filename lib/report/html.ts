@@ -15,6 +15,7 @@ import { buildSummary, severityRank, SEVERITIES_DESC, type ReportSummary } from 
 import type { ReportInput } from './report-input.js';
 import { consoleUrl, roleConsoleUrl } from './console-links.js';
 import { fixFirst, headline, rankClusters } from './fix-first.js';
+import { groupBy } from '../group-by.js';
 
 const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
 
@@ -247,12 +248,7 @@ function regionHtml(
   const inRegion = input.results.filter((r) => r.region === region);
   const parts = [`<section class="region" aria-label="${escapeHtml(region)}"><h2>${escapeHtml(region)}</h2>`];
   // Grouped in one pass: a filter per cluster is quadratic in a fleet of thousands.
-  const byCluster = new Map<string | null, Result[]>();
-  for (const r of inRegion) {
-    const group = byCluster.get(r.clusterId);
-    if (group) group.push(r);
-    else byCluster.set(r.clusterId, [r]);
-  }
+  const byCluster = groupBy(inRegion, (r) => r.clusterId);
   const accountLevel = byCluster.get(null) ?? [];
   if (accountLevel.length > 0) parts.push(groupHtml('Account settings', `account-level results of ${region}`, accountLevel, checks, order, `account-${anchor(region)}`, input.snapshot.partition));
 

@@ -11,6 +11,7 @@ import { joinFitting, makeStyler, padEnd, SEVERITY_STYLE, STATUS_STYLE, wrap, ty
 import { groupedErrorLines } from './error-groups.js';
 import { buildSummary, fallbackLines, severityRank, SEVERITIES_DESC, type ReportSummary } from './render-summary.js';
 import { fixFirst, headline, rankClusters } from './fix-first.js';
+import { groupBy } from '../group-by.js';
 
 export interface TableReportInput {
   results: readonly Result[];
@@ -114,15 +115,7 @@ function append(out: string[], lines: readonly string[]): void {
 }
 
 /** Results by cluster id (null: the account-level ones), in their order: one pass, not one per cluster. */
-function byCluster(results: readonly Result[]): Map<string | null, Result[]> {
-  const groups = new Map<string | null, Result[]>();
-  for (const r of results) {
-    const group = groups.get(r.clusterId);
-    if (group) group.push(r);
-    else groups.set(r.clusterId, [r]);
-  }
-  return groups;
-}
+const byCluster = (results: readonly Result[]): Map<string | null, Result[]> => groupBy(results, (r) => r.clusterId);
 
 interface Ctx {
   style: Styler;
@@ -244,13 +237,7 @@ function renderGroup(results: readonly Result[], ctx: Ctx & { verbose: boolean }
   for (const r of fails) append(out, renderResult(r, ctx));
 
   // Several checks failing for one missing piece of data say the same thing: say it once.
-  const byMessage = new Map<string, Result[]>();
-  for (const r of errors) {
-    const group = byMessage.get(r.message);
-    if (group) group.push(r);
-    else byMessage.set(r.message, [r]);
-  }
-  for (const [message, group] of byMessage) {
+  for (const [message, group] of groupBy(errors, (r) => r.message)) {
     const ids = group.map((r) => r.checkId);
     const label = style(STATUS_STYLE.ERROR, padEnd('ERROR', LABEL_WIDTH));
     // A whole region failing would name every check: the count says enough there.
@@ -297,14 +284,7 @@ function renderResult(r: Result, ctx: Ctx): string[] {
 function renderSuppressed(results: readonly Result[], ctx: Ctx): string[] {
   const { style } = ctx;
   const out = [style('bold', `Suppressed (${results.length})`) + style('dim', ' · not reported as findings; listed so nothing is hidden'), ''];
-  const groups = new Map<string, Result[]>();
-  for (const r of results) {
-    const key = `${r.region}\u0000${r.clusterId ?? ''}`;
-    const group = groups.get(key);
-    if (group) group.push(r);
-    else groups.set(key, [r]);
-  }
-  for (const group of groups.values()) {
+  for (const group of groupBy(results, (r) => `${r.region}\u0000${r.clusterId ?? ''}`).values()) {
     const first = group[0]!;
     const where = first.clusterId ? `${first.clusterName ?? first.clusterId} (${first.clusterId})` : 'account settings';
     // A tag value lists check ids with bare commas: spaced here so the line can wrap between them.
