@@ -150,15 +150,15 @@ export async function writeToSink(sink: TextSink, text: ReportText): Promise<voi
   }
 }
 
-/** Write the reports of a file or directory target, each rendered as it is written. */
-export async function writeReports(target: Exclude<OutputTarget, { kind: 'stdout' }>, rendered: Iterable<{ format: FormatName; text: ReportText; fileName: string }>): Promise<WrittenReport[]> {
+/** Write the reports of a file or directory target, each rendered (`render`, called once) as it is written. */
+export async function writeReports(target: Exclude<OutputTarget, { kind: 'stdout' }>, reports: Iterable<{ format: FormatName; render: () => ReportText; fileName: string }>): Promise<WrittenReport[]> {
   const written: WrittenReport[] = [];
-  for (const r of rendered) {
+  for (const r of reports) {
     const path = target.kind === 'file' ? target.path : join(target.path, r.fileName);
     try {
       const file = await open(path, 'w');
       try {
-        for (const piece of inPieces(r.text)) await file.write(piece);
+        for (const piece of inPieces(r.render())) await file.write(piece);
       } finally {
         await file.close();
       }

@@ -168,14 +168,12 @@ async function emit(plan: OutputPlan, input: ReportInput, view: ViewOptions, io:
   const renderers = new Map<FormatName, Renderer>();
   for (const format of plan.formats) renderers.set(format, await FORMATS[format].load!());
   // One report at a time, each rendered as it is written: several large reports are never in memory together.
-  const rendered = plan.formats.map((format) => ({
+  const reports = plan.formats.map((format) => ({
     format,
-    get text() {
-      return renderers.get(format)!(input, fileView);
-    },
+    render: () => renderers.get(format)!(input, fileView),
     fileName: reportFileName(input.snapshot.accountId, input.snapshot.regions.map((r) => r.region), input.startedAt, format),
   }));
-  const written = await writeReports(plan.target, rendered);
+  const written = await writeReports(plan.target, reports);
   if (!quiet) for (const w of written) io.stderr.write(`emr-audit: wrote ${w.format} report to ${w.path}\n`);
 }
 

@@ -13,6 +13,7 @@ import type { RegionVpcData } from '../snapshot-vpc.js';
 import { findingNetwork, findingNetworkPath, networkAclDetails, routeTableDetails, subnetDetails } from './asff-network.js';
 import { SUPPRESSED_CHECK_ID } from '../suppression.js';
 import { jsonChunks, LazyList } from './json-chunks.js';
+import { groupBy } from '../group-by.js';
 
 export { SUPPRESSED_CHECK_ID } from '../suppression.js';
 
@@ -586,40 +587,38 @@ export function suppressionFinding(s: ClusterSuppressions, ctx: FindingContext):
 
 /**
  * The findings `--publish` would import for these results (current FAILs, evaluation gaps and
- * suppressions),
- * as new findings: the synchroniser keeps CreatedAt of the ones Security Hub already has.
+ * suppressions), as new findings: the synchroniser keeps CreatedAt of the ones Security Hub already
+ * has. Built one at a time as they are asked for (again on every pass).
  */
-export function buildFindings(results: readonly Result[], snapshot: Snapshot, now: Date, checks: readonly Check[] = CHECKS): AwsSecurityFinding[] {
+function findingsOf(results: readonly Result[], snapshot: Snapshot, now: Date, checks: readonly Check[]): Iterable<AwsSecurityFinding> {
   const ctx = findingContext(snapshot, now, checks);
-  return [...failFindings(results, ctx), ...collectGaps(results).map((g) => gapFinding(g, ctx)), ...collectSuppressions(results).map((x) => suppressionFinding(x, ctx))];
-}
-
-/** The same findings as a JSON array in chunks, each FAILED finding built and serialised as it is written. */
-export function findingChunks(results: readonly Result[], snapshot: Snapshot, now: Date, checks: readonly Check[] = CHECKS): Iterable<string> {
-  const ctx = findingContext(snapshot, now, checks);
-  const groups = groupById(results.filter((r) => r.status === 'FAIL'), ctx);
-  const findings: Iterable<AwsSecurityFinding> = {
+  return {
     *[Symbol.iterator]() {
-      for (const group of groups) yield resultFinding(mergeSameFinding(group), ctx, 'FAILED');
+      yield* eachFailFinding(results, ctx);
       for (const gap of collectGaps(results)) yield gapFinding(gap, ctx);
       for (const x of collectSuppressions(results)) yield suppressionFinding(x, ctx);
     },
   };
-  return jsonChunks(new LazyList(findings));
+}
+
+export function buildFindings(results: readonly Result[], snapshot: Snapshot, now: Date, checks: readonly Check[] = CHECKS): AwsSecurityFinding[] {
+  return [...findingsOf(results, snapshot, now, checks)];
+}
+
+/** The same findings as a JSON array in chunks, each built and serialised as it is written. */
+export function findingChunks(results: readonly Result[], snapshot: Snapshot, now: Date, checks: readonly Check[] = CHECKS): Iterable<string> {
+  return jsonChunks(new LazyList(findingsOf(results, snapshot, now, checks)));
 }
 
 /** One FAILED finding per distinct finding Id among the FAIL results. */
 export function failFindings(results: readonly Result[], ctx: FindingContext): AwsSecurityFinding[] {
-  return groupById(results.filter((r) => r.status === 'FAIL'), ctx).map((group) => resultFinding(mergeSameFinding(group), ctx, 'FAILED'));
+  return [...eachFailFinding(results, ctx)];
+}
+
+function* eachFailFinding(results: readonly Result[], ctx: FindingContext): Generator<AwsSecurityFinding> {
+  for (const group of groupById(results.filter((r) => r.status === 'FAIL'), ctx)) yield resultFinding(mergeSameFinding(group), ctx, 'FAILED');
 }
 
 export function groupById(results: readonly Result[], ctx: Pick<FindingContext, 'accountId'>): Result[][] {
-  const groups = new Map<string, Result[]>();
-  for (const r of results) {
-    const id = findingId(r.region, ctx.accountId, r.checkId, r.resourceId);
-    const group = groups.get(id);
-    if (group) group.push(r);
-    else groups.set(id, [r]);
-  }
-  return [...groups.values()];
+  return [...groupBy(results, (r) => findingId(r.region, ctx.accountId, r.checkId, r.resourceId)).values()];
 }

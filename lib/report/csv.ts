@@ -9,6 +9,7 @@
 import type { CheckMeta, Result } from '../../checks/contract.js';
 import { complianceFor, type ComplianceRef } from '../compliance.js';
 import type { ReportInput } from './report-input.js';
+import { wholeText } from './json-chunks.js';
 
 export const CSV_COLUMNS = [
   'account',
@@ -75,5 +76,5 @@ export function* csvChunks(input: ReportInput): Generator<string> {
 }
 
 export function renderCsv(input: ReportInput): string {
-  return [...csvChunks(input)].join('');
+  return wholeText(csvChunks(input));
 }
