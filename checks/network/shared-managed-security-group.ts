@@ -26,13 +26,20 @@ function ref(groupId: string, ctx: EvalContext): ResourceRef {
 const NAMED_CLUSTERS = 10;
 
 /**
- * The clusters using any of `groups`, once each, in snapshot order. Kept per region index and set
- * of groups (weakly: it lives as long as the snapshot's index), so it grows with distinct group
- * sets, never with the clusters that share them.
+ * The clusters using any of `groups`, once each, in snapshot order, and their ids (so a cluster
+ * learns how many others share its groups without a pass over a fleet that shares them: thousands
+ * of clusters on one group made this check quadratic). Kept per region index and set of groups
+ * (weakly: it lives as long as the snapshot's index), so it grows with distinct group sets, never
+ * with the clusters that share them.
  */
-const mergedUses = new WeakMap<readonly GroupUse[], Map<string, GroupUse[]>>();
+interface Users {
+  uses: GroupUse[];
+  ids: Set<string>;
+}
 
-function usersOf(groups: readonly string[], ctx: EvalContext): GroupUse[] {
+const mergedUses = new WeakMap<readonly GroupUse[], Map<string, Users>>();
+
+function usersOf(groups: readonly string[], ctx: EvalContext): Users {
   const first = ctx.region.clustersUsingGroup(groups[0]!);
   let bySet = mergedUses.get(first);
   if (!bySet) {
@@ -44,7 +51,8 @@ function usersOf(groups: readonly string[], ctx: EvalContext): GroupUse[] {
   if (!merged) {
     const byIndex = new Map<number, GroupUse>();
     for (const groupId of groups) for (const use of ctx.region.clustersUsingGroup(groupId)) if (!byIndex.has(use.index)) byIndex.set(use.index, use);
-    merged = [...byIndex.values()].sort((a, b) => a.index - b.index);
+    const uses = [...byIndex.values()].sort((a, b) => a.index - b.index);
+    merged = { uses, ids: new Set(uses.map((use) => use.cluster.id)) };
     bySet.set(key, merged);
   }
   return merged;
@@ -86,13 +94,15 @@ export const check: ClusterCheck = {
     // The other clusters that use one of the groups, in snapshot order (from the region's index,
     // merged once per set of groups: when thousands of clusters share a group, merging it again
     // for each of them is quadratic).
-    const ordered = usersOf(managed, ctx).filter((use) => use.cluster.id !== cluster.id);
+    const users = usersOf(managed, ctx);
+    const others = users.uses.length - (users.ids.has(cluster.id) ? 1 : 0);
     const sharedGroups = managed.filter((groupId) => ctx.region.clustersUsingGroup(groupId).some((use) => use.cluster.id !== cluster.id));
     const sharing: string[] = [];
     const shared = new Set<string>();
-    for (const { cluster: other, refs } of ordered) {
+    for (const { cluster: other, refs } of users.uses) {
       // Past the named clusters, only the order in which the shared groups first appear is left to learn.
       if (sharing.length >= NAMED_CLUSTERS && shared.size === sharedGroups.length) break;
+      if (other.id === cluster.id) continue;
       const uses = refs.filter((r) => managed.includes(r.groupId));
       for (const u of uses) shared.add(u.groupId);
       if (sharing.length < NAMED_CLUSTERS) {
@@ -110,7 +120,7 @@ export const check: ClusterCheck = {
       return [
         {
           status: 'FAIL',
-          message: `The cluster's EMR-managed security groups are shared with ${ordered.length} other active cluster${ordered.length === 1 ? '' : 's'}: ${sharing.join('; ')}${more(ordered.length - sharing.length)}.${note}`,
+          message: `The cluster's EMR-managed security groups are shared with ${others} other active cluster${others === 1 ? '' : 's'}: ${sharing.join('; ')}${more(others - sharing.length)}.${note}`,
           resources: [...shared].map((id) => ref(id, ctx)),
         },
       ];
