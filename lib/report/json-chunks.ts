@@ -9,10 +9,48 @@
 
 /**
  * A JSON array whose items are produced while it is written (each item serialised, then dropped).
- * Its items are plain JSON values: a LazyList inside one is not looked for.
+ * Its items are plain JSON values or WithSharedTail objects: a LazyList inside one is not looked for.
  */
 export class LazyList<T = unknown> {
   constructor(readonly items: Iterable<T>) {}
+}
+
+/**
+ * A value many items of a LazyList hold (a check's compliance mapping in each of its results):
+ * serialised once per depth instead of once per item.
+ */
+export class SharedJson {
+  private readonly texts: (string | undefined)[] = [];
+
+  constructor(readonly value: unknown) {}
+
+  /** Its text nested at `depth`, as `JSON.stringify(value, null, 2)` would write it there. */
+  at(depth: number): string {
+    return (this.texts[depth] ??= nested(this.value, depth) ?? 'null');
+  }
+}
+
+/**
+ * An item of a LazyList written as the object `{ ...head, [key]: shared.value }`: `head` is
+ * serialised, and the shared value's text spliced in as its last field.
+ */
+export class WithSharedTail {
+  constructor(
+    readonly head: Record<string, unknown>,
+    readonly key: string,
+    readonly shared: SharedJson,
+  ) {}
+}
+
+/** `JSON.stringify(value, null, 2)` of a WithSharedTail nested at `depth`. */
+function spliced(item: WithSharedTail, depth: number): string {
+  const inner = INDENT.repeat(depth + 1);
+  const close = INDENT.repeat(depth);
+  const field = `${inner}${JSON.stringify(item.key)}: ${item.shared.at(depth + 1)}`;
+  const head = nested(item.head, depth) ?? '{}';
+  if (omitted(item.shared.value)) return head;
+  // The head ends with `\n${close}}`, or is `{}` when it has no field.
+  return head === '{}' ? `{\n${field}\n${close}}` : `${head.slice(0, head.length - close.length - 2)},\n${field}\n${close}}`;
 }
 
 /** A value that may hold LazyLists anywhere in its plain objects and arrays. */
@@ -81,6 +119,7 @@ function* chunksAt(value: unknown, depth: number): Generator<string> {
       yield `${first ? '[' : ','}\n${inner}`;
       first = false;
       if (omitted(item)) yield 'null';
+      else if (item instanceof WithSharedTail) yield spliced(item, depth + 1);
       // Items of a lazy list are plain values (no lazy list inside): no need to look through them.
       else if (value instanceof LazyList) yield nested(item, depth + 1) ?? 'null';
       else yield* chunksAt(item, depth + 1);

@@ -11,7 +11,7 @@ import { fixFirst } from './fix-first.js';
 import { buildSummary, type ReportSummary } from './render-summary.js';
 import type { ReportInput } from './report-input.js';
 import { IAM_CATALOGUE } from '../iam/catalogue-version.js';
-import { jsonChunks, LazyList, mapLazily, wholeText } from './json-chunks.js';
+import { jsonChunks, LazyList, mapLazily, SharedJson, WithSharedTail, wholeText } from './json-chunks.js';
 
 /**
  * The version of this JSON shape. Bumped only for an incompatible change (which the contract
@@ -47,24 +47,25 @@ export interface JsonReportInput {
   checks?: readonly CheckMeta[];
 }
 
+type Compliance = (checkId: string) => readonly ComplianceRef[];
+
 /** The report with its results as given: a list built by `results` (a LazyList when streamed). */
-function reportShape<R>(input: JsonReportInput, results: (toJson: (r: Result) => JsonResult) => R): Omit<JsonReport, 'results'> & { results: R } {
+function reportShape<R>(input: JsonReportInput, results: (compliance: Compliance) => R): Omit<JsonReport, 'results'> & { results: R } {
   const base = { ...buildSummary(input.results, input.snapshot, input.clusterIds), fixFirst: fixFirst(input.results).map(resultId) };
   const suppressed = collectSuppressions(input.results);
   const summary = suppressed.length > 0 ? { ...base, suppressed } : base;
   const byId = new Map((input.checks ?? []).map((c) => [c.id, c]));
-  const compliance = (checkId: string): ComplianceRef[] => [...(byId.get(checkId)?.compliance ?? complianceFor(checkId))];
   return {
     schemaVersion: JSON_SCHEMA_VERSION,
     // The iam checks' verdicts depend on the action catalogue as much as on our version.
     tool: { name: 'emr-audit', version: input.toolVersion ?? 'unknown', iamCatalogue: { ...IAM_CATALOGUE } },
-    results: results((r) => jsonResult(r, compliance)),
+    results: results((checkId) => byId.get(checkId)?.compliance ?? complianceFor(checkId)),
     summary: input.published ? { ...summary, published: input.published } : summary,
   };
 }
 
-/** Explicit field order: people read this output too. */
-function jsonResult(r: Result, compliance: (checkId: string) => ComplianceRef[]): JsonResult {
+/** A result's fields before its compliance mapping, in an explicit order: people read this output too. */
+function jsonResultHead(r: Result): Omit<JsonResult, 'compliance'> {
   return {
     // Added field: the result's stable id (= its Security Hub finding Id), what summary.fixFirst lists.
     id: resultId(r),
@@ -84,18 +85,34 @@ function jsonResult(r: Result, compliance: (checkId: string) => ComplianceRef[])
     ...(r.suppressedBy ? { suppressedBy: r.suppressedBy } : {}),
     // Added field: the paths along which the internet reaches a node today (only when there are any).
     ...(r.network && r.network.length > 0 ? { network: r.network } : {}),
-    // Added field (the contract allows additions): the frameworks' requirements this result relates to.
-    compliance: compliance(r.checkId),
   };
 }
 
 export function buildJsonReport(input: JsonReportInput): JsonReport {
-  return reportShape(input, (toJson) => input.results.map(toJson));
+  // Added field (the contract allows additions): the frameworks' requirements a result relates to.
+  return reportShape(input, (compliance) => input.results.map((r) => ({ ...jsonResultHead(r), compliance: [...compliance(r.checkId)] })));
 }
 
-/** The report's text in chunks, each result built and serialised as it is written. */
+/**
+ * The report's text in chunks, each result built and serialised as it is written. A check's
+ * compliance mapping is most of a result's text and the same in all its results: it is serialised
+ * once per check.
+ */
 export function jsonReportChunks(input: JsonReportInput): Iterable<string> {
-  return jsonChunks(reportShape(input, (toJson) => new LazyList(mapLazily(input.results, toJson))));
+  return jsonChunks(
+    reportShape(input, (compliance) => {
+      const shared = new Map<string, SharedJson>();
+      const sharedOf = (checkId: string): SharedJson => {
+        let known = shared.get(checkId);
+        if (!known) {
+          known = new SharedJson(compliance(checkId));
+          shared.set(checkId, known);
+        }
+        return known;
+      };
+      return new LazyList(mapLazily(input.results, (r) => new WithSharedTail(jsonResultHead(r), 'compliance', sharedOf(r.checkId))));
+    }),
+  );
 }
 
 export function renderJson(input: JsonReportInput): string {

@@ -1,9 +1,10 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { jsonChunks, LazyList, mapLazily, wholeText } from '../../lib/report/json-chunks.js';
+import { jsonChunks, LazyList, mapLazily, SharedJson, wholeText, WithSharedTail } from '../../lib/report/json-chunks.js';
 
 /** The same value with every LazyList replaced by the array it stands for. */
 function filled(value: unknown): unknown {
+  if (value instanceof WithSharedTail) return filled({ ...value.head, [value.key]: value.shared.value });
   if (value instanceof LazyList) return [...(value.items as Iterable<unknown>)].map(filled);
   if (Array.isArray(value)) return value.map(filled);
   if (value && typeof value === 'object' && [Object.prototype, null].includes(Object.getPrototypeOf(value) as object | null)) {
@@ -19,6 +20,12 @@ const plain = fc.letrec((tie) => ({
   value: fc.oneof({ depthSize: 'small' }, leaf, fc.array(tie('value'), { maxLength: 4 }), fc.dictionary(fc.string({ maxLength: 6 }), tie('value'), { maxKeys: 4 })),
 })).value;
 
+/** Objects whose last field is a shared value (its key not an array index, as documented). */
+const withSharedTail = fc
+  .tuple(fc.dictionary(fc.string({ maxLength: 6 }), plain, { maxKeys: 4 }), fc.string({ maxLength: 5 }).map((k) => `k${k}`), plain)
+  .filter(([head, key]) => !(key in head))
+  .map(([head, key, value]) => new WithSharedTail(head, key, new SharedJson(value)));
+
 /** Values with lazy lists anywhere in their plain objects and arrays. */
 const json = fc.letrec((tie) => ({
   value: fc.oneof(
@@ -26,7 +33,7 @@ const json = fc.letrec((tie) => ({
     leaf,
     fc.array(tie('value'), { maxLength: 4 }),
     fc.dictionary(fc.string({ maxLength: 6 }), tie('value'), { maxKeys: 4 }),
-    fc.array(plain, { maxLength: 4 }).map((items) => new LazyList(items)),
+    fc.array(fc.oneof(plain, withSharedTail), { maxLength: 4 }).map((items) => new LazyList(items)),
   ),
 })).value;
 
@@ -39,6 +46,14 @@ describe('jsonChunks', () => {
       }),
       { numRuns: 1500 },
     );
+  });
+
+  it('splices a shared value as the last field of every item that holds it, also of an item with no other field', () => {
+    const shared = new SharedJson([{ framework: 'cis', id: '5.3' }]);
+    const items = [1, 2, 3].map((n) => new WithSharedTail({ n, empty: undefined }, 'compliance', shared));
+    const text = wholeText(jsonChunks({ results: new LazyList(items), alone: new LazyList([new WithSharedTail({}, 'compliance', shared)]) }));
+    expect(text).toBe(`${JSON.stringify({ results: [1, 2, 3].map((n) => ({ n, compliance: shared.value })), alone: [{ compliance: shared.value }] }, null, 2)}\n`);
+    expect(new SharedJson({ a: [1] }).at(1)).toBe('{\n    "a": [\n      1\n    ]\n  }');
   });
 
   it('keeps strings with line breaks, quotes and non-ASCII exactly (escapes are not layout)', () => {
