@@ -16,7 +16,10 @@ process.stdout.on('error', (error) => {
   throw error;
 });
 
-const { main } = existsSync(new URL('../cli/main.ts', import.meta.url)) ? await fromSources() : await import('../dist-cli/main.mjs');
+const { main, useCliHeapPolicy } = existsSync(new URL('../cli/main.ts', import.meta.url)) ? await fromSources() : await import('../dist-cli/main.mjs');
+
+// A batch process beside other work: collect when the heap has grown by half, not fourfold (cli/heap-policy.ts).
+useCliHeapPolicy();
 
 async function fromSources() {
   // Loaded natively before tsx's loader hooks are installed, so their ~100 files skip the hooks'

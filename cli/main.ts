@@ -10,6 +10,7 @@ import { closest } from './suggest.js';
 import { versionText } from './version.js';
 
 export type { CliIo } from './io.js';
+export { useCliHeapPolicy } from './heap-policy.js';
 
 type Command = (argv: readonly string[], io: CliIo) => number | Promise<number>;
 
