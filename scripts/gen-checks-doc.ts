@@ -84,6 +84,18 @@ function complianceLines(c: Check): string[] {
   return [`**Compliance** (${source}): ${requirements.join(', ')}.${note ? ` ${note}` : ''}`, ''];
 }
 
+/** How a check judges "every resource" (CHECKS.md, "Terms used below"), for the checks whose FAIL depends on it. */
+const everyResource = (lead: string): string =>
+  `**Every resource.** ${lead}\`*\`, \`arn:aws:s3:::*/*\`, \`arn:aws:kms:*:*:key/*\` or \`arn:aws:iam::*:role/*\` is every resource (a fixed region or account does not narrow it); ` +
+  'any literal character in the name part scopes it, so `arn:aws:s3:::acme-*/*`, `arn:aws:s3:::*-datalake/*` or `role/*-emr-jobs` is not, and PASSes ' +
+  '(the message may still say the grant is broad). Allows under conditions an instance can never meet (`aws:ViaAWSService`, `aws:CalledVia`…) do not count. ' +
+  'The rule with more examples: [iam.md](iam.md#on-every-resource-which-patterns-count).';
+
+const SCOPING_NOTES: Record<string, string> = {
+  'iam/instance-profile-wildcard-data-access': everyResource(''),
+  'iam/instance-profile-privilege-escalation': everyResource('The PassRole half asks for every role (the launch half counts on any resource scope): '),
+};
+
 export function renderChecksDoc(checks: readonly Check[]): string {
   const out: string[] = [
     '# emr-audit checks',
@@ -126,6 +138,7 @@ export function renderChecksDoc(checks: readonly Check[]): string {
     out.push(`<a id="${anchor(c.id)}"></a>`, '', `### \`${c.id}\``, '');
     out.push(`**${c.title}** — severity **${c.severity}**, ${c.scope === 'region' ? 'evaluated once per region (account level)' : 'evaluated per cluster'}.`, '');
     out.push(c.description, '');
+    if (SCOPING_NOTES[c.id]) out.push(SCOPING_NOTES[c.id]!, '');
     out.push(`**Remediation.** ${c.remediation.text} ([AWS documentation](${c.remediation.url}))`, '');
     out.push(`**IAM permissions read:** ${c.permissions.map((p) => `\`${p}\``).join(', ')}`, '');
     out.push(...complianceLines(c));
