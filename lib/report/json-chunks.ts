@@ -44,11 +44,11 @@ export class WithSharedTail {
 
 /** `JSON.stringify(value, null, 2)` of a WithSharedTail nested at `depth`. */
 function spliced(item: WithSharedTail, depth: number): string {
+  const head = nested(item.head, depth) ?? '{}';
+  if (omitted(item.shared.value)) return head;
   const inner = INDENT.repeat(depth + 1);
   const close = INDENT.repeat(depth);
   const field = `${inner}${JSON.stringify(item.key)}: ${item.shared.at(depth + 1)}`;
-  const head = nested(item.head, depth) ?? '{}';
-  if (omitted(item.shared.value)) return head;
   // The head ends with `\n${close}}`, or is `{}` when it has no field.
   return head === '{}' ? `{\n${field}\n${close}}` : `${head.slice(0, head.length - close.length - 2)},\n${field}\n${close}}`;
 }
